@@ -1,0 +1,36 @@
+/*
+ * buf.h: a growable, always NUL-terminated byte buffer.
+ *
+ * The buffer owns `ptr`; assure_buf_detach() hands ownership to the caller.
+ * Allocation failure aborts (assure_xrealloc): buffers only hold text we build.
+ */
+#ifndef ASSURE_BUF_H
+#define ASSURE_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+typedef struct assure_buf {
+	char *ptr;   /* NUL-terminated contents, never NULL after init */
+	size_t len;  /* bytes used, not counting the NUL */
+	size_t cap;  /* bytes allocated */
+} assure_buf;
+
+#define ASSURE_BUF_INIT {NULL, 0, 0}
+
+void assure_buf_init(assure_buf *b);
+void assure_buf_free(assure_buf *b);
+void assure_buf_clear(assure_buf *b);
+void assure_buf_put(assure_buf *b, const char *s, size_t n);
+void assure_buf_puts(assure_buf *b, const char *s);
+void assure_buf_putc(assure_buf *b, char c);
+void assure_buf_printf(assure_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void assure_buf_vprintf(assure_buf *b, const char *fmt, va_list ap);
+/* Append s as a JSON string literal, quotes included. */
+void assure_buf_put_json_string(assure_buf *b, const char *s);
+/* Append one JSON Pointer reference token (RFC 6901 escaping of ~ and /), with the leading '/'. */
+void assure_buf_put_pointer_token(assure_buf *b, const char *key);
+/* Return the contents (caller frees) and reset the buffer. */
+char *assure_buf_detach(assure_buf *b);
+
+#endif

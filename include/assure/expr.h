@@ -1,0 +1,94 @@
+/*
+ * expr.h: the expression language of rules (docs/rules.md is its reference).
+ *
+ * An expression is compiled once when its rule loads: names are resolved, JSONPath
+ * queries parsed, constant regular expressions compiled. Evaluation is bounded
+ * (no loops, no recursion; ASSURE_EXPR_MAX_STEPS) and pure.
+ *
+ * Evaluation either yields a value or fails with a reason ("@.forecast.outturn is
+ * absent", "'abc' is not a number", "division by zero"); the engine turns a failure
+ * into an ASSURE-EVAL finding. A failure is not an error of the library: the
+ * function returns ASSURE_EXPR_FAIL and the reason, not -1.
+ *
+ * Ownership: a compiled expression or template owns everything it holds. The
+ * evaluation context borrows everything it points to.
+ */
+#ifndef ASSURE_EXPR_H
+#define ASSURE_EXPR_H
+
+#include "assure/value.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ASSURE_EXPR_MAX_DEPTH 64        /* nesting of the parse tree */
+#define ASSURE_EXPR_MAX_STEPS 1000000ul /* node visits in one evaluation */
+#define ASSURE_EXPR_MAX_SOURCE 65536    /* bytes of one expression */
+
+typedef struct assure_expr assure_expr;
+typedef struct assure_template assure_template;
+
+/* What a compiled expression reads, so a caller can tell whether a result can be reused. */
+enum {
+	ASSURE_EXPR_READS_AS_OF = 1 << 0,    /* reads as_of */
+	ASSURE_EXPR_READS_OTHERS = 1 << 1,   /* reads other files: file_doc() */
+	ASSURE_EXPR_READS_FILE = 1 << 2,     /* reads the file path */
+};
+
+/* Names visible to an expression: let variables defined before it, in order. */
+typedef struct assure_expr_names {
+	const char *const *lets; /* borrowed */
+	size_t count;
+} assure_expr_names;
+
+#define ASSURE_EXPR_NAMES_INIT {NULL, 0}
+
+/* Returned by the evaluators when the expression could not be evaluated. */
+#define ASSURE_EXPR_FAIL 1
+
+typedef struct assure_eval_ctx {
+	json_t *root;                /* what '$' denotes */
+	json_t *current;             /* what '@' denotes */
+	const char *current_pointer; /* JSON Pointer of current ("" for the root) */
+	json_t *params;              /* the rule set's params object, or NULL */
+	int32_t as_of;               /* the reference date (day number) */
+	const char *file;            /* path of the file being evaluated, or NULL in snapshot scope */
+	const assure_value *lets;    /* values of the let variables, indexed as in the names */
+	size_t let_count;            /* how many of them are set */
+	/* Another return of the same snapshot, parsed, or NULL (absent). Borrowed result. */
+	json_t *(*file_doc)(const char *path, void *payload);
+	void *payload;               /* passed to file_doc */
+} assure_eval_ctx;
+
+/*
+ * Compile `src`. On a syntax or name error returns -1, sets *err_offset to the 0-based
+ * byte offset of the problem in src, and the message in assure_error_last()
+ * ("unknown function 'sume'", "expected ')'", "invalid regular expression: ...").
+ */
+int assure_expr_compile(assure_expr **out, const char *src, const assure_expr_names *names,
+			size_t *err_offset);
+void assure_expr_free(assure_expr *e);
+/* ASSURE_EXPR_READS_* flags. */
+unsigned assure_expr_reads(const assure_expr *e);
+const char *assure_expr_source(const assure_expr *e);
+
+/*
+ * Evaluate. Returns 0 with *out set, ASSURE_EXPR_FAIL with *why set (caller frees)
+ * when the expression cannot be evaluated, or -1 on an internal error.
+ */
+int assure_expr_eval(assure_value *out, const assure_expr *e, const assure_eval_ctx *ctx, char **why);
+
+/*
+ * A message template: literal text with {expression} parts; "{{" and "}}" are literal
+ * braces. err_offset is relative to the template text.
+ */
+int assure_template_compile(assure_template **out, const char *src, const assure_expr_names *names,
+			    size_t *err_offset);
+void assure_template_free(assure_template *t);
+unsigned assure_template_reads(const assure_template *t);
+/* Render with values printed by assure_value_to_string(). Same returns as eval. */
+int assure_template_render(char **out, const assure_template *t, const assure_eval_ctx *ctx, char **why);
+
+#endif

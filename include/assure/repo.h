@@ -1,0 +1,103 @@
+/*
+ * repo.h: the returns, read from a git commit, a working tree or plain files.
+ *
+ * A snapshot is the list of files one check sees, sorted by path (bytewise), each
+ * with the object id of its content. For a commit the list comes straight from git
+ * objects through libgit2: nothing is checked out and the repository is never
+ * written to. For the working tree and plain files the id is the git blob id of the
+ * file's bytes, so the parse cache (keyed by id) works the same way for all three.
+ *
+ * Ownership: a snapshot owns its entries and borrows the repository, which must
+ * outlive it. Paths use '/' and are relative to the repository root (or, for plain
+ * files, as given on the command line with "./" removed).
+ */
+#ifndef ASSURE_REPO_H
+#define ASSURE_REPO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct assure_repo assure_repo;
+typedef struct assure_snapshot assure_snapshot;
+
+typedef struct assure_file {
+	const char *path; /* owned by the snapshot */
+	char oid[41];     /* hex object id of the content */
+} assure_file;
+
+/* One commit's identity, as an audit report shows it. Strings owned by the struct. */
+typedef struct assure_commit_info {
+	char id[41];            /* full hex id */
+	char *author_name;      /* author's name */
+	char *author_email;     /* author's email */
+	long long author_time;  /* author date, Unix seconds */
+	int author_offset;      /* author's UTC offset, minutes */
+	long long commit_time;  /* committer date, Unix seconds */
+	int commit_offset;      /* committer's UTC offset, minutes */
+	char *subject;          /* first line of the message */
+	size_t parent_count;    /* 0 for a root commit */
+	char first_parent[41];  /* hex id of the first parent, "" for a root */
+} assure_commit_info;
+
+/* How a file changed between two snapshots. */
+typedef enum assure_change_kind {
+	ASSURE_CHANGE_ADDED,    /* present only in the new snapshot */
+	ASSURE_CHANGE_MODIFIED, /* same path, different content */
+	ASSURE_CHANGE_DELETED,  /* present only in the old snapshot */
+	ASSURE_CHANGE_RENAMED,  /* deleted path and added path with identical content */
+} assure_change_kind;
+
+typedef struct assure_change {
+	assure_change_kind kind; /* what happened */
+	char *path;              /* path in the new snapshot (the old one for DELETED) */
+	char *old_path;          /* for RENAMED, the path it had; NULL otherwise */
+} assure_change;
+
+/* Open the repository at path (a work tree or a bare repository). Read only. */
+int assure_repo_open(assure_repo **out, const char *path);
+void assure_repo_free(assure_repo *repo);
+
+/* Resolve a revision ("HEAD", "main~2", an id) to a commit id. */
+int assure_repo_resolve(assure_repo *repo, const char *rev, char oid[41]);
+int assure_repo_commit_info(assure_repo *repo, const char *oid, assure_commit_info *out);
+void assure_commit_info_clear(assure_commit_info *info);
+
+/* Every blob in the commit's tree, recursively. */
+int assure_snapshot_from_commit(assure_snapshot **out, assure_repo *repo, const char *commit_oid);
+/*
+ * The snapshot of `commit_oid` derived from `prev` (the snapshot of another commit,
+ * usually its first parent) by walking the two trees together and skipping subtrees
+ * whose ids are equal, so the cost is proportional to what changed. The changes are
+ * stored in *changes (sorted by path; caller frees with assure_changes_free).
+ * prev may be NULL: then every file is ADDED.
+ */
+int assure_snapshot_derive(assure_snapshot **out, assure_change **changes, size_t *nchanges,
+			   assure_repo *repo, const assure_snapshot *prev, const char *commit_oid);
+void assure_changes_free(assure_change *changes, size_t n);
+/* The files of the working tree, ignoring .git and what .gitignore ignores. */
+int assure_snapshot_from_worktree(assure_snapshot **out, assure_repo *repo);
+/* Plain files and folders (folders recursively) outside git. */
+int assure_snapshot_from_paths(assure_snapshot **out, const char *const *paths, size_t n);
+void assure_snapshot_free(assure_snapshot *s);
+
+size_t assure_snapshot_count(const assure_snapshot *s);
+const assure_file *assure_snapshot_file(const assure_snapshot *s, size_t i);
+/* Index of the file at `path`, or -1. */
+long assure_snapshot_find(const assure_snapshot *s, const char *path);
+/* The commit id the snapshot was read from, or NULL for working tree and plain files. */
+const char *assure_snapshot_commit(const assure_snapshot *s);
+/* Read a file's bytes (caller frees *data; a NUL follows the last byte). */
+int assure_snapshot_read(const assure_snapshot *s, size_t i, char **data, size_t *len);
+
+/* Counters for --stats. */
+typedef struct assure_repo_stats {
+	unsigned long trees_read; /* tree objects loaded */
+	unsigned long blobs_read; /* blob objects loaded */
+} assure_repo_stats;
+void assure_repo_get_stats(const assure_repo *repo, assure_repo_stats *out);
+
+/* Glob match on '/'-separated paths: '*' and '?' stay within a segment, '**' spans segments. */
+bool assure_glob_match(const char *pattern, const char *path);
+
+#endif

@@ -1,0 +1,64 @@
+/*
+ * value.h: the values of the expression language.
+ *
+ * ABSENT is what a singular query yields when it selects nothing; it is not null.
+ * Any operator or function that receives ABSENT fails the evaluation (ASSURE-EVAL)
+ * unless it is exists() or default(): absence is never a silent pass.
+ * JSON scalars selected by a query become NUMBER, STRING, BOOL or NULL; objects and
+ * arrays stay JSON (a counted reference).
+ *
+ * Ownership: a value owns its string, list items, decimal and JSON reference;
+ * assure_value_clear() releases them and leaves ABSENT. Values are copied with
+ * assure_value_copy(), never by assignment.
+ */
+#ifndef ASSURE_VALUE_H
+#define ASSURE_VALUE_H
+
+#include "assure/decimal.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef enum assure_value_kind {
+	ASSURE_VAL_ABSENT = 0, /* nothing selected */
+	ASSURE_VAL_NULL,       /* JSON null or the literal null */
+	ASSURE_VAL_BOOL,       /* true or false */
+	ASSURE_VAL_NUMBER,     /* exact decimal */
+	ASSURE_VAL_STRING,     /* UTF-8 text */
+	ASSURE_VAL_DATE,       /* a day number (date.h) */
+	ASSURE_VAL_LIST,       /* list literal or the nodes of a non-singular query */
+	ASSURE_VAL_JSON,       /* a JSON object or array */
+} assure_value_kind;
+
+typedef struct assure_value {
+	assure_value_kind kind; /* which member of the union is live */
+	union {
+		bool b;          /* BOOL */
+		assure_dec num;  /* NUMBER */
+		char *str;       /* STRING, owned */
+		int32_t date;    /* DATE */
+		struct {
+			struct assure_value *items; /* owned */
+			size_t count;
+		} list;          /* LIST */
+		json_t *json;    /* JSON, one reference owned */
+	} u;
+} assure_value;
+
+void assure_value_clear(assure_value *v);
+void assure_value_copy(assure_value *out, const assure_value *v);
+void assure_value_set_bool(assure_value *out, bool b);
+void assure_value_set_string(assure_value *out, const char *s);
+void assure_value_set_date(assure_value *out, int32_t date);
+/* Converts a JSON value (borrowed): scalars to native kinds, objects/arrays to JSON. */
+int assure_value_from_json(assure_value *out, json_t *json);
+/* Text for messages: numbers exact ("-90.8"), strings unquoted, dates ISO, lists and
+ * JSON as compact JSON, absent as "absent". Caller frees. */
+char *assure_value_to_string(const assure_value *v);
+/* Text for diagnostics: like to_string but strings quoted ('abc'). Caller frees. */
+char *assure_value_describe(const assure_value *v);
+/* "number", "string", "date", ... */
+const char *assure_value_kind_name(assure_value_kind k);
+
+#endif
