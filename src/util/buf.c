@@ -1,0 +1,132 @@
+/* buf.c: growable text buffer (see buf.h). */
+#include "assure/buf.h"
+
+#include "assure/error.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char empty_text[1];
+
+void assure_buf_init(assure_buf *b)
+{
+	b->ptr = empty_text;
+	b->len = 0;
+	b->cap = 0;
+}
+
+void assure_buf_free(assure_buf *b)
+{
+	if (b->cap)
+		free(b->ptr);
+	assure_buf_init(b);
+}
+
+void assure_buf_clear(assure_buf *b)
+{
+	if (!b->ptr)
+		assure_buf_init(b);
+	b->len = 0;
+	if (b->cap)
+		b->ptr[0] = '\0';
+}
+
+static void grow(assure_buf *b, size_t extra)
+{
+	if (!b->ptr)
+		assure_buf_init(b);
+	if (b->len + extra + 1 <= b->cap)
+		return;
+	size_t cap = b->cap ? b->cap : 64;
+	while (cap < b->len + extra + 1)
+		cap *= 2;
+	if (b->cap) {
+		b->ptr = assure_xrealloc(b->ptr, cap);
+	} else {
+		b->ptr = assure_xmalloc(cap);
+		b->ptr[0] = '\0';
+	}
+	b->cap = cap;
+}
+
+void assure_buf_put(assure_buf *b, const char *s, size_t n)
+{
+	grow(b, n);
+	memcpy(b->ptr + b->len, s, n);
+	b->len += n;
+	b->ptr[b->len] = '\0';
+}
+
+void assure_buf_puts(assure_buf *b, const char *s)
+{
+	assure_buf_put(b, s, strlen(s));
+}
+
+void assure_buf_putc(assure_buf *b, char c)
+{
+	assure_buf_put(b, &c, 1);
+}
+
+void assure_buf_vprintf(assure_buf *b, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	va_copy(ap2, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		return;
+	grow(b, (size_t)n);
+	vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+}
+
+void assure_buf_printf(assure_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	assure_buf_vprintf(b, fmt, ap);
+	va_end(ap);
+}
+
+void assure_buf_put_json_string(assure_buf *b, const char *s)
+{
+	assure_buf_putc(b, '"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"': assure_buf_puts(b, "\\\""); break;
+		case '\\': assure_buf_puts(b, "\\\\"); break;
+		case '\n': assure_buf_puts(b, "\\n"); break;
+		case '\r': assure_buf_puts(b, "\\r"); break;
+		case '\t': assure_buf_puts(b, "\\t"); break;
+		case '\b': assure_buf_puts(b, "\\b"); break;
+		case '\f': assure_buf_puts(b, "\\f"); break;
+		default:
+			if (*p < 0x20)
+				assure_buf_printf(b, "\\u%04x", *p);
+			else
+				assure_buf_putc(b, (char)*p);
+		}
+	}
+	assure_buf_putc(b, '"');
+}
+
+void assure_buf_put_pointer_token(assure_buf *b, const char *key)
+{
+	assure_buf_putc(b, '/');
+	for (const char *p = key; *p; p++) {
+		if (*p == '~')
+			assure_buf_puts(b, "~0");
+		else if (*p == '/')
+			assure_buf_puts(b, "~1");
+		else
+			assure_buf_putc(b, *p);
+	}
+}
+
+char *assure_buf_detach(assure_buf *b)
+{
+	char *p = b->cap ? b->ptr : assure_xstrdup("");
+	assure_buf_init(b);
+	return p;
+}
