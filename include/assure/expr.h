@@ -55,8 +55,17 @@ typedef struct assure_eval_ctx {
 	json_t *params;              /* the rule set's params object, or NULL */
 	int32_t as_of;               /* the reference date (day number) */
 	const char *file;            /* path of the file being evaluated, or NULL in snapshot scope */
-	const assure_value *lets;    /* values of the let variables, indexed as in the names */
-	size_t let_count;            /* how many of them are set */
+	/*
+	 * The rule's let variables, indexed as in the names they were compiled with. They
+	 * are evaluated lazily, on first use, and memoised in let_values/let_state, so a
+	 * let that would fail only matters when the expressions that run need it. The
+	 * caller zeroes let_state (0 = not yet evaluated) for each node and clears
+	 * let_values afterwards; a let's failure is memoised too (its reason is re-made).
+	 */
+	assure_expr *const *let_exprs; /* borrowed */
+	assure_value *let_values;      /* let_count values, owned by the caller */
+	unsigned char *let_state;      /* let_count states, owned by the caller */
+	size_t let_count;
 	/* Another return of the same snapshot, parsed, or NULL (absent). Borrowed result. */
 	json_t *(*file_doc)(const char *path, void *payload);
 	void *payload;               /* passed to file_doc */
