@@ -77,7 +77,13 @@ int assure_snapshot_derive(assure_snapshot **out, assure_change **changes, size_
 void assure_changes_free(assure_change *changes, size_t n);
 /* The files of the working tree, ignoring .git and what .gitignore ignores. */
 int assure_snapshot_from_worktree(assure_snapshot **out, assure_repo *repo);
-/* Plain files and folders (folders recursively) outside git. */
+/*
+ * Plain files and folders (folders recursively) outside git. A file given by name
+ * keeps the path as given ("./" removed); the files found under a folder are named
+ * relative to that folder, as if it were the root of a repository, so that rules and
+ * file_doc() see the same paths as in git (assure check fixtures/case/ sees
+ * "returns/2020-21/finance.json").
+ */
 int assure_snapshot_from_paths(assure_snapshot **out, const char *const *paths, size_t n);
 void assure_snapshot_free(assure_snapshot *s);
 

@@ -1,0 +1,69 @@
+/*
+ * finding.h: what a check reports, and lists of findings.
+ *
+ * A finding is about one node of one file (or of the snapshot as a whole when
+ * path is ""), found by one rule. Its fingerprint hashes only the rule id, the
+ * path and the subject, so it survives reformatting and moved lines; audits use it
+ * to tell new findings from old ones.
+ *
+ * Ownership: a list owns its findings and all their strings. Pointers returned by
+ * assure_findings_get() are borrowed and valid until the list changes.
+ */
+#ifndef ASSURE_FINDING_H
+#define ASSURE_FINDING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef enum assure_severity {
+	ASSURE_SEV_INFO = 0,    /* worth knowing */
+	ASSURE_SEV_WARNING = 1, /* should be looked at before the committee */
+	ASSURE_SEV_ERROR = 2,   /* a breach, or a return that cannot be assessed */
+} assure_severity;
+
+#define ASSURE_SEV_COUNT 3
+
+/* Ids of the findings the tool itself raises. */
+#define ASSURE_RULE_PARSE "ASSURE-PARSE" /* a file is not valid JSON */
+#define ASSURE_RULE_EVAL "ASSURE-EVAL"   /* a rule could not be evaluated on a node */
+
+typedef struct assure_finding {
+	char *rule_id;          /* the rule that found it */
+	assure_severity severity; /* the rule's severity */
+	char *domain;           /* the rule's domain */
+	char *title;            /* the rule's title */
+	char *message;          /* rendered message */
+	char *path;             /* file path in the snapshot, "" for the snapshot as a whole */
+	char *pointer;          /* JSON Pointer of the node in that file */
+	int line;               /* 1-based line of the node, 0 if unknown */
+	int column;             /* 1-based column (characters), 0 if unknown */
+	char *subject;          /* stable identity of what it is about */
+	char fingerprint[41];   /* SHA-1 of "rule_id\npath\nsubject" */
+} assure_finding;
+
+typedef struct assure_findings assure_findings;
+
+int assure_findings_new(assure_findings **out);
+void assure_findings_free(assure_findings *l);
+/* Adds a copy of every string of f; computes the fingerprint. */
+void assure_findings_add(assure_findings *l, const assure_finding *f);
+/* Adds copies of all findings of src. */
+void assure_findings_extend(assure_findings *l, const assure_findings *src);
+size_t assure_findings_count(const assure_findings *l);
+const assure_finding *assure_findings_get(const assure_findings *l, size_t i);
+/* Sort by path, line, column, rule id, message, subject: a total order for reproducible output. */
+void assure_findings_sort(assure_findings *l);
+/* Counts by severity into counts[ASSURE_SEV_COUNT]. */
+void assure_findings_counts(const assure_findings *l, size_t counts[ASSURE_SEV_COUNT]);
+/* Index of the first finding with this fingerprint (the list must be sorted by
+ * assure_findings_sort_by_fingerprint), or -1. */
+void assure_findings_sort_by_fingerprint(assure_findings *l);
+long assure_findings_find_fingerprint(const assure_findings *l, const char *fingerprint);
+
+void assure_finding_fingerprint(char out[41], const char *rule_id, const char *path, const char *subject);
+
+const char *assure_severity_name(assure_severity s); /* "error", "warning", "info" */
+/* Parses "error", "warning", "info"; returns -1 otherwise. */
+int assure_severity_parse(assure_severity *out, const char *s);
+
+#endif

@@ -1,0 +1,59 @@
+/*
+ * report.h: writing the findings of one check as text or as a JSON document.
+ *
+ * Reports are reproducible: the same findings and metadata give byte-identical
+ * output (no timestamps, no absolute paths the caller did not give, sorted
+ * findings). The JSON document's format is "assure-report/1" (docs/report-format.md).
+ *
+ * Ownership: everything in assure_report_meta is borrowed; output is appended to a
+ * buffer the caller owns.
+ */
+#ifndef ASSURE_REPORT_H
+#define ASSURE_REPORT_H
+
+#include "assure/buf.h"
+#include "assure/engine.h"
+#include "assure/finding.h"
+#include "assure/ruleset.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define ASSURE_REPORT_FORMAT "assure-report/1"
+
+/* Where the returns came from and how they were checked. */
+typedef struct assure_report_meta {
+	const char *tool_version;        /* ASSURE_VERSION */
+	const assure_ruleset *rules;     /* the rule set used */
+	const char *source;              /* "git", "worktree" or "files" */
+	const char *repository;          /* repository path as given, or NULL */
+	const char *commit;              /* commit id checked, or NULL */
+	int32_t as_of;                   /* reference date (day number) */
+	const assure_check_result *result; /* what the check saw */
+	bool color;                      /* ANSI colour in text output */
+} assure_report_meta;
+
+/* A report writer; findings must be sorted with assure_findings_sort(). */
+typedef int (*assure_report_fn)(assure_buf *out, const assure_findings *findings, const assure_report_meta *meta);
+
+typedef struct assure_report_format {
+	const char *name;        /* as given to --format */
+	const char *description; /* one line, for --help */
+	assure_report_fn write;  /* the writer */
+} assure_report_format;
+
+/* The format called `name`, or NULL. */
+const assure_report_format *assure_report_format_find(const char *name);
+/* All formats, terminated by an entry with name NULL. */
+const assure_report_format *assure_report_formats(void);
+
+int assure_report_text(assure_buf *out, const assure_findings *findings, const assure_report_meta *meta);
+int assure_report_json(assure_buf *out, const assure_findings *findings, const assure_report_meta *meta);
+
+/* True when the check could not assess everything (parse or evaluation failures). */
+bool assure_report_incomplete(const assure_check_result *result);
+
+/* The JSON object of one finding (new reference), shared by the check and audit formats. */
+json_t *assure_report_finding_json(const assure_finding *f);
+
+#endif
