@@ -7,6 +7,8 @@
  * column, the rule id and field, and the column inside the expression; loading goes
  * on so that `assure rules lint` reports them all.
  *
+ * Example paths are relative to the directory of the rule file that names them.
+ *
  * Ownership: the rule set owns its rules and everything they hold; rules are
  * borrowed by callers for the rule set's lifetime.
  */
@@ -49,6 +51,7 @@ typedef struct assure_rule {
 	char *help;                /* what to do about it, or NULL */
 	char *example_fail;        /* path of a fixture that raises it, or NULL */
 	char *example_pass;        /* path of a fixture that does not, or NULL */
+	char *example_as_of;       /* as_of date the examples are checked with, or NULL */
 	char *file;                /* the rule file it came from */
 	int line;                  /* line of the rule object in that file */
 	unsigned reads;            /* ASSURE_EXPR_READS_* of all its expressions */

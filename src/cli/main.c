@@ -1,8 +1,125 @@
-/* main.c: entry point of the assure command (filled in by the CLI stage). */
-#include <stdio.h>
+/* main.c: the assure command: a table of subcommands, help and version. */
+#include "cli/cli.h"
 
-int main(void)
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static const cli_opt no_opts[] = {{NULL, NULL, false, NULL}};
+
+static int cmd_help(const cli_args *args);
+
+static const cli_command commands[] = {
+	{"check", "assure check [OPTIONS] [--repo DIR [--rev REV | --worktree] | PATH...]",
+	 "evaluate the rules on one commit, a working tree or plain files", cli_check_opts, cli_check},
+	{"rules", "assure rules (lint [PATH...] | list [--rules DIR])",
+	 "check rule files for errors, or list the rules", cli_rules_opts, cli_rules},
+	{"explain", "assure explain [--rules DIR] RULE-ID", "print everything a rule carries, with examples",
+	 cli_explain_opts, cli_explain},
+	{"help", "assure help [COMMAND]", "show help for assure or one command", no_opts, cmd_help},
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const cli_command *find_command(const char *name)
 {
-	puts("assure " ASSURE_VERSION);
-	return 0;
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static const char *current_command = "";
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "assure %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	const cli_command *c = find_command(cmd);
+	if (c)
+		fprintf(stderr, "usage: %s\n", c->usage);
+	return ASSURE_EXIT_USAGE;
+}
+
+static void print_exit_codes(void)
+{
+	printf("\nexit codes:\n"
+	       "  %d  no finding at or above --fail-on, and the run was complete\n"
+	       "  %d  findings at or above --fail-on, or the run was incomplete\n"
+	       "  %d  usage error, unreadable rule set or repository\n",
+	       ASSURE_EXIT_OK, ASSURE_EXIT_FINDINGS, ASSURE_EXIT_USAGE);
+}
+
+static void print_main_help(void)
+{
+	printf("assure %s: rules-based assurance checks on returns kept in git\n\n"
+	       "usage: assure COMMAND [OPTIONS]\n       assure --version\n\ncommands:\n",
+	       ASSURE_VERSION);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		printf("  %-10s %s\n", commands[i].name, commands[i].summary);
+	printf("\n'assure COMMAND --help' shows a command's options.\n");
+	print_exit_codes();
+}
+
+static void print_command_help(const cli_command *c)
+{
+	printf("usage: %s\n\n%s\n\noptions:\n", c->usage, c->summary);
+	cli_print_options(c->opts);
+	print_exit_codes();
+}
+
+static int cmd_help(const cli_args *args)
+{
+	if (args->npositional == 0) {
+		print_main_help();
+		return ASSURE_EXIT_OK;
+	}
+	const cli_command *c = find_command(args->positional[0]);
+	if (!c)
+		return cli_usage_error("help", "unknown command '%s'", args->positional[0]);
+	print_command_help(c);
+	return ASSURE_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fprintf(stderr, "usage: assure COMMAND [OPTIONS]   (assure help lists the commands)\n");
+		return ASSURE_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+		printf("assure %s\n", ASSURE_VERSION);
+		return fflush(stdout) == 0 ? ASSURE_EXIT_OK : ASSURE_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		print_main_help();
+		return ASSURE_EXIT_OK;
+	}
+	const cli_command *c = find_command(argv[1]);
+	if (!c) {
+		fprintf(stderr, "assure: unknown command '%s'\nusage: assure COMMAND [OPTIONS]   (assure help lists "
+				"the commands)\n",
+			argv[1]);
+		return ASSURE_EXIT_USAGE;
+	}
+	current_command = c->name;
+	cli_args args;
+	if (cli_parse(&args, c->name, c->opts, argc - 2, argv + 2) < 0) {
+		fprintf(stderr, "usage: %s\n", c->usage);
+		return ASSURE_EXIT_USAGE;
+	}
+	if (args.help) {
+		print_command_help(c);
+		return fflush(stdout) == 0 ? ASSURE_EXIT_OK : ASSURE_EXIT_USAGE;
+	}
+	int rc = c->run(&args);
+	if (fflush(stdout) != 0) {
+		fprintf(stderr, "assure: cannot write output\n");
+		return ASSURE_EXIT_USAGE;
+	}
+	return rc;
 }

@@ -1,0 +1,50 @@
+/*
+ * cli.h: what the assure commands share. The CLI only parses arguments, calls
+ * libassure and prints; anything a library user would need lives in the library.
+ */
+#ifndef ASSURE_CLI_H
+#define ASSURE_CLI_H
+
+#include "assure/diag.h"
+#include "assure/error.h"
+#include "assure/ruleset.h"
+#include "cli/opts.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* One subcommand: the command table in main.c lists them all. */
+typedef struct cli_command {
+	const char *name;    /* "check" */
+	const char *usage;   /* "assure check [OPTIONS] [--repo DIR [--rev REV] | PATH...]" */
+	const char *summary; /* one line for `assure help` */
+	const cli_opt *opts; /* its options, NULL-terminated */
+	int (*run)(const cli_args *args);
+} cli_command;
+
+extern const cli_opt cli_check_opts[];
+extern const cli_opt cli_rules_opts[];
+extern const cli_opt cli_explain_opts[];
+int cli_check(const cli_args *args);
+int cli_rules(const cli_args *args);
+int cli_explain(const cli_args *args);
+
+/* Print "assure CMD: message" and the usage line to stderr; returns ASSURE_EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * Load the rule sets named by --rules (or the default: the installed rule set, else
+ * rules/ of the source tree). Prints every diagnostic to stderr; returns NULL when a
+ * path cannot be read or a rule file has errors.
+ */
+assure_ruleset *cli_load_rules(const cli_args *args);
+/* Print diagnostics to stderr. */
+void cli_print_diags(const assure_diags *d);
+/* --as-of, or today (UTC). Returns -1 after printing an error. */
+int cli_as_of(const cli_args *args, const char *cmd, int32_t *out);
+/* Whether standard output gets colour: a terminal, and NO_COLOR unset. */
+bool cli_color(void);
+/* Write to stdout and flush; a write error (a full disk) is reported and returns -1. */
+int cli_write(const char *text, size_t len);
+
+#endif

@@ -1,0 +1,149 @@
+/* cmd_check.c: `assure check`, one snapshot against the rule set. */
+#include "cli/cli.h"
+
+#include "assure/engine.h"
+#include "assure/repo.h"
+#include "assure/report.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const cli_opt cli_check_opts[] = {
+	{"repo", "DIR", false, "read the returns from the git repository DIR"},
+	{"rev", "REV", false, "the commit to check (default HEAD)"},
+	{"worktree", NULL, false, "check the working tree of --repo instead of a commit"},
+	{"rules", "DIR", true, "rule set directory or file (default: the installed rule set)"},
+	{"as-of", "DATE", false, "reference date YYYY-MM-DD for date rules (default today, UTC)"},
+	{"format", "FMT", false, "report format: text (default) or json"},
+	{"fail-on", "SEV", false, "exit 1 when a finding is at or above SEV: error (default), warning, info, none"},
+	{"stats", NULL, false, "print counts of blobs read and parsed and rules evaluated to stderr"},
+	{NULL, NULL, false, NULL},
+};
+
+/* Severity threshold for the exit code; ASSURE_SEV_COUNT means "never". */
+static int parse_fail_on(const char *s, int *out)
+{
+	assure_severity sev;
+	if (!s) {
+		*out = ASSURE_SEV_ERROR;
+		return 0;
+	}
+	if (strcmp(s, "none") == 0) {
+		*out = ASSURE_SEV_COUNT;
+		return 0;
+	}
+	if (assure_severity_parse(&sev, s) < 0)
+		return -1;
+	*out = (int)sev;
+	return 0;
+}
+
+int cli_check(const cli_args *args)
+{
+	const char *repo_path = cli_get(args, "repo");
+	const char *rev = cli_get(args, "rev");
+	bool worktree = cli_flag(args, "worktree");
+	if (repo_path && args->npositional)
+		return cli_usage_error("check", "give either --repo or paths, not both");
+	if (!repo_path && !args->npositional)
+		return cli_usage_error("check", "nothing to check: give --repo DIR or paths");
+	if (!repo_path && (rev || worktree))
+		return cli_usage_error("check", "--rev and --worktree need --repo");
+	if (rev && worktree)
+		return cli_usage_error("check", "give either --rev or --worktree, not both");
+	const char *fmt_name = cli_get(args, "format");
+	const assure_report_format *fmt = assure_report_format_find(fmt_name ? fmt_name : "text");
+	if (!fmt)
+		return cli_usage_error("check", "unknown format '%s' (text, json)", fmt_name);
+	int fail_on;
+	if (parse_fail_on(cli_get(args, "fail-on"), &fail_on) < 0)
+		return cli_usage_error("check", "--fail-on must be error, warning, info or none, not '%s'",
+				       cli_get(args, "fail-on"));
+	int32_t as_of;
+	if (cli_as_of(args, "check", &as_of) < 0)
+		return ASSURE_EXIT_USAGE;
+
+	assure_ruleset *rs = cli_load_rules(args);
+	if (!rs)
+		return ASSURE_EXIT_USAGE;
+
+	int rc = ASSURE_EXIT_USAGE;
+	assure_repo *repo = NULL;
+	assure_snapshot *snap = NULL;
+	assure_engine *engine = NULL;
+	assure_findings *findings = NULL;
+	assure_buf out = ASSURE_BUF_INIT;
+	char commit[41] = "";
+	const char *source = "files";
+
+	if (repo_path) {
+		if (assure_repo_open(&repo, repo_path) < 0) {
+			fprintf(stderr, "assure: %s\n", assure_error_last());
+			goto done;
+		}
+		if (worktree) {
+			source = "worktree";
+			if (assure_snapshot_from_worktree(&snap, repo) < 0) {
+				fprintf(stderr, "assure: %s\n", assure_error_last());
+				goto done;
+			}
+		} else {
+			source = "git";
+			if (assure_repo_resolve(repo, rev ? rev : "HEAD", commit) < 0 ||
+			    assure_snapshot_from_commit(&snap, repo, commit) < 0) {
+				fprintf(stderr, "assure: %s\n", assure_error_last());
+				goto done;
+			}
+		}
+	} else if (assure_snapshot_from_paths(&snap, args->positional, args->npositional) < 0) {
+		fprintf(stderr, "assure: %s\n", assure_error_last());
+		goto done;
+	}
+
+	assure_check_opts opts = ASSURE_CHECK_OPTS_INIT;
+	opts.as_of = as_of;
+	assure_check_result result;
+	assure_engine_new(&engine, rs);
+	assure_findings_new(&findings);
+	if (assure_engine_check(engine, snap, &opts, findings, &result) < 0) {
+		fprintf(stderr, "assure: %s\n", assure_error_last());
+		goto done;
+	}
+	assure_findings_sort(findings);
+	assure_report_meta meta = {
+		.tool_version = ASSURE_VERSION,
+		.rules = rs,
+		.source = source,
+		.repository = repo_path,
+		.commit = commit[0] ? commit : NULL,
+		.as_of = as_of,
+		.result = &result,
+		.color = cli_color(),
+	};
+	if (fmt->write(&out, findings, &meta) < 0) {
+		fprintf(stderr, "assure: %s\n", assure_error_last());
+		goto done;
+	}
+	if (cli_write(out.ptr, out.len) < 0)
+		goto done;
+	if (cli_flag(args, "stats")) {
+		assure_engine_stats st;
+		assure_engine_get_stats(engine, &st);
+		fprintf(stderr, "stats: %zu files, %lu blobs read, %lu blobs parsed, %lu rule evaluations, %lu findings reused\n",
+			result.files_seen, st.blobs_read, st.blobs_parsed, st.evaluations, st.findings_reused);
+	}
+	rc = ASSURE_EXIT_OK;
+	if (assure_report_incomplete(&result))
+		rc = ASSURE_EXIT_FINDINGS;
+	for (size_t i = 0; i < assure_findings_count(findings); i++)
+		if ((int)assure_findings_get(findings, i)->severity >= fail_on)
+			rc = ASSURE_EXIT_FINDINGS;
+done:
+	assure_buf_free(&out);
+	assure_findings_free(findings);
+	assure_engine_free(engine);
+	assure_snapshot_free(snap);
+	assure_repo_free(repo);
+	assure_ruleset_free(rs);
+	return rc;
+}

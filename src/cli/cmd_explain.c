@@ -1,0 +1,126 @@
+/* cmd_explain.c: `assure explain RULE-ID`, everything a rule carries and its examples at work. */
+#include "cli/cli.h"
+
+#include "assure/buf.h"
+#include "assure/date.h"
+#include "assure/engine.h"
+#include "assure/repo.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const cli_opt cli_explain_opts[] = {
+	{"rules", "DIR", true, "rule set (default: the installed rule set)"},
+	{NULL, NULL, false, NULL},
+};
+
+static void field(const char *label, const char *text)
+{
+	if (text && *text)
+		printf("%-12s %s\n", label, text);
+}
+
+static void section(const char *label, const char *text)
+{
+	if (text && *text)
+		printf("\n%s\n  %s\n", label, text);
+}
+
+/* Example paths are relative to the rule file's directory. */
+static char *example_path(const assure_rule *r, const char *rel)
+{
+	assure_buf b = ASSURE_BUF_INIT;
+	const char *slash = strrchr(r->file, '/');
+	if (rel[0] != '/' && slash)
+		assure_buf_printf(&b, "%.*s/", (int)(slash - r->file), r->file);
+	assure_buf_puts(&b, rel);
+	return assure_buf_detach(&b);
+}
+
+/* Check the example with the whole rule set and print this rule's findings on it. */
+static void run_example(const assure_ruleset *rs, const assure_rule *r, const char *label, const char *rel)
+{
+	char *path = example_path(r, rel);
+	printf("\n%s: %s\n", label, rel);
+	assure_snapshot *snap = NULL;
+	assure_engine *engine = NULL;
+	assure_findings *findings = NULL;
+	const char *paths[] = {path};
+	int32_t as_of = 0;
+	if (r->example_as_of && assure_date_parse_iso(&as_of, r->example_as_of) < 0)
+		as_of = 0;
+	if (assure_snapshot_from_paths(&snap, paths, 1) < 0) {
+		printf("  (cannot read the example: %s)\n", assure_error_last());
+		goto done;
+	}
+	assure_check_opts opts = ASSURE_CHECK_OPTS_INIT;
+	opts.as_of = as_of;
+	assure_engine_new(&engine, rs);
+	assure_findings_new(&findings);
+	assure_engine_check(engine, snap, &opts, findings, NULL);
+	assure_findings_sort(findings);
+	size_t shown = 0;
+	for (size_t i = 0; i < assure_findings_count(findings); i++) {
+		const assure_finding *f = assure_findings_get(findings, i);
+		if (strcmp(f->rule_id, r->id) != 0)
+			continue;
+		printf("  %s:%d:%d: %s: [%s] %s\n", f->path, f->line, f->column, assure_severity_name(f->severity),
+		       f->rule_id, f->message);
+		shown++;
+	}
+	if (!shown)
+		printf("  no %s finding\n", r->id);
+done:
+	assure_findings_free(findings);
+	assure_engine_free(engine);
+	assure_snapshot_free(snap);
+	free(path);
+}
+
+int cli_explain(const cli_args *args)
+{
+	if (args->npositional != 1)
+		return cli_usage_error("explain", "give one rule id");
+	assure_ruleset *rs = cli_load_rules(args);
+	if (!rs)
+		return ASSURE_EXIT_USAGE;
+	const assure_rule *r = assure_ruleset_find(rs, args->positional[0]);
+	if (!r) {
+		fprintf(stderr, "assure explain: no rule '%s' in rule set %s\n", args->positional[0],
+			assure_ruleset_name(rs));
+		assure_ruleset_free(rs);
+		return ASSURE_EXIT_USAGE;
+	}
+	printf("%s: %s\n\n", r->id, r->title);
+	field("severity", assure_severity_name(r->severity));
+	field("domain", r->domain);
+	field("kind", r->kind);
+	for (size_t i = 0; i < r->path_count; i++)
+		field(i ? "" : "paths", r->paths[i]);
+	field("scope", r->scope == ASSURE_SCOPE_SNAPSHOT ? "snapshot" : "return");
+	field("for each", assure_jsonpath_text(r->for_each));
+	for (size_t i = 0; i < r->let_count; i++) {
+		char label[64];
+		snprintf(label, sizeof(label), "let %s", r->let_names[i]);
+		field(label, assure_expr_source(r->lets[i]));
+	}
+	if (r->when)
+		field("when", assure_expr_source(r->when));
+	field("assert", assure_expr_source(r->assert_expr));
+	if (r->subject)
+		field("subject", assure_expr_source(r->subject));
+	printf("%-12s %s:%d\n", "defined in", r->file, r->line);
+	section("Description", r->description);
+	section("Rationale", r->rationale);
+	section("Reference", r->reference);
+	section("What to do", r->help);
+	if (r->example_as_of)
+		printf("\nExamples are checked as of %s.\n", r->example_as_of);
+	if (r->example_fail)
+		run_example(rs, r, "Example that raises it", r->example_fail);
+	if (r->example_pass)
+		run_example(rs, r, "Example that passes", r->example_pass);
+	assure_ruleset_free(rs);
+	return ASSURE_EXIT_OK;
+}

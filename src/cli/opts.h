@@ -1,0 +1,42 @@
+/*
+ * opts.h: one option table per command drives both argument parsing and --help.
+ *
+ * Ownership: parsed values point into argv (borrowed); repeatable options collect
+ * into arrays owned by the parse result.
+ */
+#ifndef ASSURE_CLI_OPTS_H
+#define ASSURE_CLI_OPTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct cli_opt {
+	const char *name;  /* long name without dashes: "repo" */
+	const char *arg;   /* name of its argument ("DIR"), or NULL for a flag */
+	bool repeatable;   /* may be given more than once */
+	const char *help;  /* one line */
+} cli_opt;
+
+#define CLI_MAX_OPTS 32
+#define CLI_MAX_VALUES 64
+
+typedef struct cli_args {
+	const cli_opt *opts;                   /* the table (borrowed), terminated by name NULL */
+	const char *values[CLI_MAX_OPTS][CLI_MAX_VALUES]; /* values given per option */
+	size_t counts[CLI_MAX_OPTS];           /* how many times each was given */
+	const char *positional[CLI_MAX_VALUES]; /* other arguments */
+	size_t npositional;
+	bool help;                             /* -h or --help was given */
+} cli_args;
+
+/* Parse argv[0..argc) against opts; on error prints "assure CMD: ..." and returns -1. */
+int cli_parse(cli_args *out, const char *cmd, const cli_opt *opts, int argc, char **argv);
+/* The last value of an option, or NULL. */
+const char *cli_get(const cli_args *a, const char *name);
+bool cli_flag(const cli_args *a, const char *name);
+/* All values of a repeatable option. */
+size_t cli_all(const cli_args *a, const char *name, const char *const **values);
+/* Print the usage line and the option table. */
+void cli_print_options(const cli_opt *opts);
+
+#endif

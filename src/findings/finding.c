@@ -1,0 +1,173 @@
+/* finding.c: lists of findings, their order and fingerprints (see finding.h). */
+#include "assure/finding.h"
+
+#include "assure/buf.h"
+#include "assure/error.h"
+#include "assure/hash.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct assure_findings {
+	assure_finding *items; /* owned, with their strings */
+	size_t count;
+	size_t cap;
+};
+
+static const char *const severity_names[ASSURE_SEV_COUNT] = {"info", "warning", "error"};
+
+const char *assure_severity_name(assure_severity s)
+{
+	return (unsigned)s < ASSURE_SEV_COUNT ? severity_names[s] : "unknown";
+}
+
+int assure_severity_parse(assure_severity *out, const char *s)
+{
+	for (int i = 0; i < ASSURE_SEV_COUNT; i++)
+		if (strcmp(s, severity_names[i]) == 0) {
+			*out = (assure_severity)i;
+			return 0;
+		}
+	return -1;
+}
+
+int assure_findings_new(assure_findings **out)
+{
+	*out = assure_xcalloc(1, sizeof(**out));
+	return 0;
+}
+
+static void finding_clear(assure_finding *f)
+{
+	free(f->rule_id);
+	free(f->domain);
+	free(f->title);
+	free(f->message);
+	free(f->path);
+	free(f->pointer);
+	free(f->subject);
+}
+
+void assure_findings_free(assure_findings *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->count; i++)
+		finding_clear(&l->items[i]);
+	free(l->items);
+	free(l);
+}
+
+static char *dup_or_empty(const char *s)
+{
+	return assure_xstrdup(s ? s : "");
+}
+
+void assure_finding_fingerprint(char out[41], const char *rule_id, const char *path, const char *subject)
+{
+	/* Only what identifies the breach: not the line, not the message, so a
+	 * reformatted return or a changed figure keeps the same identity. */
+	assure_buf b = ASSURE_BUF_INIT;
+	assure_buf_printf(&b, "%s\n%s\n%s", rule_id, path ? path : "", subject ? subject : "");
+	if (assure_hash_blob(out, b.ptr, b.len) < 0)
+		memset(out, '0', 40), out[40] = '\0';
+	assure_buf_free(&b);
+}
+
+void assure_findings_add(assure_findings *l, const assure_finding *f)
+{
+	if (l->count == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->items = assure_xrealloc(l->items, l->cap * sizeof(*l->items));
+	}
+	assure_finding *n = &l->items[l->count++];
+	n->rule_id = dup_or_empty(f->rule_id);
+	n->severity = f->severity;
+	n->domain = dup_or_empty(f->domain);
+	n->title = dup_or_empty(f->title);
+	n->message = dup_or_empty(f->message);
+	n->path = dup_or_empty(f->path);
+	n->pointer = dup_or_empty(f->pointer);
+	n->line = f->line;
+	n->column = f->column;
+	n->subject = dup_or_empty(f->subject);
+	assure_finding_fingerprint(n->fingerprint, n->rule_id, n->path, n->subject);
+}
+
+void assure_findings_extend(assure_findings *l, const assure_findings *src)
+{
+	for (size_t i = 0; i < src->count; i++)
+		assure_findings_add(l, &src->items[i]);
+}
+
+size_t assure_findings_count(const assure_findings *l)
+{
+	return l->count;
+}
+
+const assure_finding *assure_findings_get(const assure_findings *l, size_t i)
+{
+	return i < l->count ? &l->items[i] : NULL;
+}
+
+static int cmp_int(int a, int b)
+{
+	return (a > b) - (a < b);
+}
+
+static int cmp_report_order(const void *pa, const void *pb)
+{
+	const assure_finding *a = pa, *b = pb;
+	int c;
+	if ((c = strcmp(a->path, b->path)))
+		return c;
+	if ((c = cmp_int(a->line, b->line)))
+		return c;
+	if ((c = cmp_int(a->column, b->column)))
+		return c;
+	if ((c = strcmp(a->rule_id, b->rule_id)))
+		return c;
+	if ((c = strcmp(a->message, b->message)))
+		return c;
+	return strcmp(a->subject, b->subject);
+}
+
+void assure_findings_sort(assure_findings *l)
+{
+	if (l->count)
+		qsort(l->items, l->count, sizeof(*l->items), cmp_report_order);
+}
+
+static int cmp_fingerprint(const void *pa, const void *pb)
+{
+	const assure_finding *a = pa, *b = pb;
+	int c = strcmp(a->fingerprint, b->fingerprint);
+	return c ? c : cmp_report_order(pa, pb);
+}
+
+void assure_findings_sort_by_fingerprint(assure_findings *l)
+{
+	if (l->count)
+		qsort(l->items, l->count, sizeof(*l->items), cmp_fingerprint);
+}
+
+long assure_findings_find_fingerprint(const assure_findings *l, const char *fingerprint)
+{
+	size_t lo = 0, hi = l->count;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(l->items[mid].fingerprint, fingerprint) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < l->count && strcmp(l->items[lo].fingerprint, fingerprint) == 0 ? (long)lo : -1;
+}
+
+void assure_findings_counts(const assure_findings *l, size_t counts[ASSURE_SEV_COUNT])
+{
+	for (int i = 0; i < ASSURE_SEV_COUNT; i++)
+		counts[i] = 0;
+	for (size_t i = 0; i < l->count; i++)
+		counts[l->items[i].severity]++;
+}

@@ -1,0 +1,161 @@
+/* report.c: the format table and the text and JSON reports of a check (see report.h). */
+#include "assure/report.h"
+
+#include "assure/date.h"
+#include "assure/error.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const assure_report_format formats[] = {
+	{"text", "one line per finding, path:line:col: severity: [RULE] message", assure_report_text},
+	{"json", "a JSON document, format " ASSURE_REPORT_FORMAT, assure_report_json},
+	{NULL, NULL, NULL},
+};
+
+const assure_report_format *assure_report_formats(void)
+{
+	return formats;
+}
+
+const assure_report_format *assure_report_format_find(const char *name)
+{
+	for (const assure_report_format *f = formats; f->name; f++)
+		if (strcmp(f->name, name) == 0)
+			return f;
+	return NULL;
+}
+
+bool assure_report_incomplete(const assure_check_result *result)
+{
+	return result && (result->parse_failures || result->eval_failures);
+}
+
+/* ANSI SGR codes for each severity, indexed by assure_severity. */
+static const char *const severity_color[ASSURE_SEV_COUNT] = {"\033[1;36m", "\033[1;33m", "\033[1;31m"};
+_Static_assert(ASSURE_SEV_COUNT == 3, "a colour for each severity");
+
+static const char *plural(size_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+int assure_report_text(assure_buf *out, const assure_findings *findings, const assure_report_meta *meta)
+{
+	size_t n = assure_findings_count(findings);
+	for (size_t i = 0; i < n; i++) {
+		const assure_finding *f = assure_findings_get(findings, i);
+		if (meta->color)
+			assure_buf_puts(out, "\033[1m");
+		if (!*f->path)
+			assure_buf_puts(out, "(snapshot)");
+		else if (f->line > 0)
+			assure_buf_printf(out, "%s:%d:%d", f->path, f->line, f->column);
+		else
+			assure_buf_puts(out, f->path);
+		if (meta->color)
+			assure_buf_printf(out, ":\033[0m %s%s:\033[0m [%s] %s\n", severity_color[f->severity],
+					  assure_severity_name(f->severity), f->rule_id, f->message);
+		else
+			assure_buf_printf(out, ": %s: [%s] %s\n", assure_severity_name(f->severity), f->rule_id,
+					  f->message);
+	}
+	size_t c[ASSURE_SEV_COUNT];
+	assure_findings_counts(findings, c);
+	char date[11];
+	assure_date_format(meta->as_of, date);
+	size_t checked = meta->result ? meta->result->files_checked : 0;
+	assure_buf_printf(out, "%zu %s, %zu %s, %zu info in %zu %s checked (rules %s %s, as of %s", c[ASSURE_SEV_ERROR],
+			  plural(c[ASSURE_SEV_ERROR], "error", "errors"), c[ASSURE_SEV_WARNING],
+			  plural(c[ASSURE_SEV_WARNING], "warning", "warnings"), c[ASSURE_SEV_INFO], checked,
+			  plural(checked, "file", "files"), assure_ruleset_name(meta->rules),
+			  assure_ruleset_version(meta->rules), date);
+	if (meta->commit)
+		assure_buf_printf(out, ", commit %.12s", meta->commit);
+	assure_buf_puts(out, ")\n");
+	if (assure_report_incomplete(meta->result)) {
+		size_t pf = meta->result->parse_failures, ef = meta->result->eval_failures;
+		assure_buf_printf(out, "incomplete: %zu %s could not be read, %zu rule %s could not be evaluated\n", pf,
+				  plural(pf, "file", "files"), ef, plural(ef, "evaluation", "evaluations"));
+	}
+	return 0;
+}
+
+json_t *assure_report_finding_json(const assure_finding *f)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "rule", json_string(f->rule_id));
+	json_object_set_new(o, "severity", json_string(assure_severity_name(f->severity)));
+	json_object_set_new(o, "domain", json_string(f->domain));
+	json_object_set_new(o, "title", json_string(f->title));
+	json_object_set_new(o, "message", json_string(f->message));
+	json_object_set_new(o, "path", json_string(f->path));
+	json_object_set_new(o, "pointer", json_string(f->pointer));
+	json_object_set_new(o, "line", json_integer(f->line));
+	json_object_set_new(o, "column", json_integer(f->column));
+	json_object_set_new(o, "subject", json_string(f->subject));
+	json_object_set_new(o, "fingerprint", json_string(f->fingerprint));
+	return o;
+}
+
+static json_t *counts_json(const assure_findings *findings)
+{
+	size_t c[ASSURE_SEV_COUNT];
+	assure_findings_counts(findings, c);
+	json_t *o = json_object();
+	json_object_set_new(o, "error", json_integer((json_int_t)c[ASSURE_SEV_ERROR]));
+	json_object_set_new(o, "warning", json_integer((json_int_t)c[ASSURE_SEV_WARNING]));
+	json_object_set_new(o, "info", json_integer((json_int_t)c[ASSURE_SEV_INFO]));
+	json_object_set_new(o, "total", json_integer((json_int_t)assure_findings_count(findings)));
+	return o;
+}
+
+static json_t *nullable_string(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+int assure_report_json(assure_buf *out, const assure_findings *findings, const assure_report_meta *meta)
+{
+	json_t *doc = json_object();
+	json_object_set_new(doc, "format", json_string(ASSURE_REPORT_FORMAT));
+	json_t *tool = json_object();
+	json_object_set_new(tool, "name", json_string("assure"));
+	json_object_set_new(tool, "version", json_string(meta->tool_version));
+	json_object_set_new(doc, "tool", tool);
+	json_t *rules = json_object();
+	json_object_set_new(rules, "name", json_string(assure_ruleset_name(meta->rules)));
+	json_object_set_new(rules, "version", json_string(assure_ruleset_version(meta->rules)));
+	json_object_set_new(rules, "hash", json_string(assure_ruleset_hash(meta->rules)));
+	json_object_set_new(rules, "count", json_integer((json_int_t)assure_ruleset_count(meta->rules)));
+	json_object_set_new(doc, "rules", rules);
+	json_t *src = json_object();
+	json_object_set_new(src, "type", json_string(meta->source));
+	json_object_set_new(src, "repository", nullable_string(meta->repository));
+	json_object_set_new(src, "commit", nullable_string(meta->commit));
+	json_object_set_new(doc, "source", src);
+	char date[11];
+	assure_date_format(meta->as_of, date);
+	json_object_set_new(doc, "as_of", json_string(date));
+	const assure_check_result *r = meta->result;
+	json_object_set_new(doc, "complete", json_boolean(!assure_report_incomplete(r)));
+	json_t *files = json_object();
+	json_object_set_new(files, "seen", json_integer(r ? (json_int_t)r->files_seen : 0));
+	json_object_set_new(files, "checked", json_integer(r ? (json_int_t)r->files_checked : 0));
+	json_object_set_new(files, "parse_failures", json_integer(r ? (json_int_t)r->parse_failures : 0));
+	json_object_set_new(files, "eval_failures", json_integer(r ? (json_int_t)r->eval_failures : 0));
+	json_object_set_new(doc, "files", files);
+	json_object_set_new(doc, "counts", counts_json(findings));
+	json_t *list = json_array();
+	for (size_t i = 0; i < assure_findings_count(findings); i++)
+		json_array_append_new(list, assure_report_finding_json(assure_findings_get(findings, i)));
+	json_object_set_new(doc, "findings", list);
+	char *text = json_dumps(doc, JSON_INDENT(2));
+	json_decref(doc);
+	if (!text)
+		return assure_error_set("cannot write the JSON report");
+	assure_buf_puts(out, text);
+	assure_buf_putc(out, '\n');
+	free(text);
+	return 0;
+}

@@ -1,0 +1,750 @@
+/* ruleset.c: load rule files into compiled rules, collecting every problem (see ruleset.h). */
+#include "assure/ruleset.h"
+
+#include "assure/buf.h"
+#include "assure/doc.h"
+#include "assure/error.h"
+#include "assure/hash.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct assure_ruleset {
+	assure_rule **rules;  /* owned, in load order */
+	size_t count;
+	size_t cap;
+	json_t *params;       /* merged params, owned */
+	assure_buf names;     /* "a+b" */
+	assure_buf versions;  /* "1.0.0+2.1.0" */
+	assure_buf hashed;    /* names and contents of the files, for the hash */
+	char hash[41];        /* computed on first request */
+	size_t files;         /* files loaded */
+	json_t *param_origin; /* dotted param name -> file that defined it, for duplicate messages */
+};
+
+/* Everything needed to report a problem at a place in one rule file. */
+typedef struct loader {
+	assure_ruleset *rs;
+	assure_diags *diags;
+	assure_doc *doc;
+	const char *file;
+	const char *rule_id; /* rule being loaded, or NULL */
+} loader;
+
+static void rule_free(assure_rule *r)
+{
+	if (!r)
+		return;
+	free(r->id);
+	free(r->title);
+	free(r->domain);
+	free(r->kind);
+	for (size_t i = 0; i < r->path_count; i++)
+		free(r->paths[i]);
+	free(r->paths);
+	assure_jsonpath_free(r->for_each);
+	for (size_t i = 0; i < r->let_count; i++) {
+		free(r->let_names[i]);
+		assure_expr_free(r->lets[i]);
+	}
+	free(r->let_names);
+	free(r->lets);
+	assure_expr_free(r->when);
+	assure_expr_free(r->assert_expr);
+	assure_template_free(r->message);
+	assure_expr_free(r->subject);
+	free(r->description);
+	free(r->rationale);
+	free(r->reference);
+	free(r->help);
+	free(r->example_fail);
+	free(r->example_pass);
+	free(r->example_as_of);
+	free(r->file);
+	free(r);
+}
+
+int assure_ruleset_new(assure_ruleset **out)
+{
+	assure_ruleset *rs = assure_xcalloc(1, sizeof(*rs));
+	rs->params = json_object();
+	rs->param_origin = json_object();
+	assure_buf_init(&rs->names);
+	assure_buf_init(&rs->versions);
+	assure_buf_init(&rs->hashed);
+	*out = rs;
+	return 0;
+}
+
+void assure_ruleset_free(assure_ruleset *rs)
+{
+	if (!rs)
+		return;
+	for (size_t i = 0; i < rs->count; i++)
+		rule_free(rs->rules[i]);
+	free(rs->rules);
+	json_decref(rs->params);
+	json_decref(rs->param_origin);
+	assure_buf_free(&rs->names);
+	assure_buf_free(&rs->versions);
+	assure_buf_free(&rs->hashed);
+	free(rs);
+}
+
+size_t assure_ruleset_count(const assure_ruleset *rs)
+{
+	return rs->count;
+}
+
+const assure_rule *assure_ruleset_rule(const assure_ruleset *rs, size_t i)
+{
+	return i < rs->count ? rs->rules[i] : NULL;
+}
+
+const assure_rule *assure_ruleset_find(const assure_ruleset *rs, const char *id)
+{
+	for (size_t i = 0; i < rs->count; i++)
+		if (strcmp(rs->rules[i]->id, id) == 0)
+			return rs->rules[i];
+	return NULL;
+}
+
+json_t *assure_ruleset_params(const assure_ruleset *rs)
+{
+	return rs->params;
+}
+
+const char *assure_ruleset_name(const assure_ruleset *rs)
+{
+	return rs->names.len ? rs->names.ptr : "none";
+}
+
+const char *assure_ruleset_version(const assure_ruleset *rs)
+{
+	return rs->versions.len ? rs->versions.ptr : "0";
+}
+
+const char *assure_ruleset_hash(const assure_ruleset *rs)
+{
+	assure_ruleset *m = (assure_ruleset *)rs;
+	if (!m->hash[0] && assure_hash_blob(m->hash, rs->hashed.len ? rs->hashed.ptr : "", rs->hashed.len) < 0)
+		strcpy(m->hash, "unknown");
+	return rs->hash;
+}
+
+size_t assure_ruleset_file_count(const assure_ruleset *rs)
+{
+	return rs->files;
+}
+
+/* ---- diagnostics at places in the rule file ---- */
+
+static void where(loader *ld, const char *pointer, bool key, int *line, int *col)
+{
+	*line = *col = 0;
+	if (!ld->doc)
+		return;
+	int rc = key ? assure_doc_locate_key(ld->doc, pointer, line, col)
+		     : assure_doc_locate(ld->doc, pointer, line, col);
+	if (rc < 0)
+		*line = *col = 0;
+}
+
+static void problem(loader *ld, const char *pointer, bool at_key, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static void problem(loader *ld, const char *pointer, bool at_key, const char *field, const char *fmt, ...)
+{
+	int line, col;
+	where(ld, pointer, at_key, &line, &col);
+	assure_buf msg = ASSURE_BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	assure_buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	assure_diags_add(ld->diags, ld->file, line, col, ld->rule_id, field, 0, NULL, "%s", msg.ptr);
+	assure_buf_free(&msg);
+}
+
+/*
+ * Column in the file of byte `offset` of a string value's decoded text: walk the raw
+ * JSON string from its opening quote, one raw character at a time, until that many
+ * decoded bytes have gone by.
+ */
+static int raw_column(loader *ld, int quote_line, int quote_col, size_t offset)
+{
+	size_t len;
+	const char *text = assure_doc_text(ld->doc, &len);
+	const char *p = text, *end = text + len;
+	for (int l = 1; l < quote_line && p < end; p++)
+		if (*p == '\n')
+			l++;
+	/* advance to the quote: columns count code points */
+	for (int c = 1; c < quote_col && p < end; p++)
+		if (((unsigned char)*p & 0xC0) != 0x80)
+			c++;
+	while (p < end && ((unsigned char)*p & 0xC0) == 0x80)
+		p++;
+	if (p >= end || *p != '"')
+		return quote_col;
+	p++;
+	int col = quote_col + 1;
+	size_t decoded = 0;
+	while (p < end && *p != '"' && decoded < offset) {
+		if (*p == '\\' && p + 1 < end) {
+			if (p[1] == 'u' && p + 6 <= end) {
+				unsigned cp = (unsigned)strtoul((char[]){p[2], p[3], p[4], p[5], 0}, NULL, 16);
+				decoded += cp < 0x80 ? 1 : cp < 0x800 ? 2 : 3;
+				p += 6;
+				col += 6;
+			} else {
+				decoded += 1;
+				p += 2;
+				col += 2;
+			}
+		} else {
+			unsigned char c = (unsigned char)*p;
+			size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+			decoded += n;
+			p += n;
+			col += 1;
+		}
+	}
+	return col;
+}
+
+/* A problem inside an expression: point at the column in the file and in the expression. */
+static void expr_problem(loader *ld, const char *pointer, const char *field, const char *src, size_t offset,
+			 const char *message)
+{
+	int line, col;
+	where(ld, pointer, false, &line, &col);
+	int file_col = line ? raw_column(ld, line, col, offset) : 0;
+	/* count code points up to offset for the column inside the expression */
+	int expr_col = 1;
+	for (size_t i = 0; i < offset && src[i]; i++)
+		if (((unsigned char)src[i] & 0xC0) != 0x80)
+			expr_col++;
+	assure_diags_add(ld->diags, ld->file, line, file_col, ld->rule_id, field, expr_col, src, "%s", message);
+}
+
+/* ---- field tables ---- */
+
+typedef enum field_type { F_STRING, F_OBJECT, F_ARRAY } field_type;
+
+typedef struct field_spec {
+	const char *name; /* JSON member name */
+	bool required;    /* missing is an error */
+	field_type type;  /* expected JSON type */
+} field_spec;
+
+static const field_spec file_fields[] = {
+	{"ruleset", true, F_STRING},     {"version", true, F_STRING}, {"description", false, F_STRING},
+	{"params", false, F_OBJECT},     {"rules", true, F_ARRAY},    {"$schema", false, F_STRING},
+};
+
+static const field_spec rule_fields[] = {
+	{"id", true, F_STRING},           {"title", true, F_STRING},      {"severity", true, F_STRING},
+	{"domain", true, F_STRING},       {"applies_to", true, F_OBJECT}, {"scope", false, F_STRING},
+	{"for_each", false, F_STRING},    {"let", false, F_OBJECT},       {"when", false, F_STRING},
+	{"assert", true, F_STRING},       {"message", true, F_STRING},    {"subject", false, F_STRING},
+	{"description", false, F_STRING}, {"rationale", false, F_STRING}, {"reference", false, F_STRING},
+	{"help", false, F_STRING},        {"examples", false, F_OBJECT},
+};
+
+static const field_spec applies_fields[] = {
+	{"kind", false, F_STRING},
+	{"paths", false, F_ARRAY},
+};
+
+static const field_spec example_fields[] = {
+	{"fail", false, F_STRING},
+	{"pass", false, F_STRING},
+	{"as_of", false, F_STRING},
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *type_name(field_type t)
+{
+	return t == F_STRING ? "a string" : t == F_OBJECT ? "an object" : "an array";
+}
+
+static bool has_type(json_t *v, field_type t)
+{
+	return t == F_STRING ? json_is_string(v) : t == F_OBJECT ? json_is_object(v) : json_is_array(v);
+}
+
+static char *child_pointer(const char *base, const char *key)
+{
+	assure_buf b = ASSURE_BUF_INIT;
+	assure_buf_puts(&b, base);
+	assure_buf_put_pointer_token(&b, key);
+	return assure_buf_detach(&b);
+}
+
+/*
+ * Check an object against a field table: unknown members, missing required ones,
+ * wrong types. Returns false when a required field is missing or mistyped.
+ */
+static bool check_fields(loader *ld, json_t *obj, const char *pointer, const char *what, const field_spec *specs,
+			 size_t n)
+{
+	bool ok = true;
+	const char *key;
+	json_t *v;
+	json_object_foreach(obj, key, v)
+	{
+		size_t i;
+		for (i = 0; i < n && strcmp(specs[i].name, key) != 0; i++)
+			;
+		char *p = child_pointer(pointer, key);
+		if (i == n) {
+			problem(ld, p, true, key, "unknown field '%s' in %s", key, what);
+		} else if (!has_type(v, specs[i].type)) {
+			problem(ld, p, false, key, "'%s' must be %s", key, type_name(specs[i].type));
+			if (specs[i].required)
+				ok = false;
+		}
+		free(p);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (specs[i].required && !json_object_get(obj, specs[i].name)) {
+			problem(ld, pointer, false, specs[i].name, "missing required field '%s' in %s", specs[i].name,
+				what);
+			ok = false;
+		}
+	return ok;
+}
+
+static char *opt_string(json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+	return json_is_string(v) ? assure_xstrdup(json_string_value(v)) : NULL;
+}
+
+static bool valid_rule_id(const char *s)
+{
+	/* ^[A-Z][A-Z0-9]*-[0-9]{3}$ */
+	const char *p = s;
+	if (!(*p >= 'A' && *p <= 'Z'))
+		return false;
+	for (p++; (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9'); p++)
+		;
+	if (*p++ != '-')
+		return false;
+	for (int i = 0; i < 3; i++, p++)
+		if (!(*p >= '0' && *p <= '9'))
+			return false;
+	return *p == '\0';
+}
+
+static bool valid_identifier(const char *s)
+{
+	if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))
+		return false;
+	for (s++; *s; s++)
+		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+			return false;
+	return true;
+}
+
+static const char *const reserved_names[] = {"true", "false", "null", "as_of", "file", "params", "in"};
+
+/* Compile an expression field; on error a diagnostic with the column. */
+static assure_expr *compile_field(loader *ld, json_t *rule, const char *rule_ptr, const char *field,
+				  const char *member_key, json_t *value, const assure_expr_names *names)
+{
+	(void)rule;
+	const char *src = json_string_value(value);
+	assure_expr *e = NULL;
+	size_t off = 0;
+	if (assure_expr_compile(&e, src, names, &off) < 0) {
+		char *p = child_pointer(rule_ptr, member_key);
+		char *msg = assure_xstrdup(assure_error_last());
+		if (strcmp(field, member_key) != 0) {
+			char *pp = child_pointer(p, field + strlen(member_key) + 1);
+			free(p);
+			p = pp;
+		}
+		expr_problem(ld, p, field, src, off, msg);
+		free(msg);
+		free(p);
+		return NULL;
+	}
+	return e;
+}
+
+static void merge_params(loader *ld, json_t *into, json_t *from, const char *dotted, const char *pointer)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach(from, key, v)
+	{
+		assure_buf name = ASSURE_BUF_INIT;
+		assure_buf_printf(&name, "%s%s%s", dotted, *dotted ? "." : "", key);
+		char *p = child_pointer(pointer, key);
+		json_t *have = json_object_get(into, key);
+		if (have && json_is_object(have) && json_is_object(v)) {
+			merge_params(ld, have, v, name.ptr, p);
+		} else if (have) {
+			json_t *origin = json_object_get(ld->rs->param_origin, name.ptr);
+			problem(ld, p, true, "params", "param '%s' is already defined in '%s'", name.ptr,
+				origin ? json_string_value(origin) : "another file");
+		} else {
+			json_object_set(into, key, v);
+			json_object_set_new(ld->rs->param_origin, name.ptr, json_string(ld->file));
+		}
+		free(p);
+		assure_buf_free(&name);
+	}
+}
+
+static void add_rule(assure_ruleset *rs, assure_rule *r)
+{
+	if (rs->count == rs->cap) {
+		rs->cap = rs->cap ? rs->cap * 2 : 32;
+		rs->rules = assure_xrealloc(rs->rules, rs->cap * sizeof(*rs->rules));
+	}
+	rs->rules[rs->count++] = r;
+}
+
+static void load_rule(loader *ld, json_t *rj, size_t index)
+{
+	char rule_ptr[64];
+	snprintf(rule_ptr, sizeof(rule_ptr), "/rules/%zu", index);
+	ld->rule_id = NULL;
+	if (!json_is_object(rj)) {
+		problem(ld, rule_ptr, false, NULL, "rule %zu must be an object", index);
+		return;
+	}
+	json_t *idv = json_object_get(rj, "id");
+	if (json_is_string(idv))
+		ld->rule_id = json_string_value(idv);
+	bool ok = check_fields(ld, rj, rule_ptr, "a rule", rule_fields, COUNT(rule_fields));
+	if (!ok)
+		return;
+
+	assure_rule *r = assure_xcalloc(1, sizeof(*r));
+	r->id = assure_xstrdup(json_string_value(idv));
+	r->file = assure_xstrdup(ld->file);
+	int col;
+	if (assure_doc_locate(ld->doc, rule_ptr, &r->line, &col) < 0)
+		r->line = 0;
+	char *p;
+
+	if (!valid_rule_id(r->id)) {
+		p = child_pointer(rule_ptr, "id");
+		problem(ld, p, false, "id", "rule id '%s' does not match ^[A-Z][A-Z0-9]*-[0-9]{3}$", r->id);
+		free(p);
+		ok = false;
+	}
+	const assure_rule *dup = assure_ruleset_find(ld->rs, r->id);
+	if (dup) {
+		p = child_pointer(rule_ptr, "id");
+		problem(ld, p, false, "id", "duplicate rule id '%s' (first defined in %s:%d)", r->id, dup->file,
+			dup->line);
+		free(p);
+		ok = false;
+	}
+	r->title = opt_string(rj, "title");
+	r->domain = opt_string(rj, "domain");
+	r->description = opt_string(rj, "description");
+	r->rationale = opt_string(rj, "rationale");
+	r->reference = opt_string(rj, "reference");
+	r->help = opt_string(rj, "help");
+
+	const char *sev = json_string_value(json_object_get(rj, "severity"));
+	if (assure_severity_parse(&r->severity, sev) < 0) {
+		p = child_pointer(rule_ptr, "severity");
+		problem(ld, p, false, "severity", "severity must be 'error', 'warning' or 'info', not '%s'", sev);
+		free(p);
+		ok = false;
+	}
+
+	/* applies_to */
+	char *ap = child_pointer(rule_ptr, "applies_to");
+	json_t *aj = json_object_get(rj, "applies_to");
+	check_fields(ld, aj, ap, "applies_to", applies_fields, COUNT(applies_fields));
+	r->kind = opt_string(aj, "kind");
+	json_t *paths = json_object_get(aj, "paths");
+	if (json_is_array(paths)) {
+		r->paths = assure_xcalloc(json_array_size(paths) + 1, sizeof(char *));
+		size_t i;
+		json_t *pv;
+		json_array_foreach(paths, i, pv)
+		{
+			if (!json_is_string(pv) || !*json_string_value(pv)) {
+				char *pp = child_pointer(ap, "paths");
+				char idx[24];
+				snprintf(idx, sizeof(idx), "%zu", i);
+				char *ppp = child_pointer(pp, idx);
+				problem(ld, ppp, false, "applies_to.paths", "a path pattern must be a non-empty string");
+				free(ppp);
+				free(pp);
+				ok = false;
+				continue;
+			}
+			r->paths[r->path_count++] = assure_xstrdup(json_string_value(pv));
+		}
+		if (json_array_size(paths) == 0) {
+			char *pp = child_pointer(ap, "paths");
+			problem(ld, pp, false, "applies_to.paths", "'paths' must list at least one pattern");
+			free(pp);
+			ok = false;
+		}
+	}
+	if (!r->kind && !json_is_array(paths)) {
+		problem(ld, ap, false, "applies_to", "applies_to needs 'kind' or 'paths'");
+		ok = false;
+	}
+	free(ap);
+
+	const char *scope = json_string_value(json_object_get(rj, "scope"));
+	if (scope && strcmp(scope, "snapshot") == 0) {
+		r->scope = ASSURE_SCOPE_SNAPSHOT;
+	} else if (scope && strcmp(scope, "return") != 0) {
+		p = child_pointer(rule_ptr, "scope");
+		problem(ld, p, false, "scope", "scope must be 'return' or 'snapshot', not '%s'", scope);
+		free(p);
+		ok = false;
+	}
+
+	json_t *fe = json_object_get(rj, "for_each");
+	const char *fe_src = fe ? json_string_value(fe) : "$";
+	size_t off = 0;
+	if (assure_jsonpath_parse(&r->for_each, fe_src, strlen(fe_src), NULL, &off) < 0) {
+		p = child_pointer(rule_ptr, "for_each");
+		char *msg = assure_xstrdup(assure_error_last());
+		expr_problem(ld, p, "for_each", fe_src, off, msg);
+		free(msg);
+		free(p);
+		r->for_each = NULL;
+		ok = false;
+	}
+
+	/* lets, in order; each sees the ones before it */
+	json_t *lets = json_object_get(rj, "let");
+	if (lets) {
+		size_t n = json_object_size(lets);
+		r->let_names = assure_xcalloc(n + 1, sizeof(char *));
+		r->lets = assure_xcalloc(n + 1, sizeof(assure_expr *));
+		const char *key;
+		json_t *v;
+		json_object_foreach(lets, key, v)
+		{
+			char field[256];
+			snprintf(field, sizeof(field), "let.%s", key);
+			char *lp = child_pointer(rule_ptr, "let");
+			char *kp = child_pointer(lp, key);
+			free(lp);
+			bool reserved = false;
+			for (size_t i = 0; i < COUNT(reserved_names); i++)
+				reserved |= strcmp(key, reserved_names[i]) == 0;
+			if (!valid_identifier(key) || reserved) {
+				problem(ld, kp, true, field, "'%s' cannot be a let name", key);
+				ok = false;
+			} else if (!json_is_string(v)) {
+				problem(ld, kp, false, field, "'%s' must be an expression string", field);
+				ok = false;
+			} else {
+				assure_expr_names names = {(const char *const *)r->let_names, r->let_count};
+				assure_expr *e = compile_field(ld, rj, rule_ptr, field, "let", v, &names);
+				if (e) {
+					r->let_names[r->let_count] = assure_xstrdup(key);
+					r->lets[r->let_count++] = e;
+				} else {
+					ok = false;
+				}
+			}
+			free(kp);
+		}
+	}
+	assure_expr_names names = {(const char *const *)r->let_names, r->let_count};
+	json_t *v;
+	if ((v = json_object_get(rj, "when")) && !(r->when = compile_field(ld, rj, rule_ptr, "when", "when", v, &names)))
+		ok = false;
+	if (!(r->assert_expr = compile_field(ld, rj, rule_ptr, "assert", "assert", json_object_get(rj, "assert"), &names)))
+		ok = false;
+	if ((v = json_object_get(rj, "subject")) &&
+	    !(r->subject = compile_field(ld, rj, rule_ptr, "subject", "subject", v, &names)))
+		ok = false;
+	const char *msg_src = json_string_value(json_object_get(rj, "message"));
+	if (assure_template_compile(&r->message, msg_src, &names, &off) < 0) {
+		p = child_pointer(rule_ptr, "message");
+		char *msg = assure_xstrdup(assure_error_last());
+		expr_problem(ld, p, "message", msg_src, off, msg);
+		free(msg);
+		free(p);
+		r->message = NULL;
+		ok = false;
+	}
+
+	json_t *ex = json_object_get(rj, "examples");
+	if (ex) {
+		p = child_pointer(rule_ptr, "examples");
+		check_fields(ld, ex, p, "examples", example_fields, COUNT(example_fields));
+		free(p);
+		r->example_fail = opt_string(ex, "fail");
+		r->example_pass = opt_string(ex, "pass");
+		r->example_as_of = opt_string(ex, "as_of");
+	}
+
+	if (!ok) {
+		rule_free(r);
+		return;
+	}
+	for (size_t i = 0; i < r->let_count; i++)
+		r->reads |= assure_expr_reads(r->lets[i]);
+	r->reads |= r->when ? assure_expr_reads(r->when) : 0;
+	r->reads |= assure_expr_reads(r->assert_expr);
+	r->reads |= r->subject ? assure_expr_reads(r->subject) : 0;
+	r->reads |= assure_template_reads(r->message);
+	add_rule(ld->rs, r);
+}
+
+static void append_name(assure_buf *b, const char *s)
+{
+	/* the same name from several files counts once */
+	size_t n = strlen(s);
+	const char *p = b->ptr;
+	while (p && *p) {
+		const char *end = strchr(p, '+');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (len == n && strncmp(p, s, n) == 0)
+			return;
+		p = end ? end + 1 : NULL;
+	}
+	if (b->len)
+		assure_buf_putc(b, '+');
+	assure_buf_puts(b, s);
+}
+
+static int read_file(const char *path, char **data, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return assure_error_set("cannot open '%s': %s", path, strerror(errno));
+	assure_buf b = ASSURE_BUF_INIT;
+	char chunk[8192];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		assure_buf_put(&b, chunk, n);
+	int err = ferror(f);
+	fclose(f);
+	if (err) {
+		assure_buf_free(&b);
+		return assure_error_set("cannot read '%s'", path);
+	}
+	*len = b.len;
+	*data = assure_buf_detach(&b);
+	return 0;
+}
+
+static int load_file(assure_ruleset *rs, const char *path, assure_diags *diags)
+{
+	char *data;
+	size_t len;
+	if (read_file(path, &data, &len) < 0)
+		return -1;
+	rs->files++;
+	assure_buf_printf(&rs->hashed, "%s%c%zu%c", path, 0, len, 0);
+	assure_buf_put(&rs->hashed, data, len);
+
+	loader ld = {rs, diags, NULL, path, NULL};
+	int line = 0, col = 0;
+	if (assure_doc_parse(&ld.doc, data, len, &line, &col) < 0) {
+		assure_diags_add(diags, path, line, col, NULL, NULL, 0, NULL, "%s", assure_error_last());
+		free(data);
+		return 0;
+	}
+	free(data);
+	json_t *root = assure_doc_root(ld.doc);
+	if (!json_is_object(root)) {
+		problem(&ld, "", false, NULL, "a rule file must be a JSON object");
+	} else if (check_fields(&ld, root, "", "a rule file", file_fields, COUNT(file_fields))) {
+		append_name(&rs->names, json_string_value(json_object_get(root, "ruleset")));
+		append_name(&rs->versions, json_string_value(json_object_get(root, "version")));
+		json_t *params = json_object_get(root, "params");
+		if (params)
+			merge_params(&ld, rs->params, params, "", "/params");
+		size_t i;
+		json_t *rj;
+		json_array_foreach(json_object_get(root, "rules"), i, rj) load_rule(&ld, rj, i);
+	}
+	assure_doc_free(ld.doc);
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int collect(const char *dir, char ***list, size_t *n, size_t *cap)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return assure_error_set("cannot open '%s': %s", dir, strerror(errno));
+	struct dirent *e;
+	int rc = 0;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		assure_buf p = ASSURE_BUF_INIT;
+		assure_buf_printf(&p, "%s/%s", dir, e->d_name);
+		struct stat st;
+		if (stat(p.ptr, &st) == 0 && S_ISDIR(st.st_mode)) {
+			rc = collect(p.ptr, list, n, cap);
+			assure_buf_free(&p);
+			if (rc < 0)
+				break;
+			continue;
+		}
+		size_t len = strlen(e->d_name);
+		if (len > 5 && strcmp(e->d_name + len - 5, ".json") == 0) {
+			if (*n == *cap) {
+				*cap = *cap ? *cap * 2 : 16;
+				*list = assure_xrealloc(*list, *cap * sizeof(char *));
+			}
+			(*list)[(*n)++] = assure_buf_detach(&p);
+		} else {
+			assure_buf_free(&p);
+		}
+	}
+	closedir(d);
+	return rc;
+}
+
+int assure_ruleset_load(assure_ruleset *rs, const char *path, assure_diags *diags)
+{
+	struct stat st;
+	if (stat(path, &st) < 0)
+		return assure_error_set("cannot read rules '%s': %s", path, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return load_file(rs, path, diags);
+	char **files = NULL;
+	size_t n = 0, cap = 0;
+	/* strip trailing slashes so that paths in messages look the same however the dir was named */
+	char *dir = assure_xstrdup(path);
+	for (size_t l = strlen(dir); l > 1 && dir[l - 1] == '/'; l--)
+		dir[l - 1] = '\0';
+	int rc = collect(dir, &files, &n, &cap);
+	free(dir);
+	if (rc == 0) {
+		qsort(files, n, sizeof(char *), cmp_str);
+		if (n == 0)
+			rc = assure_error_set("no rule files (*.json) in '%s'", path);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (rc == 0)
+			rc = load_file(rs, files[i], diags);
+		free(files[i]);
+	}
+	free(files);
+	return rc;
+}
