@@ -645,14 +645,18 @@ static int read_file(const char *path, char **data, size_t *len)
 	return 0;
 }
 
-static int load_file(assure_ruleset *rs, const char *path, assure_diags *diags)
+/*
+ * `name` is the file's path relative to the rule set path given (its base name when a
+ * file was given), so the hash does not depend on where the rules are installed.
+ */
+static int load_file(assure_ruleset *rs, const char *path, const char *name, assure_diags *diags)
 {
 	char *data;
 	size_t len;
 	if (read_file(path, &data, &len) < 0)
 		return -1;
 	rs->files++;
-	assure_buf_printf(&rs->hashed, "%s%c%zu%c", path, 0, len, 0);
+	assure_buf_printf(&rs->hashed, "%s%c%zu%c", name, 0, len, 0);
 	assure_buf_put(&rs->hashed, data, len);
 
 	loader ld = {rs, diags, NULL, path, NULL};
@@ -725,8 +729,10 @@ int assure_ruleset_load(assure_ruleset *rs, const char *path, assure_diags *diag
 	struct stat st;
 	if (stat(path, &st) < 0)
 		return assure_error_set("cannot read rules '%s': %s", path, strerror(errno));
-	if (!S_ISDIR(st.st_mode))
-		return load_file(rs, path, diags);
+	if (!S_ISDIR(st.st_mode)) {
+		const char *slash = strrchr(path, '/');
+		return load_file(rs, path, slash ? slash + 1 : path, diags);
+	}
 	char **files = NULL;
 	size_t n = 0, cap = 0;
 	/* strip trailing slashes so that paths in messages look the same however the dir was named */
@@ -734,6 +740,7 @@ int assure_ruleset_load(assure_ruleset *rs, const char *path, assure_diags *diag
 	for (size_t l = strlen(dir); l > 1 && dir[l - 1] == '/'; l--)
 		dir[l - 1] = '\0';
 	int rc = collect(dir, &files, &n, &cap);
+	size_t prefix = strlen(dir) + 1;
 	free(dir);
 	if (rc == 0) {
 		qsort(files, n, sizeof(char *), cmp_str);
@@ -742,7 +749,7 @@ int assure_ruleset_load(assure_ruleset *rs, const char *path, assure_diags *diag
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (rc == 0)
-			rc = load_file(rs, files[i], diags);
+			rc = load_file(rs, files[i], files[i] + prefix, diags);
 		free(files[i]);
 	}
 	free(files);
