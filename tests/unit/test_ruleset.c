@@ -105,7 +105,7 @@ static void test_ruleset__unknown_field_names_file_line_rule_and_field(void **st
 					      " \"assert\": \"true\", \"message\": \"m\", \"serverity\": \"error\"}]}\n");
 	assert_non_null(strstr(g->file, "unknown.json"));
 	assert_int_equal(g->line, 4);
-	assert_int_equal(g->column, 41);
+	assert_int_equal(g->column, 36);
 	assert_string_equal(g->rule_id, "GOV-001");
 	assert_string_equal(g->field, "serverity");
 	assert_string_equal(g->message, "unknown field 'serverity' in a rule");
