@@ -1,0 +1,261 @@
+/* test_engine.c: evaluating rules over snapshots: positions, parse and evaluation failures, scopes, reuse. */
+#include "assure/engine.h"
+
+#include "assure/buf.h"
+#include "assure/date.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+static char dir[64];
+
+static void write_file(const char *name, const char *text)
+{
+	assure_buf p = ASSURE_BUF_INIT;
+	assure_buf_printf(&p, "%s/%s", dir, name);
+	char *slash = strrchr(p.ptr, '/');
+	*slash = '\0';
+	char cmd[256];
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s'", p.ptr);
+	assert_int_equal(system(cmd), 0);
+	*slash = '/';
+	FILE *f = fopen(p.ptr, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	assure_buf_free(&p);
+}
+
+static const char *rules_json =
+	"{\"ruleset\": \"t\", \"version\": \"1\", \"params\": {\"tol\": 0},\n"
+	" \"rules\": [\n"
+	"  {\"id\": \"FIN-001\", \"title\": \"deficit\", \"severity\": \"error\", \"domain\": \"finance\",\n"
+	"   \"applies_to\": {\"kind\": \"finance\"}, \"for_each\": \"$.forecast.outturn\",\n"
+	"   \"let\": {\"ct\": \"file_doc('ct.json').orgs[$.org]\"},\n"
+	"   \"assert\": \"@ >= ct - params.tol\", \"message\": \"{@} against {ct}\", \"subject\": \"$.org\"},\n"
+	"  {\"id\": \"GOV-001\", \"title\": \"overdue\", \"severity\": \"warning\", \"domain\": \"governance\",\n"
+	"   \"applies_to\": {\"paths\": [\"board/*.json\"]}, \"for_each\": \"$.actions[*]\",\n"
+	"   \"assert\": \"date(@.due) >= as_of\", \"message\": \"{@.code} overdue\", \"subject\": \"@.code\"},\n"
+	"  {\"id\": \"FIN-002\", \"title\": \"system\", \"severity\": \"error\", \"domain\": \"finance\",\n"
+	"   \"applies_to\": {\"kind\": \"finance\"}, \"scope\": \"snapshot\", \"for_each\": \"$.returns[*].doc\",\n"
+	"   \"assert\": \"@.forecast.outturn > -50\", \"message\": \"{@.org} below -50\", \"subject\": \"@.org\"}\n"
+	" ]}\n";
+
+static int setup(void **state)
+{
+	(void)state;
+	strcpy(dir, "/tmp/assure-test-engine-XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	write_file("rules/r.json", rules_json);
+	write_file("snap/ct.json", "{\"kind\": \"control_totals\", \"orgs\": {\"RXN\": -20.6, \"RXR\": -16.6}}\n");
+	write_file("snap/finance/rxn.json", "{\"kind\": \"finance\", \"org\": \"RXN\",\n"
+					    "  \"forecast\": {\"outturn\": -20.6}}\n");
+	write_file("snap/finance/rxr.json", "{\"kind\": \"finance\", \"org\": \"RXR\",\n"
+					    "  \"forecast\": {\n"
+					    "    \"outturn\": -57.7}}\n");
+	write_file("snap/finance/rtx.json", "{\"kind\": \"finance\", \"org\": \"RTX\", \"forecast\": {\"outturn\": 1}}\n");
+	write_file("snap/finance/dup.json", "{\"kind\": \"finance\",\n \"org\": \"X\",\n \"org\": \"Y\"}\n");
+	write_file("snap/board/actions.json", "{\"actions\": [\n {\"code\": \"A1\", \"due\": \"2020-12-31\"},\n"
+					      " {\"code\": \"A2\", \"due\": \"On-going\"},\n"
+					      " {\"code\": \"A3\", \"due\": \"2021-02-01\"}]}\n");
+	write_file("snap/notes.txt", "not json, and no rule reads it\n");
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd);
+}
+
+typedef struct fixture {
+	assure_ruleset *rs;
+	assure_snapshot *snap;
+	assure_engine *engine;
+	assure_findings *findings;
+	assure_check_result result;
+} fixture;
+
+static void run(fixture *fx)
+{
+	char path[128];
+	assure_diags *d;
+	assure_ruleset_new(&fx->rs);
+	assure_diags_new(&d);
+	snprintf(path, sizeof(path), "%s/rules", dir);
+	assert_int_equal(assure_ruleset_load(fx->rs, path, d), 0);
+	if (assure_diags_count(d))
+		fail_msg("rule diagnostics: %s", assure_diags_get(d, 0)->message);
+	assure_diags_free(d);
+	snprintf(path, sizeof(path), "%s/snap", dir);
+	const char *paths[] = {path};
+	assert_int_equal(assure_snapshot_from_paths(&fx->snap, paths, 1), 0);
+	assure_engine_new(&fx->engine, fx->rs);
+	assure_findings_new(&fx->findings);
+	assure_check_opts opts = ASSURE_CHECK_OPTS_INIT;
+	assert_int_equal(assure_date_parse_iso(&opts.as_of, "2021-01-13"), 0);
+	assert_int_equal(assure_engine_check(fx->engine, fx->snap, &opts, fx->findings, &fx->result), 0);
+	assure_findings_sort(fx->findings);
+}
+
+static void done(fixture *fx)
+{
+	assure_findings_free(fx->findings);
+	assure_engine_free(fx->engine);
+	assure_snapshot_free(fx->snap);
+	assure_ruleset_free(fx->rs);
+}
+
+static const assure_finding *find(const fixture *fx, const char *rule, const char *subject)
+{
+	for (size_t i = 0; i < assure_findings_count(fx->findings); i++) {
+		const assure_finding *f = assure_findings_get(fx->findings, i);
+		if (strcmp(f->rule_id, rule) == 0 && (!subject || strcmp(f->subject, subject) == 0))
+			return f;
+	}
+	return NULL;
+}
+
+/* A finding points at the exact line and column of its node, with the rendered message and subject. */
+static void test_engine__finding_has_line_column_and_message(void **state)
+{
+	(void)state;
+	fixture fx = {0};
+	run(&fx);
+	const assure_finding *f = find(&fx, "FIN-001", "RXR");
+	assert_non_null(f);
+	assert_string_equal(f->path, "finance/rxr.json");
+	assert_string_equal(f->pointer, "/forecast/outturn");
+	assert_int_equal(f->line, 3);
+	assert_int_equal(f->column, 16);
+	assert_string_equal(f->message, "-57.7 against -16.6");
+	assert_null(find(&fx, "FIN-001", "RXN"));
+	done(&fx);
+}
+
+/* Duplicate keys make a file ASSURE-PARSE with the position; other files are still checked. */
+static void test_engine__duplicate_key_is_parse_finding(void **state)
+{
+	(void)state;
+	fixture fx = {0};
+	run(&fx);
+	const assure_finding *f = find(&fx, ASSURE_RULE_PARSE, NULL);
+	assert_non_null(f);
+	assert_string_equal(f->path, "finance/dup.json");
+	assert_int_equal(f->line, 3);
+	assert_non_null(strstr(f->message, "org"));
+	assert_int_equal(fx.result.parse_failures, 1);
+	assert_non_null(find(&fx, "GOV-001", "A1"));
+	done(&fx);
+}
+
+/* A value that cannot be evaluated is ASSURE-EVAL naming the rule, the node and why: never a pass. */
+static void test_engine__absent_or_wrong_value_is_eval_finding(void **state)
+{
+	(void)state;
+	fixture fx = {0};
+	run(&fx);
+	/* RTX has no control total in ct.json: ct is absent */
+	const assure_finding *f = find(&fx, ASSURE_RULE_EVAL, "FIN-001 /forecast/outturn");
+	assert_non_null(f);
+	assert_string_equal(f->path, "finance/rtx.json");
+	assert_non_null(strstr(f->message, "FIN-001 could not be evaluated at '/forecast/outturn'"));
+	assert_non_null(strstr(f->message, "absent"));
+	/* 'On-going' is not a date */
+	f = find(&fx, ASSURE_RULE_EVAL, "GOV-001 /actions/1");
+	assert_non_null(f);
+	assert_non_null(strstr(f->message, "On-going"));
+	assert_int_equal(fx.result.eval_failures, 2);
+	done(&fx);
+}
+
+/* Date rules use as_of: only the action due before it is overdue. */
+static void test_engine__date_rule_uses_as_of(void **state)
+{
+	(void)state;
+	fixture fx = {0};
+	run(&fx);
+	const assure_finding *f = find(&fx, "GOV-001", "A1");
+	assert_non_null(f);
+	assert_int_equal(f->line, 2);
+	assert_int_equal(f->column, 2);
+	assert_null(find(&fx, "GOV-001", "A3"));
+	done(&fx);
+}
+
+/* A snapshot-scope finding points into the return its node lies in. */
+static void test_engine__snapshot_rule_points_into_its_file(void **state)
+{
+	(void)state;
+	fixture fx = {0};
+	run(&fx);
+	const assure_finding *f = find(&fx, "FIN-002", "RXR");
+	assert_non_null(f);
+	assert_string_equal(f->path, "finance/rxr.json");
+	assert_string_equal(f->pointer, "");
+	assert_int_equal(f->line, 1);
+	assert_int_equal(f->column, 1);
+	done(&fx);
+}
+
+/* Files no rule reads are neither parsed nor reported; rules select by kind and by path. */
+static void test_engine__unselected_files_are_ignored(void **state)
+{
+	(void)state;
+	fixture fx = {0};
+	run(&fx);
+	for (size_t i = 0; i < assure_findings_count(fx.findings); i++)
+		assert_string_not_equal(assure_findings_get(fx.findings, i)->path, "notes.txt");
+	assert_int_equal(fx.result.files_seen, 7);
+	/* ct.json is read by file_doc but no rule applies to it */
+	assert_int_equal(fx.result.files_checked, 4);
+	done(&fx);
+}
+
+/* A second check of the same snapshot parses nothing again and reuses blob-only findings. */
+static void test_engine__second_check_reuses_parses_and_findings(void **state)
+{
+	(void)state;
+	fixture fx = {0};
+	run(&fx);
+	assure_engine_stats before, after;
+	assure_engine_get_stats(fx.engine, &before);
+	assure_findings *again;
+	assure_findings_new(&again);
+	assure_check_opts opts = ASSURE_CHECK_OPTS_INIT;
+	assert_int_equal(assure_date_parse_iso(&opts.as_of, "2021-01-13"), 0);
+	assure_check_result result;
+	assert_int_equal(assure_engine_check(fx.engine, fx.snap, &opts, again, &result), 0);
+	assure_engine_get_stats(fx.engine, &after);
+	assert_int_equal(after.blobs_parsed, before.blobs_parsed);
+	assert_int_equal(assure_findings_count(again), assure_findings_count(fx.findings));
+	assert_int_equal(result.eval_failures, fx.result.eval_failures);
+	assure_findings_free(again);
+	done(&fx);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_engine__finding_has_line_column_and_message),
+		cmocka_unit_test(test_engine__duplicate_key_is_parse_finding),
+		cmocka_unit_test(test_engine__absent_or_wrong_value_is_eval_finding),
+		cmocka_unit_test(test_engine__date_rule_uses_as_of),
+		cmocka_unit_test(test_engine__snapshot_rule_points_into_its_file),
+		cmocka_unit_test(test_engine__unselected_files_are_ignored),
+		cmocka_unit_test(test_engine__second_check_reuses_parses_and_findings),
+	};
+	return cmocka_run_group_tests_name("engine", tests, setup, teardown);
+}
