@@ -47,7 +47,9 @@ static const char *rules_json =
 	"   \"assert\": \"date(@.due) >= as_of\", \"message\": \"{@.code} overdue\", \"subject\": \"@.code\"},\n"
 	"  {\"id\": \"FIN-002\", \"title\": \"system\", \"severity\": \"error\", \"domain\": \"finance\",\n"
 	"   \"applies_to\": {\"kind\": \"finance\"}, \"scope\": \"snapshot\", \"for_each\": \"$.returns[*].doc\",\n"
-	"   \"assert\": \"@.forecast.outturn > -50\", \"message\": \"{@.org} below -50\", \"subject\": \"@.org\"}\n"
+	"   \"assert\": \"@.forecast.outturn > -50\", \"message\": \"{@.org} below -50\", \"subject\": \"@.org\"},\n"
+	"  {\"id\": \"FIN-003\", \"title\": \"surplus\", \"severity\": \"info\", \"domain\": \"finance\",\n"
+	"   \"applies_to\": {\"kind\": \"finance\"}, \"assert\": \"$.forecast.outturn <= 0\", \"message\": \"surplus\"}\n"
 	" ]}\n";
 
 static int setup(void **state)
@@ -242,6 +244,9 @@ static void test_engine__second_check_reuses_parses_and_findings(void **state)
 	assert_int_equal(after.blobs_parsed, before.blobs_parsed);
 	assert_int_equal(assure_findings_count(again), assure_findings_count(fx.findings));
 	assert_int_equal(result.eval_failures, fx.result.eval_failures);
+	/* FIN-003 reads only the blob: its one finding (RTX's surplus) is reused, not recomputed */
+	assert_int_equal(after.findings_reused - before.findings_reused, 1);
+	assert_int_equal(after.evaluations - before.evaluations, (before.evaluations - 3));
 	assure_findings_free(again);
 	done(&fx);
 }
