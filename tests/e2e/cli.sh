@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# End-to-end: version, help, usage errors, rules lint / list, explain.
+source "$(dirname "$0")/lib.sh"
+golden="$ASSURE_SOURCE_DIR/fixtures/e2e/cli"
+cd "$TEST_TMP"
+
+run_assure v.txt --version
+expect_rc 0 "--version"
+expect_grep '^assure [0-9]\+\.[0-9]\+\.[0-9]\+$' v.txt
+
+run_assure h.txt help
+expect_rc 0 "help"
+for c in check rules explain; do expect_grep "^  $c " h.txt; done
+expect_grep 'exit codes' h.txt
+
+run_assure hc.txt check --help
+expect_rc 0 "check --help"
+expect_grep '^usage: assure check' hc.txt
+expect_grep -- '--fail-on SEV' hc.txt
+
+run_assure hh.txt help check
+expect_rc 0 "help check"
+cmp -s hc.txt hh.txt || fail "'help check' and 'check --help' differ"
+pass
+
+run_assure u.txt frobnicate
+expect_rc 2 "unknown command"
+expect_grep "unknown command 'frobnicate'" u.txt.err
+run_assure u.txt
+expect_rc 2 "no command"
+run_assure u.txt check --no-such-option
+expect_rc 2 "unknown option"
+expect_grep "^usage: assure check" u.txt.err
+run_assure u.txt rules frob
+expect_rc 2 "unknown rules subcommand"
+run_assure u.txt explain
+expect_rc 2 "explain without an id"
+
+# lint reports every problem with file, line, column, rule, field and a caret: exit 2.
+cp "$golden/broken-rules.json" broken.json
+run_assure lint.txt rules lint broken.json
+expect_rc 2 "lint of a broken rule file"
+expect_same lint.txt.err "$golden/lint.expected"
+
+# A broken rule set stops check with exit 2 before anything is read.
+mkdir empty
+run_assure c.txt check --rules broken.json empty
+expect_rc 2 "check with a broken rule set"
+
+# lint and list of the bundled rule set.
+run_assure ok.txt rules lint "$ASSURE_SOURCE_DIR/rules"
+expect_rc 0 "the bundled rule set lints clean"
+expect_grep 'no problems' ok.txt
+run_assure list.txt rules list --rules "$ASSURE_SOURCE_DIR/rules"
+expect_rc 0 "rules list"
+expect_grep '^FIN-001 ' list.txt
+
+# explain prints what the rule carries, and runs its examples.
+run_assure ex.txt explain --rules "$ASSURE_SOURCE_DIR/rules" FIN-001
+expect_rc 0 "explain FIN-001"
+expect_grep '^FIN-001: ' ex.txt
+expect_grep '^Rationale' ex.txt
+expect_grep '^Example that raises it' ex.txt
+expect_grep '\[FIN-001\]' ex.txt
+expect_grep '^Example that passes' ex.txt
+expect_grep '^  no FIN-001 finding' ex.txt
+run_assure ex2.txt explain --rules "$ASSURE_SOURCE_DIR/rules" NOPE-999
+expect_rc 2 "explain of an unknown rule"
+
+finish
