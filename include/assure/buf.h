@@ -11,12 +11,15 @@
 #include <stddef.h>
 
 typedef struct assure_buf {
-	char *ptr;   /* NUL-terminated contents, never NULL after init */
-	size_t len;  /* bytes used, not counting the NUL */
-	size_t cap;  /* bytes allocated */
+	char *ptr;  /* NUL-terminated contents, never NULL after init */
+	size_t len; /* bytes used, not counting the NUL */
+	size_t cap; /* bytes allocated */
 } assure_buf;
 
-#define ASSURE_BUF_INIT {NULL, 0, 0}
+#define ASSURE_BUF_INIT                                                                                      \
+	{                                                                                                    \
+		NULL, 0, 0                                                                                   \
+	}
 
 void assure_buf_init(assure_buf *b);
 void assure_buf_free(assure_buf *b);

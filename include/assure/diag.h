@@ -15,14 +15,14 @@
 #include <stddef.h>
 
 typedef struct assure_diag {
-	char *file;    /* path of the file the problem is in */
-	int line;      /* 1-based line in the file, 0 if unknown */
-	int column;    /* 1-based column in the file, 0 if unknown */
-	char *rule_id; /* rule the problem is in, or NULL */
-	char *field;   /* rule field ("assert", "let.gap", "for_each"), or NULL */
+	char *file;      /* path of the file the problem is in */
+	int line;        /* 1-based line in the file, 0 if unknown */
+	int column;      /* 1-based column in the file, 0 if unknown */
+	char *rule_id;   /* rule the problem is in, or NULL */
+	char *field;     /* rule field ("assert", "let.gap", "for_each"), or NULL */
 	int expr_column; /* 1-based column inside the field's expression text, 0 if none */
-	char *excerpt; /* the expression text the caret points into, or NULL */
-	char *message; /* lower case, one line */
+	char *excerpt;   /* the expression text the caret points into, or NULL */
+	char *message;   /* lower case, one line */
 } assure_diag;
 
 typedef struct assure_diags assure_diags;
@@ -31,8 +31,8 @@ int assure_diags_new(assure_diags **out);
 void assure_diags_free(assure_diags *d);
 /* Adds a diagnostic; string arguments are copied and may be NULL. */
 void assure_diags_add(assure_diags *d, const char *file, int line, int column, const char *rule_id,
-		      const char *field, int expr_column, const char *excerpt, const char *fmt, ...)
-	__attribute__((format(printf, 9, 10)));
+                      const char *field, int expr_column, const char *excerpt, const char *fmt, ...)
+    __attribute__((format(printf, 9, 10)));
 size_t assure_diags_count(const assure_diags *d);
 const assure_diag *assure_diags_get(const assure_diags *d, size_t i);
 /*

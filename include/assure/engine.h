@@ -24,22 +24,25 @@ typedef struct assure_check_opts {
 	int32_t as_of; /* the reference date, a day number (date.h) */
 } assure_check_opts;
 
-#define ASSURE_CHECK_OPTS_INIT {0}
+#define ASSURE_CHECK_OPTS_INIT                                                                               \
+	{                                                                                                    \
+		0                                                                                            \
+	}
 
 /* What one check saw; filled by assure_engine_check. */
 typedef struct assure_check_result {
-	size_t files_seen;      /* files in the snapshot */
-	size_t files_checked;   /* files some rule applied to */
-	size_t parse_failures;  /* files that could not be parsed */
-	size_t eval_failures;   /* rule evaluations that failed */
+	size_t files_seen;     /* files in the snapshot */
+	size_t files_checked;  /* files some rule applied to */
+	size_t parse_failures; /* files that could not be parsed */
+	size_t eval_failures;  /* rule evaluations that failed */
 } assure_check_result;
 
 /* Running totals over the engine's life (for --stats). */
 typedef struct assure_engine_stats {
-	unsigned long blobs_read;        /* file contents read */
-	unsigned long blobs_parsed;      /* JSON parses */
-	unsigned long evaluations;       /* rule evaluations on a node */
-	unsigned long findings_reused;   /* return-scope findings copied from a previous check */
+	unsigned long blobs_read;      /* file contents read */
+	unsigned long blobs_parsed;    /* JSON parses */
+	unsigned long evaluations;     /* rule evaluations on a node */
+	unsigned long findings_reused; /* return-scope findings copied from a previous check */
 } assure_engine_stats;
 
 int assure_engine_new(assure_engine **out, const assure_ruleset *rs);
@@ -47,7 +50,7 @@ void assure_engine_free(assure_engine *e);
 
 /* Evaluate every rule on the snapshot; findings are appended to out (unsorted). */
 int assure_engine_check(assure_engine *e, const assure_snapshot *snap, const assure_check_opts *opts,
-			assure_findings *out, assure_check_result *result);
+                        assure_findings *out, assure_check_result *result);
 
 void assure_engine_get_stats(const assure_engine *e, assure_engine_stats *out);
 

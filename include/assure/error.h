@@ -17,10 +17,10 @@
 /* Return codes. 0 is success; every failure is negative. */
 enum {
 	ASSURE_OK = 0,
-	ASSURE_ERROR = -1,    /* generic failure, message set */
+	ASSURE_ERROR = -1,     /* generic failure, message set */
 	ASSURE_ENOTFOUND = -2, /* the named thing does not exist */
-	ASSURE_EINVALID = -3, /* the input is malformed */
-	ASSURE_ENOMEM = -4,   /* allocation failed */
+	ASSURE_EINVALID = -3,  /* the input is malformed */
+	ASSURE_ENOMEM = -4,    /* allocation failed */
 };
 
 /* Process exit codes of the assure binary, listed in --help and the README. */

@@ -23,18 +23,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ASSURE_EXPR_MAX_DEPTH 64        /* nesting of the parse tree */
-#define ASSURE_EXPR_MAX_STEPS 1000000ul /* node visits in one evaluation */
-#define ASSURE_EXPR_MAX_SOURCE 65536    /* bytes of one expression */
+#define ASSURE_EXPR_MAX_DEPTH  64        /* nesting of the parse tree */
+#define ASSURE_EXPR_MAX_STEPS  1000000ul /* node visits in one evaluation */
+#define ASSURE_EXPR_MAX_SOURCE 65536     /* bytes of one expression */
 
 typedef struct assure_expr assure_expr;
 typedef struct assure_template assure_template;
 
 /* What a compiled expression reads, so a caller can tell whether a result can be reused. */
 enum {
-	ASSURE_EXPR_READS_AS_OF = 1 << 0,    /* reads as_of */
-	ASSURE_EXPR_READS_OTHERS = 1 << 1,   /* reads other files: file_doc() */
-	ASSURE_EXPR_READS_FILE = 1 << 2,     /* reads the file path */
+	ASSURE_EXPR_READS_AS_OF = 1 << 0,  /* reads as_of */
+	ASSURE_EXPR_READS_OTHERS = 1 << 1, /* reads other files: file_doc() */
+	ASSURE_EXPR_READS_FILE = 1 << 2,   /* reads the file path */
 };
 
 /* Names visible to an expression: let variables defined before it, in order. */
@@ -43,7 +43,10 @@ typedef struct assure_expr_names {
 	size_t count;
 } assure_expr_names;
 
-#define ASSURE_EXPR_NAMES_INIT {NULL, 0}
+#define ASSURE_EXPR_NAMES_INIT                                                                               \
+	{                                                                                                    \
+		NULL, 0                                                                                      \
+	}
 
 /* Returned by the evaluators when the expression could not be evaluated. */
 #define ASSURE_EXPR_FAIL 1
@@ -68,7 +71,7 @@ typedef struct assure_eval_ctx {
 	size_t let_count;
 	/* Another return of the same snapshot, parsed, or NULL (absent). Borrowed result. */
 	json_t *(*file_doc)(const char *path, void *payload);
-	void *payload;               /* passed to file_doc */
+	void *payload; /* passed to file_doc */
 } assure_eval_ctx;
 
 /*
@@ -77,7 +80,7 @@ typedef struct assure_eval_ctx {
  * ("unknown function 'sume'", "expected ')'", "invalid regular expression: ...").
  */
 int assure_expr_compile(assure_expr **out, const char *src, const assure_expr_names *names,
-			size_t *err_offset);
+                        size_t *err_offset);
 void assure_expr_free(assure_expr *e);
 /* ASSURE_EXPR_READS_* flags. */
 unsigned assure_expr_reads(const assure_expr *e);
@@ -94,7 +97,7 @@ int assure_expr_eval(assure_value *out, const assure_expr *e, const assure_eval_
  * braces. err_offset is relative to the template text.
  */
 int assure_template_compile(assure_template **out, const char *src, const assure_expr_names *names,
-			    size_t *err_offset);
+                            size_t *err_offset);
 void assure_template_free(assure_template *t);
 unsigned assure_template_reads(const assure_template *t);
 /* Render with values printed by assure_value_to_string(). Same returns as eval. */

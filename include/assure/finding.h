@@ -25,20 +25,20 @@ typedef enum assure_severity {
 
 /* Ids of the findings the tool itself raises. */
 #define ASSURE_RULE_PARSE "ASSURE-PARSE" /* a file is not valid JSON */
-#define ASSURE_RULE_EVAL "ASSURE-EVAL"   /* a rule could not be evaluated on a node */
+#define ASSURE_RULE_EVAL  "ASSURE-EVAL"  /* a rule could not be evaluated on a node */
 
 typedef struct assure_finding {
-	char *rule_id;          /* the rule that found it */
+	char *rule_id;            /* the rule that found it */
 	assure_severity severity; /* the rule's severity */
-	char *domain;           /* the rule's domain */
-	char *title;            /* the rule's title */
-	char *message;          /* rendered message */
-	char *path;             /* file path in the snapshot, "" for the snapshot as a whole */
-	char *pointer;          /* JSON Pointer of the node in that file */
-	int line;               /* 1-based line of the node, 0 if unknown */
-	int column;             /* 1-based column (characters), 0 if unknown */
-	char *subject;          /* stable identity of what it is about */
-	char fingerprint[41];   /* SHA-1 of "rule_id\npath\nsubject" */
+	char *domain;             /* the rule's domain */
+	char *title;              /* the rule's title */
+	char *message;            /* rendered message */
+	char *path;               /* file path in the snapshot, "" for the snapshot as a whole */
+	char *pointer;            /* JSON Pointer of the node in that file */
+	int line;                 /* 1-based line of the node, 0 if unknown */
+	int column;               /* 1-based column (characters), 0 if unknown */
+	char *subject;            /* stable identity of what it is about */
+	char fingerprint[41];     /* SHA-1 of "rule_id\npath\nsubject" */
 } assure_finding;
 
 typedef struct assure_findings assure_findings;

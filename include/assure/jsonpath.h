@@ -43,7 +43,7 @@ typedef struct assure_nodelist {
  * message in assure_error_last(), for example "expected ']' after index".
  */
 int assure_jsonpath_parse(assure_jsonpath **out, const char *src, size_t len, size_t *consumed,
-			  size_t *err_offset);
+                          size_t *err_offset);
 void assure_jsonpath_free(assure_jsonpath *q);
 
 /* True when the query can select at most one node (RFC 9535 singular query). */
@@ -59,8 +59,8 @@ const char *assure_jsonpath_text(const assure_jsonpath *q);
  * a relative query). Results are appended to *out. Returns 0, or -1 on a regex limit
  * (message set).
  */
-int assure_jsonpath_eval(const assure_jsonpath *q, json_t *root, json_t *current,
-			 const char *current_pointer, assure_nodelist *out);
+int assure_jsonpath_eval(const assure_jsonpath *q, json_t *root, json_t *current, const char *current_pointer,
+                         assure_nodelist *out);
 
 void assure_nodelist_init(assure_nodelist *l);
 void assure_nodelist_clear(assure_nodelist *l); /* frees the items, keeps l usable */

@@ -25,8 +25,8 @@ enum {
 enum {
 	ASSURE_REGEX_NOMATCH = 0,
 	ASSURE_REGEX_MATCH = 1,
-	ASSURE_REGEX_ELIMIT = -2,    /* match or depth limit reached */
-	ASSURE_REGEX_EINVALID = -3,  /* subject is not valid UTF-8 */
+	ASSURE_REGEX_ELIMIT = -2,   /* match or depth limit reached */
+	ASSURE_REGEX_EINVALID = -3, /* subject is not valid UTF-8 */
 };
 
 /*

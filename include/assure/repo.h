@@ -28,16 +28,16 @@ typedef struct assure_file {
 
 /* One commit's identity, as an audit report shows it. Strings owned by the struct. */
 typedef struct assure_commit_info {
-	char id[41];            /* full hex id */
-	char *author_name;      /* author's name */
-	char *author_email;     /* author's email */
-	long long author_time;  /* author date, Unix seconds */
-	int author_offset;      /* author's UTC offset, minutes */
-	long long commit_time;  /* committer date, Unix seconds */
-	int commit_offset;      /* committer's UTC offset, minutes */
-	char *subject;          /* first line of the message */
-	size_t parent_count;    /* 0 for a root commit */
-	char first_parent[41];  /* hex id of the first parent, "" for a root */
+	char id[41];           /* full hex id */
+	char *author_name;     /* author's name */
+	char *author_email;    /* author's email */
+	long long author_time; /* author date, Unix seconds */
+	int author_offset;     /* author's UTC offset, minutes */
+	long long commit_time; /* committer date, Unix seconds */
+	int commit_offset;     /* committer's UTC offset, minutes */
+	char *subject;         /* first line of the message */
+	size_t parent_count;   /* 0 for a root commit */
+	char first_parent[41]; /* hex id of the first parent, "" for a root */
 } assure_commit_info;
 
 /* How a file changed between two snapshots. */
@@ -73,7 +73,7 @@ int assure_snapshot_from_commit(assure_snapshot **out, assure_repo *repo, const 
  * prev may be NULL: then every file is ADDED.
  */
 int assure_snapshot_derive(assure_snapshot **out, assure_change **changes, size_t *nchanges,
-			   assure_repo *repo, const assure_snapshot *prev, const char *commit_oid);
+                           assure_repo *repo, const assure_snapshot *prev, const char *commit_oid);
 void assure_changes_free(assure_change *changes, size_t n);
 /* The files of the working tree, ignoring .git and what .gitignore ignores. */
 int assure_snapshot_from_worktree(assure_snapshot **out, assure_repo *repo);

@@ -23,18 +23,19 @@
 
 /* Where the returns came from and how they were checked. */
 typedef struct assure_report_meta {
-	const char *tool_version;        /* ASSURE_VERSION */
-	const assure_ruleset *rules;     /* the rule set used */
-	const char *source;              /* "git", "worktree" or "files" */
-	const char *repository;          /* repository path as given, or NULL */
-	const char *commit;              /* commit id checked, or NULL */
-	int32_t as_of;                   /* reference date (day number) */
+	const char *tool_version;          /* ASSURE_VERSION */
+	const assure_ruleset *rules;       /* the rule set used */
+	const char *source;                /* "git", "worktree" or "files" */
+	const char *repository;            /* repository path as given, or NULL */
+	const char *commit;                /* commit id checked, or NULL */
+	int32_t as_of;                     /* reference date (day number) */
 	const assure_check_result *result; /* what the check saw */
-	bool color;                      /* ANSI colour in text output */
+	bool color;                        /* ANSI colour in text output */
 } assure_report_meta;
 
 /* A report writer; findings must be sorted with assure_findings_sort(). */
-typedef int (*assure_report_fn)(assure_buf *out, const assure_findings *findings, const assure_report_meta *meta);
+typedef int (*assure_report_fn)(assure_buf *out, const assure_findings *findings,
+                                const assure_report_meta *meta);
 
 typedef struct assure_report_format {
 	const char *name;        /* as given to --format */

@@ -34,15 +34,15 @@ typedef enum assure_value_kind {
 typedef struct assure_value {
 	assure_value_kind kind; /* which member of the union is live */
 	union {
-		bool b;          /* BOOL */
-		assure_dec num;  /* NUMBER */
-		char *str;       /* STRING, owned */
-		int32_t date;    /* DATE */
+		bool b;         /* BOOL */
+		assure_dec num; /* NUMBER */
+		char *str;      /* STRING, owned */
+		int32_t date;   /* DATE */
 		struct {
 			struct assure_value *items; /* owned */
 			size_t count;
-		} list;          /* LIST */
-		json_t *json;    /* JSON, one reference owned */
+		} list;       /* LIST */
+		json_t *json; /* JSON, one reference owned */
 	} u;
 } assure_value;
 

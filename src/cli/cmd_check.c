@@ -9,15 +9,16 @@
 #include <string.h>
 
 const cli_opt cli_check_opts[] = {
-	{"repo", "DIR", false, "read the returns from the git repository DIR"},
-	{"rev", "REV", false, "the commit to check (default HEAD)"},
-	{"worktree", NULL, false, "check the working tree of --repo instead of a commit"},
-	{"rules", "DIR", true, "rule set directory or file (default: the installed rule set)"},
-	{"as-of", "DATE", false, "reference date YYYY-MM-DD for date rules (default today, UTC)"},
-	{"format", "FMT", false, "report format: text (default) or json"},
-	{"fail-on", "SEV", false, "exit 1 when a finding is at or above SEV: error (default), warning, info, none"},
-	{"stats", NULL, false, "print counts of blobs read and parsed and rules evaluated to stderr"},
-	{NULL, NULL, false, NULL},
+    {"repo", "DIR", false, "read the returns from the git repository DIR"},
+    {"rev", "REV", false, "the commit to check (default HEAD)"},
+    {"worktree", NULL, false, "check the working tree of --repo instead of a commit"},
+    {"rules", "DIR", true, "rule set directory or file (default: the installed rule set)"},
+    {"as-of", "DATE", false, "reference date YYYY-MM-DD for date rules (default today, UTC)"},
+    {"format", "FMT", false, "report format: text (default) or json"},
+    {"fail-on", "SEV", false,
+     "exit 1 when a finding is at or above SEV: error (default), warning, info, none"},
+    {"stats", NULL, false, "print counts of blobs read and parsed and rules evaluated to stderr"},
+    {NULL, NULL, false, NULL},
 };
 
 /* Severity threshold for the exit code; ASSURE_SEV_COUNT means "never". */
@@ -58,7 +59,7 @@ int cli_check(const cli_args *args)
 	int fail_on;
 	if (parse_fail_on(cli_get(args, "fail-on"), &fail_on) < 0)
 		return cli_usage_error("check", "--fail-on must be error, warning, info or none, not '%s'",
-				       cli_get(args, "fail-on"));
+		                       cli_get(args, "fail-on"));
 	int32_t as_of;
 	if (cli_as_of(args, "check", &as_of) < 0)
 		return ASSURE_EXIT_USAGE;
@@ -111,14 +112,14 @@ int cli_check(const cli_args *args)
 	}
 	assure_findings_sort(findings);
 	assure_report_meta meta = {
-		.tool_version = ASSURE_VERSION,
-		.rules = rs,
-		.source = source,
-		.repository = repo_path,
-		.commit = commit[0] ? commit : NULL,
-		.as_of = as_of,
-		.result = &result,
-		.color = cli_color(),
+	    .tool_version = ASSURE_VERSION,
+	    .rules = rs,
+	    .source = source,
+	    .repository = repo_path,
+	    .commit = commit[0] ? commit : NULL,
+	    .as_of = as_of,
+	    .result = &result,
+	    .color = cli_color(),
 	};
 	if (fmt->write(&out, findings, &meta) < 0) {
 		fprintf(stderr, "assure: %s\n", assure_error_last());
@@ -129,8 +130,11 @@ int cli_check(const cli_args *args)
 	if (cli_flag(args, "stats")) {
 		assure_engine_stats st;
 		assure_engine_get_stats(engine, &st);
-		fprintf(stderr, "stats: %zu files, %lu blobs read, %lu blobs parsed, %lu rule evaluations, %lu findings reused\n",
-			result.files_seen, st.blobs_read, st.blobs_parsed, st.evaluations, st.findings_reused);
+		fprintf(stderr,
+		        "stats: %zu files, %lu blobs read, %lu blobs parsed, %lu rule evaluations, %lu "
+		        "findings reused\n",
+		        result.files_seen, st.blobs_read, st.blobs_parsed, st.evaluations,
+		        st.findings_reused);
 	}
 	rc = ASSURE_EXIT_OK;
 	if (assure_report_incomplete(&result))

@@ -11,8 +11,8 @@
 #include <string.h>
 
 const cli_opt cli_explain_opts[] = {
-	{"rules", "DIR", true, "rule set (default: the installed rule set)"},
-	{NULL, NULL, false, NULL},
+    {"rules", "DIR", true, "rule set (default: the installed rule set)"},
+    {NULL, NULL, false, NULL},
 };
 
 static void field(const char *label, const char *text)
@@ -65,8 +65,8 @@ static void run_example(const assure_ruleset *rs, const assure_rule *r, const ch
 		const assure_finding *f = assure_findings_get(findings, i);
 		if (strcmp(f->rule_id, r->id) != 0)
 			continue;
-		printf("  %s:%d:%d: %s: [%s] %s\n", f->path, f->line, f->column, assure_severity_name(f->severity),
-		       f->rule_id, f->message);
+		printf("  %s:%d:%d: %s: [%s] %s\n", f->path, f->line, f->column,
+		       assure_severity_name(f->severity), f->rule_id, f->message);
 		shown++;
 	}
 	if (!shown)
@@ -88,7 +88,7 @@ int cli_explain(const cli_args *args)
 	const assure_rule *r = assure_ruleset_find(rs, args->positional[0]);
 	if (!r) {
 		fprintf(stderr, "assure explain: no rule '%s' in rule set %s\n", args->positional[0],
-			assure_ruleset_name(rs));
+		        assure_ruleset_name(rs));
 		assure_ruleset_free(rs);
 		return ASSURE_EXIT_USAGE;
 	}

@@ -5,8 +5,8 @@
 #include <string.h>
 
 const cli_opt cli_rules_opts[] = {
-	{"rules", "DIR", true, "rule set to list (default: the installed rule set)"},
-	{NULL, NULL, false, NULL},
+    {"rules", "DIR", true, "rule set to list (default: the installed rule set)"},
+    {NULL, NULL, false, NULL},
 };
 
 static int lint(const cli_args *args)
@@ -37,11 +37,11 @@ static int lint(const cli_args *args)
 	size_t nd = assure_diags_count(diags);
 	if (nd) {
 		fprintf(stderr, "%zu %s in %zu rule %s\n", nd, nd == 1 ? "problem" : "problems",
-			assure_ruleset_file_count(rs), assure_ruleset_file_count(rs) == 1 ? "file" : "files");
+		        assure_ruleset_file_count(rs), assure_ruleset_file_count(rs) == 1 ? "file" : "files");
 		rc = ASSURE_EXIT_USAGE;
 	} else if (rc == ASSURE_EXIT_OK) {
-		printf("%zu rules in %zu %s: no problems\n", assure_ruleset_count(rs), assure_ruleset_file_count(rs),
-		       assure_ruleset_file_count(rs) == 1 ? "file" : "files");
+		printf("%zu rules in %zu %s: no problems\n", assure_ruleset_count(rs),
+		       assure_ruleset_file_count(rs), assure_ruleset_file_count(rs) == 1 ? "file" : "files");
 	}
 	assure_diags_free(diags);
 	assure_ruleset_free(rs);
@@ -57,7 +57,8 @@ static int list(const cli_args *args)
 		return ASSURE_EXIT_USAGE;
 	for (size_t i = 0; i < assure_ruleset_count(rs); i++) {
 		const assure_rule *r = assure_ruleset_rule(rs, i);
-		printf("%-12s %-8s %-12s %s\n", r->id, assure_severity_name(r->severity), r->domain, r->title);
+		printf("%-12s %-8s %-12s %s\n", r->id, assure_severity_name(r->severity), r->domain,
+		       r->title);
 	}
 	assure_ruleset_free(rs);
 	return ASSURE_EXIT_OK;

@@ -36,7 +36,8 @@ assure_ruleset *cli_load_rules(const cli_args *args)
 	const char *fallback[1];
 	if (n == 0) {
 		/* the installed rule set first; in a build tree, the source tree's rules/ */
-		fallback[0] = is_dir(ASSURE_RULES_INSTALL_DIR) ? ASSURE_RULES_INSTALL_DIR : ASSURE_SOURCE_DIR "/rules";
+		fallback[0] =
+		    is_dir(ASSURE_RULES_INSTALL_DIR) ? ASSURE_RULES_INSTALL_DIR : ASSURE_SOURCE_DIR "/rules";
 		paths = fallback;
 		n = 1;
 	}
@@ -52,8 +53,9 @@ assure_ruleset *cli_load_rules(const cli_args *args)
 		}
 	cli_print_diags(diags);
 	if (rc == 0 && assure_diags_count(diags) > 0) {
-		fprintf(stderr, "assure: the rule set has %zu %s; run 'assure rules lint' for the full list\n",
-			assure_diags_count(diags), assure_diags_count(diags) == 1 ? "error" : "errors");
+		fprintf(stderr,
+		        "assure: the rule set has %zu %s; run 'assure rules lint' for the full list\n",
+		        assure_diags_count(diags), assure_diags_count(diags) == 1 ? "error" : "errors");
 		rc = -1;
 	}
 	assure_diags_free(diags);

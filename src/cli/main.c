@@ -10,13 +10,13 @@ static const cli_opt no_opts[] = {{NULL, NULL, false, NULL}};
 static int cmd_help(const cli_args *args);
 
 static const cli_command commands[] = {
-	{"check", "assure check [OPTIONS] [--repo DIR [--rev REV | --worktree] | PATH...]",
-	 "evaluate the rules on one commit, a working tree or plain files", cli_check_opts, cli_check},
-	{"rules", "assure rules (lint [PATH...] | list [--rules DIR])",
-	 "check rule files for errors, or list the rules", cli_rules_opts, cli_rules},
-	{"explain", "assure explain [--rules DIR] RULE-ID", "print everything a rule carries, with examples",
-	 cli_explain_opts, cli_explain},
-	{"help", "assure help [COMMAND]", "show help for assure or one command", no_opts, cmd_help},
+    {"check", "assure check [OPTIONS] [--repo DIR [--rev REV | --worktree] | PATH...]",
+     "evaluate the rules on one commit, a working tree or plain files", cli_check_opts, cli_check},
+    {"rules", "assure rules (lint [PATH...] | list [--rules DIR])",
+     "check rule files for errors, or list the rules", cli_rules_opts, cli_rules},
+    {"explain", "assure explain [--rules DIR] RULE-ID", "print everything a rule carries, with examples",
+     cli_explain_opts, cli_explain},
+    {"help", "assure help [COMMAND]", "show help for assure or one command", no_opts, cmd_help},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -101,9 +101,10 @@ int main(int argc, char **argv)
 	}
 	const cli_command *c = find_command(argv[1]);
 	if (!c) {
-		fprintf(stderr, "assure: unknown command '%s'\nusage: assure COMMAND [OPTIONS]   (assure help lists "
-				"the commands)\n",
-			argv[1]);
+		fprintf(stderr,
+		        "assure: unknown command '%s'\nusage: assure COMMAND [OPTIONS]   (assure help lists "
+		        "the commands)\n",
+		        argv[1]);
 		return ASSURE_EXIT_USAGE;
 	}
 	current_command = c->name;

@@ -53,8 +53,8 @@ int cli_parse(cli_args *out, const char *cmd, const cli_opt *opts, int argc, cha
 			} else if (i + 1 < argc) {
 				value = argv[++i];
 			} else {
-				fprintf(stderr, "assure %s: option '--%s' needs a value (%s)\n", cmd, opts[k].name,
-					opts[k].arg);
+				fprintf(stderr, "assure %s: option '--%s' needs a value (%s)\n", cmd,
+				        opts[k].name, opts[k].arg);
 				return -1;
 			}
 		} else if (eq) {

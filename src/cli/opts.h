@@ -11,22 +11,22 @@
 #include <stddef.h>
 
 typedef struct cli_opt {
-	const char *name;  /* long name without dashes: "repo" */
-	const char *arg;   /* name of its argument ("DIR"), or NULL for a flag */
-	bool repeatable;   /* may be given more than once */
-	const char *help;  /* one line */
+	const char *name; /* long name without dashes: "repo" */
+	const char *arg;  /* name of its argument ("DIR"), or NULL for a flag */
+	bool repeatable;  /* may be given more than once */
+	const char *help; /* one line */
 } cli_opt;
 
-#define CLI_MAX_OPTS 32
+#define CLI_MAX_OPTS   32
 #define CLI_MAX_VALUES 64
 
 typedef struct cli_args {
-	const cli_opt *opts;                   /* the table (borrowed), terminated by name NULL */
+	const cli_opt *opts;                              /* the table (borrowed), terminated by name NULL */
 	const char *values[CLI_MAX_OPTS][CLI_MAX_VALUES]; /* values given per option */
-	size_t counts[CLI_MAX_OPTS];           /* how many times each was given */
-	const char *positional[CLI_MAX_VALUES]; /* other arguments */
+	size_t counts[CLI_MAX_OPTS];                      /* how many times each was given */
+	const char *positional[CLI_MAX_VALUES];           /* other arguments */
 	size_t npositional;
-	bool help;                             /* -h or --help was given */
+	bool help; /* -h or --help was given */
 } cli_args;
 
 /* Parse argv[0..argc) against opts; on error prints "assure CMD: ..." and returns -1. */

@@ -28,11 +28,11 @@ struct assure_engine {
 	json_t *by_oid;           /* oid -> index into parsed (json integer) */
 	parsed *parsed;           /* owned */
 	size_t nparsed, capparsed;
-	json_t *by_key;           /* "path\noid" -> index into reuse */
-	reusable *reuse;          /* owned */
+	json_t *by_key;  /* "path\noid" -> index into reuse */
+	reusable *reuse; /* owned */
 	size_t nreuse, capreuse;
 	assure_engine_stats stats;
-	bool any_kind_rule;       /* some rule selects files by kind alone */
+	bool any_kind_rule; /* some rule selects files by kind alone */
 };
 
 /* What one evaluation needs to reach: the snapshot for file_doc(). */
@@ -151,7 +151,7 @@ typedef struct place {
 } place;
 
 static void add_finding(assure_findings *out, const assure_rule *r, const char *rule_id, assure_severity sev,
-			const char *title, const char *message, const place *pl, const char *subject)
+                        const char *title, const char *message, const place *pl, const char *subject)
 {
 	assure_finding f = {0};
 	f.rule_id = (char *)rule_id;
@@ -167,15 +167,15 @@ static void add_finding(assure_findings *out, const assure_rule *r, const char *
 	assure_findings_add(out, &f);
 }
 
-static void eval_failure(run *rn, assure_findings *out, const assure_rule *r, const place *pl, const char *field,
-			 const char *why)
+static void eval_failure(run *rn, assure_findings *out, const assure_rule *r, const place *pl,
+                         const char *field, const char *why)
 {
 	assure_buf msg = ASSURE_BUF_INIT, subj = ASSURE_BUF_INIT;
-	assure_buf_printf(&msg, "%s could not be evaluated at '%s' (%s): %s", r->id, *pl->pointer ? pl->pointer : "/",
-			  field, why);
+	assure_buf_printf(&msg, "%s could not be evaluated at '%s' (%s): %s", r->id,
+	                  *pl->pointer ? pl->pointer : "/", field, why);
 	assure_buf_printf(&subj, "%s %s", r->id, pl->pointer);
 	add_finding(out, r, ASSURE_RULE_EVAL, ASSURE_SEV_ERROR, "rule could not be evaluated", msg.ptr, pl,
-		    subj.ptr);
+	            subj.ptr);
 	rn->result->eval_failures++;
 	assure_buf_free(&msg);
 	assure_buf_free(&subj);
@@ -183,7 +183,7 @@ static void eval_failure(run *rn, assure_findings *out, const assure_rule *r, co
 
 /* Evaluate a boolean field; returns 1 true, 0 false, -1 reported as ASSURE-EVAL. */
 static int eval_bool(run *rn, assure_findings *out, const assure_rule *r, const place *pl, const char *field,
-		     const assure_expr *e, const assure_eval_ctx *ctx)
+                     const assure_expr *e, const assure_eval_ctx *ctx)
 {
 	assure_value v = {0};
 	char *why = NULL;
@@ -209,24 +209,24 @@ static int eval_bool(run *rn, assure_findings *out, const assure_rule *r, const 
 	return result;
 }
 
-static void eval_node(run *rn, assure_findings *out, const assure_rule *r, json_t *root, const assure_node *node,
-		      const char *file, const place *pl)
+static void eval_node(run *rn, assure_findings *out, const assure_rule *r, json_t *root,
+                      const assure_node *node, const char *file, const place *pl)
 {
 	assure_value *lets = assure_xcalloc(r->let_count + 1, sizeof(assure_value));
 	unsigned char *state = assure_xcalloc(r->let_count + 1, 1);
 	assure_eval_ctx ctx = {
-		.root = root,
-		.current = node->value,
-		.current_pointer = node->pointer,
-		.params = assure_ruleset_params(rn->e->rs),
-		.as_of = rn->opts->as_of,
-		.file = file,
-		.let_exprs = r->lets,
-		.let_values = lets,
-		.let_state = state,
-		.let_count = r->let_count,
-		.file_doc = file_doc_cb,
-		.payload = rn,
+	    .root = root,
+	    .current = node->value,
+	    .current_pointer = node->pointer,
+	    .params = assure_ruleset_params(rn->e->rs),
+	    .as_of = rn->opts->as_of,
+	    .file = file,
+	    .let_exprs = r->lets,
+	    .let_values = lets,
+	    .let_state = state,
+	    .let_count = r->let_count,
+	    .file_doc = file_doc_cb,
+	    .payload = rn,
 	};
 	rn->e->stats.evaluations++;
 	int ok = r->when ? eval_bool(rn, out, r, pl, "when", r->when, &ctx) : 1;
@@ -257,7 +257,8 @@ static void eval_node(run *rn, assure_findings *out, const assure_rule *r, json_
 	free(state);
 }
 
-static void eval_return_rule(run *rn, assure_findings *out, const assure_rule *r, const char *path, assure_doc *doc)
+static void eval_return_rule(run *rn, assure_findings *out, const assure_rule *r, const char *path,
+                             assure_doc *doc)
 {
 	json_t *root = assure_doc_root(doc);
 	assure_nodelist nodes;
@@ -293,7 +294,7 @@ static void check_file(run *rn, assure_findings *out, size_t i)
 	if (!p) {
 		place pl = {f->path, "", NULL};
 		add_finding(out, NULL, ASSURE_RULE_PARSE, ASSURE_SEV_ERROR, "file could not be read",
-			    assure_error_last(), &pl, "");
+		            assure_error_last(), &pl, "");
 		rn->result->parse_failures++;
 		return;
 	}
@@ -338,8 +339,8 @@ static void check_file(run *rn, assure_findings *out, size_t i)
 		assure_findings_new(&stable);
 		for (size_t k = 0; k < nrules; k++) {
 			const assure_rule *r = assure_ruleset_rule(e->rs, k);
-			if (r->scope != ASSURE_SCOPE_RETURN || !reusable_rule(r) || !path_selected(r, f->path) ||
-			    !kind_selected(r, root))
+			if (r->scope != ASSURE_SCOPE_RETURN || !reusable_rule(r) ||
+			    !path_selected(r, f->path) || !kind_selected(r, root))
 				continue;
 			eval_return_rule(rn, stable, r, f->path, p->doc);
 		}
@@ -425,7 +426,7 @@ static void eval_snapshot_rule(run *rn, assure_findings *out, const assure_rule 
 }
 
 int assure_engine_check(assure_engine *e, const assure_snapshot *snap, const assure_check_opts *opts,
-			assure_findings *out, assure_check_result *result)
+                        assure_findings *out, assure_check_result *result)
 {
 	assure_check_result local = {0};
 	if (!result)

@@ -8,9 +8,9 @@
 #include <string.h>
 
 static const assure_report_format formats[] = {
-	{"text", "one line per finding, path:line:col: severity: [RULE] message", assure_report_text},
-	{"json", "a JSON document, format " ASSURE_REPORT_FORMAT, assure_report_json},
-	{NULL, NULL, NULL},
+    {"text", "one line per finding, path:line:col: severity: [RULE] message", assure_report_text},
+    {"json", "a JSON document, format " ASSURE_REPORT_FORMAT, assure_report_json},
+    {NULL, NULL, NULL},
 };
 
 const assure_report_format *assure_report_formats(void)
@@ -55,28 +55,29 @@ int assure_report_text(assure_buf *out, const assure_findings *findings, const a
 			assure_buf_puts(out, f->path);
 		if (meta->color)
 			assure_buf_printf(out, ":\033[0m %s%s:\033[0m [%s] %s\n", severity_color[f->severity],
-					  assure_severity_name(f->severity), f->rule_id, f->message);
+			                  assure_severity_name(f->severity), f->rule_id, f->message);
 		else
-			assure_buf_printf(out, ": %s: [%s] %s\n", assure_severity_name(f->severity), f->rule_id,
-					  f->message);
+			assure_buf_printf(out, ": %s: [%s] %s\n", assure_severity_name(f->severity),
+			                  f->rule_id, f->message);
 	}
 	size_t c[ASSURE_SEV_COUNT];
 	assure_findings_counts(findings, c);
 	char date[11];
 	assure_date_format(meta->as_of, date);
 	size_t checked = meta->result ? meta->result->files_checked : 0;
-	assure_buf_printf(out, "%zu %s, %zu %s, %zu info in %zu %s checked (rules %s %s, as of %s", c[ASSURE_SEV_ERROR],
-			  plural(c[ASSURE_SEV_ERROR], "error", "errors"), c[ASSURE_SEV_WARNING],
-			  plural(c[ASSURE_SEV_WARNING], "warning", "warnings"), c[ASSURE_SEV_INFO], checked,
-			  plural(checked, "file", "files"), assure_ruleset_name(meta->rules),
-			  assure_ruleset_version(meta->rules), date);
+	assure_buf_printf(out, "%zu %s, %zu %s, %zu info in %zu %s checked (rules %s %s, as of %s",
+	                  c[ASSURE_SEV_ERROR], plural(c[ASSURE_SEV_ERROR], "error", "errors"),
+	                  c[ASSURE_SEV_WARNING], plural(c[ASSURE_SEV_WARNING], "warning", "warnings"),
+	                  c[ASSURE_SEV_INFO], checked, plural(checked, "file", "files"),
+	                  assure_ruleset_name(meta->rules), assure_ruleset_version(meta->rules), date);
 	if (meta->commit)
 		assure_buf_printf(out, ", commit %.12s", meta->commit);
 	assure_buf_puts(out, ")\n");
 	if (assure_report_incomplete(meta->result)) {
 		size_t pf = meta->result->parse_failures, ef = meta->result->eval_failures;
-		assure_buf_printf(out, "incomplete: %zu %s could not be read, %zu rule %s could not be evaluated\n", pf,
-				  plural(pf, "file", "files"), ef, plural(ef, "evaluation", "evaluations"));
+		assure_buf_printf(
+		    out, "incomplete: %zu %s could not be read, %zu rule %s could not be evaluated\n", pf,
+		    plural(pf, "file", "files"), ef, plural(ef, "evaluation", "evaluations"));
 	}
 	return 0;
 }

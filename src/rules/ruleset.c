@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 
 struct assure_ruleset {
-	assure_rule **rules;  /* owned, in load order */
+	assure_rule **rules; /* owned, in load order */
 	size_t count;
 	size_t cap;
 	json_t *params;       /* merged params, owned */
@@ -131,7 +131,8 @@ const char *assure_ruleset_version(const assure_ruleset *rs)
 const char *assure_ruleset_hash(const assure_ruleset *rs)
 {
 	assure_ruleset *m = (assure_ruleset *)rs;
-	if (!m->hash[0] && assure_hash_blob(m->hash, rs->hashed.len ? rs->hashed.ptr : "", rs->hashed.len) < 0)
+	if (!m->hash[0] &&
+	    assure_hash_blob(m->hash, rs->hashed.len ? rs->hashed.ptr : "", rs->hashed.len) < 0)
 		strcpy(m->hash, "unknown");
 	return rs->hash;
 }
@@ -149,13 +150,13 @@ static void where(loader *ld, const char *pointer, bool key, int *line, int *col
 	if (!ld->doc)
 		return;
 	int rc = key ? assure_doc_locate_key(ld->doc, pointer, line, col)
-		     : assure_doc_locate(ld->doc, pointer, line, col);
+	             : assure_doc_locate(ld->doc, pointer, line, col);
 	if (rc < 0)
 		*line = *col = 0;
 }
 
 static void problem(loader *ld, const char *pointer, bool at_key, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+    __attribute__((format(printf, 5, 6)));
 
 static void problem(loader *ld, const char *pointer, bool at_key, const char *field, const char *fmt, ...)
 {
@@ -197,7 +198,8 @@ static int raw_column(loader *ld, int quote_line, int quote_col, size_t offset)
 	while (p < end && *p != '"' && decoded < offset) {
 		if (*p == '\\' && p + 1 < end) {
 			if (p[1] == 'u' && p + 6 <= end) {
-				unsigned cp = (unsigned)strtoul((char[]){p[2], p[3], p[4], p[5], 0}, NULL, 16);
+				unsigned cp =
+				    (unsigned)strtoul((char[]){p[2], p[3], p[4], p[5], 0}, NULL, 16);
 				decoded += cp < 0x80 ? 1 : cp < 0x800 ? 2 : 3;
 				p += 6;
 				col += 6;
@@ -219,7 +221,7 @@ static int raw_column(loader *ld, int quote_line, int quote_col, size_t offset)
 
 /* A problem inside an expression: point at the column in the file and in the expression. */
 static void expr_problem(loader *ld, const char *pointer, const char *field, const char *src, size_t offset,
-			 const char *message)
+                         const char *message)
 {
 	int line, col;
 	where(ld, pointer, false, &line, &col);
@@ -229,7 +231,8 @@ static void expr_problem(loader *ld, const char *pointer, const char *field, con
 	for (size_t i = 0; i < offset && src[i]; i++)
 		if (((unsigned char)src[i] & 0xC0) != 0x80)
 			expr_col++;
-	assure_diags_add(ld->diags, ld->file, line, file_col, ld->rule_id, field, expr_col, src, "%s", message);
+	assure_diags_add(ld->diags, ld->file, line, file_col, ld->rule_id, field, expr_col, src, "%s",
+	                 message);
 }
 
 /* ---- field tables ---- */
@@ -243,28 +246,28 @@ typedef struct field_spec {
 } field_spec;
 
 static const field_spec file_fields[] = {
-	{"ruleset", true, F_STRING},     {"version", true, F_STRING}, {"description", false, F_STRING},
-	{"params", false, F_OBJECT},     {"rules", true, F_ARRAY},    {"$schema", false, F_STRING},
+    {"ruleset", true, F_STRING}, {"version", true, F_STRING}, {"description", false, F_STRING},
+    {"params", false, F_OBJECT}, {"rules", true, F_ARRAY},    {"$schema", false, F_STRING},
 };
 
 static const field_spec rule_fields[] = {
-	{"id", true, F_STRING},           {"title", true, F_STRING},      {"severity", true, F_STRING},
-	{"domain", true, F_STRING},       {"applies_to", true, F_OBJECT}, {"scope", false, F_STRING},
-	{"for_each", false, F_STRING},    {"let", false, F_OBJECT},       {"when", false, F_STRING},
-	{"assert", true, F_STRING},       {"message", true, F_STRING},    {"subject", false, F_STRING},
-	{"description", false, F_STRING}, {"rationale", false, F_STRING}, {"reference", false, F_STRING},
-	{"help", false, F_STRING},        {"examples", false, F_OBJECT},
+    {"id", true, F_STRING},           {"title", true, F_STRING},      {"severity", true, F_STRING},
+    {"domain", true, F_STRING},       {"applies_to", true, F_OBJECT}, {"scope", false, F_STRING},
+    {"for_each", false, F_STRING},    {"let", false, F_OBJECT},       {"when", false, F_STRING},
+    {"assert", true, F_STRING},       {"message", true, F_STRING},    {"subject", false, F_STRING},
+    {"description", false, F_STRING}, {"rationale", false, F_STRING}, {"reference", false, F_STRING},
+    {"help", false, F_STRING},        {"examples", false, F_OBJECT},
 };
 
 static const field_spec applies_fields[] = {
-	{"kind", false, F_STRING},
-	{"paths", false, F_ARRAY},
+    {"kind", false, F_STRING},
+    {"paths", false, F_ARRAY},
 };
 
 static const field_spec example_fields[] = {
-	{"fail", false, F_STRING},
-	{"pass", false, F_STRING},
-	{"as_of", false, F_STRING},
+    {"fail", false, F_STRING},
+    {"pass", false, F_STRING},
+    {"as_of", false, F_STRING},
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -291,8 +294,8 @@ static char *child_pointer(const char *base, const char *key)
  * Check an object against a field table: unknown members, missing required ones,
  * wrong types. Returns false when a required field is missing or mistyped.
  */
-static bool check_fields(loader *ld, json_t *obj, const char *pointer, const char *what, const field_spec *specs,
-			 size_t n)
+static bool check_fields(loader *ld, json_t *obj, const char *pointer, const char *what,
+                         const field_spec *specs, size_t n)
 {
 	bool ok = true;
 	const char *key;
@@ -314,8 +317,8 @@ static bool check_fields(loader *ld, json_t *obj, const char *pointer, const cha
 	}
 	for (size_t i = 0; i < n; i++)
 		if (specs[i].required && !json_object_get(obj, specs[i].name)) {
-			problem(ld, pointer, false, specs[i].name, "missing required field '%s' in %s", specs[i].name,
-				what);
+			problem(ld, pointer, false, specs[i].name, "missing required field '%s' in %s",
+			        specs[i].name, what);
 			ok = false;
 		}
 	return ok;
@@ -348,7 +351,8 @@ static bool valid_identifier(const char *s)
 	if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))
 		return false;
 	for (s++; *s; s++)
-		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		      *s == '_'))
 			return false;
 	return true;
 }
@@ -357,7 +361,7 @@ static const char *const reserved_names[] = {"true", "false", "null", "as_of", "
 
 /* Compile an expression field; on error a diagnostic with the column. */
 static assure_expr *compile_field(loader *ld, json_t *rule, const char *rule_ptr, const char *field,
-				  const char *member_key, json_t *value, const assure_expr_names *names)
+                                  const char *member_key, json_t *value, const assure_expr_names *names)
 {
 	(void)rule;
 	const char *src = json_string_value(value);
@@ -394,7 +398,7 @@ static void merge_params(loader *ld, json_t *into, json_t *from, const char *dot
 		} else if (have) {
 			json_t *origin = json_object_get(ld->rs->param_origin, name.ptr);
 			problem(ld, p, true, "params", "param '%s' is already defined in '%s'", name.ptr,
-				origin ? json_string_value(origin) : "another file");
+			        origin ? json_string_value(origin) : "another file");
 		} else {
 			json_object_set(into, key, v);
 			json_object_set_new(ld->rs->param_origin, name.ptr, json_string(ld->file));
@@ -446,8 +450,8 @@ static void load_rule(loader *ld, json_t *rj, size_t index)
 	const assure_rule *dup = assure_ruleset_find(ld->rs, r->id);
 	if (dup) {
 		p = child_pointer(rule_ptr, "id");
-		problem(ld, p, false, "id", "duplicate rule id '%s' (first defined in %s:%d)", r->id, dup->file,
-			dup->line);
+		problem(ld, p, false, "id", "duplicate rule id '%s' (first defined in %s:%d)", r->id,
+		        dup->file, dup->line);
 		free(p);
 		ok = false;
 	}
@@ -461,7 +465,8 @@ static void load_rule(loader *ld, json_t *rj, size_t index)
 	const char *sev = json_string_value(json_object_get(rj, "severity"));
 	if (assure_severity_parse(&r->severity, sev) < 0) {
 		p = child_pointer(rule_ptr, "severity");
-		problem(ld, p, false, "severity", "severity must be 'error', 'warning' or 'info', not '%s'", sev);
+		problem(ld, p, false, "severity", "severity must be 'error', 'warning' or 'info', not '%s'",
+		        sev);
 		free(p);
 		ok = false;
 	}
@@ -483,7 +488,8 @@ static void load_rule(loader *ld, json_t *rj, size_t index)
 				char idx[24];
 				snprintf(idx, sizeof(idx), "%zu", i);
 				char *ppp = child_pointer(pp, idx);
-				problem(ld, ppp, false, "applies_to.paths", "a path pattern must be a non-empty string");
+				problem(ld, ppp, false, "applies_to.paths",
+				        "a path pattern must be a non-empty string");
 				free(ppp);
 				free(pp);
 				ok = false;
@@ -566,9 +572,11 @@ static void load_rule(loader *ld, json_t *rj, size_t index)
 	}
 	assure_expr_names names = {(const char *const *)r->let_names, r->let_count};
 	json_t *v;
-	if ((v = json_object_get(rj, "when")) && !(r->when = compile_field(ld, rj, rule_ptr, "when", "when", v, &names)))
+	if ((v = json_object_get(rj, "when")) &&
+	    !(r->when = compile_field(ld, rj, rule_ptr, "when", "when", v, &names)))
 		ok = false;
-	if (!(r->assert_expr = compile_field(ld, rj, rule_ptr, "assert", "assert", json_object_get(rj, "assert"), &names)))
+	if (!(r->assert_expr =
+	          compile_field(ld, rj, rule_ptr, "assert", "assert", json_object_get(rj, "assert"), &names)))
 		ok = false;
 	if ((v = json_object_get(rj, "subject")) &&
 	    !(r->subject = compile_field(ld, rj, rule_ptr, "subject", "subject", v, &names)))

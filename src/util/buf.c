@@ -94,13 +94,27 @@ void assure_buf_put_json_string(assure_buf *b, const char *s)
 	assure_buf_putc(b, '"');
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		switch (*p) {
-		case '"': assure_buf_puts(b, "\\\""); break;
-		case '\\': assure_buf_puts(b, "\\\\"); break;
-		case '\n': assure_buf_puts(b, "\\n"); break;
-		case '\r': assure_buf_puts(b, "\\r"); break;
-		case '\t': assure_buf_puts(b, "\\t"); break;
-		case '\b': assure_buf_puts(b, "\\b"); break;
-		case '\f': assure_buf_puts(b, "\\f"); break;
+		case '"':
+			assure_buf_puts(b, "\\\"");
+			break;
+		case '\\':
+			assure_buf_puts(b, "\\\\");
+			break;
+		case '\n':
+			assure_buf_puts(b, "\\n");
+			break;
+		case '\r':
+			assure_buf_puts(b, "\\r");
+			break;
+		case '\t':
+			assure_buf_puts(b, "\\t");
+			break;
+		case '\b':
+			assure_buf_puts(b, "\\b");
+			break;
+		case '\f':
+			assure_buf_puts(b, "\\f");
+			break;
 		default:
 			if (*p < 0x20)
 				assure_buf_printf(b, "\\u%04x", *p);

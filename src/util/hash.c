@@ -19,7 +19,8 @@ int assure_hash_blob(char out[41], const void *data, size_t len)
 	git_oid oid;
 	ensure_libgit2();
 	if (git_odb_hash(&oid, data, len, GIT_OBJECT_BLOB) < 0)
-		return assure_error_set("cannot hash: %s", git_error_last() ? git_error_last()->message : "unknown");
+		return assure_error_set("cannot hash: %s",
+		                        git_error_last() ? git_error_last()->message : "unknown");
 	git_oid_tostr(out, 41, &oid);
 	return 0;
 }

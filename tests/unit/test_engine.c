@@ -36,21 +36,24 @@ static void write_file(const char *name, const char *text)
 }
 
 static const char *rules_json =
-	"{\"ruleset\": \"t\", \"version\": \"1\", \"params\": {\"tol\": 0},\n"
-	" \"rules\": [\n"
-	"  {\"id\": \"FIN-001\", \"title\": \"deficit\", \"severity\": \"error\", \"domain\": \"finance\",\n"
-	"   \"applies_to\": {\"kind\": \"finance\"}, \"for_each\": \"$.forecast.outturn\",\n"
-	"   \"let\": {\"ct\": \"file_doc('ct.json').orgs[$.org]\"},\n"
-	"   \"assert\": \"@ >= ct - params.tol\", \"message\": \"{@} against {ct}\", \"subject\": \"$.org\"},\n"
-	"  {\"id\": \"GOV-001\", \"title\": \"overdue\", \"severity\": \"warning\", \"domain\": \"governance\",\n"
-	"   \"applies_to\": {\"paths\": [\"board/*.json\"]}, \"for_each\": \"$.actions[*]\",\n"
-	"   \"assert\": \"date(@.due) >= as_of\", \"message\": \"{@.code} overdue\", \"subject\": \"@.code\"},\n"
-	"  {\"id\": \"FIN-002\", \"title\": \"system\", \"severity\": \"error\", \"domain\": \"finance\",\n"
-	"   \"applies_to\": {\"kind\": \"finance\"}, \"scope\": \"snapshot\", \"for_each\": \"$.returns[*].doc\",\n"
-	"   \"assert\": \"@.forecast.outturn > -50\", \"message\": \"{@.org} below -50\", \"subject\": \"@.org\"},\n"
-	"  {\"id\": \"FIN-003\", \"title\": \"surplus\", \"severity\": \"info\", \"domain\": \"finance\",\n"
-	"   \"applies_to\": {\"kind\": \"finance\"}, \"assert\": \"$.forecast.outturn <= 0\", \"message\": \"surplus\"}\n"
-	" ]}\n";
+    "{\"ruleset\": \"t\", \"version\": \"1\", \"params\": {\"tol\": 0},\n"
+    " \"rules\": [\n"
+    "  {\"id\": \"FIN-001\", \"title\": \"deficit\", \"severity\": \"error\", \"domain\": \"finance\",\n"
+    "   \"applies_to\": {\"kind\": \"finance\"}, \"for_each\": \"$.forecast.outturn\",\n"
+    "   \"let\": {\"ct\": \"file_doc('ct.json').orgs[$.org]\"},\n"
+    "   \"assert\": \"@ >= ct - params.tol\", \"message\": \"{@} against {ct}\", \"subject\": \"$.org\"},\n"
+    "  {\"id\": \"GOV-001\", \"title\": \"overdue\", \"severity\": \"warning\", \"domain\": \"governance\",\n"
+    "   \"applies_to\": {\"paths\": [\"board/*.json\"]}, \"for_each\": \"$.actions[*]\",\n"
+    "   \"assert\": \"date(@.due) >= as_of\", \"message\": \"{@.code} overdue\", \"subject\": \"@.code\"},\n"
+    "  {\"id\": \"FIN-002\", \"title\": \"system\", \"severity\": \"error\", \"domain\": \"finance\",\n"
+    "   \"applies_to\": {\"kind\": \"finance\"}, \"scope\": \"snapshot\", \"for_each\": "
+    "\"$.returns[*].doc\",\n"
+    "   \"assert\": \"@.forecast.outturn > -50\", \"message\": \"{@.org} below -50\", \"subject\": "
+    "\"@.org\"},\n"
+    "  {\"id\": \"FIN-003\", \"title\": \"surplus\", \"severity\": \"info\", \"domain\": \"finance\",\n"
+    "   \"applies_to\": {\"kind\": \"finance\"}, \"assert\": \"$.forecast.outturn <= 0\", \"message\": "
+    "\"surplus\"}\n"
+    " ]}\n";
 
 static int setup(void **state)
 {
@@ -59,17 +62,20 @@ static int setup(void **state)
 	if (!mkdtemp(dir))
 		return -1;
 	write_file("rules/r.json", rules_json);
-	write_file("snap/ct.json", "{\"kind\": \"control_totals\", \"orgs\": {\"RXN\": -20.6, \"RXR\": -16.6}}\n");
+	write_file("snap/ct.json",
+	           "{\"kind\": \"control_totals\", \"orgs\": {\"RXN\": -20.6, \"RXR\": -16.6}}\n");
 	write_file("snap/finance/rxn.json", "{\"kind\": \"finance\", \"org\": \"RXN\",\n"
-					    "  \"forecast\": {\"outturn\": -20.6}}\n");
+	                                    "  \"forecast\": {\"outturn\": -20.6}}\n");
 	write_file("snap/finance/rxr.json", "{\"kind\": \"finance\", \"org\": \"RXR\",\n"
-					    "  \"forecast\": {\n"
-					    "    \"outturn\": -57.7}}\n");
-	write_file("snap/finance/rtx.json", "{\"kind\": \"finance\", \"org\": \"RTX\", \"forecast\": {\"outturn\": 1}}\n");
+	                                    "  \"forecast\": {\n"
+	                                    "    \"outturn\": -57.7}}\n");
+	write_file("snap/finance/rtx.json",
+	           "{\"kind\": \"finance\", \"org\": \"RTX\", \"forecast\": {\"outturn\": 1}}\n");
 	write_file("snap/finance/dup.json", "{\"kind\": \"finance\",\n \"org\": \"X\",\n \"org\": \"Y\"}\n");
-	write_file("snap/board/actions.json", "{\"actions\": [\n {\"code\": \"A1\", \"due\": \"2020-12-31\"},\n"
-					      " {\"code\": \"A2\", \"due\": \"On-going\"},\n"
-					      " {\"code\": \"A3\", \"due\": \"2021-02-01\"}]}\n");
+	write_file("snap/board/actions.json",
+	           "{\"actions\": [\n {\"code\": \"A1\", \"due\": \"2020-12-31\"},\n"
+	           " {\"code\": \"A2\", \"due\": \"On-going\"},\n"
+	           " {\"code\": \"A3\", \"due\": \"2021-02-01\"}]}\n");
 	write_file("snap/notes.txt", "not json, and no rule reads it\n");
 	return 0;
 }
@@ -254,13 +260,13 @@ static void test_engine__second_check_reuses_parses_and_findings(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_engine__finding_has_line_column_and_message),
-		cmocka_unit_test(test_engine__duplicate_key_is_parse_finding),
-		cmocka_unit_test(test_engine__absent_or_wrong_value_is_eval_finding),
-		cmocka_unit_test(test_engine__date_rule_uses_as_of),
-		cmocka_unit_test(test_engine__snapshot_rule_points_into_its_file),
-		cmocka_unit_test(test_engine__unselected_files_are_ignored),
-		cmocka_unit_test(test_engine__second_check_reuses_parses_and_findings),
+	    cmocka_unit_test(test_engine__finding_has_line_column_and_message),
+	    cmocka_unit_test(test_engine__duplicate_key_is_parse_finding),
+	    cmocka_unit_test(test_engine__absent_or_wrong_value_is_eval_finding),
+	    cmocka_unit_test(test_engine__date_rule_uses_as_of),
+	    cmocka_unit_test(test_engine__snapshot_rule_points_into_its_file),
+	    cmocka_unit_test(test_engine__unselected_files_are_ignored),
+	    cmocka_unit_test(test_engine__second_check_reuses_parses_and_findings),
 	};
 	return cmocka_run_group_tests_name("engine", tests, setup, teardown);
 }

@@ -10,7 +10,8 @@
 
 #include <cmocka.h>
 
-static assure_finding make(const char *rule, const char *path, int line, const char *subject, const char *message)
+static assure_finding make(const char *rule, const char *path, int line, const char *subject,
+                           const char *message)
 {
 	assure_finding f = {0};
 	f.rule_id = (char *)rule;
@@ -39,7 +40,8 @@ static void test_finding__fingerprint_ignores_position_and_message(void **state)
 	assure_findings_add(l, &b);
 	assure_findings_add(l, &c);
 	assert_string_equal(assure_findings_get(l, 0)->fingerprint, assure_findings_get(l, 1)->fingerprint);
-	assert_string_not_equal(assure_findings_get(l, 0)->fingerprint, assure_findings_get(l, 2)->fingerprint);
+	assert_string_not_equal(assure_findings_get(l, 0)->fingerprint,
+	                        assure_findings_get(l, 2)->fingerprint);
 	assert_int_equal(strlen(assure_findings_get(l, 0)->fingerprint), 40);
 	assure_findings_free(l);
 }
@@ -126,11 +128,11 @@ static void test_finding__counts_and_severity_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_finding__fingerprint_ignores_position_and_message),
-		cmocka_unit_test(test_finding__fingerprint_is_documented_hash),
-		cmocka_unit_test(test_finding__sort_orders_by_path_line_rule),
-		cmocka_unit_test(test_finding__find_by_fingerprint),
-		cmocka_unit_test(test_finding__counts_and_severity_names),
+	    cmocka_unit_test(test_finding__fingerprint_ignores_position_and_message),
+	    cmocka_unit_test(test_finding__fingerprint_is_documented_hash),
+	    cmocka_unit_test(test_finding__sort_orders_by_path_line_rule),
+	    cmocka_unit_test(test_finding__find_by_fingerprint),
+	    cmocka_unit_test(test_finding__counts_and_severity_names),
 	};
 	return cmocka_run_group_tests_name("finding", tests, NULL, NULL);
 }

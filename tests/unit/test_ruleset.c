@@ -43,13 +43,14 @@ static char *write_file(const char *name, const char *text)
 	return assure_buf_detach(&p);
 }
 
-#define GOOD_RULE                                                                                                \
-	"{\"id\": \"FIN-001\", \"title\": \"t\", \"severity\": \"error\", \"domain\": \"finance\",\n"           \
-	" \"applies_to\": {\"kind\": \"finance\"}, \"for_each\": \"$.forecast\",\n"                            \
-	" \"let\": {\"gap\": \"@.outturn - @.plan\", \"worse\": \"gap < 0\"},\n"                                \
+#define GOOD_RULE                                                                                            \
+	"{\"id\": \"FIN-001\", \"title\": \"t\", \"severity\": \"error\", \"domain\": \"finance\",\n"        \
+	" \"applies_to\": {\"kind\": \"finance\"}, \"for_each\": \"$.forecast\",\n"                          \
+	" \"let\": {\"gap\": \"@.outturn - @.plan\", \"worse\": \"gap < 0\"},\n"                             \
 	" \"assert\": \"!worse\", \"message\": \"gap {gap}\", \"subject\": \"$.org\"}"
 
-static const assure_diag *load_one_error(assure_ruleset **rs, assure_diags **d, const char *name, const char *text)
+static const assure_diag *load_one_error(assure_ruleset **rs, assure_diags **d, const char *name,
+                                         const char *text)
 {
 	char *path = write_file(name, text);
 	assure_ruleset_new(rs);
@@ -65,8 +66,8 @@ static void test_ruleset__loads_a_valid_file(void **state)
 {
 	(void)state;
 	char *path = write_file("good.json", "{\"ruleset\": \"demo\", \"version\": \"1.2.0\",\n"
-					     " \"params\": {\"finance\": {\"tolerance\": 0.5}},\n"
-					     " \"rules\": [" GOOD_RULE "]}\n");
+	                                     " \"params\": {\"finance\": {\"tolerance\": 0.5}},\n"
+	                                     " \"rules\": [" GOOD_RULE "]}\n");
 	assure_ruleset *rs;
 	assure_diags *d;
 	assure_ruleset_new(&rs);
@@ -98,11 +99,12 @@ static void test_ruleset__unknown_field_names_file_line_rule_and_field(void **st
 	(void)state;
 	assure_ruleset *rs;
 	assure_diags *d;
-	const assure_diag *g = load_one_error(&rs, &d, "unknown.json",
-					      "{\"ruleset\": \"x\", \"version\": \"1\", \"rules\": [\n"
-					      "{\"id\": \"GOV-001\", \"title\": \"t\", \"severity\": \"warning\",\n"
-					      " \"domain\": \"governance\", \"applies_to\": {\"kind\": \"action_log\"},\n"
-					      " \"assert\": \"true\", \"message\": \"m\", \"serverity\": \"error\"}]}\n");
+	const assure_diag *g =
+	    load_one_error(&rs, &d, "unknown.json",
+	                   "{\"ruleset\": \"x\", \"version\": \"1\", \"rules\": [\n"
+	                   "{\"id\": \"GOV-001\", \"title\": \"t\", \"severity\": \"warning\",\n"
+	                   " \"domain\": \"governance\", \"applies_to\": {\"kind\": \"action_log\"},\n"
+	                   " \"assert\": \"true\", \"message\": \"m\", \"serverity\": \"error\"}]}\n");
 	assert_non_null(strstr(g->file, "unknown.json"));
 	assert_int_equal(g->line, 4);
 	assert_int_equal(g->column, 36);
@@ -119,11 +121,12 @@ static void test_ruleset__expression_error_has_expression_column(void **state)
 	(void)state;
 	assure_ruleset *rs;
 	assure_diags *d;
-	const assure_diag *g = load_one_error(&rs, &d, "expr.json",
-					      "{\"ruleset\": \"x\", \"version\": \"1\", \"rules\": [\n"
-					      "{\"id\": \"RSK-001\", \"title\": \"t\", \"severity\": \"error\",\n"
-					      " \"domain\": \"risk\", \"applies_to\": {\"kind\": \"risk_register\"},\n"
-					      " \"assert\": \"@.score == @.likelihood * \", \"message\": \"m\"}]}\n");
+	const assure_diag *g =
+	    load_one_error(&rs, &d, "expr.json",
+	                   "{\"ruleset\": \"x\", \"version\": \"1\", \"rules\": [\n"
+	                   "{\"id\": \"RSK-001\", \"title\": \"t\", \"severity\": \"error\",\n"
+	                   " \"domain\": \"risk\", \"applies_to\": {\"kind\": \"risk_register\"},\n"
+	                   " \"assert\": \"@.score == @.likelihood * \", \"message\": \"m\"}]}\n");
 	assert_int_equal(g->line, 4);
 	assert_string_equal(g->rule_id, "RSK-001");
 	assert_string_equal(g->field, "assert");
@@ -141,11 +144,12 @@ static void test_ruleset__invalid_jsonpath_is_reported(void **state)
 	(void)state;
 	assure_ruleset *rs;
 	assure_diags *d;
-	const assure_diag *g = load_one_error(&rs, &d, "path.json",
-					      "{\"ruleset\": \"x\", \"version\": \"1\", \"rules\": [\n"
-					      "{\"id\": \"GOV-003\", \"title\": \"t\", \"severity\": \"error\",\n"
-					      " \"domain\": \"governance\", \"applies_to\": {\"kind\": \"action_log\"},\n"
-					      " \"for_each\": \"$.actions[?@.lead\", \"assert\": \"true\", \"message\": \"m\"}]}\n");
+	const assure_diag *g = load_one_error(
+	    &rs, &d, "path.json",
+	    "{\"ruleset\": \"x\", \"version\": \"1\", \"rules\": [\n"
+	    "{\"id\": \"GOV-003\", \"title\": \"t\", \"severity\": \"error\",\n"
+	    " \"domain\": \"governance\", \"applies_to\": {\"kind\": \"action_log\"},\n"
+	    " \"for_each\": \"$.actions[?@.lead\", \"assert\": \"true\", \"message\": \"m\"}]}\n");
 	assert_string_equal(g->field, "for_each");
 	assert_string_equal(g->rule_id, "GOV-003");
 	assert_true(g->expr_column >= 1);
@@ -159,11 +163,12 @@ static void test_ruleset__bad_regex_is_a_load_error(void **state)
 	(void)state;
 	assure_ruleset *rs;
 	assure_diags *d;
-	const assure_diag *g = load_one_error(&rs, &d, "re.json",
-					      "{\"ruleset\": \"x\", \"version\": \"1\", \"rules\": [\n"
-					      "{\"id\": \"GOV-004\", \"title\": \"t\", \"severity\": \"info\",\n"
-					      " \"domain\": \"governance\", \"applies_to\": {\"kind\": \"action_log\"},\n"
-					      " \"assert\": \"matches(@.code, '^ICSB(')\", \"message\": \"m\"}]}\n");
+	const assure_diag *g =
+	    load_one_error(&rs, &d, "re.json",
+	                   "{\"ruleset\": \"x\", \"version\": \"1\", \"rules\": [\n"
+	                   "{\"id\": \"GOV-004\", \"title\": \"t\", \"severity\": \"info\",\n"
+	                   " \"domain\": \"governance\", \"applies_to\": {\"kind\": \"action_log\"},\n"
+	                   " \"assert\": \"matches(@.code, '^ICSB(')\", \"message\": \"m\"}]}\n");
 	assert_string_equal(g->field, "assert");
 	assert_true(g->expr_column > 1);
 	assure_diags_free(d);
@@ -174,12 +179,13 @@ static void test_ruleset__bad_regex_is_a_load_error(void **state)
 static void test_ruleset__reports_every_problem(void **state)
 {
 	(void)state;
-	char *path = write_file("many.json",
-				"{\"ruleset\": \"x\", \"version\": \"1\", \"rules\": [\n"
-				"{\"id\": \"fin-1\", \"title\": \"t\", \"severity\": \"fatal\", \"domain\": \"d\",\n"
-				" \"applies_to\": {}, \"scope\": \"commit\", \"assert\": \"1 +\", \"message\": \"{\"},\n"
-				"{\"id\": \"GOV-001\", \"severity\": \"info\", \"domain\": \"d\",\n"
-				" \"applies_to\": {\"kind\": \"k\"}, \"assert\": \"true\", \"message\": \"m\"}]}\n");
+	char *path = write_file(
+	    "many.json",
+	    "{\"ruleset\": \"x\", \"version\": \"1\", \"rules\": [\n"
+	    "{\"id\": \"fin-1\", \"title\": \"t\", \"severity\": \"fatal\", \"domain\": \"d\",\n"
+	    " \"applies_to\": {}, \"scope\": \"commit\", \"assert\": \"1 +\", \"message\": \"{\"},\n"
+	    "{\"id\": \"GOV-001\", \"severity\": \"info\", \"domain\": \"d\",\n"
+	    " \"applies_to\": {\"kind\": \"k\"}, \"assert\": \"true\", \"message\": \"m\"}]}\n");
 	assure_ruleset *rs;
 	assure_diags *d;
 	assure_ruleset_new(&rs);
@@ -203,10 +209,12 @@ static void test_ruleset__duplicate_id_across_files(void **state)
 	char sub[128];
 	snprintf(sub, sizeof(sub), "%s/set", dir);
 	mkdir(sub, 0700);
-	char *a = write_file("set/a.json", "{\"ruleset\": \"x\", \"version\": \"1\", \"params\": {\"p\": {\"q\": 1}},\n"
-					   " \"rules\": [" GOOD_RULE "]}\n");
-	char *b = write_file("set/b.json", "{\"ruleset\": \"x\", \"version\": \"1\", \"params\": {\"p\": {\"q\": 2}},\n"
-					   " \"rules\": [" GOOD_RULE "]}\n");
+	char *a = write_file("set/a.json",
+	                     "{\"ruleset\": \"x\", \"version\": \"1\", \"params\": {\"p\": {\"q\": 1}},\n"
+	                     " \"rules\": [" GOOD_RULE "]}\n");
+	char *b = write_file("set/b.json",
+	                     "{\"ruleset\": \"x\", \"version\": \"1\", \"params\": {\"p\": {\"q\": 2}},\n"
+	                     " \"rules\": [" GOOD_RULE "]}\n");
 	assure_ruleset *rs;
 	assure_diags *d;
 	assure_ruleset_new(&rs);
@@ -228,11 +236,12 @@ static void test_ruleset__duplicate_id_across_files(void **state)
 static void test_ruleset__let_names_are_checked(void **state)
 {
 	(void)state;
-	char *path = write_file("lets.json",
-				"{\"ruleset\": \"x\", \"version\": \"1\", \"rules\": [\n"
-				"{\"id\": \"A-001\", \"title\": \"t\", \"severity\": \"info\", \"domain\": \"d\",\n"
-				" \"applies_to\": {\"kind\": \"k\"}, \"let\": {\"as_of\": \"1\", \"a\": \"b + 1\", \"b\": \"2\"},\n"
-				" \"assert\": \"true\", \"message\": \"m\"}]}\n");
+	char *path = write_file(
+	    "lets.json", "{\"ruleset\": \"x\", \"version\": \"1\", \"rules\": [\n"
+	                 "{\"id\": \"A-001\", \"title\": \"t\", \"severity\": \"info\", \"domain\": \"d\",\n"
+	                 " \"applies_to\": {\"kind\": \"k\"}, \"let\": {\"as_of\": \"1\", \"a\": \"b + 1\", "
+	                 "\"b\": \"2\"},\n"
+	                 " \"assert\": \"true\", \"message\": \"m\"}]}\n");
 	assure_ruleset *rs;
 	assure_diags *d;
 	assure_ruleset_new(&rs);
@@ -252,7 +261,8 @@ static void test_ruleset__malformed_file_has_position(void **state)
 	(void)state;
 	assure_ruleset *rs;
 	assure_diags *d;
-	const assure_diag *g = load_one_error(&rs, &d, "bad.json", "{\"ruleset\": \"x\",\n \"version\" \"1\"}\n");
+	const assure_diag *g =
+	    load_one_error(&rs, &d, "bad.json", "{\"ruleset\": \"x\",\n \"version\" \"1\"}\n");
 	assert_int_equal(g->line, 2);
 	assert_true(g->column > 0);
 	assert_null(g->rule_id);
@@ -263,15 +273,15 @@ static void test_ruleset__malformed_file_has_position(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ruleset__loads_a_valid_file),
-		cmocka_unit_test(test_ruleset__unknown_field_names_file_line_rule_and_field),
-		cmocka_unit_test(test_ruleset__expression_error_has_expression_column),
-		cmocka_unit_test(test_ruleset__invalid_jsonpath_is_reported),
-		cmocka_unit_test(test_ruleset__bad_regex_is_a_load_error),
-		cmocka_unit_test(test_ruleset__reports_every_problem),
-		cmocka_unit_test(test_ruleset__duplicate_id_across_files),
-		cmocka_unit_test(test_ruleset__let_names_are_checked),
-		cmocka_unit_test(test_ruleset__malformed_file_has_position),
+	    cmocka_unit_test(test_ruleset__loads_a_valid_file),
+	    cmocka_unit_test(test_ruleset__unknown_field_names_file_line_rule_and_field),
+	    cmocka_unit_test(test_ruleset__expression_error_has_expression_column),
+	    cmocka_unit_test(test_ruleset__invalid_jsonpath_is_reported),
+	    cmocka_unit_test(test_ruleset__bad_regex_is_a_load_error),
+	    cmocka_unit_test(test_ruleset__reports_every_problem),
+	    cmocka_unit_test(test_ruleset__duplicate_id_across_files),
+	    cmocka_unit_test(test_ruleset__let_names_are_checked),
+	    cmocka_unit_test(test_ruleset__malformed_file_has_position),
 	};
 	return cmocka_run_group_tests_name("ruleset", tests, setup, teardown);
 }
