@@ -38,7 +38,12 @@ int assure_regex_new(assure_regex **out, const char *pattern, int flags, size_t 
 void assure_regex_free(assure_regex *re);
 /* ASSURE_REGEX_MATCH, ASSURE_REGEX_NOMATCH, or a negative ASSURE_REGEX_E* code. */
 int assure_regex_match(const assure_regex *re, const char *subject, size_t len);
-/* Translate an I-Regexp into PCRE2 syntax; caller frees. NULL if not valid I-Regexp. */
+/*
+ * Translate an I-Regexp into PCRE2 syntax; caller frees. NULL if not valid I-Regexp.
+ * '.' becomes [^\n\r]; unescaped '^' and '$' stay anchors, as in RFC 9485's own PCRE
+ * mapping and the JSONPath Compliance Test Suite; anything beyond RFC 9485 (\d,
+ * backreferences, lookaround, lazy quantifiers) is rejected.
+ */
 char *assure_iregexp_to_pcre2(const char *pattern);
 
 #endif

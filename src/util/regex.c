@@ -309,6 +309,20 @@ static bool ire_piece(ire *r)
 		r->pos++;
 		assure_buf_puts(&r->out, "[^\\n\\r]");
 		break;
+	case '^':
+	case '$':
+		/*
+		 * The RFC 9485 grammar lists '^' and '$' as ordinary characters, but its
+		 * mappings to PCRE and ECMAScript (section 5) copy them through as anchors,
+		 * and the JSONPath Compliance Test Suite expects that ("explicit caret",
+		 * "explicit dollar"). An anchor cannot be repeated.
+		 */
+		assure_buf_putc(&r->out, c);
+		r->pos++;
+		c = r->s[r->pos];
+		if (c == '*' || c == '+' || c == '?' || c == '{')
+			return ire_fail(r, "an anchor cannot be repeated");
+		return true;
 	case '[':
 		if (!ire_class_expr(r))
 			return false;
@@ -393,6 +407,8 @@ int assure_regex_new(assure_regex **out, const char *pattern, int flags, size_t 
 	}
 
 	uint32_t opts = PCRE2_UTF | PCRE2_UCP;
+	if (flags & ASSURE_REGEX_IREGEXP)
+		opts |= PCRE2_DOLLAR_ENDONLY; /* '$' is the end of the string, not "before a final newline" */
 	if (flags & ASSURE_REGEX_FULL)
 		opts |= PCRE2_ANCHORED | PCRE2_ENDANCHORED;
 	int errcode;

@@ -58,12 +58,32 @@ static void test_regex__iregexp_translation_text(void **state)
 	(void)state;
 	assert_translation("(a|b)*", "(?:a|b)*");
 	assert_translation("[a-z]{2,3}", "[a-z]{2,3}");
-	assert_translation("^x$", "\\^x\\$");
+	assert_translation("a,b-c", "a\\,b\\-c");
 	assert_translation("\\p{Lu}\\P{Nd}", "\\p{Lu}\\P{Nd}");
 	assert_translation("[^\\n-]", "[^\\n\\-]");
 	assert_translation("", "");
-	assert_int_equal(match1("^x$", ASSURE_REGEX_IREGEXP | ASSURE_REGEX_FULL, "^x$"), ASSURE_REGEX_MATCH);
-	assert_int_equal(match1("^x$", ASSURE_REGEX_IREGEXP | ASSURE_REGEX_FULL, "x"), ASSURE_REGEX_NOMATCH);
+	assert_int_equal(match1("a,b-c", ASSURE_REGEX_IREGEXP | ASSURE_REGEX_FULL, "a,b-c"),
+	                 ASSURE_REGEX_MATCH);
+}
+
+/*
+ * Unescaped '^' and '$' are anchors, as in RFC 9485's PCRE mapping and the JSONPath CTS;
+ * '$' is the very end, never "before a final newline", and an anchor cannot be repeated.
+ */
+static void test_regex__iregexp_caret_and_dollar_are_anchors(void **state)
+{
+	(void)state;
+	assert_translation("^x$", "^x$");
+	assert_int_equal(match1("^ab", ASSURE_REGEX_IREGEXP, "abc"), ASSURE_REGEX_MATCH);
+	assert_int_equal(match1("^ab", ASSURE_REGEX_IREGEXP, "xab"), ASSURE_REGEX_NOMATCH);
+	assert_int_equal(match1("bc$", ASSURE_REGEX_IREGEXP, "abc"), ASSURE_REGEX_MATCH);
+	assert_int_equal(match1("bc$", ASSURE_REGEX_IREGEXP, "abc\n"), ASSURE_REGEX_NOMATCH);
+	/* the literals are written \^ and [$] ('\$' is not among RFC 9485's escapes) */
+	assert_int_equal(match1("\\^x[$]", ASSURE_REGEX_IREGEXP | ASSURE_REGEX_FULL, "^x$"),
+	                 ASSURE_REGEX_MATCH);
+	assert_null(assure_iregexp_to_pcre2("\\$"));
+	char *t = assure_iregexp_to_pcre2("^*a");
+	assert_null(t);
 }
 
 /* Constructs outside RFC 9485 are rejected, so JSONPath match() and search() cannot give them meaning. */
@@ -168,6 +188,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_regex__iregexp_dot_excludes_line_terminators),
 	    cmocka_unit_test(test_regex__iregexp_translation_text),
+	    cmocka_unit_test(test_regex__iregexp_caret_and_dollar_are_anchors),
 	    cmocka_unit_test(test_regex__iregexp_rejects_pcre_only_constructs),
 	    cmocka_unit_test(test_regex__iregexp_error_offset_and_message),
 	    cmocka_unit_test(test_regex__full_anchors_both_ends),
