@@ -37,7 +37,10 @@ typedef struct assure_nodelist {
  *
  * When consumed is NULL the whole of src[0..len) must be one query. When consumed is
  * not NULL the longest prefix that is a valid query is taken and its length stored,
- * so that the expression language can embed queries: for "@.a == 1" it is 3.
+ * so that the expression language can embed queries: for "@.a == 1" it is 3 (blank
+ * space after the query is not consumed). A segment that has begun ('[' or '.') but
+ * is malformed is still an error, reported where it is, so that "$.a[?@.b = 1]" is
+ * not silently cut to "$.a".
  *
  * On error returns -1, sets *err_offset (0-based byte offset into src) and the
  * message in assure_error_last(), for example "expected ']' after index".
@@ -65,7 +68,14 @@ int assure_jsonpath_eval(const assure_jsonpath *q, json_t *root, json_t *current
 void assure_nodelist_init(assure_nodelist *l);
 void assure_nodelist_clear(assure_nodelist *l); /* frees the items, keeps l usable */
 
-/* RFC 9535 normalized path (for example "$['a'][0]") of a JSON Pointer; caller frees. */
+/*
+ * RFC 9535 normalized path (for example "$['a'][0]") of a JSON Pointer; caller frees.
+ * Without the document a token of decimal digits ("0", "12", no leading zero) is
+ * taken as an array index. NULL when pointer is not a JSON Pointer.
+ */
 char *assure_pointer_to_normalized_path(const char *pointer);
+/* The same, reading each token against root so that a member named "0" stays a name.
+ * NULL when pointer does not lead to a node of root. Caller frees. */
+char *assure_jsonpath_normalized_path(const json_t *root, const char *pointer);
 
 #endif
