@@ -573,6 +573,23 @@ static jp_expr *parse_paren(jp_lexer *lx)
 	return e;
 }
 
+/* A paren-expr or negated test is complete: a comparison operator after it is an error. */
+static jp_expr *not_compared(jp_lexer *lx, jp_expr *e, const char *msg)
+{
+	if (!e)
+		return NULL;
+	size_t save = lx->pos;
+	jp_skip_blank(lx);
+	jp_cmp_op op;
+	if (comparison_op(lx, &op)) {
+		jp_fail_at(lx, e->offset, "%s", msg);
+		jp_expr_free(e);
+		return NULL;
+	}
+	lx->pos = save;
+	return e;
+}
+
 /*
  * basic-expr      = paren-expr / comparison-expr / test-expr
  * test-expr       = [logical-not-op S] (filter-query / function-expr)
@@ -604,10 +621,10 @@ static jp_expr *parse_basic(jp_lexer *lx)
 		}
 		jp_expr *e = new_expr(JP_E_NOT, start);
 		e->u.not = operand;
-		return e;
+		return not_compared(lx, e, "'!' applies to the test right after it: write !(a == b)");
 	}
 	if (c == '(')
-		return parse_paren(lx);
+		return not_compared(lx, parse_paren(lx), "an expression in parentheses cannot be compared");
 
 	jp_expr *l = parse_primary(lx, "a query, literal, function or '('");
 	if (!l)
