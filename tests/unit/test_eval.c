@@ -1,0 +1,649 @@
+/* test_eval.c: evaluation of every operator, name and query, absence, typing, exactness, lets and limits. */
+#include "assure/expr.h"
+
+#include "assure/date.h"
+#include "assure/error.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+static const char doc_text[] =
+    "{\"org\": \"RXN\", \"year\": \"2020-21\","
+    " \"forecast\": {\"outturn\": -20.6, \"plan\": -19, \"text\": \"abc\"},"
+    " \"figures\": [20.6, 17.7, 19.4, 4.1, 4.0, 25.0],"
+    " \"actions\": [{\"code\": \"A1\", \"status\": \"Open\", \"due\": \"2020-11-30\"},"
+    "               {\"code\": \"A2\", \"status\": \"Complete\", \"due\": \"On-going\"},"
+    "               {\"code\": \"A3\", \"status\": \"Open\"}],"
+    " \"flags\": {\"yes\": \"yes\", \"t\": true},"
+    " \"nested\": {\"a\": {\"b\": [1, {\"c\": 2}]}},"
+    " \"one\": {\"x\": 1}, \"empty\": [], \"nul\": null}";
+
+static const char params_text[] =
+    "{\"finance\": {\"tolerance\": 0.5}, \"one\": {\"x\": 1.0},"
+    " \"list\": [\"a\", \"b\", \"c\"], \"obj\": {\"key\": 7}, \"orgs\": {\"RXN\": -20.6}}";
+
+static json_t *doc, *params;
+
+/* The let names the assert_* helpers compile with (NULL: none). */
+static const assure_expr_names *helper_names;
+
+/* The context most tests use: the document as both '$' and '@', as_of 2021-01-13. */
+static assure_eval_ctx base_ctx(void)
+{
+	assure_eval_ctx c = {0};
+	c.root = doc;
+	c.current = doc;
+	c.current_pointer = "";
+	c.params = params;
+	assure_date_from_ymd(&c.as_of, 2021, 1, 13);
+	c.file = "returns/2020-21/m07/finance/rxn.json";
+	return c;
+}
+
+static assure_expr *compile(const char *src, const assure_expr_names *names)
+{
+	assure_expr *e = NULL;
+	size_t off = 0;
+	if (assure_expr_compile(&e, src, names, &off) != 0)
+		fail_msg("'%s' did not compile: %s at %zu", src, assure_error_last(), off);
+	return e;
+}
+
+/* Evaluate src in ctx; expect success and the value described as `want` ('strings' quoted). */
+static void assert_eval_in(const assure_eval_ctx *ctx, const char *src, const char *want)
+{
+	assure_expr *e = compile(src, helper_names);
+	assure_value v;
+	char *why = NULL;
+	int rc = assure_expr_eval(&v, e, ctx, &why);
+	if (rc != 0)
+		fail_msg("'%s' failed (%d): %s", src, rc, why ? why : assure_error_last());
+	char *got = assure_value_describe(&v);
+	if (strcmp(got, want) != 0)
+		fail_msg("'%s' gave %s, not %s", src, got, want);
+	free(got);
+	assure_value_clear(&v);
+	assure_expr_free(e);
+}
+
+static void assert_eval(const char *src, const char *want)
+{
+	assure_eval_ctx c = base_ctx();
+	assert_eval_in(&c, src, want);
+}
+
+/* Evaluate src; expect a failure with exactly the reason `why`. */
+static void assert_fails_in(const assure_eval_ctx *ctx, const char *src, const char *want)
+{
+	assure_expr *e = compile(src, NULL);
+	assure_value v;
+	char *why = NULL;
+	int rc = assure_expr_eval(&v, e, ctx, &why);
+	if (rc != ASSURE_EXPR_FAIL) {
+		char *got = assure_value_describe(&v);
+		fail_msg("'%s' did not fail (%d): %s", src, rc, got);
+	}
+	assert_int_equal(v.kind, ASSURE_VAL_ABSENT);
+	assert_non_null(why);
+	if (strcmp(why, want) != 0)
+		fail_msg("'%s' failed with \"%s\", not \"%s\"", src, why, want);
+	free(why);
+	assure_expr_free(e);
+}
+
+static void assert_fails(const char *src, const char *want)
+{
+	assure_eval_ctx c = base_ctx();
+	assert_fails_in(&c, src, want);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	json_error_t err;
+	doc = json_loads(doc_text, 0, &err);
+	params = json_loads(params_text, 0, &err);
+	return doc && params ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	json_decref(doc);
+	json_decref(params);
+	return 0;
+}
+
+/* Decimal arithmetic is exact: the figures of a board paper add up to what the paper says. */
+static void test_eval__exact_decimals(void **state)
+{
+	(void)state;
+	assert_eval("20.6 + 17.7 + 19.4 + 4.1 + 4.0 + 25.0 == 90.8", "true");
+	assert_eval("-(20.6 + 17.7 + 19.4 + 4.1 + 4.0 + 25.0)", "-90.8");
+	assert_eval("$.figures[0] + $.figures[1] + $.figures[2] + $.figures[3] + $.figures[4] + $.figures[5]",
+	            "90.8");
+	assert_eval("0.1 + 0.2 == 0.3", "true");
+	assert_eval("1 / 3 * 3 == 1", "true");
+	assert_eval("@.forecast.outturn - @.forecast.plan", "-1.6");
+}
+
+/* + - * / and unary minus on numbers. */
+static void test_eval__arithmetic(void **state)
+{
+	(void)state;
+	assert_eval("1 + 2 * 3", "7");
+	assert_eval("(1 + 2) * 3", "9");
+	assert_eval("10 - 4 - 3", "3");
+	assert_eval("7 / 2", "3.5");
+	assert_eval("2.5 * -4", "-10");
+	assert_eval("--5", "5");
+	assert_eval("1e3 / 8", "125");
+	assert_eval("1 / 3", "~0.333333333333");
+}
+
+/* Division by zero and numbers beyond the decimal range fail instead of giving a wrong answer. */
+static void test_eval__division_by_zero_and_overflow(void **state)
+{
+	(void)state;
+	assert_fails("1 / 0", "division by zero");
+	assert_fails("@.forecast.plan / (2 - 2)", "division by zero");
+	assert_fails("1e1000 * 1e1000", "number too large");
+}
+
+/* + joins two strings. */
+static void test_eval__string_concatenation(void **state)
+{
+	(void)state;
+	assert_eval("'returns/' + $.year + '/control_totals.json'", "'returns/2020-21/control_totals.json'");
+	assert_eval("'' + ''", "''");
+}
+
+/* Arithmetic on the wrong type fails, naming the offending value. */
+static void test_eval__arithmetic_type_errors(void **state)
+{
+	(void)state;
+	assert_fails("'abc' * 2", "'abc' is not a number");
+	assert_fails("1 + 'abc'", "'abc' is not a number");
+	assert_fails("'abc' + 1", "1 is not a string");
+	assert_fails("true - 1", "true is not a number");
+	assert_fails("2 / null", "null is not a number");
+	assert_fails("@.forecast.text * 2", "'abc' is not a number");
+	assert_fails("-'x'", "'x' is not a number");
+	assert_fails("[1] + [2]", "[1] is not a number");
+	assert_fails("@.one + 1", "{\"x\":1} is not a number");
+}
+
+/* Dates move by whole days, and two dates subtract to the days between them. */
+static void test_eval__date_arithmetic(void **state)
+{
+	(void)state;
+	assert_eval("date('2020-12-02') + 30", "2021-01-01");
+	assert_eval("30 + date('2020-12-02')", "2021-01-01");
+	assert_eval("date('2021-01-01') - 1", "2020-12-31");
+	assert_eval("date('2021-01-01') - date('2020-12-02')", "30");
+	assert_eval("as_of - date('2020-12-02')", "42");
+	assert_fails("date('2020-12-02') + 1.5", "1.5 is not a whole number of days");
+	assert_fails("date('2020-12-02') - 'x'", "'x' is not a number or a date");
+	assert_fails("date('2020-12-02') + 'x'", "'x' is not a number");
+	assert_fails("date('2020-12-02') + 10000000", "date out of range");
+	assert_fails("1 - date('2020-12-02')", "2020-12-02 is not a number");
+}
+
+/* < <= > >= order numbers, strings (bytewise) and dates. */
+static void test_eval__ordering(void **state)
+{
+	(void)state;
+	assert_eval("1 < 2", "true");
+	assert_eval("2 <= 2", "true");
+	assert_eval("-20.6 > -19", "false");
+	assert_eval("3 >= 3.0", "true");
+	assert_eval("'a' < 'b'", "true");
+	assert_eval("'B' < 'a'", "true");
+	assert_eval("date('2020-11-30') < as_of", "true");
+	assert_eval("as_of >= date('2021-01-13')", "true");
+}
+
+/* Ordering values of different or unordered kinds fails. */
+static void test_eval__ordering_type_errors(void **state)
+{
+	(void)state;
+	assert_fails("1 < 'a'", "cannot compare number with string");
+	assert_fails("true < false", "cannot compare boolean with boolean");
+	assert_fails("@.forecast < 1", "cannot compare object with number");
+	assert_fails("as_of > '2020-01-01'", "cannot compare date with string");
+	assert_fails("$.figures >= null", "cannot compare array with null");
+	assert_fails("[1] < [2]", "cannot compare list with list");
+}
+
+/* == compares by value; different kinds are simply unequal. */
+static void test_eval__equality(void **state)
+{
+	(void)state;
+	assert_eval("1 == 1.0", "true");
+	assert_eval("1 != 2", "true");
+	assert_eval("'a' == 'a'", "true");
+	assert_eval("1 == '1'", "false");
+	assert_eval("1 != '1'", "true");
+	assert_eval("null == null", "true");
+	assert_eval("@.nul == null", "true");
+	assert_eval("@.org == null", "false");
+	assert_eval("true == true", "true");
+	assert_eval("date('2 December 2020') == date('2020-12-02')", "true");
+	assert_eval("[1, 'a', [2]] == [1.0, 'a', [2.00]]", "true");
+	assert_eval("[1, 2] == [2, 1]", "false");
+	assert_eval("[1] == [1, 1]", "false");
+}
+
+/* JSON values compare structurally with exact numbers, and a list equals a JSON array with the same items. */
+static void test_eval__equality_of_json(void **state)
+{
+	(void)state;
+	assert_eval("$.figures == [20.6, 17.7, 19.4, 4.1, 4.0, 25.0]", "true");
+	assert_eval("[20.6, 17.7, 19.4, 4.1, 4.0, 25] == $.figures", "true");
+	assert_eval("$.figures == [20.6]", "false");
+	assert_eval("@.nested == $.nested", "true");
+	assert_eval("@.one == params.one", "true"); /* 1 and 1.0 */
+	assert_eval("@.one == @.flags", "false");
+	assert_eval("@.one == [1]", "false");
+	assert_eval("$.empty == []", "true");
+}
+
+/* in: item of a list or JSON array (== semantics), substring of a string, key of an object. */
+static void test_eval__in(void **state)
+{
+	(void)state;
+	assert_eval("'b' in ['a', 'b']", "true");
+	assert_eval("'z' in ['a', 'b']", "false");
+	assert_eval("4 in $.figures", "true");
+	assert_eval("4.1 in $.figures", "true");
+	assert_eval("'Open' in $.actions[*].status", "true");
+	assert_eval("'Closed' in $.actions[*].status", "false");
+	assert_eval("'sub' in 'substring'", "true");
+	assert_eval("'' in 'abc'", "true");
+	assert_eval("'yes' in @.flags", "true");
+	assert_eval("'no' in @.flags", "false");
+	assert_eval("'a' in params.list", "true");
+	assert_eval("[2] in [[1], [2]]", "true");
+	assert_eval("'x' in []", "false");
+}
+
+/* in with operands it cannot search fails. */
+static void test_eval__in_type_errors(void **state)
+{
+	(void)state;
+	assert_fails("1 in 'abc'", "cannot look for a number in a string");
+	assert_fails("1 in @.flags", "cannot look for a number in an object");
+	assert_fails("1 in 5", "5 is not a list, string or object");
+	assert_fails("@.x in [1]", "@.x is absent");
+	assert_fails("1 in @.x", "@.x is absent");
+}
+
+/* && || ! work on booleans only. */
+static void test_eval__logic(void **state)
+{
+	(void)state;
+	assert_eval("true && false", "false");
+	assert_eval("true && true", "true");
+	assert_eval("false || true", "true");
+	assert_eval("false || false", "false");
+	assert_eval("!true", "false");
+	assert_eval("!(1 > 2)", "true");
+	assert_fails("'yes' && true", "'yes' is not true or false");
+	assert_fails("true && 'yes'", "'yes' is not true or false");
+	assert_fails("@.flags.yes || true", "'yes' is not true or false");
+	assert_fails("!1", "1 is not true or false");
+	assert_fails("!@.x", "@.x is absent");
+	assert_fails("false || @.x", "@.x is absent");
+}
+
+/* && and || do not evaluate their right operand when the left decides. */
+static void test_eval__short_circuit(void **state)
+{
+	(void)state;
+	assert_eval("exists(@.x) && @.x > 0", "false");
+	assert_eval("!exists(@.x) || @.x > 0", "true");
+	assert_eval("false && 1 / 0 == 1", "false");
+	assert_eval("true || 'not a boolean'", "true");
+	assert_fails("true && @.x > 0", "@.x is absent");
+}
+
+/* ?: takes a boolean and evaluates only the chosen branch. */
+static void test_eval__conditional(void **state)
+{
+	(void)state;
+	assert_eval("1 < 2 ? 'a' : 'b'", "'a'");
+	assert_eval("1 > 2 ? 'a' : 'b'", "'b'");
+	assert_eval("true ? 1 : 1 / 0", "1");
+	assert_eval("false ? @.x : 'fallback'", "'fallback'");
+	assert_eval("false ? 1 : true ? 2 : 3", "2");
+	assert_fails("1 ? 2 : 3", "1 is not true or false");
+	assert_fails("@.x ? 2 : 3", "@.x is absent");
+}
+
+/* Absent is never a silent pass: each operator names the absent operand by its source text. */
+static void test_eval__absent_fails_every_operator(void **state)
+{
+	(void)state;
+	const char *ops[] = {"+", "-", "*", "/", "==", "!=", "<", "<=", ">", ">="};
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		char src[64];
+		snprintf(src, sizeof(src), "@.forecast.outturn %s @.forecast.missing", ops[i]);
+		assert_fails(src, "@.forecast.missing is absent");
+		snprintf(src, sizeof(src), "@.forecast.missing %s 1", ops[i]);
+		assert_fails(src, "@.forecast.missing is absent");
+	}
+	assert_fails("-@.forecast.missing", "@.forecast.missing is absent");
+	assert_fails("[1, @.missing]", "@.missing is absent");
+	assert_fails("[10, 20][5] + 1", "[10, 20][5] is absent");
+	assert_fails("params.finance.missing >= 0", "params.finance.missing is absent");
+	assert_fails("( @.a ) == 1", "@.a is absent");
+}
+
+/* A singular query yields its node's value or absent; others yield a list of the values. */
+static void test_eval__queries(void **state)
+{
+	(void)state;
+	assert_eval("$.org", "'RXN'");
+	assert_eval("@.forecast.outturn", "-20.6");
+	assert_eval("$.nul", "null");
+	assert_eval("$.flags.t", "true");
+	assert_eval("$.nested.a.b[1]", "{\"c\":2}");
+	assert_eval("$.nested.a.b[-2]", "1");
+	assert_eval("$.actions[*].code", "[\"A1\",\"A2\",\"A3\"]");
+	assert_eval("$.actions[?@.status == 'Open'].code", "[\"A1\",\"A3\"]");
+	assert_eval("$.actions[?@.status == 'Shut'].code", "[]");
+	assert_eval("$..c", "[2]");
+	assert_eval("$.figures[1:3]", "[17.7,19.4]");
+	assert_eval("exists($.missing)", "false");
+}
+
+/* '@' is the current node and '$' the root, which differ under for_each. */
+static void test_eval__current_and_root(void **state)
+{
+	(void)state;
+	assure_eval_ctx c = base_ctx();
+	c.current = json_array_get(json_object_get(doc, "actions"), 1);
+	c.current_pointer = "/actions/1";
+	assert_eval_in(&c, "@.code", "'A2'");
+	assert_eval_in(&c, "$.org", "'RXN'");
+	assert_eval_in(&c, "@.code + ' of ' + $.org", "'A2 of RXN'");
+	assert_fails_in(&c, "@.owner == 'x'", "@.owner is absent");
+	/* no document at all: queries select nothing */
+	c.root = NULL;
+	c.current = NULL;
+	assert_eval_in(&c, "exists(@.code)", "false");
+	assert_fails_in(&c, "$.org + 'x'", "$.org is absent");
+}
+
+/* as_of, file and params are names; file is absent in snapshot scope. */
+static void test_eval__names(void **state)
+{
+	(void)state;
+	assert_eval("as_of", "2021-01-13");
+	assert_eval("file", "'returns/2020-21/m07/finance/rxn.json'");
+	assert_eval("params.finance.tolerance", "0.5");
+	assert_eval("params.finance", "{\"tolerance\":0.5}");
+	assert_eval("exists(params.nothing)", "false");
+	assure_eval_ctx c = base_ctx();
+	c.file = NULL;
+	c.params = NULL;
+	assert_eval_in(&c, "exists(file)", "false");
+	assert_fails_in(&c, "file + '.bak'", "file is absent");
+	assert_fails_in(&c, "params.finance.tolerance > 0", "params.finance.tolerance is absent");
+}
+
+/* .name and [expr] reach into JSON values and lists; negative indexes count from the end; missing is absent.
+ */
+static void test_eval__member_and_index(void **state)
+{
+	(void)state;
+	assert_eval("params.list[0]", "'a'");
+	assert_eval("params.list[-1]", "'c'");
+	assert_eval("params['obj']['key']", "7");
+	assert_eval("params.obj.key", "7");
+	assert_eval("[10, 20, 30][-1]", "30");
+	assert_eval("[10, 20, 30][1]", "20");
+	assert_eval("[[1, 2], [3]][0][1]", "2");
+	assert_eval("(@.nested).a.b[1].c", "2");
+	assert_eval("(@.actions)[1].code", "'A2'");
+	assert_eval("(@.nested)['a']", "{\"b\":[1,{\"c\":2}]}");
+	assert_eval("params.orgs[$.org]", "-20.6");
+}
+
+/* An index that is missing, out of range or of the wrong kind of container is absent; a bad index fails. */
+static void test_eval__member_and_index_absent_and_errors(void **state)
+{
+	(void)state;
+	assert_eval("exists([10, 20][5])", "false");
+	assert_eval("exists([10, 20][-3])", "false");
+	assert_eval("exists(params.obj.nothing)", "false");
+	assert_eval("exists(params.list.x)", "false");
+	assert_eval("exists(params.list['x'])", "false");
+	assert_eval("exists(params.obj[0])", "false");
+	assert_eval("exists('abc'.x)", "false");
+	assert_eval("exists(params.nothing.deeper[0])", "false");
+	assert_fails("[1][0.5]", "0.5 is not a whole number, so it cannot be an index");
+	assert_fails("[1][true]", "true cannot be an index (use a string or a whole number)");
+	assert_fails("[1, 2][@.missing]", "@.missing is absent");
+}
+
+/* A list literal evaluates its items in order. */
+static void test_eval__lists(void **state)
+{
+	(void)state;
+	assert_eval("[1 + 1, 'a', $.org, as_of]", "[2,\"a\",\"RXN\",\"2021-01-13\"]");
+	assert_eval("[]", "[]");
+}
+
+/* Lets are evaluated lazily on first use and memoised, failures included. */
+static void test_eval__lazy_lets(void **state)
+{
+	(void)state;
+	const char *names_list[] = {"bad", "outturn", "twice"};
+	assure_expr *lets[3];
+	assure_expr_names names = {names_list, 0};
+	lets[0] = compile("1 / 0 == 1", &names);
+	names.count = 1;
+	lets[1] = compile("@.forecast.outturn", &names);
+	names.count = 2;
+	lets[2] = compile("outturn * 2", &names);
+	names.count = 3;
+	assure_value values[3] = {0};
+	unsigned char st[3] = {0};
+	assure_eval_ctx c = base_ctx();
+	c.let_exprs = lets;
+	c.let_values = values;
+	c.let_state = st;
+	c.let_count = 3;
+
+	assure_expr *e = compile("true || bad", &names);
+	assure_value v;
+	char *why = NULL;
+	assert_int_equal(assure_expr_eval(&v, e, &c, &why), 0);
+	assert_true(v.u.b);
+	assure_expr_free(e);
+	assert_int_equal(st[0], 0); /* never needed, never evaluated */
+
+	e = compile("twice", &names);
+	assert_int_equal(assure_expr_eval(&v, e, &c, &why), 0);
+	char *s = assure_value_to_string(&v);
+	assert_string_equal(s, "-41.2");
+	free(s);
+	assure_value_clear(&v);
+	assure_expr_free(e);
+	assert_int_equal(st[1], 1); /* evaluated through twice */
+	assert_int_equal(st[2], 1);
+
+	e = compile("bad", &names);
+	assert_int_equal(assure_expr_eval(&v, e, &c, &why), ASSURE_EXPR_FAIL);
+	assert_string_equal(why, "division by zero");
+	free(why);
+	assert_int_equal(st[0], 2); /* the failure is memoised ... */
+	assert_int_equal(assure_expr_eval(&v, e, &c, &why), ASSURE_EXPR_FAIL);
+	assert_string_equal(why, "division by zero"); /* ... and its reason re-made */
+	free(why);
+	assure_expr_free(e);
+
+	for (int i = 0; i < 3; i++) {
+		assure_value_clear(&values[i]);
+		assure_expr_free(lets[i]);
+	}
+}
+
+static int file_doc_calls;
+
+static json_t *count_file_doc(const char *path, void *payload)
+{
+	file_doc_calls++;
+	return strcmp(path, "other.json") == 0 ? (json_t *)payload : NULL;
+}
+
+/* A let is computed once however often it is used, and means the rule's node even inside all(). */
+static void test_eval__let_memoised_and_bound_to_the_rule_node(void **state)
+{
+	(void)state;
+	const char *names_list[] = {"table", "code"};
+	assure_expr_names none = {names_list, 0}, one = {names_list, 1}, both = {names_list, 2};
+	assure_expr *lets[2] = {compile("file_doc('other.json')", &none), compile("@.code", &one)};
+	assure_value values[2] = {0};
+	unsigned char st[2] = {0};
+	assure_eval_ctx c = base_ctx();
+	c.current = json_array_get(json_object_get(doc, "actions"), 0);
+	c.current_pointer = "/actions/0";
+	c.let_exprs = lets;
+	c.let_values = values;
+	c.let_state = st;
+	c.let_count = 2;
+	c.file_doc = count_file_doc;
+	c.payload = params;
+	file_doc_calls = 0;
+	helper_names = &one;
+	assert_eval_in(&c, "exists(table) && table.finance.tolerance == 0.5 && len(table) == 5", "true");
+	helper_names = NULL;
+	assert_int_equal(file_doc_calls, 1);
+	/* first used with '@' bound to A2 and A3, code is still the rule node's A1 */
+	assure_expr *e = compile("all($.actions[1:], code == 'A1')", &both);
+	assure_value v;
+	char *why = NULL;
+	assert_int_equal(assure_expr_eval(&v, e, &c, &why), 0);
+	assert_true(v.u.b);
+	assure_expr_free(e);
+	for (int i = 0; i < 2; i++) {
+		assure_value_clear(&values[i]);
+		assure_expr_free(lets[i]);
+	}
+}
+
+/* A let that yields absent is absent where it is used, named by the let. */
+static void test_eval__absent_let(void **state)
+{
+	(void)state;
+	const char *names_list[] = {"gap"};
+	assure_expr_names none = {names_list, 0}, one = {names_list, 1};
+	assure_expr *lets[1] = {compile("@.forecast.missing", &none)};
+	assure_value values[1] = {0};
+	unsigned char st[1] = {0};
+	assure_eval_ctx c = base_ctx();
+	c.let_exprs = lets;
+	c.let_values = values;
+	c.let_state = st;
+	c.let_count = 1;
+	assure_expr *e = compile("gap <= params.finance.tolerance", &one);
+	assure_value v;
+	char *why = NULL;
+	assert_int_equal(assure_expr_eval(&v, e, &c, &why), ASSURE_EXPR_FAIL);
+	assert_string_equal(why, "gap is absent");
+	free(why);
+	assure_expr_free(e);
+	e = compile("default(gap, 0) <= params.finance.tolerance", &one);
+	assert_int_equal(assure_expr_eval(&v, e, &c, &why), 0);
+	assert_true(v.u.b);
+	assure_expr_free(e);
+	assure_value_clear(&values[0]);
+	assure_expr_free(lets[0]);
+}
+
+/* A let missing from the context is a library error (-1), not a finding. */
+static void test_eval__let_without_context(void **state)
+{
+	(void)state;
+	const char *names_list[] = {"x"};
+	assure_expr_names one = {names_list, 1};
+	assure_expr *e = compile("x + 1", &one);
+	assure_eval_ctx c = base_ctx();
+	assure_value v;
+	char *why = NULL;
+	assert_int_equal(assure_expr_eval(&v, e, &c, &why), -1);
+	assert_null(why);
+	assert_string_equal(assure_error_last(), "let 'x' is not defined in the evaluation context");
+	assure_expr_free(e);
+}
+
+/* Evaluation is bounded: nested iteration past ASSURE_EXPR_MAX_STEPS fails instead of running on. */
+static void test_eval__step_limit(void **state)
+{
+	(void)state;
+	json_t *big = json_array();
+	for (int i = 0; i < 200; i++)
+		json_array_append_new(big, json_integer(i));
+	json_t *root = json_pack("{s:o}", "big", big);
+	assure_eval_ctx c = base_ctx();
+	c.root = root;
+	c.current = root;
+	assert_eval_in(&c, "count(filter($.big[*], any($.big[*], @ == 3)))", "200");
+	assert_fails_in(&c, "count(filter($.big[*], any($.big[*], any($.big[*], false))))",
+	                "evaluation took more than 1000000 steps");
+	json_decref(root);
+}
+
+/* The reason is optional: a caller may pass NULL for it. */
+static void test_eval__why_may_be_null(void **state)
+{
+	(void)state;
+	assure_expr *e = compile("1 / 0", NULL);
+	assure_eval_ctx c = base_ctx();
+	assure_value v;
+	assert_int_equal(assure_expr_eval(&v, e, &c, NULL), ASSURE_EXPR_FAIL);
+	assure_expr_free(e);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_eval__exact_decimals),
+	    cmocka_unit_test(test_eval__arithmetic),
+	    cmocka_unit_test(test_eval__division_by_zero_and_overflow),
+	    cmocka_unit_test(test_eval__string_concatenation),
+	    cmocka_unit_test(test_eval__arithmetic_type_errors),
+	    cmocka_unit_test(test_eval__date_arithmetic),
+	    cmocka_unit_test(test_eval__ordering),
+	    cmocka_unit_test(test_eval__ordering_type_errors),
+	    cmocka_unit_test(test_eval__equality),
+	    cmocka_unit_test(test_eval__equality_of_json),
+	    cmocka_unit_test(test_eval__in),
+	    cmocka_unit_test(test_eval__in_type_errors),
+	    cmocka_unit_test(test_eval__logic),
+	    cmocka_unit_test(test_eval__short_circuit),
+	    cmocka_unit_test(test_eval__conditional),
+	    cmocka_unit_test(test_eval__absent_fails_every_operator),
+	    cmocka_unit_test(test_eval__queries),
+	    cmocka_unit_test(test_eval__current_and_root),
+	    cmocka_unit_test(test_eval__names),
+	    cmocka_unit_test(test_eval__member_and_index),
+	    cmocka_unit_test(test_eval__member_and_index_absent_and_errors),
+	    cmocka_unit_test(test_eval__lists),
+	    cmocka_unit_test(test_eval__lazy_lets),
+	    cmocka_unit_test(test_eval__let_memoised_and_bound_to_the_rule_node),
+	    cmocka_unit_test(test_eval__absent_let),
+	    cmocka_unit_test(test_eval__let_without_context),
+	    cmocka_unit_test(test_eval__step_limit),
+	    cmocka_unit_test(test_eval__why_may_be_null),
+	};
+	return cmocka_run_group_tests_name("eval", tests, setup, teardown);
+}
