@@ -238,9 +238,20 @@ FN(sum)
 		if (rc != 0)
 			break;
 		if (v.kind != ASSURE_VAL_NUMBER) {
+			/* sum($.figures) adds one node, the array: say how to add its items */
+			bool one_array = it.is_nodes && assure_jsonpath_is_singular(arg->query) &&
+			                 v.kind == ASSURE_VAL_JSON && json_is_array(v.u.json);
+			int len = (int)(arg->end - arg->off);
+			const char *text = e->src + arg->off;
 			char *d = ev_describe(&v);
-			rc = ev_fail(e, "item %zu of %.*s is %s, not a number", i, (int)(arg->end - arg->off),
-			             e->src + arg->off, d);
+			if (one_array)
+				rc = ev_fail(e,
+				             "item %zu of %.*s is %s, not a number (a singular query is one "
+				             "node: write "
+				             "%.*s[*] for its items)",
+				             i, len, text, d, len, text);
+			else
+				rc = ev_fail(e, "item %zu of %.*s is %s, not a number", i, len, text, d);
 			free(d);
 		} else {
 			int drc = assure_dec_add(&total, &total, &v.u.num);
