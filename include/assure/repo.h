@@ -63,7 +63,11 @@ int assure_repo_resolve(assure_repo *repo, const char *rev, char oid[41]);
 int assure_repo_commit_info(assure_repo *repo, const char *oid, assure_commit_info *out);
 void assure_commit_info_clear(assure_commit_info *info);
 
-/* Every blob in the commit's tree, recursively. */
+/*
+ * Every blob in the commit's tree, recursively. Only regular and executable files are
+ * files: symbolic links and submodules (gitlinks) are skipped, in commits, in the
+ * working tree (where a folder holding .git is a nested repository) and in folders.
+ */
 int assure_snapshot_from_commit(assure_snapshot **out, assure_repo *repo, const char *commit_oid);
 /*
  * The snapshot of `commit_oid` derived from `prev` (the snapshot of another commit,
@@ -75,7 +79,10 @@ int assure_snapshot_from_commit(assure_snapshot **out, assure_repo *repo, const 
 int assure_snapshot_derive(assure_snapshot **out, assure_change **changes, size_t *nchanges,
                            assure_repo *repo, const assure_snapshot *prev, const char *commit_oid);
 void assure_changes_free(assure_change *changes, size_t n);
-/* The files of the working tree, ignoring .git and what .gitignore ignores. */
+/*
+ * The files of the working tree, ignoring .git and what .gitignore ignores (a file
+ * git tracks is kept even when a pattern ignores it, as git does).
+ */
 int assure_snapshot_from_worktree(assure_snapshot **out, assure_repo *repo);
 /*
  * Plain files and folders (folders recursively) outside git. A file given by name
@@ -103,7 +110,20 @@ typedef struct assure_repo_stats {
 } assure_repo_stats;
 void assure_repo_get_stats(const assure_repo *repo, assure_repo_stats *out);
 
-/* Glob match on '/'-separated paths: '*' and '?' stay within a segment, '**' spans segments. */
+/*
+ * Glob match on '/'-separated paths, the whole path against the whole pattern:
+ *  - '*' matches any run of characters within one segment (none included), '?' one
+ *    character; neither matches '/'. A leading '.' is not special.
+ *  - A segment that is exactly '**' matches zero or more whole segments. The pattern
+ *    of segments "returns", "**", "finance*.json" (joined by '/', which a C comment
+ *    cannot show next to '*') matches "returns/finance.json" and
+ *    "returns/a/b/finance-m07.json"; the pattern of segments "returns", "**" matches
+ *    "returns" and every path under it. Elsewhere ("a**b") '**' is just '*'.
+ *  - "[abc]", "[a-z]" and "[!abc]" (or "[^abc]") match one character of (or not of)
+ *    the set, never '/'; a ']' first in the set is literal; an unclosed '[' is literal.
+ *  - A backslash makes the next character literal.
+ * Matching is bytewise and case sensitive.
+ */
 bool assure_glob_match(const char *pattern, const char *path);
 
 #endif

@@ -1,0 +1,175 @@
+/* repo.c: opening a repository read only, resolving revisions and describing commits (see repo.h). */
+#include "assure/repo.h"
+
+#include "assure/error.h"
+#include "repo/repo_int.h"
+
+#include <ctype.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned long init_refs;
+
+int rp_git_init(void)
+{
+	pthread_mutex_lock(&init_lock);
+	int rc = git_libgit2_init();
+	/*
+	 * libgit2's object cache is most of the memory of a long walk over history, and we
+	 * never read a tree or blob twice in a row: each snapshot keeps what it needs.
+	 */
+	if (rc >= 0 && init_refs++ == 0)
+		git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
+	pthread_mutex_unlock(&init_lock);
+	if (rc < 0)
+		return rp_git_error("cannot initialise libgit2");
+	return 0;
+}
+
+void rp_git_shutdown(void)
+{
+	pthread_mutex_lock(&init_lock);
+	if (init_refs > 0) {
+		init_refs--;
+		git_libgit2_shutdown();
+	}
+	pthread_mutex_unlock(&init_lock);
+}
+
+int rp_git_error(const char *what)
+{
+	const git_error *e = git_error_last();
+	return assure_error_set("%s: %s", what, e && e->message ? e->message : "unknown error");
+}
+
+int rp_parse_oid(git_oid *out, const char *hex)
+{
+	size_t n = strlen(hex);
+	if (n != GIT_OID_HEXSZ || git_oid_fromstrn(out, hex, n) < 0)
+		return assure_error_setc(ASSURE_EINVALID, "invalid commit id '%s'", hex);
+	return 0;
+}
+
+int rp_tree_lookup(git_tree **out, assure_repo *repo, const git_oid *id)
+{
+	if (git_tree_lookup(out, repo->git, id) < 0) {
+		char hex[GIT_OID_HEXSZ + 1];
+		git_oid_tostr(hex, sizeof(hex), id);
+		return assure_error_set("cannot read tree '%s': %s", hex,
+		                        git_error_last() ? git_error_last()->message : "unknown error");
+	}
+	repo->stats.trees_read++;
+	return 0;
+}
+
+int assure_repo_open(assure_repo **out, const char *path)
+{
+	*out = NULL;
+	if (rp_git_init() < 0)
+		return ASSURE_ERROR;
+	git_repository *git = NULL;
+	/*
+	 * NO_SEARCH: the repository is the one named, not one found in a parent folder.
+	 * libgit2 only reads when opening; nothing here writes to the repository.
+	 */
+	int rc = git_repository_open_ext(&git, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+	if (rc < 0) {
+		if (rc == GIT_ENOTFOUND)
+			assure_error_setc(ASSURE_ENOTFOUND, "'%s' is not a git repository", path);
+		else
+			assure_error_set("cannot open repository '%s': %s", path,
+			                 git_error_last() ? git_error_last()->message : "unknown error");
+		rp_git_shutdown();
+		return rc == GIT_ENOTFOUND ? ASSURE_ENOTFOUND : ASSURE_ERROR;
+	}
+	assure_repo *r = assure_xcalloc(1, sizeof(*r));
+	r->git = git;
+	*out = r;
+	return 0;
+}
+
+void assure_repo_free(assure_repo *repo)
+{
+	if (!repo)
+		return;
+	git_repository_free(repo->git);
+	free(repo);
+	rp_git_shutdown();
+}
+
+int assure_repo_resolve(assure_repo *repo, const char *rev, char oid[41])
+{
+	git_object *obj = NULL, *commit = NULL;
+	int rc = git_revparse_single(&obj, repo->git, rev);
+	if (rc < 0) {
+		if (rc == GIT_ENOTFOUND)
+			return assure_error_setc(ASSURE_ENOTFOUND, "revision '%s' not found", rev);
+		if (rc == GIT_EAMBIGUOUS)
+			return assure_error_setc(ASSURE_EINVALID, "revision '%s' is ambiguous", rev);
+		return assure_error_setc(ASSURE_EINVALID, "invalid revision '%s': %s", rev,
+		                         git_error_last() ? git_error_last()->message : "unknown error");
+	}
+	rc = git_object_peel(&commit, obj, GIT_OBJECT_COMMIT);
+	git_object_free(obj);
+	if (rc < 0)
+		return assure_error_setc(ASSURE_EINVALID, "revision '%s' is not a commit", rev);
+	git_oid_tostr(oid, GIT_OID_HEXSZ + 1, git_object_id(commit));
+	git_object_free(commit);
+	return 0;
+}
+
+/* The first line of a message without surrounding white space. */
+static char *subject_of(const char *msg)
+{
+	if (!msg)
+		return assure_xstrdup("");
+	size_t end = strcspn(msg, "\n");
+	size_t start = 0;
+	while (start < end && isspace((unsigned char)msg[start]))
+		start++;
+	while (end > start && isspace((unsigned char)msg[end - 1]))
+		end--;
+	return assure_xstrndup(msg + start, end - start);
+}
+
+int assure_repo_commit_info(assure_repo *repo, const char *oid, assure_commit_info *out)
+{
+	memset(out, 0, sizeof(*out));
+	git_oid id;
+	if (rp_parse_oid(&id, oid) < 0)
+		return ASSURE_EINVALID;
+	git_commit *c = NULL;
+	if (git_commit_lookup(&c, repo->git, &id) < 0)
+		return assure_error_setc(ASSURE_ENOTFOUND, "commit '%s' not found", oid);
+	const git_signature *a = git_commit_author(c);
+	git_oid_tostr(out->id, sizeof(out->id), git_commit_id(c));
+	out->author_name = assure_xstrdup(a->name ? a->name : "");
+	out->author_email = assure_xstrdup(a->email ? a->email : "");
+	out->author_time = (long long)a->when.time;
+	out->author_offset = a->when.offset;
+	out->commit_time = (long long)git_commit_time(c);
+	out->commit_offset = git_commit_time_offset(c);
+	out->subject = subject_of(git_commit_message(c));
+	out->parent_count = git_commit_parentcount(c);
+	if (out->parent_count > 0)
+		git_oid_tostr(out->first_parent, sizeof(out->first_parent), git_commit_parent_id(c, 0));
+	git_commit_free(c);
+	return 0;
+}
+
+void assure_commit_info_clear(assure_commit_info *info)
+{
+	if (!info)
+		return;
+	free(info->author_name);
+	free(info->author_email);
+	free(info->subject);
+	memset(info, 0, sizeof(*info));
+}
+
+void assure_repo_get_stats(const assure_repo *repo, assure_repo_stats *out)
+{
+	*out = repo->stats;
+}

@@ -1,0 +1,994 @@
+/*
+ * snapshot.c: the sorted list of files one check sees, from a commit, the working tree
+ * or plain paths, and the changes between two commits (see repo.h).
+ *
+ * Only regular and executable files count as files. Symbolic links and submodules
+ * (gitlinks, "commit" entries in a tree) are skipped everywhere: a return is a JSON
+ * file, and a link's target or another repository's commit has no content to check.
+ *
+ * Path strings live in an arena that is shared by every snapshot derived from one
+ * another (a "chain", as an audit walks history): a derived snapshot copies the
+ * previous snapshot's entries, pointers included, and only appends the paths that are
+ * new. The arena is reference counted by the snapshots of the chain and freed with
+ * the last of them; paths that disappear from the chain stay in it until then, which
+ * costs far less than a copy of every path per commit. A chain (like the repository)
+ * must be used from one thread at a time.
+ */
+#include "assure/repo.h"
+
+#include "assure/buf.h"
+#include "assure/error.h"
+#include "repo/repo_int.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- path arena ---- */
+
+typedef struct chunk {
+	struct chunk *next; /* older chunk */
+	size_t used;        /* bytes of data in use */
+	size_t cap;         /* bytes of data allocated */
+	char data[];        /* NUL-terminated strings, never moved */
+} chunk;
+
+typedef struct path_arena {
+	unsigned long refs; /* snapshots holding the arena */
+	size_t bytes;       /* bytes allocated in chunks, for the benchmark */
+	chunk *head;        /* newest chunk, where strings are appended */
+} path_arena;
+
+#define CHUNK_SIZE ((size_t)64 * 1024)
+
+static path_arena *arena_new(void)
+{
+	path_arena *a = assure_xcalloc(1, sizeof(*a));
+	a->refs = 1;
+	return a;
+}
+
+static path_arena *arena_ref(path_arena *a)
+{
+	a->refs++;
+	return a;
+}
+
+static void arena_unref(path_arena *a)
+{
+	if (!a || --a->refs > 0)
+		return;
+	for (chunk *c = a->head, *next; c; c = next) {
+		next = c->next;
+		free(c);
+	}
+	free(a);
+}
+
+static const char *arena_dup(path_arena *a, const char *s, size_t n)
+{
+	if (!a->head || a->head->cap - a->head->used < n + 1) {
+		size_t cap = n + 1 > CHUNK_SIZE ? n + 1 : CHUNK_SIZE;
+		chunk *c = assure_xmalloc(sizeof(*c) + cap);
+		c->next = a->head;
+		c->used = 0;
+		c->cap = cap;
+		a->head = c;
+		a->bytes += cap;
+	}
+	char *p = a->head->data + a->head->used;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	a->head->used += n + 1;
+	return p;
+}
+
+/* ---- snapshots ---- */
+
+typedef enum source {
+	SRC_COMMIT,   /* blobs of a commit's tree */
+	SRC_WORKTREE, /* files of the repository's working tree */
+	SRC_PATHS,    /* plain files, each read from fs_paths[i] */
+} source;
+
+struct assure_snapshot {
+	source source;         /* where the files are read from */
+	assure_repo *repo;     /* borrowed; NULL for plain files */
+	char commit[41];       /* the commit, "" unless SRC_COMMIT */
+	git_oid tree;          /* the commit's root tree, for derive */
+	bool tree_order;       /* files are in the order of a walk of `tree`, so derive can walk */
+	assure_file *files;    /* sorted by path, bytewise; paths in `arena` */
+	size_t count;          /* files in use */
+	size_t cap;            /* files allocated */
+	const char **fs_paths; /* SRC_PATHS: where each file is on disk (in `arena`), else NULL */
+	char *root;            /* SRC_WORKTREE: the working tree, with a trailing '/' */
+	path_arena *arena;     /* shared with the snapshots of the same chain */
+	bool git_ref;          /* holds a libgit2 reference of its own (plain files) */
+};
+
+static assure_snapshot *snapshot_new(source src, assure_repo *repo, path_arena *arena)
+{
+	assure_snapshot *s = assure_xcalloc(1, sizeof(*s));
+	s->source = src;
+	s->repo = repo;
+	s->arena = arena ? arena_ref(arena) : arena_new();
+	return s;
+}
+
+void assure_snapshot_free(assure_snapshot *s)
+{
+	if (!s)
+		return;
+	free(s->files);
+	free(s->fs_paths);
+	free(s->root);
+	arena_unref(s->arena);
+	if (s->git_ref)
+		rp_git_shutdown();
+	free(s);
+}
+
+static assure_file *push_file(assure_snapshot *s, const char *path, const char *oid)
+{
+	if (s->count == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 256;
+		s->files = assure_xrealloc(s->files, s->cap * sizeof(*s->files));
+		if (s->source == SRC_PATHS)
+			s->fs_paths = assure_xrealloc(s->fs_paths, s->cap * sizeof(*s->fs_paths));
+	}
+	assure_file *f = &s->files[s->count++];
+	f->path = path;
+	memcpy(f->oid, oid, 40);
+	f->oid[40] = '\0';
+	return f;
+}
+
+static int cmp_files(const void *a, const void *b)
+{
+	return strcmp(((const assure_file *)a)->path, ((const assure_file *)b)->path);
+}
+
+size_t assure_snapshot_count(const assure_snapshot *s)
+{
+	return s->count;
+}
+
+const assure_file *assure_snapshot_file(const assure_snapshot *s, size_t i)
+{
+	return i < s->count ? &s->files[i] : NULL;
+}
+
+long assure_snapshot_find(const assure_snapshot *s, const char *path)
+{
+	size_t lo = 0, hi = s->count;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(s->files[mid].path, path);
+		if (c == 0)
+			return (long)mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+const char *assure_snapshot_commit(const assure_snapshot *s)
+{
+	return s->source == SRC_COMMIT ? s->commit : NULL;
+}
+
+size_t rp_snapshot_path_bytes(const assure_snapshot *s)
+{
+	return s->arena->bytes;
+}
+
+/* ---- reading files ---- */
+
+static int read_fs(const char *fs, char **data, size_t *len)
+{
+	*data = NULL;
+	*len = 0;
+	int fd = open(fs, O_RDONLY);
+	if (fd < 0)
+		return assure_error_set("cannot read '%s': %s", fs, strerror(errno));
+	assure_buf b = ASSURE_BUF_INIT;
+	assure_buf_init(&b);
+	char tmp[65536];
+	for (;;) {
+		ssize_t n = read(fd, tmp, sizeof(tmp));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			close(fd);
+			assure_buf_free(&b);
+			return assure_error_set("cannot read '%s': %s", fs, strerror(e));
+		}
+		if (n == 0)
+			break;
+		assure_buf_put(&b, tmp, (size_t)n);
+	}
+	close(fd);
+	*len = b.len;
+	*data = assure_buf_detach(&b);
+	return 0;
+}
+
+static int read_blob(assure_repo *repo, const assure_file *f, char **data, size_t *len)
+{
+	git_oid id;
+	git_blob *blob = NULL;
+	if (git_oid_fromstrn(&id, f->oid, 40) < 0 || git_blob_lookup(&blob, repo->git, &id) < 0)
+		return assure_error_set("cannot read '%s' (blob %s): %s", f->path, f->oid,
+		                        git_error_last() ? git_error_last()->message : "unknown error");
+	repo->stats.blobs_read++;
+	size_t n = (size_t)git_blob_rawsize(blob);
+	char *p = assure_xmalloc(n + 1);
+	memcpy(p, git_blob_rawcontent(blob), n);
+	p[n] = '\0';
+	git_blob_free(blob);
+	*data = p;
+	*len = n;
+	return 0;
+}
+
+int assure_snapshot_read(const assure_snapshot *s, size_t i, char **data, size_t *len)
+{
+	*data = NULL;
+	*len = 0;
+	if (i >= s->count)
+		return assure_error_setc(ASSURE_ENOTFOUND, "no file %zu in the snapshot", i);
+	switch (s->source) {
+	case SRC_COMMIT:
+		return read_blob(s->repo, &s->files[i], data, len);
+	case SRC_WORKTREE: {
+		assure_buf fs = ASSURE_BUF_INIT;
+		assure_buf_init(&fs);
+		assure_buf_printf(&fs, "%s%s", s->root, s->files[i].path);
+		int rc = read_fs(fs.ptr, data, len);
+		assure_buf_free(&fs);
+		return rc;
+	}
+	case SRC_PATHS:
+		return read_fs(s->fs_paths[i], data, len);
+	}
+	return assure_error_set("unknown snapshot source");
+}
+
+/* ---- walking commits ---- */
+
+/* A change while walking; paths point into the snapshots involved, copied at the end. */
+typedef struct change_rec {
+	int kind;             /* assure_change_kind, or DROPPED once paired into a rename */
+	const char *path;     /* as in assure_change */
+	const char *old_path; /* RENAMED only */
+	char oid[41];         /* the content, to pair renames */
+} change_rec;
+
+#define DROPPED (-1)
+
+/* Returned inside the walk when `prev` does not follow its tree: derive falls back. */
+#define MISMATCH (-100)
+
+typedef enum entry_kind {
+	K_SKIP, /* symbolic link or submodule */
+	K_FILE, /* regular or executable file */
+	K_DIR,  /* tree */
+} entry_kind;
+
+typedef struct walker {
+	assure_repo *repo;           /* where trees are read */
+	const assure_snapshot *prev; /* the old side, or NULL */
+	size_t cursor;               /* next file of prev not yet accounted for */
+	assure_snapshot *out;        /* the new side, being built */
+	bool record;                 /* collect changes */
+	change_rec *changes;         /* the changes so far, in path order */
+	size_t nchanges;             /* changes in use */
+	size_t capchanges;           /* changes allocated */
+	assure_buf path;             /* the current folder, "" or ending in '/' */
+} walker;
+
+static entry_kind kind_of(const git_tree_entry *e)
+{
+	switch (git_tree_entry_filemode(e)) {
+	case GIT_FILEMODE_BLOB:
+	case GIT_FILEMODE_BLOB_EXECUTABLE:
+		return K_FILE;
+	case GIT_FILEMODE_TREE:
+		return K_DIR;
+	default:
+		return K_SKIP;
+	}
+}
+
+/*
+ * git's order of tree entries: names bytewise, a tree's name as if followed by '/'.
+ * It is the bytewise order of the full paths below, so a walk in this order lists
+ * files already sorted.
+ */
+static int entry_cmp(const git_tree_entry *a, const git_tree_entry *b)
+{
+	const char *na = git_tree_entry_name(a), *nb = git_tree_entry_name(b);
+	size_t la = strlen(na), lb = strlen(nb), n = la < lb ? la : lb;
+	int c = memcmp(na, nb, n);
+	if (c != 0)
+		return c;
+	unsigned char ca = la > n ? (unsigned char)na[n] : kind_of(a) == K_DIR ? '/' : 0;
+	unsigned char cb = lb > n ? (unsigned char)nb[n] : kind_of(b) == K_DIR ? '/' : 0;
+	return (int)ca - (int)cb;
+}
+
+static void record(walker *w, int kind, const char *path, const char *oid)
+{
+	if (!w->record)
+		return;
+	if (w->nchanges == w->capchanges) {
+		w->capchanges = w->capchanges ? w->capchanges * 2 : 16;
+		w->changes = assure_xrealloc(w->changes, w->capchanges * sizeof(*w->changes));
+	}
+	change_rec *r = &w->changes[w->nchanges++];
+	r->kind = kind;
+	r->path = path;
+	r->old_path = NULL;
+	memcpy(r->oid, oid, sizeof(r->oid));
+}
+
+/* Append a file to the new side, noting a tree whose entries are out of git's order. */
+static int emit(walker *w, const char *path, const char *oid)
+{
+	if (w->out->count > 0 && strcmp(w->out->files[w->out->count - 1].path, path) >= 0)
+		w->out->tree_order = false;
+	push_file(w->out, path, oid);
+	return 0;
+}
+
+/* The next file of prev, which must be the one at the current folder + name. */
+static int consume(walker *w, const char *name, const assure_file **out)
+{
+	const assure_snapshot *p = w->prev;
+	size_t len = w->path.len;
+	assure_buf_puts(&w->path, name);
+	bool ok = p && w->cursor < p->count && strcmp(p->files[w->cursor].path, w->path.ptr) == 0;
+	w->path.len = len;
+	w->path.ptr[len] = '\0';
+	if (!ok)
+		return MISMATCH;
+	*out = &p->files[w->cursor++];
+	return 0;
+}
+
+/* The files of prev under the current folder + name + '/': [cursor, *end). */
+static int prev_range(walker *w, const char *name, size_t *end)
+{
+	const assure_snapshot *p = w->prev;
+	size_t len = w->path.len;
+	assure_buf_puts(&w->path, name);
+	assure_buf_putc(&w->path, '/');
+	const char *prefix = w->path.ptr;
+	size_t plen = w->path.len;
+	size_t lo = w->cursor, hi = p ? p->count : 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strncmp(p->files[mid].path, prefix, plen) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	bool ok = lo == w->cursor || strncmp(p->files[w->cursor].path, prefix, plen) == 0;
+	w->path.len = len;
+	w->path.ptr[len] = '\0';
+	*end = lo;
+	return ok ? 0 : MISMATCH;
+}
+
+static int walk(walker *w, const git_tree *old, const git_tree *new);
+
+/* Walk one subtree (of the old side, the new side or both) under the current folder + name. */
+static int descend(walker *w, const git_tree_entry *eo, const git_tree_entry *en)
+{
+	git_tree *to = NULL, *tn = NULL;
+	int rc = 0;
+	if ((eo && rp_tree_lookup(&to, w->repo, git_tree_entry_id(eo)) < 0) ||
+	    (en && rp_tree_lookup(&tn, w->repo, git_tree_entry_id(en)) < 0)) {
+		rc = ASSURE_ERROR;
+		goto done;
+	}
+	size_t len = w->path.len;
+	assure_buf_puts(&w->path, git_tree_entry_name(en ? en : eo));
+	assure_buf_putc(&w->path, '/');
+	rc = walk(w, to, tn);
+	w->path.len = len;
+	w->path.ptr[len] = '\0';
+done:
+	git_tree_free(to);
+	git_tree_free(tn);
+	return rc;
+}
+
+static int take_old(walker *w, const git_tree_entry *eo)
+{
+	const assure_file *f;
+	size_t end;
+	switch (kind_of(eo)) {
+	case K_FILE:
+		if (consume(w, git_tree_entry_name(eo), &f) < 0)
+			return MISMATCH;
+		record(w, ASSURE_CHANGE_DELETED, f->path, f->oid);
+		return 0;
+	case K_DIR:
+		/* A deleted folder is read from prev, not from its tree. */
+		if (prev_range(w, git_tree_entry_name(eo), &end) < 0)
+			return MISMATCH;
+		for (; w->cursor < end; w->cursor++)
+			record(w, ASSURE_CHANGE_DELETED, w->prev->files[w->cursor].path,
+			       w->prev->files[w->cursor].oid);
+		return 0;
+	case K_SKIP:
+		return 0;
+	}
+	return 0;
+}
+
+static int take_new(walker *w, const git_tree_entry *en)
+{
+	switch (kind_of(en)) {
+	case K_FILE: {
+		size_t len = w->path.len;
+		assure_buf_puts(&w->path, git_tree_entry_name(en));
+		const char *path = arena_dup(w->out->arena, w->path.ptr, w->path.len);
+		w->path.len = len;
+		w->path.ptr[len] = '\0';
+		char hex[GIT_OID_HEXSZ + 1];
+		git_oid_tostr(hex, sizeof(hex), git_tree_entry_id(en));
+		emit(w, path, hex);
+		record(w, ASSURE_CHANGE_ADDED, path, hex);
+		return 0;
+	}
+	case K_DIR:
+		return descend(w, NULL, en);
+	case K_SKIP:
+		return 0;
+	}
+	return 0;
+}
+
+static int take_pair(walker *w, const git_tree_entry *eo, const git_tree_entry *en)
+{
+	entry_kind ko = kind_of(eo), kn = kind_of(en);
+	if (ko != kn) {
+		int rc = take_old(w, eo);
+		return rc < 0 ? rc : take_new(w, en);
+	}
+	switch (ko) {
+	case K_FILE: {
+		const assure_file *f;
+		if (consume(w, git_tree_entry_name(eo), &f) < 0)
+			return MISMATCH;
+		char hex[GIT_OID_HEXSZ + 1];
+		git_oid_tostr(hex, sizeof(hex), git_tree_entry_id(en));
+		emit(w, f->path, hex);
+		if (memcmp(f->oid, hex, GIT_OID_HEXSZ) != 0)
+			record(w, ASSURE_CHANGE_MODIFIED, f->path, hex);
+		return 0;
+	}
+	case K_DIR: {
+		if (!git_oid_equal(git_tree_entry_id(eo), git_tree_entry_id(en)))
+			return descend(w, eo, en);
+		/* The same tree: its files are prev's, copied without reading it. */
+		size_t end;
+		if (prev_range(w, git_tree_entry_name(eo), &end) < 0)
+			return MISMATCH;
+		size_t n = end - w->cursor;
+		if (n == 0)
+			return 0;
+		assure_snapshot *o = w->out;
+		if (o->count > 0 && strcmp(o->files[o->count - 1].path, w->prev->files[w->cursor].path) >= 0)
+			o->tree_order = false;
+		if (o->count + n > o->cap) {
+			while (o->count + n > o->cap)
+				o->cap = o->cap ? o->cap * 2 : 256;
+			o->files = assure_xrealloc(o->files, o->cap * sizeof(*o->files));
+		}
+		memcpy(o->files + o->count, w->prev->files + w->cursor, n * sizeof(*o->files));
+		o->count += n;
+		w->cursor = end;
+		return 0;
+	}
+	case K_SKIP:
+		return 0;
+	}
+	return 0;
+}
+
+/* Walk two trees (either may be NULL) together, in git's order. */
+static int walk(walker *w, const git_tree *old, const git_tree *new)
+{
+	size_t no = old ? git_tree_entrycount(old) : 0, nn = new ? git_tree_entrycount(new) : 0;
+	size_t i = 0, j = 0;
+	while (i < no || j < nn) {
+		const git_tree_entry *eo = i < no ? git_tree_entry_byindex(old, i) : NULL;
+		const git_tree_entry *en = j < nn ? git_tree_entry_byindex(new, j) : NULL;
+		int c = !eo ? 1 : !en ? -1 : entry_cmp(eo, en);
+		int rc;
+		if (c < 0) {
+			rc = take_old(w, eo);
+			i++;
+		} else if (c > 0) {
+			rc = take_new(w, en);
+			j++;
+		} else {
+			rc = take_pair(w, eo, en);
+			i++;
+			j++;
+		}
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* A commit's snapshot, empty and ready to be filled by a walk of its tree. */
+static int commit_snapshot(assure_snapshot **out, git_tree **tree, assure_repo *repo, const char *commit_oid,
+                           path_arena *arena)
+{
+	*out = NULL;
+	*tree = NULL;
+	git_oid id;
+	if (rp_parse_oid(&id, commit_oid) < 0)
+		return ASSURE_EINVALID;
+	git_commit *c = NULL;
+	if (git_commit_lookup(&c, repo->git, &id) < 0)
+		return assure_error_setc(ASSURE_ENOTFOUND, "commit '%s' not found", commit_oid);
+	assure_snapshot *s = snapshot_new(SRC_COMMIT, repo, arena);
+	git_oid_tostr(s->commit, sizeof(s->commit), &id);
+	git_oid_cpy(&s->tree, git_commit_tree_id(c));
+	s->tree_order = true;
+	git_commit_free(c);
+	if (rp_tree_lookup(tree, repo, &s->tree) < 0) {
+		assure_snapshot_free(s);
+		return ASSURE_ERROR;
+	}
+	*out = s;
+	return 0;
+}
+
+/* Sort what a walk built, if the trees were not in git's order (git fsck would object). */
+static void finish_order(assure_snapshot *s)
+{
+	if (!s->tree_order)
+		qsort(s->files, s->count, sizeof(*s->files), cmp_files);
+}
+
+int assure_snapshot_from_commit(assure_snapshot **out, assure_repo *repo, const char *commit_oid)
+{
+	*out = NULL;
+	git_tree *tree;
+	assure_snapshot *s;
+	int rc = commit_snapshot(&s, &tree, repo, commit_oid, NULL);
+	if (rc < 0)
+		return rc;
+	walker w = {.repo = repo, .out = s};
+	assure_buf_init(&w.path);
+	rc = walk(&w, NULL, tree);
+	assure_buf_free(&w.path);
+	git_tree_free(tree);
+	if (rc < 0) {
+		assure_snapshot_free(s);
+		return rc;
+	}
+	finish_order(s);
+	*out = s;
+	return 0;
+}
+
+/* Changes between two sorted snapshots (a may be NULL) by their lists, when they cannot be walked. */
+static void diff_lists(walker *w, const assure_snapshot *a, const assure_snapshot *b)
+{
+	size_t i = 0, j = 0, na = a ? a->count : 0;
+	while (i < na || j < b->count) {
+		int c = i == na ? 1 : j == b->count ? -1 : strcmp(a->files[i].path, b->files[j].path);
+		if (c < 0) {
+			record(w, ASSURE_CHANGE_DELETED, a->files[i].path, a->files[i].oid);
+			i++;
+		} else if (c > 0) {
+			record(w, ASSURE_CHANGE_ADDED, b->files[j].path, b->files[j].oid);
+			j++;
+		} else {
+			if (strcmp(a->files[i].oid, b->files[j].oid) != 0)
+				record(w, ASSURE_CHANGE_MODIFIED, b->files[j].path, b->files[j].oid);
+			i++;
+			j++;
+		}
+	}
+}
+
+static int cmp_rec_by_oid(const void *a, const void *b)
+{
+	const change_rec *x = *(change_rec *const *)a, *y = *(change_rec *const *)b;
+	int c = strcmp(x->oid, y->oid);
+	return c ? c : strcmp(x->path, y->path);
+}
+
+static int cmp_change(const void *a, const void *b)
+{
+	return strcmp(((const assure_change *)a)->path, ((const assure_change *)b)->path);
+}
+
+/*
+ * Exact renames: a deleted path and an added path with the same content. Within one
+ * content, the deleted paths in path order pair with the added paths in path order.
+ */
+static void pair_renames(walker *w)
+{
+	size_t nd = 0, na = 0;
+	for (size_t i = 0; i < w->nchanges; i++) {
+		nd += w->changes[i].kind == ASSURE_CHANGE_DELETED;
+		na += w->changes[i].kind == ASSURE_CHANGE_ADDED;
+	}
+	if (nd == 0 || na == 0)
+		return;
+	change_rec **del = assure_xmalloc(nd * sizeof(*del)), **add = assure_xmalloc(na * sizeof(*add));
+	nd = na = 0;
+	for (size_t i = 0; i < w->nchanges; i++) {
+		if (w->changes[i].kind == ASSURE_CHANGE_DELETED)
+			del[nd++] = &w->changes[i];
+		else if (w->changes[i].kind == ASSURE_CHANGE_ADDED)
+			add[na++] = &w->changes[i];
+	}
+	qsort(del, nd, sizeof(*del), cmp_rec_by_oid);
+	qsort(add, na, sizeof(*add), cmp_rec_by_oid);
+	for (size_t i = 0, j = 0; i < nd && j < na;) {
+		int c = strcmp(del[i]->oid, add[j]->oid);
+		if (c < 0) {
+			i++;
+		} else if (c > 0) {
+			j++;
+		} else {
+			add[j]->kind = ASSURE_CHANGE_RENAMED;
+			add[j]->old_path = del[i]->path;
+			del[i]->kind = DROPPED;
+			i++;
+			j++;
+		}
+	}
+	free(del);
+	free(add);
+}
+
+static void export_changes(walker *w, assure_change **changes, size_t *nchanges)
+{
+	pair_renames(w);
+	size_t n = 0;
+	for (size_t i = 0; i < w->nchanges; i++)
+		n += w->changes[i].kind != DROPPED;
+	assure_change *c = n ? assure_xcalloc(n, sizeof(*c)) : NULL;
+	n = 0;
+	for (size_t i = 0; i < w->nchanges; i++) {
+		const change_rec *r = &w->changes[i];
+		if (r->kind == DROPPED)
+			continue;
+		c[n].kind = (assure_change_kind)r->kind;
+		c[n].path = assure_xstrdup(r->path);
+		c[n].old_path = r->old_path ? assure_xstrdup(r->old_path) : NULL;
+		n++;
+	}
+	/* A walk records in path order already; sorting keeps that a promise, not a coincidence. */
+	if (n > 1)
+		qsort(c, n, sizeof(*c), cmp_change);
+	*changes = c;
+	*nchanges = n;
+}
+
+void assure_changes_free(assure_change *changes, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(changes[i].path);
+		free(changes[i].old_path);
+	}
+	free(changes);
+}
+
+int assure_snapshot_derive(assure_snapshot **out, assure_change **changes, size_t *nchanges,
+                           assure_repo *repo, const assure_snapshot *prev, const char *commit_oid)
+{
+	*out = NULL;
+	*changes = NULL;
+	*nchanges = 0;
+	bool walkable = !prev || (prev->source == SRC_COMMIT && prev->repo == repo && prev->tree_order);
+	git_tree *tree = NULL, *old = NULL;
+	assure_snapshot *s = NULL;
+	walker w = {.repo = repo, .prev = walkable ? prev : NULL, .record = true};
+	assure_buf_init(&w.path);
+	int rc = commit_snapshot(&s, &tree, repo, commit_oid, walkable && prev ? prev->arena : NULL);
+	if (rc < 0)
+		goto done;
+	w.out = s;
+	if (walkable) {
+		if (prev && (rc = rp_tree_lookup(&old, repo, &prev->tree)) < 0)
+			goto done;
+		rc = walk(&w, old, tree);
+		if (rc == MISMATCH || (rc == 0 && !s->tree_order)) {
+			/* Trees out of git's order: start again from the two lists. */
+			walkable = false;
+			w.nchanges = 0;
+		} else if (rc < 0) {
+			goto done;
+		}
+	}
+	if (!walkable) {
+		assure_snapshot_free(s);
+		s = NULL;
+		if ((rc = assure_snapshot_from_commit(&s, repo, commit_oid)) < 0)
+			goto done;
+		diff_lists(&w, prev, s);
+	}
+	export_changes(&w, changes, nchanges);
+	*out = s;
+	s = NULL;
+	rc = 0;
+done:
+	git_tree_free(tree);
+	git_tree_free(old);
+	assure_buf_free(&w.path);
+	free(w.changes);
+	assure_snapshot_free(s);
+	return rc;
+}
+
+/* ---- working tree and plain files ---- */
+
+/* What to do with the files found while walking a folder. */
+typedef struct dir_walk {
+	assure_snapshot *s;  /* where files go */
+	const char *fs_base; /* the folder on disk, without a trailing '/' */
+	git_repository *git; /* a working tree's repository, to honour .gitignore; or NULL */
+	git_index *index;    /* its index: tracked files are kept even if ignored */
+	assure_buf rel;      /* current path relative to fs_base, "" or ending in '/' */
+	assure_buf fs;       /* scratch: fs_base + '/' + rel + name */
+} dir_walk;
+
+/* Hash a file's bytes as git hashes a blob, so ids match `git hash-object`. */
+static int hash_file(const char *fs, char oid[41])
+{
+	char *data;
+	size_t len;
+	if (read_fs(fs, &data, &len) < 0)
+		return ASSURE_ERROR;
+	git_oid id;
+	int rc = git_odb_hash(&id, data, len, GIT_OBJECT_BLOB);
+	free(data);
+	if (rc < 0)
+		return rp_git_error("cannot hash a file");
+	git_oid_tostr(oid, 41, &id);
+	return 0;
+}
+
+static int add_disk_file(assure_snapshot *s, const char *name, size_t nlen, const char *fs)
+{
+	char oid[41];
+	if (hash_file(fs, oid) < 0)
+		return ASSURE_ERROR;
+	push_file(s, arena_dup(s->arena, name, nlen), oid);
+	if (s->source == SRC_PATHS)
+		s->fs_paths[s->count - 1] = arena_dup(s->arena, fs, strlen(fs));
+	return 0;
+}
+
+/*
+ * In a working tree, a folder holding .git is another repository (a submodule or a
+ * nested clone), skipped as git skips it. Plain folders know nothing of git: only
+ * .git itself is left out there.
+ */
+static bool is_nested_repo(const char *fs_dir)
+{
+	assure_buf p = ASSURE_BUF_INIT;
+	assure_buf_init(&p);
+	assure_buf_printf(&p, "%s/.git", fs_dir);
+	struct stat st;
+	bool yes = lstat(p.ptr, &st) == 0;
+	assure_buf_free(&p);
+	return yes;
+}
+
+/* Whether .gitignore ignores the path (relative, no trailing '/'), unless git tracks it. */
+static int ignored(dir_walk *d, const char *rel, bool is_dir, bool *out)
+{
+	*out = false;
+	if (!d->git)
+		return 0;
+	int ign = 0;
+	if (git_ignore_path_is_ignored(&ign, d->git, rel) < 0)
+		return rp_git_error("cannot read .gitignore");
+	if (!ign)
+		return 0;
+	if (is_dir) {
+		assure_buf pfx = ASSURE_BUF_INIT;
+		assure_buf_init(&pfx);
+		assure_buf_printf(&pfx, "%s/", rel);
+		size_t pos;
+		*out = git_index_find_prefix(&pos, d->index, pfx.ptr) != 0;
+		assure_buf_free(&pfx);
+	} else {
+		*out = git_index_get_bypath(d->index, rel, 0) == NULL;
+	}
+	return 0;
+}
+
+static int walk_dir(dir_walk *d)
+{
+	assure_buf_clear(&d->fs);
+	assure_buf_printf(&d->fs, "%s/%s", d->fs_base, d->rel.ptr);
+	DIR *dir = opendir(d->fs.ptr);
+	if (!dir)
+		return assure_error_set("cannot read folder '%s': %s", d->fs.ptr, strerror(errno));
+	int rc = 0;
+	struct dirent *de;
+	while ((de = readdir(dir)) != NULL) {
+		const char *name = de->d_name;
+		/* .git is git's own storage (a folder, or a file in linked work trees). */
+		if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || strcmp(name, ".git") == 0)
+			continue;
+		size_t rlen = d->rel.len;
+		assure_buf_puts(&d->rel, name);
+		assure_buf_clear(&d->fs);
+		assure_buf_printf(&d->fs, "%s/%s", d->fs_base, d->rel.ptr);
+		struct stat st;
+		bool skip = false;
+		/* lstat: symbolic links are skipped, as in commits, which also rules out loops. */
+		if (lstat(d->fs.ptr, &st) < 0) {
+			rc = assure_error_set("cannot read '%s': %s", d->fs.ptr, strerror(errno));
+		} else if (S_ISDIR(st.st_mode)) {
+			if (d->git && is_nested_repo(d->fs.ptr))
+				skip = true;
+			else
+				rc = ignored(d, d->rel.ptr, true, &skip);
+			if (rc == 0 && !skip) {
+				assure_buf_putc(&d->rel, '/');
+				rc = walk_dir(d);
+			}
+		} else if (S_ISREG(st.st_mode)) {
+			rc = ignored(d, d->rel.ptr, false, &skip);
+			if (rc == 0 && !skip)
+				rc = add_disk_file(d->s, d->rel.ptr, d->rel.len, d->fs.ptr);
+		}
+		d->rel.len = rlen;
+		d->rel.ptr[rlen] = '\0';
+		if (rc < 0)
+			break;
+	}
+	closedir(dir);
+	return rc;
+}
+
+int assure_snapshot_from_worktree(assure_snapshot **out, assure_repo *repo)
+{
+	*out = NULL;
+	const char *workdir = git_repository_workdir(repo->git);
+	if (!workdir || git_repository_is_bare(repo->git))
+		return assure_error_setc(ASSURE_EINVALID, "repository '%s' has no working tree",
+		                         git_repository_path(repo->git));
+	git_index *index = NULL;
+	/* Reads .git/index; libgit2 writes it only when asked to, and we never ask. */
+	if (git_repository_index(&index, repo->git) < 0)
+		return rp_git_error("cannot read the index");
+	assure_snapshot *s = snapshot_new(SRC_WORKTREE, repo, NULL);
+	size_t wlen = strlen(workdir);
+	s->root = assure_xstrdup(workdir);
+	dir_walk d = {.s = s, .git = repo->git, .index = index};
+	char *base = assure_xstrndup(workdir, wlen > 1 && workdir[wlen - 1] == '/' ? wlen - 1 : wlen);
+	d.fs_base = base;
+	assure_buf_init(&d.rel);
+	assure_buf_init(&d.fs);
+	int rc = walk_dir(&d);
+	assure_buf_free(&d.rel);
+	assure_buf_free(&d.fs);
+	free(base);
+	git_index_free(index);
+	if (rc < 0) {
+		assure_snapshot_free(s);
+		return rc;
+	}
+	qsort(s->files, s->count, sizeof(*s->files), cmp_files);
+	*out = s;
+	return 0;
+}
+
+/* "./a//b/./c/" -> "a/b/c"; "." -> "". A leading '/' stays. */
+static char *normalize(const char *p)
+{
+	assure_buf b = ASSURE_BUF_INIT;
+	assure_buf_init(&b);
+	if (p[0] == '/')
+		assure_buf_putc(&b, '/');
+	for (const char *seg = p; *seg;) {
+		size_t n = strcspn(seg, "/");
+		if (n > 0 && !(n == 1 && seg[0] == '.')) {
+			if (b.len > 0 && b.ptr[b.len - 1] != '/')
+				assure_buf_putc(&b, '/');
+			assure_buf_put(&b, seg, n);
+		}
+		seg += n;
+		while (*seg == '/')
+			seg++;
+	}
+	return assure_buf_detach(&b);
+}
+
+/* Sort plain files with where they came from, which moves with them. */
+typedef struct plain_entry {
+	assure_file file; /* as listed */
+	const char *fs;   /* where it is on disk */
+} plain_entry;
+
+static int cmp_plain(const void *a, const void *b)
+{
+	return strcmp(((const plain_entry *)a)->file.path, ((const plain_entry *)b)->file.path);
+}
+
+static int sort_plain(assure_snapshot *s)
+{
+	plain_entry *e = assure_xmalloc((s->count ? s->count : 1) * sizeof(*e));
+	for (size_t i = 0; i < s->count; i++)
+		e[i] = (plain_entry){s->files[i], s->fs_paths[i]};
+	qsort(e, s->count, sizeof(*e), cmp_plain);
+	int rc = 0;
+	for (size_t i = 0; i < s->count; i++) {
+		s->files[i] = e[i].file;
+		s->fs_paths[i] = e[i].fs;
+		if (rc == 0 && i > 0 && strcmp(e[i - 1].file.path, e[i].file.path) == 0)
+			rc = assure_error_setc(ASSURE_EINVALID, "'%s' is given twice, as '%s' and as '%s'",
+			                       e[i].file.path, e[i - 1].fs, e[i].fs);
+	}
+	free(e);
+	return rc;
+}
+
+int assure_snapshot_from_paths(assure_snapshot **out, const char *const *paths, size_t n)
+{
+	*out = NULL;
+	if (rp_git_init() < 0)
+		return ASSURE_ERROR;
+	assure_snapshot *s = snapshot_new(SRC_PATHS, NULL, NULL);
+	s->git_ref = true;
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		char *name = normalize(paths[i]);
+		const char *fs = name[0] ? name : ".";
+		struct stat st;
+		if (stat(fs, &st) < 0) {
+			if (errno == ENOENT || errno == ENOTDIR)
+				rc =
+				    assure_error_setc(ASSURE_ENOTFOUND, "path '%s' does not exist", paths[i]);
+			else
+				rc = assure_error_set("cannot read '%s': %s", paths[i], strerror(errno));
+		} else if (S_ISREG(st.st_mode)) {
+			rc = add_disk_file(s, name, strlen(name), fs);
+		} else if (S_ISDIR(st.st_mode)) {
+			/* Named relative to the folder, as if it were a repository's root. */
+			dir_walk d = {.s = s, .fs_base = fs};
+			assure_buf_init(&d.rel);
+			assure_buf_init(&d.fs);
+			rc = walk_dir(&d);
+			assure_buf_free(&d.rel);
+			assure_buf_free(&d.fs);
+		} else {
+			rc = assure_error_setc(ASSURE_EINVALID, "'%s' is neither a file nor a folder",
+			                       paths[i]);
+		}
+		free(name);
+	}
+	if (rc == 0)
+		rc = sort_plain(s);
+	if (rc < 0) {
+		assure_snapshot_free(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
