@@ -74,7 +74,12 @@ int assure_snapshot_from_commit(assure_snapshot **out, assure_repo *repo, const 
  * usually its first parent) by walking the two trees together and skipping subtrees
  * whose ids are equal, so the cost is proportional to what changed. The changes are
  * stored in *changes (sorted by path; caller frees with assure_changes_free).
- * prev may be NULL: then every file is ADDED.
+ * prev may be NULL: then every file is ADDED. A prev that is not a commit of this
+ * repository (a working tree, plain files) is compared by its list instead, at the
+ * cost of a full read. RENAMED pairs a deleted and an added path of identical
+ * content; among several, deleted and added paths pair in path order.
+ * The new snapshot shares prev's path strings (see snapshot.c) but not its life:
+ * either may be freed first. Snapshots of one chain are used by one thread at a time.
  */
 int assure_snapshot_derive(assure_snapshot **out, assure_change **changes, size_t *nchanges,
                            assure_repo *repo, const assure_snapshot *prev, const char *commit_oid);

@@ -39,7 +39,7 @@ typedef struct chunk {
 
 typedef struct path_arena {
 	unsigned long refs; /* snapshots holding the arena */
-	size_t bytes;       /* bytes allocated in chunks, for the benchmark */
+	size_t bytes;       /* bytes of the strings stored, for the benchmark */
 	chunk *head;        /* newest chunk, where strings are appended */
 } path_arena;
 
@@ -78,8 +78,8 @@ static const char *arena_dup(path_arena *a, const char *s, size_t n)
 		c->used = 0;
 		c->cap = cap;
 		a->head = c;
-		a->bytes += cap;
 	}
+	a->bytes += n + 1;
 	char *p = a->head->data + a->head->used;
 	memcpy(p, s, n);
 	p[n] = '\0';
