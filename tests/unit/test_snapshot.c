@@ -76,7 +76,7 @@ static void build_history(const char *d)
 	fx_sh("cd '%s' && rm notes && chmod +x deep/a/b/other.json && ln -sfn docs/guide.md link", d);
 	fx_write(d, "notes/one.json", "{\"note\": 1}\n");
 	fx_sh("cd '%s' && git init -q vendor/lib && echo sub >vendor/lib/f && git -C vendor/lib add f && "
-	      "git -C vendor/lib commit -q -m sub",
+	      "git -C vendor/lib commit -q -m sub && git add vendor/lib 2>/dev/null",
 	      d);
 	fx_commit(d, "2021-01-06 10:00:00", "Notes folder, modes, submodule");
 	fx_sh("git -C '%s' tag c6", d);
