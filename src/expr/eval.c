@@ -19,7 +19,6 @@
 #include "assure/error.h"
 #include "expr/expr_int.h"
 
-#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -487,19 +486,20 @@ static int eval_in(ev *e, const enode *n, assure_value *out)
 
 /* ---- arithmetic ---- */
 
-/* A date moved by a whole number of days, within years 1 to 9999. */
+/* Day numbers of 0001-01-01 and 9999-12-31: dates print as YYYY-MM-DD, so they stay within. */
+#define DATE_MIN (-719162L)
+#define DATE_MAX 2932896L
+
+/* A date moved by a whole number of days. */
 static int shift_date(ev *e, int32_t date, const assure_value *days, int sign, assure_value *out)
 {
 	long n;
 	if (!assure_dec_to_long(&days->u.num, &n))
 		return fail_value(e, days, "is not a whole number of days");
-	int32_t lo, hi;
-	assure_date_from_ymd(&lo, 1, 1, 1);
-	assure_date_from_ymd(&hi, 9999, 12, 31);
-	if (n > (long)hi - lo || n < -((long)hi - lo))
+	if (n > DATE_MAX - DATE_MIN || n < DATE_MIN - DATE_MAX)
 		return ev_fail(e, "date out of range");
 	long r = (long)date + sign * n;
-	if (r < lo || r > hi)
+	if (r < DATE_MIN || r > DATE_MAX)
 		return ev_fail(e, "date out of range");
 	assure_value_set_date(out, (int32_t)r);
 	return 0;

@@ -192,6 +192,10 @@ static void test_eval__date_arithmetic(void **state)
 	assert_fails("date('2020-12-02') - 'x'", "'x' is not a number or a date");
 	assert_fails("date('2020-12-02') + 'x'", "'x' is not a number");
 	assert_fails("date('2020-12-02') + 10000000", "date out of range");
+	assert_eval("date('2020-12-02') + 2914298", "9999-12-31");
+	assert_fails("date('2020-12-02') + 2914299", "date out of range");
+	assert_eval("date('2020-12-02') - 737760", "0001-01-01");
+	assert_fails("date('2020-12-02') - 737761", "date out of range");
 	assert_fails("1 - date('2020-12-02')", "2020-12-02 is not a number");
 }
 
