@@ -1,0 +1,409 @@
+/* test_decimal.c: exact decimal arithmetic, parsing, rounding and formatting. */
+#include "assure/decimal.h"
+
+#include "assure/error.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+/* Parse s (asserting success) into d, which must be initialised. */
+static void parse(assure_dec *d, const char *s)
+{
+	int rc = assure_dec_from_string(d, s);
+	if (rc != 0)
+		fail_msg("'%s' did not parse: %s", s, assure_dec_strerror(rc));
+}
+
+static void assert_format(const assure_dec *d, const char *want)
+{
+	char *got = assure_dec_format(d);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+/* Parse then format: the text that comes back. */
+static void assert_reformat(const char *in, const char *want)
+{
+	assure_dec d;
+	assure_dec_init(&d);
+	parse(&d, in);
+	assert_format(&d, want);
+	assure_dec_clear(&d);
+}
+
+/* a op b formatted, where op is one of the four arithmetic functions. */
+static void assert_op(int (*op)(assure_dec *, const assure_dec *, const assure_dec *), const char *a,
+                      const char *b, const char *want)
+{
+	assure_dec x, y, r;
+	assure_dec_init(&x);
+	assure_dec_init(&y);
+	assure_dec_init(&r);
+	parse(&x, a);
+	parse(&y, b);
+	assert_int_equal(op(&r, &x, &y), ASSURE_DEC_OK);
+	assert_format(&r, want);
+	assure_dec_clear(&x);
+	assure_dec_clear(&y);
+	assure_dec_clear(&r);
+}
+
+static void assert_round(const char *in, int n, const char *want)
+{
+	assure_dec d;
+	assure_dec_init(&d);
+	parse(&d, in);
+	assert_int_equal(assure_dec_round(&d, &d, n), ASSURE_DEC_OK);
+	assert_format(&d, want);
+	assure_dec_clear(&d);
+}
+
+/* The sum from the seed paper is exact: the six figures add to 90.8, not 90.80000000000001. */
+static void test_decimal__sum_of_figures_is_exact(void **state)
+{
+	(void)state;
+	const char *figures[] = {"20.6", "17.7", "19.4", "4.1", "4.0", "25.0"};
+	assure_dec total, x, want;
+	assure_dec_init(&total);
+	assure_dec_init(&x);
+	assure_dec_init(&want);
+	for (size_t i = 0; i < sizeof figures / sizeof figures[0]; i++) {
+		parse(&x, figures[i]);
+		assert_int_equal(assure_dec_add(&total, &total, &x), ASSURE_DEC_OK);
+	}
+	parse(&want, "90.8");
+	assert_int_equal(assure_dec_cmp(&total, &want), 0);
+	assert_format(&total, "90.8");
+	assure_dec_neg(&total, &total);
+	assert_format(&total, "-90.8");
+	assure_dec_clear(&total);
+	assure_dec_clear(&x);
+	assure_dec_clear(&want);
+}
+
+/* 0.1 + 0.2 is 0.3 exactly, and 1/3 * 3 is 1. */
+static void test_decimal__classic_binary_pitfalls(void **state)
+{
+	(void)state;
+	assure_dec a, b, c, want;
+	assure_dec_init(&a);
+	assure_dec_init(&b);
+	assure_dec_init(&c);
+	assure_dec_init(&want);
+	parse(&a, "0.1");
+	parse(&b, "0.2");
+	parse(&want, "0.3");
+	assert_int_equal(assure_dec_add(&c, &a, &b), ASSURE_DEC_OK);
+	assert_int_equal(assure_dec_cmp(&c, &want), 0);
+	assure_dec_set_int(&a, 1);
+	assure_dec_set_int(&b, 3);
+	assert_int_equal(assure_dec_div(&c, &a, &b), ASSURE_DEC_OK);
+	assert_int_equal(assure_dec_mul(&c, &c, &b), ASSURE_DEC_OK);
+	assert_int_equal(assure_dec_cmp(&c, &a), 0);
+	assure_dec_clear(&a);
+	assure_dec_clear(&b);
+	assure_dec_clear(&c);
+	assure_dec_clear(&want);
+}
+
+/* Values with a finite decimal expansion print exactly, without exponents or "-0". */
+static void test_decimal__format_exact(void **state)
+{
+	(void)state;
+	assert_reformat("-90.8", "-90.8");
+	assert_reformat("0.05", "0.05");
+	assert_reformat("175", "175");
+	assert_reformat("175.000", "175");
+	assert_reformat("-0", "0");
+	assert_reformat("-0.0e5", "0");
+	assert_reformat("1e3", "1000");
+	assert_reformat("1.5E-3", "0.0015");
+	assert_reformat("+.5", "0.5");
+	assert_reformat("-.25", "-0.25");
+	assert_reformat("12345678901234567890.0625", "12345678901234567890.0625");
+	assert_reformat("1e-20", "0.00000000000000000001");
+	assert_op(assure_dec_div, "1", "8", "0.125");
+	assert_op(assure_dec_div, "-7", "2", "-3.5");
+}
+
+/* Values without one print as "~" and 12 significant digits, rounded, trailing zeros dropped. */
+static void test_decimal__format_approximate(void **state)
+{
+	(void)state;
+	assert_op(assure_dec_div, "1", "3", "~0.333333333333");
+	assert_op(assure_dec_div, "2", "3", "~0.666666666667");
+	assert_op(assure_dec_div, "-1", "3", "~-0.333333333333");
+	assert_op(assure_dec_div, "1000", "3", "~333.333333333");
+	assert_op(assure_dec_div, "1", "7", "~0.142857142857");
+	assert_op(assure_dec_div, "1", "300", "~0.00333333333333");
+	assert_op(assure_dec_div, "1e20", "3", "~33333333333300000000");
+	/* 0.9999999999996... rounds up to a 13th digit: the leading digit moves. */
+	assert_op(assure_dec_div, "2999999999999", "3000000000001", "~0.999999999999");
+	assert_op(assure_dec_div, "29999999999999", "30000000000001", "~1");
+	assert_op(assure_dec_div, "1", "30000000000001", "~0.0000000000000333333333333");
+}
+
+/* Arithmetic on mixed signs and scales. */
+static void test_decimal__arithmetic(void **state)
+{
+	(void)state;
+	assert_op(assure_dec_add, "-20.6", "17.7", "-2.9");
+	assert_op(assure_dec_sub, "100", "0.01", "99.99");
+	assert_op(assure_dec_sub, "0.3", "0.3", "0");
+	assert_op(assure_dec_mul, "-1.5", "-1.5", "2.25");
+	assert_op(assure_dec_mul, "1e-3", "1e3", "1");
+	assert_op(assure_dec_div, "90.8", "-4", "-22.7");
+}
+
+/* Division by zero is a code, and the result keeps its old value. */
+static void test_decimal__division_by_zero(void **state)
+{
+	(void)state;
+	assure_dec a, z, r;
+	assure_dec_init(&a);
+	assure_dec_init(&z);
+	assure_dec_init(&r);
+	parse(&a, "5");
+	parse(&z, "0.00");
+	assure_dec_set_int(&r, 42);
+	assert_int_equal(assure_dec_div(&r, &a, &z), ASSURE_DEC_EDIVZERO);
+	assert_string_equal(assure_dec_strerror(ASSURE_DEC_EDIVZERO), "division by zero");
+	assert_string_equal(assure_error_last(), "division by zero");
+	assert_format(&r, "42");
+	assure_dec_clear(&a);
+	assure_dec_clear(&z);
+	assure_dec_clear(&r);
+}
+
+/* Huge exponents are exact while they fit the bit limit and an overflow code past it, quickly. */
+static void test_decimal__overflow(void **state)
+{
+	(void)state;
+	assure_dec d, big, r;
+	assure_dec_init(&d);
+	assure_dec_init(&big);
+	assure_dec_init(&r);
+	parse(&d, "1e400");
+	assert_true(assure_dec_is_integer(&d));
+	char *text = assure_dec_format(&d);
+	assert_int_equal(strlen(text), 401);
+	assert_int_equal(text[0], '1');
+	assert_int_equal(strspn(text + 1, "0"), 400);
+	free(text);
+
+	assure_dec_set_int(&r, 7);
+	assert_int_equal(assure_dec_from_string(&r, "1e400000"), ASSURE_DEC_EOVERFLOW);
+	assert_int_equal(assure_dec_from_string(&r, "1e99999999999999999999999"), ASSURE_DEC_EOVERFLOW);
+	assert_int_equal(assure_dec_from_string(&r, "-1e-99999999999999999999999"), ASSURE_DEC_EOVERFLOW);
+	assert_int_equal(assure_dec_from_string(&r, "1e2000"), ASSURE_DEC_EOVERFLOW);
+	assert_string_equal(assure_dec_strerror(ASSURE_DEC_EOVERFLOW), "number too large");
+	assert_format(&r, "7"); /* untouched by the failures */
+
+	/* Zero stays zero whatever its exponent. */
+	parse(&d, "0e99999999999");
+	assert_int_equal(assure_dec_sign(&d), 0);
+
+	/* 10^1200 fits (about 3987 bits); its square does not. */
+	parse(&big, "1e1200");
+	assert_int_equal(assure_dec_mul(&r, &big, &big), ASSURE_DEC_EOVERFLOW);
+	assert_int_equal(assure_dec_add(&r, &big, &big), ASSURE_DEC_OK);
+	parse(&d, "1e-1200");
+	assert_int_equal(assure_dec_mul(&r, &d, &d), ASSURE_DEC_EOVERFLOW);
+	assert_int_equal(assure_dec_div(&r, &d, &big), ASSURE_DEC_EOVERFLOW);
+	assert_int_equal(assure_dec_div(&r, &big, &big), ASSURE_DEC_OK);
+	assert_format(&r, "1");
+	assure_dec_clear(&d);
+	assure_dec_clear(&big);
+	assure_dec_clear(&r);
+}
+
+/* Anything that is not JSON-number syntax (bar '+' and a missing leading digit) is rejected. */
+static void test_decimal__syntax_errors(void **state)
+{
+	(void)state;
+	const char *bad[] = {"",   "-",     "+",    ".",     "5.",       "1e",    "1e+",
+	                     "01", "-01.5", "0x10", "1,000", " 1",       "1 ",    "1.2.3",
+	                     "e5", "--1",   "+-1",  "NaN",   "Infinity", "1e5.5", "£5"};
+	assure_dec d;
+	assure_dec_init(&d);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		if (assure_dec_from_string(&d, bad[i]) != ASSURE_DEC_ESYNTAX)
+			fail_msg("'%s' was accepted", bad[i]);
+	}
+	assert_string_equal(assure_dec_strerror(ASSURE_DEC_ESYNTAX), "not a decimal number");
+	/* from_text reads exactly len bytes and no further. */
+	assert_int_equal(assure_dec_from_text(&d, "12.5xyz", 4), ASSURE_DEC_OK);
+	assert_format(&d, "12.5");
+	assert_int_equal(assure_dec_from_text(&d, "12.5xyz", 5), ASSURE_DEC_ESYNTAX);
+	assure_dec_clear(&d);
+}
+
+/* Round half away from zero at any number of places, negative meaning tens, hundreds. */
+static void test_decimal__round_half_away_from_zero(void **state)
+{
+	(void)state;
+	assert_round("2.345", 2, "2.35");
+	assert_round("-2.345", 2, "-2.35");
+	assert_round("2.344", 2, "2.34");
+	assert_round("-2.5", 0, "-3");
+	assert_round("2.5", 0, "3");
+	assert_round("0.4", 0, "0");
+	assert_round("-0.4", 0, "0");
+	assert_round("1250", -2, "1300");
+	assert_round("-1249", -2, "-1200");
+	assert_round("7", 3, "7");
+	assert_round("1.05", 5, "1.05");
+	assert_round("123", -100000, "0");
+	assure_dec a, b, r;
+	assure_dec_init(&a);
+	assure_dec_init(&b);
+	assure_dec_init(&r);
+	assure_dec_set_int(&a, 2);
+	assure_dec_set_int(&b, 3);
+	assert_int_equal(assure_dec_div(&a, &a, &b), ASSURE_DEC_OK);
+	assert_int_equal(assure_dec_round(&r, &a, 4), ASSURE_DEC_OK);
+	assert_format(&r, "0.6667");
+	assert_int_equal(assure_dec_round(&r, &a, 1000000), ASSURE_DEC_EOVERFLOW);
+	assure_dec_clear(&a);
+	assure_dec_clear(&b);
+	assure_dec_clear(&r);
+}
+
+/* JSON reals enter through their shortest text, so 0.1 is exactly 1/10, not the double's value. */
+static void test_decimal__from_json_real_is_shortest_text(void **state)
+{
+	(void)state;
+	assure_dec d, tenth, one, ten;
+	assure_dec_init(&d);
+	assure_dec_init(&tenth);
+	assure_dec_init(&one);
+	assure_dec_init(&ten);
+	json_t *j = json_real(0.1);
+	assert_int_equal(assure_dec_from_json(&d, j), ASSURE_DEC_OK);
+	json_decref(j);
+	assure_dec_set_int(&one, 1);
+	assure_dec_set_int(&ten, 10);
+	assert_int_equal(assure_dec_div(&tenth, &one, &ten), ASSURE_DEC_OK);
+	assert_int_equal(assure_dec_cmp(&d, &tenth), 0);
+
+	j = json_real(-20.6);
+	assert_int_equal(assure_dec_from_json(&d, j), ASSURE_DEC_OK);
+	json_decref(j);
+	assert_format(&d, "-20.6");
+	j = json_real(1e300);
+	assert_int_equal(assure_dec_from_json(&d, j), ASSURE_DEC_OK);
+	json_decref(j);
+	assert_true(assure_dec_is_integer(&d));
+	j = json_string("1");
+	assert_int_equal(assure_dec_from_json(&d, j), ASSURE_DEC_ESYNTAX);
+	json_decref(j);
+	assure_dec_clear(&d);
+	assure_dec_clear(&tenth);
+	assure_dec_clear(&one);
+	assure_dec_clear(&ten);
+}
+
+/* The shortest text is the fewest significant digits that read back to the same double. */
+static void test_decimal__shortest_double(void **state)
+{
+	(void)state;
+	const struct {
+		double v;
+		const char *text;
+	} cases[] = {{0.1, "0.1"},
+	             {20.6, "20.6"},
+	             {0.1 + 0.2, "0.30000000000000004"},
+	             {100, "1e+02"},
+	             {-2.5, "-2.5"},
+	             {1e21, "1e+21"},
+	             {5e-324, "5e-324"},
+	             {1.0 / 3, "0.3333333333333333"}};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *t = assure_dec_shortest_double(cases[i].v);
+		assert_string_equal(t, cases[i].text);
+		free(t);
+	}
+}
+
+/* Integers beyond 2^53 are exact, both from JSON and through long. */
+static void test_decimal__large_integers_exact(void **state)
+{
+	(void)state;
+	assure_dec d, one, r;
+	assure_dec_init(&d);
+	assure_dec_init(&one);
+	assure_dec_init(&r);
+	json_t *j = json_integer(9007199254740993LL); /* 2^53 + 1: no double holds it */
+	assert_int_equal(assure_dec_from_json(&d, j), ASSURE_DEC_OK);
+	json_decref(j);
+	assert_format(&d, "9007199254740993");
+	long n = 0;
+	assert_true(assure_dec_to_long(&d, &n));
+	assert_int_equal(n, 9007199254740993L);
+	assure_dec_set_int(&one, 1);
+	assert_int_equal(assure_dec_sub(&r, &d, &one), ASSURE_DEC_OK);
+	assert_format(&r, "9007199254740992");
+
+	j = json_integer(INT64_MIN);
+	assert_int_equal(assure_dec_from_json(&d, j), ASSURE_DEC_OK);
+	json_decref(j);
+	assert_format(&d, "-9223372036854775808");
+	assert_int_equal(assure_dec_sub(&r, &d, &one), ASSURE_DEC_OK);
+	assert_false(assure_dec_to_long(&r, &n)); /* beyond long */
+	parse(&d, "2.5");
+	assert_false(assure_dec_to_long(&d, &n)); /* not an integer */
+	assert_false(assure_dec_is_integer(&d));
+	assure_dec_clear(&d);
+	assure_dec_clear(&one);
+	assure_dec_clear(&r);
+}
+
+/* Comparison, sign, abs and set see the exact value, whatever the written scale. */
+static void test_decimal__compare_sign_abs(void **state)
+{
+	(void)state;
+	assure_dec a, b;
+	assure_dec_init(&a);
+	assure_dec_init(&b);
+	parse(&a, "4.0");
+	parse(&b, "4");
+	assert_int_equal(assure_dec_cmp(&a, &b), 0);
+	parse(&b, "4.0000000000000000001");
+	assert_true(assure_dec_cmp(&a, &b) < 0);
+	assert_true(assure_dec_cmp(&b, &a) > 0);
+	parse(&a, "-19");
+	assert_int_equal(assure_dec_sign(&a), -1);
+	assure_dec_abs(&b, &a);
+	assert_int_equal(assure_dec_sign(&b), 1);
+	assert_format(&b, "19");
+	assure_dec_set(&b, &a);
+	assert_format(&b, "-19");
+	assure_dec_clear(&a);
+	assure_dec_clear(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_decimal__sum_of_figures_is_exact),
+	    cmocka_unit_test(test_decimal__classic_binary_pitfalls),
+	    cmocka_unit_test(test_decimal__format_exact),
+	    cmocka_unit_test(test_decimal__format_approximate),
+	    cmocka_unit_test(test_decimal__arithmetic),
+	    cmocka_unit_test(test_decimal__division_by_zero),
+	    cmocka_unit_test(test_decimal__overflow),
+	    cmocka_unit_test(test_decimal__syntax_errors),
+	    cmocka_unit_test(test_decimal__round_half_away_from_zero),
+	    cmocka_unit_test(test_decimal__from_json_real_is_shortest_text),
+	    cmocka_unit_test(test_decimal__shortest_double),
+	    cmocka_unit_test(test_decimal__large_integers_exact),
+	    cmocka_unit_test(test_decimal__compare_sign_abs),
+	};
+	return cmocka_run_group_tests_name("decimal", tests, NULL, NULL);
+}
