@@ -37,7 +37,7 @@ size_t assure_diags_count(const assure_diags *d);
 const assure_diag *assure_diags_get(const assure_diags *d, size_t i);
 /*
  * Render one diagnostic as text:
- *   rules/finance.json:12:17: error: FIN-001 assert: unexpected ')' (column 17)
+ *   rules/finance.json:12:17: error: FIN-001 assert: unexpected ')' (column 22)
  *       @.forecast.outturn < )
  *                            ^
  * Caller frees.
