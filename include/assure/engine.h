@@ -54,4 +54,20 @@ int assure_engine_check(assure_engine *e, const assure_snapshot *snap, const ass
 
 void assure_engine_get_stats(const assure_engine *e, assure_engine_stats *out);
 
+/*
+ * The parsed document of file i of snap, through the same cache as the checks, or NULL
+ * when the file cannot be read or is not JSON. Borrowed: valid until the next
+ * assure_engine_retain() or assure_engine_free().
+ */
+json_t *assure_engine_root(assure_engine *e, const assure_snapshot *snap, size_t i);
+
+/*
+ * Keep the cache bounded on long histories: drop the parses of blobs that are in none
+ * of the n snapshots, and the reusable findings of (path, blob) pairs in none of them.
+ * Only a blob seen again after being dropped is parsed again.
+ */
+void assure_engine_retain(assure_engine *e, const assure_snapshot *const *keep, size_t n);
+/* Parsed blobs held in the cache. */
+size_t assure_engine_cached(const assure_engine *e);
+
 #endif

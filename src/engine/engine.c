@@ -11,6 +11,7 @@
 
 /* One parsed (or unparsable) blob, keyed by its id. */
 typedef struct parsed {
+	char oid[41];    /* the blob, so that assure_engine_retain can tell what is still in use */
 	assure_doc *doc; /* NULL when the blob is not valid JSON */
 	char *error;     /* parse error message, when doc is NULL */
 	int line;        /* position of the parse error */
@@ -19,6 +20,7 @@ typedef struct parsed {
 
 /* Return-scope findings of one file that depend only on its content and path. */
 typedef struct reusable {
+	char *key;                 /* "path\noid", its key in by_key (owned) */
 	assure_findings *findings; /* owned */
 	size_t evaluations;        /* evaluations they cost */
 } reusable;
@@ -67,8 +69,10 @@ void assure_engine_free(assure_engine *e)
 		free(e->parsed[i].error);
 	}
 	free(e->parsed);
-	for (size_t i = 0; i < e->nreuse; i++)
+	for (size_t i = 0; i < e->nreuse; i++) {
+		free(e->reuse[i].key);
 		assure_findings_free(e->reuse[i].findings);
+	}
 	free(e->reuse);
 	json_decref(e->by_oid);
 	json_decref(e->by_key);
@@ -123,6 +127,7 @@ static parsed *get_parsed(assure_engine *e, const assure_snapshot *snap, size_t 
 	}
 	parsed *p = &e->parsed[e->nparsed];
 	memset(p, 0, sizeof(*p));
+	memcpy(p->oid, f->oid, sizeof(p->oid));
 	if (assure_doc_parse(&p->doc, data, len, &p->line, &p->column) < 0) {
 		p->doc = NULL;
 		p->error = assure_xstrdup(assure_error_last());
@@ -349,6 +354,7 @@ static void check_file(run *rn, assure_findings *out, size_t i)
 			e->capreuse = e->capreuse ? e->capreuse * 2 : 64;
 			e->reuse = assure_xrealloc(e->reuse, e->capreuse * sizeof(*e->reuse));
 		}
+		e->reuse[e->nreuse].key = assure_xstrdup(key.ptr);
 		e->reuse[e->nreuse].findings = stable;
 		json_object_set_new(e->by_key, key.ptr, json_integer((json_int_t)e->nreuse));
 		e->nreuse++;
@@ -443,4 +449,63 @@ int assure_engine_check(assure_engine *e, const assure_snapshot *snap, const ass
 			eval_snapshot_rule(&rn, out, r);
 	}
 	return 0;
+}
+
+json_t *assure_engine_root(assure_engine *e, const assure_snapshot *snap, size_t i)
+{
+	parsed *p = get_parsed(e, snap, i);
+	return p && p->doc ? assure_doc_root(p->doc) : NULL;
+}
+
+void assure_engine_retain(assure_engine *e, const assure_snapshot *const *keep, size_t n)
+{
+	json_t *oids = json_object(), *keys = json_object();
+	assure_buf key = ASSURE_BUF_INIT;
+	for (size_t s = 0; s < n; s++) {
+		for (size_t i = 0; i < assure_snapshot_count(keep[s]); i++) {
+			const assure_file *f = assure_snapshot_file(keep[s], i);
+			json_object_set_new(oids, f->oid, json_true());
+			assure_buf_clear(&key);
+			assure_buf_printf(&key, "%s\n%s", f->path, f->oid);
+			json_object_set_new(keys, key.ptr, json_true());
+		}
+	}
+	assure_buf_free(&key);
+
+	/* Compact both caches in place, keeping their order, and rebuild the indexes. */
+	size_t kept = 0;
+	json_object_clear(e->by_oid);
+	for (size_t i = 0; i < e->nparsed; i++) {
+		parsed *p = &e->parsed[i];
+		if (!json_object_get(oids, p->oid)) {
+			assure_doc_free(p->doc);
+			free(p->error);
+			continue;
+		}
+		e->parsed[kept] = *p;
+		json_object_set_new(e->by_oid, p->oid, json_integer((json_int_t)kept));
+		kept++;
+	}
+	e->nparsed = kept;
+	kept = 0;
+	json_object_clear(e->by_key);
+	for (size_t i = 0; i < e->nreuse; i++) {
+		reusable *r = &e->reuse[i];
+		if (!json_object_get(keys, r->key)) {
+			free(r->key);
+			assure_findings_free(r->findings);
+			continue;
+		}
+		e->reuse[kept] = *r;
+		json_object_set_new(e->by_key, r->key, json_integer((json_int_t)kept));
+		kept++;
+	}
+	e->nreuse = kept;
+	json_decref(oids);
+	json_decref(keys);
+}
+
+size_t assure_engine_cached(const assure_engine *e)
+{
+	return e->nparsed;
 }

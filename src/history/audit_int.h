@@ -1,0 +1,113 @@
+/*
+ * audit_int.h: what the audit walk (audit.c), the interval tracking (history.c) and the
+ * report formats (audit_*.c, svg.c) share.
+ *
+ * The audit owns every record and interval; interval findings are deep copies owned
+ * by the audit (freed with it). Organisation names are interned in `orgs` so that
+ * intervals and tallies can point at them.
+ */
+#ifndef ASSURE_AUDIT_INT_H
+#define ASSURE_AUDIT_INT_H
+
+#include "assure/audit.h"
+
+#include <jansson.h>
+
+struct assure_audit {
+	const assure_ruleset *rs;         /* borrowed */
+	assure_audit_commit *commits;     /* every record, in walk order */
+	size_t ncommits, capcommits;      /* used, allocated */
+	json_t *by_id;                    /* commit id -> record index */
+	long last;                        /* the last walked record, or -1 */
+	assure_audit_interval *intervals; /* every interval, in opening order */
+	size_t nintervals, capintervals;  /* used, allocated */
+	size_t *open_at_end;              /* intervals open in the last record */
+	size_t nopen_at_end;              /* entries of open_at_end */
+	char **domains;                   /* sorted domain names */
+	size_t ndomains;                  /* entries of domains */
+	json_t *orgs;                     /* interned organisation names: name -> json string */
+	assure_audit_summary summary;     /* filled when the walk ends */
+	assure_audit_stats stats;         /* filled when the walk ends */
+};
+
+/* ---- intervals (history.c) ---- */
+
+/* Open an interval for f at record `rec`; org is interned by the caller. Returns its index. */
+size_t ah_interval_open(assure_audit *a, const assure_finding *f, size_t rec, bool before_range,
+                        const char *org);
+/* Close it at record `rec` unless another line of history closed it first. */
+void ah_interval_close(assure_audit *a, size_t iv, size_t rec);
+/* Its return was renamed: show it under f's path and fingerprint from now on. */
+void ah_interval_move(assure_audit *a, size_t iv, const assure_finding *f);
+/*
+ * After the walk: intervals open in the last record are open (even when a side branch
+ * had resolved them), and every interval gets its days.
+ */
+void ah_intervals_finish(assure_audit *a);
+/* Free the intervals' findings. */
+void ah_intervals_free(assure_audit *a);
+
+/* Deep copy and release of a finding's strings. */
+void ah_finding_copy(assure_finding *dst, const assure_finding *src);
+void ah_finding_clear(assure_finding *f);
+
+/* ---- shared by the report formats ---- */
+
+/* Day number of a commit's committer date (UTC). */
+int32_t ah_commit_day(const assure_audit_commit *c);
+/* "3 days", "1 day". */
+const char *ah_plural(size_t n, const char *one, const char *many);
+/* "before the range" note and interval text such as "open 4 days" (into out). */
+void ah_interval_span(assure_buf *out, const assure_audit *a, const assure_audit_interval *iv);
+/* The as_of policy in words: "each commit's committer date (UTC)" or "fixed: 2021-01-13". */
+void ah_as_of_policy(assure_buf *out, const assure_audit_meta *meta);
+/* The range in words: "HEAD", "A..B", with --first-parent, --since, --until, --paths. */
+void ah_range_text(assure_buf *out, const assure_audit_meta *meta);
+/* The header every audit and history document shares: format, tool, rules, source, as_of (new reference). */
+json_t *ah_meta_json(const assure_audit_meta *meta, const char *format);
+/* id, author, email, date, subject of a commit (new reference). */
+json_t *ah_commit_json(const assure_audit_commit *c);
+/* Append s with HTML's special characters escaped. */
+void ah_html_escape(assure_buf *out, const char *s);
+/* Append s with Markdown table and emphasis characters escaped. */
+void ah_md_escape(assure_buf *out, const char *s);
+
+/* ---- charts (svg.c) ---- */
+
+/* One series of a line chart: values are exact decimal text, NULL where missing. */
+typedef struct ah_series {
+	const char *name;          /* legend */
+	const char *color;         /* "#rrggbb" */
+	const char *const *values; /* npoints entries */
+	bool dashed;               /* drawn dashed (a target rather than a measure) */
+} ah_series;
+
+typedef struct ah_line_chart {
+	const char *title;         /* drawn above the plot */
+	const char *unit;          /* axis unit, "£m" */
+	const char *const *labels; /* x labels, npoints entries */
+	size_t npoints;            /* points per series */
+	const ah_series *series;   /* the series */
+	size_t nseries;            /* entries of series */
+} ah_line_chart;
+
+/* A line chart as an inline <svg> element; 0, or -1 when a value is not a decimal. */
+int ah_svg_line_chart(assure_buf *out, const ah_line_chart *c);
+
+/* One stacked bar per point: counts[s * npoints + p] of series s at point p. */
+typedef struct ah_bar_chart {
+	const char *title;         /* drawn above the plot */
+	const char *const *labels; /* x labels */
+	size_t npoints;            /* bars */
+	const char *const *names;  /* the stacked series (legend) */
+	size_t nseries;            /* entries of names */
+	const size_t *counts;      /* nseries * npoints counts */
+} ah_bar_chart;
+
+/* A stacked bar chart as an inline <svg> element. */
+void ah_svg_bar_chart(assure_buf *out, const ah_bar_chart *c);
+
+/* The colour of series i in charts: a fixed palette, so output is reproducible. */
+const char *ah_svg_color(size_t i);
+
+#endif

@@ -1,0 +1,169 @@
+/* audit_json.c: the audit as one JSON document, format "assure-audit/1" (docs/audit-format.md). */
+#include "assure/audit.h"
+
+#include "assure/date.h"
+#include "assure/error.h"
+#include "assure/report.h"
+#include "history/audit_int.h"
+
+#include <stdlib.h>
+
+static json_t *counts_json(const size_t c[ASSURE_SEV_COUNT], size_t total)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "error", json_integer((json_int_t)c[ASSURE_SEV_ERROR]));
+	json_object_set_new(o, "warning", json_integer((json_int_t)c[ASSURE_SEV_WARNING]));
+	json_object_set_new(o, "info", json_integer((json_int_t)c[ASSURE_SEV_INFO]));
+	json_object_set_new(o, "total", json_integer((json_int_t)total));
+	return o;
+}
+
+static json_t *nullable(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+/* A finding with the interval it belongs to. */
+static json_t *finding_json(const assure_audit *a, const assure_finding *f, size_t interval)
+{
+	const assure_audit_interval *iv = &a->intervals[interval];
+	json_t *o = assure_report_finding_json(f);
+	json_object_set_new(o, "org", json_string(iv->org));
+	json_t *span = json_object();
+	json_object_set_new(span, "opened", json_string(a->commits[iv->opened].info.id));
+	json_object_set_new(span, "open_before_range", json_boolean(iv->before_range));
+	json_object_set_new(span, "resolved",
+	                    iv->closed >= 0 ? json_string(a->commits[iv->closed].info.id) : json_null());
+	json_object_set_new(span, "days", json_integer(iv->days));
+	json_object_set_new(o, "interval", span);
+	return o;
+}
+
+static json_t *commit_json(const assure_audit *a, const assure_audit_commit *c)
+{
+	json_t *o = ah_commit_json(c);
+	json_object_set_new(o, "parents", json_integer((json_int_t)c->info.parent_count));
+	json_object_set_new(o, "compared_with",
+	                    c->info.parent_count ? json_string(c->info.first_parent) : json_null());
+	char d[11];
+	assure_date_format(c->as_of, d);
+	json_object_set_new(o, "as_of", json_string(d));
+	json_t *changes = json_array();
+	for (size_t i = 0; i < c->nchanges; i++) {
+		json_t *ch = json_object();
+		json_object_set_new(ch, "change", json_string(assure_audit_change_name(c->changes[i].kind)));
+		json_object_set_new(ch, "path", json_string(c->changes[i].path));
+		json_object_set_new(ch, "old_path", nullable(c->changes[i].old_path));
+		json_array_append_new(changes, ch);
+	}
+	json_object_set_new(o, "changes", changes);
+	json_object_set_new(o, "other_changes", json_integer((json_int_t)c->other_changes));
+	json_object_set_new(o, "complete",
+	                    json_boolean(!c->result.parse_failures && !c->result.eval_failures));
+	json_object_set_new(o, "counts", counts_json(c->counts, c->total));
+	json_t *opened = json_array(), *resolved = json_array();
+	for (size_t i = 0; i < assure_findings_count(c->opened); i++)
+		json_array_append_new(
+		    opened, finding_json(a, assure_findings_get(c->opened, i), c->opened_interval[i]));
+	for (size_t i = 0; i < assure_findings_count(c->resolved); i++)
+		json_array_append_new(
+		    resolved, finding_json(a, assure_findings_get(c->resolved, i), c->resolved_interval[i]));
+	json_object_set_new(o, "new", opened);
+	json_object_set_new(o, "resolved", resolved);
+	json_object_set_new(o, "persisting", json_integer((json_int_t)c->persisting));
+	json_t *domains = json_object();
+	for (size_t i = 0; i < a->ndomains; i++)
+		json_object_set_new(domains, a->domains[i], json_integer((json_int_t)c->by_domain[i]));
+	json_object_set_new(o, "open_by_domain", domains);
+	json_t *figures = json_array();
+	for (size_t i = 0; i < c->nfigures; i++) {
+		const assure_audit_figures *fg = &c->figures[i];
+		json_t *f = json_object();
+		json_object_set_new(f, "year", json_string(fg->year));
+		json_object_set_new(f, "month", fg->month ? json_integer(fg->month) : json_null());
+		json_object_set_new(f, "forecast_outturn", nullable(fg->outturn));
+		json_object_set_new(f, "control_total", nullable(fg->control_total));
+		json_array_append_new(figures, f);
+	}
+	json_object_set_new(o, "system_finance", figures);
+	return o;
+}
+
+static json_t *tallies_json(const assure_audit_tally *t, size_t n)
+{
+	json_t *list = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = json_object();
+		json_object_set_new(o, "key", json_string(t[i].key));
+		json_object_set_new(o, "opened", json_integer((json_int_t)t[i].opened));
+		json_object_set_new(o, "closed", json_integer((json_int_t)t[i].closed));
+		json_object_set_new(o, "open", json_integer((json_int_t)t[i].open));
+		json_array_append_new(list, o);
+	}
+	return list;
+}
+
+static json_t *summary_json(const assure_audit *a)
+{
+	const assure_audit_summary *s = &a->summary;
+	json_t *o = json_object();
+	json_object_set_new(o, "commits", json_integer((json_int_t)s->commits));
+	json_object_set_new(o, "last", a->last >= 0 ? json_string(a->commits[a->last].info.id) : json_null());
+	json_object_set_new(o, "opened", json_integer((json_int_t)s->all.opened));
+	json_object_set_new(o, "closed", json_integer((json_int_t)s->all.closed));
+	json_object_set_new(o, "open", json_integer((json_int_t)s->all.open));
+	json_object_set_new(o, "by_rule", tallies_json(s->by_rule, s->nrules));
+	json_object_set_new(o, "by_domain", tallies_json(s->by_domain, s->ndomains));
+	json_object_set_new(o, "by_org", tallies_json(s->by_org, s->norgs));
+	json_t *longest = json_array();
+	for (size_t i = 0; i < s->nlongest; i++) {
+		const assure_audit_interval *iv = &a->intervals[s->longest[i]];
+		json_t *l = json_object();
+		json_object_set_new(l, "rule", json_string(iv->finding.rule_id));
+		json_object_set_new(l, "path", json_string(iv->finding.path));
+		json_object_set_new(l, "subject", json_string(iv->finding.subject));
+		json_object_set_new(l, "fingerprint", json_string(iv->finding.fingerprint));
+		json_object_set_new(l, "org", json_string(iv->org));
+		json_object_set_new(l, "opened", json_string(a->commits[iv->opened].info.id));
+		json_object_set_new(l, "open_before_range", json_boolean(iv->before_range));
+		json_object_set_new(l, "resolved",
+		                    iv->closed >= 0 ? json_string(a->commits[iv->closed].info.id)
+		                                    : json_null());
+		json_object_set_new(l, "days", json_integer(iv->days));
+		json_array_append_new(longest, l);
+	}
+	json_object_set_new(o, "longest_open", longest);
+	return o;
+}
+
+int assure_audit_json(const assure_audit *a, const assure_audit_meta *meta, assure_audit_emit_fn emit,
+                      void *payload)
+{
+	json_t *doc = ah_meta_json(meta, ASSURE_AUDIT_FORMAT);
+	json_t *domains = json_array();
+	for (size_t i = 0; i < a->ndomains; i++)
+		json_array_append_new(domains, json_string(a->domains[i]));
+	json_object_set_new(doc, "domains", domains);
+	json_object_set_new(doc, "summary", summary_json(a));
+	json_t *commits = json_array(), *boundaries = json_array();
+	for (size_t r = 0; r < a->ncommits; r++) {
+		const assure_audit_commit *c = &a->commits[r];
+		if (c->reported)
+			json_array_append_new(commits, commit_json(a, c));
+		else if (c->boundary)
+			json_array_append_new(boundaries, ah_commit_json(c));
+	}
+	json_object_set_new(doc, "boundaries", boundaries);
+	json_object_set_new(doc, "commits", commits);
+	char *text = json_dumps(doc, JSON_INDENT(2));
+	json_decref(doc);
+	if (!text)
+		return assure_error_set("cannot write the JSON audit");
+	assure_buf out = ASSURE_BUF_INIT;
+	assure_buf_puts(&out, text);
+	assure_buf_putc(&out, '\n');
+	free(text);
+	int rc = emit(NULL, out.ptr, out.len, payload);
+	assure_buf_free(&out);
+	return rc;
+}

@@ -1,0 +1,170 @@
+/*
+ * audit_text.c: the audit as plain text, one block per commit and a summary, and the
+ * table of audit formats (see audit.h).
+ */
+#include "assure/audit.h"
+
+#include "assure/date.h"
+#include "history/audit_int.h"
+
+#include <string.h>
+
+static const assure_audit_format formats[] = {
+    {"text", "one block per commit, then a summary (default)", false, assure_audit_text},
+    {"json", "a JSON document, format " ASSURE_AUDIT_FORMAT, false, assure_audit_json},
+    {"markdown", "a Markdown document for a committee pack", false, assure_audit_markdown},
+    {"html", "a self-contained HTML report with charts: index.html and a page per commit (--out DIR)", true,
+     assure_audit_html},
+    {NULL, NULL, false, NULL},
+};
+
+const assure_audit_format *assure_audit_formats(void)
+{
+	return formats;
+}
+
+const assure_audit_format *assure_audit_format_find(const char *name)
+{
+	for (const assure_audit_format *f = formats; f->name; f++)
+		if (strcmp(f->name, name) == 0)
+			return f;
+	return NULL;
+}
+
+static void finding_line(assure_buf *out, const assure_finding *f)
+{
+	if (!*f->path)
+		assure_buf_puts(out, "(snapshot)");
+	else if (f->line > 0)
+		assure_buf_printf(out, "%s:%d:%d", f->path, f->line, f->column);
+	else
+		assure_buf_puts(out, f->path);
+	assure_buf_printf(out, ": %s: [%s] %s", assure_severity_name(f->severity), f->rule_id, f->message);
+}
+
+static void counts_text(assure_buf *out, const size_t c[ASSURE_SEV_COUNT])
+{
+	assure_buf_printf(out, "%zu %s, %zu %s, %zu info", c[ASSURE_SEV_ERROR],
+	                  ah_plural(c[ASSURE_SEV_ERROR], "error", "errors"), c[ASSURE_SEV_WARNING],
+	                  ah_plural(c[ASSURE_SEV_WARNING], "warning", "warnings"), c[ASSURE_SEV_INFO]);
+}
+
+static void commit_block(assure_buf *out, const assure_audit *a, const assure_audit_commit *c)
+{
+	char t[48], d[11];
+	assure_buf_printf(out, "commit %s\n", c->info.id);
+	assure_buf_printf(out, "Author: %s <%s>\n", c->info.author_name, c->info.author_email);
+	assure_audit_format_time(t, c->info.commit_time, c->info.commit_offset);
+	assure_date_format(c->as_of, d);
+	assure_buf_printf(out, "Date:   %s (as of %s)\n", t, d);
+	if (c->info.parent_count > 1)
+		assure_buf_printf(out, "Merge:  compared with its first parent %.12s\n",
+		                  c->info.first_parent);
+	assure_buf_printf(out, "\n    %s\n\n", c->info.subject);
+	if (!c->nchanges)
+		assure_buf_puts(out, "  returns changed: none");
+	else
+		assure_buf_puts(out, "  returns changed:");
+	if (c->other_changes)
+		assure_buf_printf(out, " (and %zu other %s)", c->other_changes,
+		                  ah_plural(c->other_changes, "file", "files"));
+	assure_buf_putc(out, '\n');
+	for (size_t i = 0; i < c->nchanges; i++) {
+		const assure_change *ch = &c->changes[i];
+		assure_buf_printf(out, "    %-9s %s", assure_audit_change_name(ch->kind), ch->path);
+		if (ch->old_path)
+			assure_buf_printf(out, " (from %s)", ch->old_path);
+		assure_buf_putc(out, '\n');
+	}
+	size_t nn = assure_findings_count(c->opened), nr = assure_findings_count(c->resolved);
+	assure_buf_puts(out, "  findings: ");
+	counts_text(out, c->counts);
+	assure_buf_printf(out, "; %zu new, %zu resolved, %zu persisting\n", nn, nr, c->persisting);
+	if (c->result.parse_failures || c->result.eval_failures)
+		assure_buf_printf(
+		    out, "  incomplete: %zu %s could not be read, %zu rule %s could not be evaluated\n",
+		    c->result.parse_failures, ah_plural(c->result.parse_failures, "file", "files"),
+		    c->result.eval_failures, ah_plural(c->result.eval_failures, "evaluation", "evaluations"));
+	if (nn) {
+		assure_buf_puts(out, "  new:\n");
+		for (size_t i = 0; i < nn; i++) {
+			assure_buf_puts(out, "    ");
+			finding_line(out, assure_findings_get(c->opened, i));
+			assure_buf_putc(out, '\n');
+		}
+	}
+	if (nr) {
+		assure_buf_puts(out, "  resolved:\n");
+		for (size_t i = 0; i < nr; i++) {
+			const assure_audit_interval *iv = &a->intervals[c->resolved_interval[i]];
+			assure_buf_puts(out, "    ");
+			finding_line(out, assure_findings_get(c->resolved, i));
+			assure_buf_printf(out, "\n      (opened in %.12s, ", a->commits[iv->opened].info.id);
+			ah_interval_span(out, a, iv);
+			assure_buf_puts(out, ")\n");
+		}
+	}
+	assure_buf_putc(out, '\n');
+}
+
+static void tally_table(assure_buf *out, const char *title, const char *head, const assure_audit_tally *t,
+                        size_t n)
+{
+	if (!n)
+		return;
+	assure_buf_printf(out, "  %s:\n    %-28s %6s %6s %6s\n", title, head, "opened", "closed", "open");
+	for (size_t i = 0; i < n; i++)
+		assure_buf_printf(out, "    %-28s %6zu %6zu %6zu\n", *t[i].key ? t[i].key : "(none)",
+		                  t[i].opened, t[i].closed, t[i].open);
+}
+
+int assure_audit_text(const assure_audit *a, const assure_audit_meta *meta, assure_audit_emit_fn emit,
+                      void *payload)
+{
+	assure_buf out = ASSURE_BUF_INIT;
+	const assure_audit_summary *s = &a->summary;
+	assure_buf_printf(&out, "assure %s audit of %s, range ", meta->tool_version,
+	                  meta->repository ? meta->repository : ".");
+	ah_range_text(&out, meta);
+	assure_buf_printf(&out, "\nrules %s %s (hash %s)\nas of ", assure_ruleset_name(meta->rules),
+	                  assure_ruleset_version(meta->rules), assure_ruleset_hash(meta->rules));
+	ah_as_of_policy(&out, meta);
+	assure_buf_puts(&out, "\n\n");
+	for (size_t r = 0; r < a->ncommits; r++)
+		if (a->commits[r].reported)
+			commit_block(&out, a, &a->commits[r]);
+
+	assure_buf_puts(&out, "summary\n");
+	assure_buf_printf(&out, "  commits audited: %zu\n", s->commits);
+	assure_buf_printf(&out, "  findings opened: %zu, closed: %zu, open at the end: %zu", s->all.opened,
+	                  s->all.closed, s->all.open);
+	if (a->last >= 0)
+		assure_buf_printf(&out, " (in %.12s)", a->commits[a->last].info.id);
+	assure_buf_putc(&out, '\n');
+	tally_table(&out, "by rule", "rule", s->by_rule, s->nrules);
+	tally_table(&out, "by domain", "domain", s->by_domain, s->ndomains);
+	tally_table(&out, "by organisation (the return's org)", "org", s->by_org, s->norgs);
+	if (s->nlongest) {
+		assure_buf_puts(&out, "  longest open:\n");
+		for (size_t i = 0; i < s->nlongest; i++) {
+			const assure_audit_interval *iv = &a->intervals[s->longest[i]];
+			char d[11];
+			assure_date_format(ah_commit_day(&a->commits[iv->opened]), d);
+			assure_buf_printf(&out, "    %s%4d %s  [%s] %s %s, opened %.12s %s, ",
+			                  iv->before_range ? ">=" : "  ", iv->days,
+			                  ah_plural((size_t)iv->days, "day ", "days"), iv->finding.rule_id,
+			                  iv->finding.path[0] ? iv->finding.path : "(snapshot)",
+			                  iv->finding.subject, a->commits[iv->opened].info.id, d);
+			if (iv->closed >= 0) {
+				assure_date_format(ah_commit_day(&a->commits[iv->closed]), d);
+				assure_buf_printf(&out, "resolved %.12s %s\n", a->commits[iv->closed].info.id,
+				                  d);
+			} else {
+				assure_buf_puts(&out, "still open\n");
+			}
+		}
+	}
+	int rc = emit(NULL, out.ptr, out.len, payload);
+	assure_buf_free(&out);
+	return rc;
+}
