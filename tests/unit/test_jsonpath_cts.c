@@ -27,11 +27,13 @@
 
 static json_t *load_cts(void)
 {
+	/* ctest sets ASSURE_SHARED_DIR; run by hand, the test finds shared/ beside the source tree */
 	const char *shared = getenv("ASSURE_SHARED_DIR");
-	if (!shared)
-		fail_msg("ASSURE_SHARED_DIR is not set");
 	char path[4096];
-	snprintf(path, sizeof(path), "%s/assets/jsonpath-cts/cts.json", shared);
+	if (shared)
+		snprintf(path, sizeof(path), "%s/assets/jsonpath-cts/cts.json", shared);
+	else
+		snprintf(path, sizeof(path), "%s/../shared/assets/jsonpath-cts/cts.json", ASSURE_SOURCE_DIR);
 	json_error_t err;
 	json_t *cts = json_load_file(path, JSON_ALLOW_NUL, &err);
 	if (!cts)
