@@ -29,6 +29,7 @@ void assure_doc_free(assure_doc *doc);
 
 /* The document's root value. Borrowed. */
 json_t *assure_doc_root(const assure_doc *doc);
+/* The text as parsed: the bytes given, less a leading UTF-8 BOM; NUL-terminated. Borrowed. */
 const char *assure_doc_text(const assure_doc *doc, size_t *len);
 
 /*

@@ -1,0 +1,155 @@
+/*
+ * doc.c: one parsed JSON file and where its values are (see doc.h).
+ *
+ * jansson flags, chosen deliberately:
+ *  - JSON_REJECT_DUPLICATES: a return with two "outturn" members must fail, not
+ *    pass with whichever jansson kept;
+ *  - JSON_DECODE_ANY: any JSON value is a document; whether a rule file or a
+ *    return must be an object is for the caller to say, with its own message;
+ *  - not JSON_ALLOW_NUL: with it a string "RXN\u0000x" would read as "RXN" to
+ *    every caller that takes a C string, so a value could pass as another.
+ *
+ * Error positions: jansson reports the place just past the offending token; the
+ * position given out is the token's first character (or the end of the text when
+ * jansson ran out of input), counted as the locator counts. A UTF-8 BOM is removed
+ * before anything else, so it is neither an error nor a column.
+ */
+#include "assure/doc.h"
+
+#include "assure/buf.h"
+#include "assure/error.h"
+#include "doc/locator.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct assure_doc {
+	char *text;           /* owned copy of the text without a BOM, NUL-terminated */
+	size_t len;           /* bytes in text, not counting the NUL */
+	json_t *root;         /* owned reference */
+	doc_locator *locator; /* built by the first locate call, NULL before */
+};
+
+static const char bom[] = "\xEF\xBB\xBF";
+
+static bool starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/*
+ * Set the error message for jansson's error at byte `start` of text, in house
+ * style where jansson's own words name no subject or name a flag.
+ */
+static void set_parse_error(const char *text, size_t len, size_t start, const json_error_t *e)
+{
+	if (starts_with(e->text, "duplicate object key")) {
+		assure_buf key = ASSURE_BUF_INIT;
+		locator_decode_string(text, len, start, &key);
+		bool plain = true;
+		for (size_t i = 0; i < key.len; i++)
+			if ((unsigned char)key.ptr[i] < 0x20)
+				plain = false;
+		if (plain) {
+			assure_error_setc(ASSURE_EINVALID, "duplicate object key '%s'", key.ptr);
+		} else {
+			/* A name with control characters is shown escaped, to keep the message on one line.
+			 */
+			assure_buf shown = ASSURE_BUF_INIT;
+			assure_buf_put_json_string(&shown, key.ptr);
+			assure_error_setc(ASSURE_EINVALID, "duplicate object key %s", shown.ptr);
+			assure_buf_free(&shown);
+		}
+		assure_buf_free(&key);
+		return;
+	}
+	if (starts_with(e->text, "\\u0000 is not allowed")) {
+		assure_error_setc(ASSURE_EINVALID, "'\\u0000' is not allowed in a string");
+		return;
+	}
+	size_t i = 0;
+	while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r'))
+		i++;
+	if (i == len) {
+		assure_error_setc(ASSURE_EINVALID, "no JSON value (the text is empty)");
+		return;
+	}
+	assure_error_setc(ASSURE_EINVALID, "%s", e->text);
+}
+
+int assure_doc_parse(assure_doc **out, const char *text, size_t len, int *err_line, int *err_col)
+{
+	*out = NULL;
+	if (err_line)
+		*err_line = 0;
+	if (err_col)
+		*err_col = 0;
+	if (len >= 3 && memcmp(text, bom, 3) == 0) {
+		text += 3;
+		len -= 3;
+	}
+	json_error_t e;
+	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &e);
+	if (!root) {
+		size_t pos = e.position < 0 ? 0 : (size_t)e.position;
+		if (pos > len)
+			pos = len;
+		size_t start = strstr(e.text, "near end of file") ? pos : locator_token_start(text, len, pos);
+		/* The duplicate's name is the key token jansson stopped after. */
+		set_parse_error(text, len, start, &e);
+		int line, col;
+		locator_position(text, len, start, &line, &col);
+		if (err_line)
+			*err_line = line;
+		if (err_col)
+			*err_col = col;
+		return ASSURE_EINVALID;
+	}
+	assure_doc *doc = assure_xcalloc(1, sizeof *doc);
+	doc->text = assure_xmalloc(len + 1);
+	memcpy(doc->text, text, len);
+	doc->text[len] = '\0';
+	doc->len = len;
+	doc->root = root;
+	*out = doc;
+	return 0;
+}
+
+void assure_doc_free(assure_doc *doc)
+{
+	if (!doc)
+		return;
+	json_decref(doc->root);
+	locator_free(doc->locator);
+	free(doc->text);
+	free(doc);
+}
+
+json_t *assure_doc_root(const assure_doc *doc)
+{
+	return doc->root;
+}
+
+const char *assure_doc_text(const assure_doc *doc, size_t *len)
+{
+	if (len)
+		*len = doc->len;
+	return doc->text;
+}
+
+static int locate(assure_doc *doc, const char *pointer, bool key, int *line, int *col)
+{
+	if (!doc->locator)
+		doc->locator = locator_build(doc->text, doc->len);
+	return locator_find(doc->locator, pointer, key, line, col);
+}
+
+int assure_doc_locate(assure_doc *doc, const char *pointer, int *line, int *col)
+{
+	return locate(doc, pointer, false, line, col);
+}
+
+int assure_doc_locate_key(assure_doc *doc, const char *pointer, int *line, int *col)
+{
+	return locate(doc, pointer, true, line, col);
+}
