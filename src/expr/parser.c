@@ -124,6 +124,30 @@ static int enter(parser *p)
 
 static enode *parse_cond(parser *p);
 
+/*
+ * A query's brackets hold JSONPath selectors, so in "$.orgs[$.org]" or "$.table[kind]"
+ * the JSONPath parser fails right after the '['. Such a bracket is read as the index
+ * operator applied to the query before it, as "($.orgs)[$.org]" would be. Only a failure
+ * at the first character after a '[' is taken so: "$.a[?@.b = 1]" stays an error.
+ * On success the original error is forgotten; otherwise it is kept as it was.
+ */
+static bool query_before_index(parser *p, size_t off, size_t err, assure_jsonpath **q, size_t *consumed)
+{
+	size_t b = err;
+	while (b > off && (p->src[b - 1] == ' ' || p->src[b - 1] == '\t' || p->src[b - 1] == '\n' ||
+	                   p->src[b - 1] == '\r'))
+		b--;
+	if (b <= off + 1 || p->src[b - 1] != '[' || err >= p->len || p->src[err] == ']')
+		return false;
+	char *msg = assure_xstrdup(assure_error_last());
+	size_t eoff;
+	bool ok = assure_jsonpath_parse(q, p->src + off, b - 1 - off, consumed, &eoff) == 0;
+	if (!ok)
+		assure_error_set("%s", msg);
+	free(msg);
+	return ok;
+}
+
 /* query := '$' ... | '@' ...   (the rest is RFC 9535, measured by the JSONPath parser) */
 static enode *parse_query(parser *p)
 {
@@ -131,7 +155,8 @@ static enode *parse_query(parser *p)
 	assure_jsonpath *q = NULL;
 	if (assure_jsonpath_parse(&q, p->src + off, p->len - off, &consumed, &eoff) != 0) {
 		*p->err_offset = off + eoff;
-		return NULL;
+		if (!query_before_index(p, off, off + eoff, &q, &consumed))
+			return NULL;
 	}
 	enode *n = new_node(EN_QUERY, off, off + consumed, off);
 	n->query = q;

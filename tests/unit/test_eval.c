@@ -418,6 +418,7 @@ static void test_eval__member_and_index(void **state)
 	assert_eval("(@.actions)[1].code", "'A2'");
 	assert_eval("(@.nested)['a']", "{\"b\":[1,{\"c\":2}]}");
 	assert_eval("params.orgs[$.org]", "-20.6");
+	assert_eval("$.actions[$.figures[4] - 3].code", "'A2'"); /* a query, then the index operator */
 }
 
 /* An index that is missing, out of range or of the wrong kind of container is absent; a bad index fails. */

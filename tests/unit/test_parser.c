@@ -194,8 +194,20 @@ static void test_parser__query_errors(void **state)
 	(void)state;
 	assert_syntax_error("x + $.a[?@.b = 1]", "expected ',' or ']' after filter, found '='", 13);
 	assert_syntax_error("1 + @.a.", "expected a member name or '*' after '.', found end of query", 8);
-	/* an expression cannot stand inside a query's brackets: write ($.orgs)[$.org] */
-	assert_syntax_error("$.orgs[$.org]", "expected a selector after '[', found '$'", 7);
+	assert_syntax_error("$.a[]", "expected a selector after '[', found ']'", 4);
+	/* a failure after '-' is not at the bracket: the JSONPath error stands */
+	assert_syntax_error("@.a[-n]", "expected a digit after '-'", 5);
+}
+
+/* A bracket whose content is not a JSONPath selector is the index operator on the query before it. */
+static void test_parser__query_then_index(void **state)
+{
+	(void)state;
+	assert_tree("$.orgs[$.org]", "([] $.orgs $.org)");
+	assert_tree("$.table[kind] + 1", "(+ ([] $.table kind) 1)");
+	assert_tree("@.a.b [ @.c ][0]", "([] ([] @.a.b @.c) 0)");
+	assert_tree("$.a[0][k]", "([] $.a[0] k)");
+	assert_tree("$.a['k']", "$.a['k']");
 }
 
 /* Parentheses and unary operators nest at most ASSURE_EXPR_MAX_DEPTH levels. */
@@ -289,6 +301,7 @@ int main(void)
 	    cmocka_unit_test(test_parser__comparisons_do_not_chain),
 	    cmocka_unit_test(test_parser__lexical_errors),
 	    cmocka_unit_test(test_parser__query_errors),
+	    cmocka_unit_test(test_parser__query_then_index),
 	    cmocka_unit_test(test_parser__nesting_limit),
 	    cmocka_unit_test(test_parser__tree_height_limit),
 	    cmocka_unit_test(test_parser__template_mode),
