@@ -5,6 +5,7 @@
 #ifndef ASSURE_CLI_H
 #define ASSURE_CLI_H
 
+#include "assure/audit.h"
 #include "assure/diag.h"
 #include "assure/error.h"
 #include "assure/ruleset.h"
@@ -28,6 +29,10 @@ extern const cli_opt cli_explain_opts[];
 int cli_check(const cli_args *args);
 int cli_rules(const cli_args *args);
 int cli_explain(const cli_args *args);
+extern const cli_opt cli_audit_opts[];
+extern const cli_opt cli_history_opts[];
+int cli_audit(const cli_args *args);
+int cli_history(const cli_args *args);
 
 /* Print "assure CMD: message" and the usage line to stderr; returns ASSURE_EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -46,5 +51,36 @@ int cli_as_of(const cli_args *args, const char *cmd, int32_t *out);
 bool cli_color(void);
 /* Write to stdout and flush; a write error (a full disk) is reported and returns -1. */
 int cli_write(const char *text, size_t len);
+
+/* The options with which `audit` and `history` choose and walk commits (cmd_audit.c). */
+#define CLI_WALK_OPTS                                                                                        \
+	{"repo", "DIR", false, "the git repository of returns (required)"},                                  \
+	    {"rules", "DIR", true, "rule set directory or file (default: the installed rule set)"},          \
+	    {"first-parent", NULL, false, "follow first parents only"},                                      \
+	    {"since", "DATE", false, "only commits committed on or after DATE (YYYY-MM-DD, UTC)"},           \
+	    {"until", "DATE", false, "only commits committed on or before DATE (YYYY-MM-DD, UTC)"},          \
+	    {"as-of", "DATE", false,                                                                         \
+	     "check every commit as of DATE (default: each commit's committer date)"},                       \
+	    {"quiet", NULL, false, "no progress line on standard error"},                                    \
+	{                                                                                                    \
+		"stats", NULL, false,                                                                        \
+		    "print counts of commits, trees, blobs, parses, evaluations and reuse to stderr"         \
+	}
+
+/* A finished walk: the rule set, the repository and the audit, with what a report says about them. */
+typedef struct cli_walk {
+	assure_ruleset *rs;     /* loaded from --rules */
+	assure_repo *repo;      /* --repo */
+	assure_audit *audit;    /* the walk's result */
+	assure_audit_meta meta; /* borrowed from the above and from argv */
+} cli_walk;
+
+/*
+ * Parse CLI_WALK_OPTS (and --paths when with_paths), load the rules, open the repository
+ * and walk it, drawing progress on a terminal and printing --stats. Returns an exit code;
+ * free with cli_walk_free whatever it returns.
+ */
+int cli_walk_run(cli_walk *w, const cli_args *args, const char *cmd, bool with_paths);
+void cli_walk_free(cli_walk *w);
 
 #endif

@@ -16,6 +16,12 @@ static const cli_command commands[] = {
      "check rule files for errors, or list the rules", cli_rules_opts, cli_rules},
     {"explain", "assure explain [--rules DIR] RULE-ID", "print everything a rule carries, with examples",
      cli_explain_opts, cli_explain},
+    {"audit", "assure audit --repo DIR [OPTIONS] [RANGE]",
+     "check every commit of a range: what each one broke and fixed, and a summary", cli_audit_opts,
+     cli_audit},
+    {"history", "assure history --repo DIR [--rule ID] [--subject S] [--path P] [OPTIONS] [RANGE]",
+     "when each finding was open: the commit that introduced it and the one that resolved it",
+     cli_history_opts, cli_history},
     {"help", "assure help [COMMAND]", "show help for assure or one command", no_opts, cmd_help},
 };
 

@@ -61,14 +61,7 @@ static void commit_block(assure_buf *out, const assure_audit *a, const assure_au
 		assure_buf_printf(out, "Merge:  compared with its first parent %.12s\n",
 		                  c->info.first_parent);
 	assure_buf_printf(out, "\n    %s\n\n", c->info.subject);
-	if (!c->nchanges)
-		assure_buf_puts(out, "  returns changed: none");
-	else
-		assure_buf_puts(out, "  returns changed:");
-	if (c->other_changes)
-		assure_buf_printf(out, " (and %zu other %s)", c->other_changes,
-		                  ah_plural(c->other_changes, "file", "files"));
-	assure_buf_putc(out, '\n');
+	assure_buf_printf(out, "  returns changed:%s\n", c->nchanges ? "" : " none");
 	for (size_t i = 0; i < c->nchanges; i++) {
 		const assure_change *ch = &c->changes[i];
 		assure_buf_printf(out, "    %-9s %s", assure_audit_change_name(ch->kind), ch->path);
@@ -76,6 +69,8 @@ static void commit_block(assure_buf *out, const assure_audit *a, const assure_au
 			assure_buf_printf(out, " (from %s)", ch->old_path);
 		assure_buf_putc(out, '\n');
 	}
+	if (c->other_changes)
+		assure_buf_printf(out, "  other files changed: %zu\n", c->other_changes);
 	size_t nn = assure_findings_count(c->opened), nr = assure_findings_count(c->resolved);
 	assure_buf_puts(out, "  findings: ");
 	counts_text(out, c->counts);

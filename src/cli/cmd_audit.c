@@ -1,0 +1,245 @@
+/*
+ * cmd_audit.c: `assure audit`, every commit of a range checked and compared with its
+ * first parent, and the walk that `assure history` (cmd_history.c) shares.
+ */
+#include "cli/cli.h"
+
+#include "assure/audit.h"
+#include "assure/date.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+const cli_opt cli_audit_opts[] = {
+    CLI_WALK_OPTS,
+    {"paths", "GLOB", true, "report only commits that change a file matching GLOB"},
+    {"format", "FMT", false, "report format: text (default), json, markdown or html"},
+    {"out", "PATH", false, "write the report to PATH (a folder for html, which needs it)"},
+    {"fail-on", "SEV", false,
+     "exit 1 when a finding at or above SEV is open at the end: error (default), warning, info, none"},
+    {NULL, NULL, false, NULL},
+};
+
+/* ---- progress on a terminal ---- */
+
+typedef struct progress {
+	bool on;            /* stderr is a terminal and --quiet was not given */
+	struct timespec t0; /* start */
+	double last;        /* seconds at the last line drawn */
+} progress;
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void on_progress(size_t done, size_t total, void *payload)
+{
+	progress *p = payload;
+	double s = seconds_since(&p->t0);
+	if (done < total && s - p->last < 0.1)
+		return;
+	p->last = s;
+	double rate = s > 0 ? (double)done / s : 0;
+	double left = rate > 0 ? (double)(total - done) / rate : 0;
+	fprintf(stderr, "\r\033[Kassure: %zu/%zu commits, %.1f/s, %.0fs left", done, total, rate, left);
+	if (done == total)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+/* ---- shared set-up ---- */
+
+static int parse_day(const cli_args *args, const char *cmd, const char *opt, bool *has, int32_t *day)
+{
+	const char *s = cli_get(args, opt);
+	*has = s != NULL;
+	if (s && assure_date_parse_iso(day, s) < 0) {
+		cli_usage_error(cmd, "--%s must be a date YYYY-MM-DD, not '%s'", opt, s);
+		return -1;
+	}
+	return 0;
+}
+
+void cli_walk_free(cli_walk *w)
+{
+	assure_audit_free(w->audit);
+	assure_repo_free(w->repo);
+	assure_ruleset_free(w->rs);
+}
+
+int cli_walk_run(cli_walk *w, const cli_args *args, const char *cmd, bool with_paths)
+{
+	memset(w, 0, sizeof(*w));
+	const char *repo_path = cli_get(args, "repo");
+	if (!repo_path)
+		return cli_usage_error(cmd, "give the repository with --repo DIR");
+	if (args->npositional > 1)
+		return cli_usage_error(cmd, "give one range (A..B or a revision), not %zu",
+		                       args->npositional);
+	assure_audit_opts o = ASSURE_AUDIT_OPTS_INIT;
+	o.range = args->npositional ? args->positional[0] : NULL;
+	o.first_parent = cli_flag(args, "first-parent");
+	if (parse_day(args, cmd, "since", &o.has_since, &o.since) < 0 ||
+	    parse_day(args, cmd, "until", &o.has_until, &o.until) < 0 ||
+	    parse_day(args, cmd, "as-of", &o.has_as_of, &o.as_of) < 0)
+		return ASSURE_EXIT_USAGE;
+	if (with_paths)
+		o.npaths = cli_all(args, "paths", &o.paths);
+	progress p = {.on = isatty(STDERR_FILENO) && !cli_flag(args, "quiet")};
+	clock_gettime(CLOCK_MONOTONIC, &p.t0);
+	if (p.on) {
+		o.progress = on_progress;
+		o.payload = &p;
+	}
+	if (!(w->rs = cli_load_rules(args)))
+		return ASSURE_EXIT_USAGE;
+	if (assure_repo_open(&w->repo, repo_path) < 0 ||
+	    assure_audit_run(&w->audit, w->repo, w->rs, &o) < 0) {
+		fprintf(stderr, "assure: %s\n", assure_error_last());
+		return ASSURE_EXIT_USAGE;
+	}
+	w->meta = (assure_audit_meta){
+	    .tool_version = ASSURE_VERSION,
+	    .rules = w->rs,
+	    .repository = repo_path,
+	    .range = o.range,
+	    .first_parent = o.first_parent,
+	    .since = cli_get(args, "since"),
+	    .until = cli_get(args, "until"),
+	    .paths = o.paths,
+	    .npaths = o.npaths,
+	    .has_as_of = o.has_as_of,
+	    .as_of = o.as_of,
+	};
+	if (cli_flag(args, "stats")) {
+		assure_audit_stats st;
+		assure_audit_get_stats(w->audit, &st);
+		fprintf(stderr,
+		        "stats: %zu commits, %lu trees read, %lu blobs read, %lu blobs parsed, %lu rule "
+		        "evaluations, "
+		        "%lu findings reused, %zu snapshots held at most\n",
+		        st.commits, st.repo.trees_read, st.repo.blobs_read, st.engine.blobs_parsed,
+		        st.engine.evaluations, st.engine.findings_reused, st.live_max);
+	}
+	return ASSURE_EXIT_OK;
+}
+
+/* ---- writing the report ---- */
+
+typedef struct sink {
+	const char *out; /* --out, or NULL for standard output */
+} sink;
+
+static int make_dirs(const char *path)
+{
+	char buf[4096];
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+		return assure_error_set("path too long: '%s'", path);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0777) < 0 && errno != EEXIST)
+			return assure_error_set("cannot create '%s': %s", buf, strerror(errno));
+		*p = '/';
+	}
+	if (mkdir(buf, 0777) < 0 && errno != EEXIST)
+		return assure_error_set("cannot create '%s': %s", buf, strerror(errno));
+	return 0;
+}
+
+static int write_file(const char *path, const char *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		return assure_error_set("cannot write '%s': %s", path, strerror(errno));
+	size_t n = fwrite(data, 1, len, f);
+	if (fclose(f) != 0 || n != len)
+		return assure_error_set("cannot write '%s'", path);
+	return 0;
+}
+
+static int emit(const char *name, const char *data, size_t len, void *payload)
+{
+	const sink *s = payload;
+	if (!name)
+		return s->out ? write_file(s->out, data, len) : cli_write(data, len);
+	char path[4096];
+	if (snprintf(path, sizeof(path), "%s/%s", s->out, name) >= (int)sizeof(path))
+		return assure_error_set("path too long: '%s/%s'", s->out, name);
+	char *slash = strrchr(path, '/');
+	*slash = '\0';
+	int rc = make_dirs(path);
+	*slash = '/';
+	return rc < 0 ? rc : write_file(path, data, len);
+}
+
+static int parse_fail_on(const char *s, int *out)
+{
+	assure_severity sev;
+	if (!s) {
+		*out = ASSURE_SEV_ERROR;
+		return 0;
+	}
+	if (strcmp(s, "none") == 0) {
+		*out = ASSURE_SEV_COUNT;
+		return 0;
+	}
+	if (assure_severity_parse(&sev, s) < 0)
+		return -1;
+	*out = (int)sev;
+	return 0;
+}
+
+int cli_audit(const cli_args *args)
+{
+	const char *fmt_name = cli_get(args, "format");
+	const assure_audit_format *fmt = assure_audit_format_find(fmt_name ? fmt_name : "text");
+	if (!fmt)
+		return cli_usage_error("audit", "unknown format '%s' (text, json, markdown, html)", fmt_name);
+	const char *out = cli_get(args, "out");
+	if (fmt->folder && !out)
+		return cli_usage_error("audit", "--format %s writes a folder: give it with --out DIR",
+		                       fmt->name);
+	int fail_on;
+	if (parse_fail_on(cli_get(args, "fail-on"), &fail_on) < 0)
+		return cli_usage_error("audit", "--fail-on must be error, warning, info or none, not '%s'",
+		                       cli_get(args, "fail-on"));
+	cli_walk w;
+	int rc = cli_walk_run(&w, args, "audit", true);
+	if (rc != ASSURE_EXIT_OK) {
+		cli_walk_free(&w);
+		return rc;
+	}
+	sink s = {out};
+	if (fmt->folder && make_dirs(out) < 0) {
+		fprintf(stderr, "assure: %s\n", assure_error_last());
+		cli_walk_free(&w);
+		return ASSURE_EXIT_USAGE;
+	}
+	if (fmt->write(w.audit, &w.meta, emit, &s) < 0) {
+		fprintf(stderr, "assure: %s\n", assure_error_last());
+		cli_walk_free(&w);
+		return ASSURE_EXIT_USAGE;
+	}
+	/* Like check: what is open at the end decides, and an incomplete last check fails. */
+	long last = assure_audit_last(w.audit);
+	rc = ASSURE_EXIT_OK;
+	if (last >= 0) {
+		const assure_audit_commit *c = assure_audit_commit_at(w.audit, (size_t)last);
+		if (c->result.parse_failures || c->result.eval_failures)
+			rc = ASSURE_EXIT_FINDINGS;
+		for (int sev = fail_on; sev < ASSURE_SEV_COUNT; sev++)
+			if (c->counts[sev])
+				rc = ASSURE_EXIT_FINDINGS;
+	}
+	cli_walk_free(&w);
+	return rc;
+}
