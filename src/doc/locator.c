@@ -385,7 +385,8 @@ doc_locator *locator_build(const char *text, size_t len)
 			loc->kids[k].key = loc->names.ptr + kn->key_off;
 			loc->kids[k].key_len = kn->key_len;
 		}
-		qsort(loc->kids + n->kids, n->nkids, sizeof *loc->kids, kid_cmp);
+		if (n->nkids > 1) /* an empty object may have no kids array at all */
+			qsort(loc->kids + n->kids, n->nkids, sizeof *loc->kids, kid_cmp);
 	}
 	return loc;
 }
@@ -441,8 +442,10 @@ int locator_find(const doc_locator *loc, const char *pointer, bool key, int *lin
 		const loc_node *n = &loc->nodes[node];
 		if (n->kind == '{') {
 			loc_kid want = {.key = tok.ptr, .key_len = tok.len};
-			const loc_kid *hit =
-			    bsearch(&want, loc->kids + n->kids, n->nkids, sizeof *loc->kids, kid_cmp);
+			const loc_kid *hit = NULL;
+			if (n->nkids > 0) /* an empty object may have no kids array at all */
+				hit =
+				    bsearch(&want, loc->kids + n->kids, n->nkids, sizeof *loc->kids, kid_cmp);
 			if (!hit)
 				goto done;
 			node = hit->node;

@@ -178,8 +178,17 @@ static void test_doc__root_pointer(void **state)
 	doc = parse_ok("[\"text\", []]");
 	assert_at(doc, "", 1, 1);
 	assert_at(doc, "/1", 1, 10);
-	assert_int_equal(assure_doc_locate_key(doc, "/1", &line, &col),
-	                 ASSURE_ENOTFOUND); /* array items have no key */
+	/* array items have no key */
+	assert_int_equal(assure_doc_locate_key(doc, "/1", &line, &col), ASSURE_ENOTFOUND);
+	assure_doc_free(doc);
+	/* empty containers have no children to search */
+	doc = parse_ok(" { }");
+	assert_at(doc, "", 1, 2);
+	assert_not_found(doc, "/x");
+	assert_not_found(doc, "/");
+	assure_doc_free(doc);
+	doc = parse_ok("[]");
+	assert_not_found(doc, "/0");
 	assure_doc_free(doc);
 }
 
