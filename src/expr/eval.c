@@ -82,8 +82,7 @@ const char *ev_type_name(const assure_value *v)
 	return assure_value_kind_name(v->kind);
 }
 
-/* Fail with "<value> <text>", the value described. */
-static int fail_value(ev *e, const assure_value *v, const char *text)
+int ev_fail_value(ev *e, const assure_value *v, const char *text)
 {
 	char *d = ev_describe(v);
 	ev_fail(e, "%s %s", d, text);
@@ -111,7 +110,7 @@ static int ev_bool(ev *e, const enode *n, bool *b)
 	if (rc != 0)
 		return rc;
 	if (v.kind != ASSURE_VAL_BOOL) {
-		fail_value(e, &v, "is not true or false");
+		ev_fail_value(e, &v, "is not true or false");
 		assure_value_clear(&v);
 		return EV_FAIL;
 	}
@@ -275,7 +274,7 @@ static int eval_index(ev *e, const enode *n, assure_value *out)
 			rc = assure_value_from_json(out, json_object_get(base.u.json, idx.u.str));
 	} else if (idx.kind == ASSURE_VAL_NUMBER) {
 		if (!assure_dec_to_long(&idx.u.num, &i)) {
-			rc = fail_value(e, &idx, "is not a whole number, so it cannot be an index");
+			rc = ev_fail_value(e, &idx, "is not a whole number, so it cannot be an index");
 		} else if (base.kind == ASSURE_VAL_LIST) {
 			long count = (long)base.u.list.count;
 			if (i < 0)
@@ -286,7 +285,7 @@ static int eval_index(ev *e, const enode *n, assure_value *out)
 			rc = index_json_array(base.u.json, i, out);
 		}
 	} else {
-		rc = fail_value(e, &idx, "cannot be an index (use a string or a whole number)");
+		rc = ev_fail_value(e, &idx, "cannot be an index (use a string or a whole number)");
 	}
 	assure_value_clear(&base);
 	assure_value_clear(&idx);
@@ -475,7 +474,7 @@ static int eval_in(ev *e, const enode *n, assure_value *out)
 		else
 			found = json_object_get(b.u.json, a.u.str) != NULL;
 	} else {
-		rc = fail_value(e, &b, "is not a list, string or object");
+		rc = ev_fail_value(e, &b, "is not a list, string or object");
 	}
 	if (rc == 0)
 		assure_value_set_bool(out, found);
@@ -495,7 +494,7 @@ static int shift_date(ev *e, int32_t date, const assure_value *days, int sign, a
 {
 	long n;
 	if (!assure_dec_to_long(&days->u.num, &n))
-		return fail_value(e, days, "is not a whole number of days");
+		return ev_fail_value(e, days, "is not a whole number of days");
 	if (n > DATE_MAX - DATE_MIN || n < DATE_MIN - DATE_MAX)
 		return ev_fail(e, "date out of range");
 	long r = (long)date + sign * n;
@@ -554,7 +553,7 @@ static int eval_arith(ev *e, const enode *n, assure_value *out)
 		bad = ka == ASSURE_VAL_NUMBER ? &b : &a;
 	}
 	if (bad)
-		rc = fail_value(e, bad, why);
+		rc = ev_fail_value(e, bad, why);
 	assure_value_clear(&a);
 	assure_value_clear(&b);
 	return rc;
@@ -578,7 +577,7 @@ static int eval_unary(ev *e, const enode *n, assure_value *out)
 		assure_dec_neg(&out->u.num, &out->u.num);
 		return 0;
 	}
-	rc = fail_value(e, &a, "is not a number");
+	rc = ev_fail_value(e, &a, "is not a number");
 	assure_value_clear(&a);
 	return rc;
 }
@@ -722,7 +721,7 @@ int ev_items_get(ev *e, const enode *arg, ev_items *it)
 	else if (it->holder.kind == ASSURE_VAL_JSON && json_is_array(it->holder.u.json))
 		it->count = json_array_size(it->holder.u.json);
 	else
-		return fail_value(e, &it->holder, "is not a list");
+		return ev_fail_value(e, &it->holder, "is not a list");
 	return 0;
 }
 

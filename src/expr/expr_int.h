@@ -197,6 +197,8 @@ typedef struct ev {
 int ev_node(ev *e, const enode *n, assure_value *out);
 /* Set the failure reason (printf-style) and return EV_FAIL. */
 int ev_fail(ev *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "<value described> <text>" ("'abc' is not a number"), EV_FAIL. */
+int ev_fail_value(ev *e, const assure_value *v, const char *text);
 /* "<source of n> is absent", EV_FAIL. */
 int ev_fail_absent(ev *e, const enode *n);
 /* Evaluate n and fail when it is ABSENT. */

@@ -19,23 +19,14 @@
 
 #define FN(name) static int fn_##name(ev *e, const enode *call, assure_value *args, assure_value *out)
 
-/* Fail with "<value> <text>". */
-static int fail_value(ev *e, const assure_value *v, const char *text)
-{
-	char *d = ev_describe(v);
-	ev_fail(e, "%s %s", d, text);
-	free(d);
-	return EV_FAIL;
-}
-
 static int need_string(ev *e, const assure_value *v)
 {
-	return v->kind == ASSURE_VAL_STRING ? 0 : fail_value(e, v, "is not a string");
+	return v->kind == ASSURE_VAL_STRING ? 0 : ev_fail_value(e, v, "is not a string");
 }
 
 static int need_number(ev *e, const assure_value *v)
 {
-	return v->kind == ASSURE_VAL_NUMBER ? 0 : fail_value(e, v, "is not a number");
+	return v->kind == ASSURE_VAL_NUMBER ? 0 : ev_fail_value(e, v, "is not a number");
 }
 
 /* A list or a JSON array, and its length. */
@@ -49,7 +40,7 @@ static int need_list(ev *e, const assure_value *v, size_t *count)
 		*count = json_array_size(v->u.json);
 		return 0;
 	}
-	return fail_value(e, v, "is not a list");
+	return ev_fail_value(e, v, "is not a list");
 }
 
 /* Item i of a list or JSON array (checked by need_list), as a value. */
@@ -72,7 +63,7 @@ static int to_date(ev *e, const assure_value *v, int32_t *d)
 	}
 	if (v->kind == ASSURE_VAL_STRING && assure_date_parse(d, v->u.str) == 0)
 		return 0;
-	return fail_value(e, v, "is not a date");
+	return ev_fail_value(e, v, "is not a date");
 }
 
 FN(date)
@@ -207,7 +198,7 @@ FN(len)
 	} else if (v->kind == ASSURE_VAL_JSON) {
 		n = json_is_object(v->u.json) ? json_object_size(v->u.json) : json_array_size(v->u.json);
 	} else {
-		return fail_value(e, v, "has no length");
+		return ev_fail_value(e, v, "has no length");
 	}
 	value_set_long(out, (long)n);
 	return 0;
@@ -291,7 +282,7 @@ static int extreme(ev *e, const enode *call, assure_value *args, assure_value *o
 		if (rc != 0)
 			break;
 		if (v.kind != ASSURE_VAL_NUMBER && v.kind != ASSURE_VAL_STRING && v.kind != ASSURE_VAL_DATE) {
-			rc = fail_value(e, &v, "is not a number, string or date");
+			rc = ev_fail_value(e, &v, "is not a number, string or date");
 		} else if (i == 0) {
 			*out = v;
 			continue;
@@ -342,7 +333,7 @@ FN(round)
 		rc = need_number(e, &args[1]);
 		if (rc == 0 && (!assure_dec_to_long(&args[1].u.num, &places) || places > ROUND_MAX_PLACES ||
 		                places < -ROUND_MAX_PLACES))
-			rc = fail_value(e, &args[1], "is not a whole number of places from -100 to 100");
+			rc = ev_fail_value(e, &args[1], "is not a whole number of places from -100 to 100");
 	}
 	if (rc != 0)
 		return rc;
@@ -363,7 +354,7 @@ FN(number)
 		return 0;
 	}
 	if (v->kind != ASSURE_VAL_STRING)
-		return fail_value(e, v, "is not a number");
+		return ev_fail_value(e, v, "is not a number");
 	assure_dec d;
 	assure_dec_init(&d);
 	int rc = assure_dec_from_string(&d, v->u.str);
@@ -372,7 +363,7 @@ FN(number)
 	assure_dec_clear(&d);
 	if (rc == ASSURE_DEC_EOVERFLOW)
 		return ev_fail(e, "%s", assure_dec_strerror(rc));
-	return rc == 0 ? 0 : fail_value(e, v, "is not a number");
+	return rc == 0 ? 0 : ev_fail_value(e, v, "is not a number");
 }
 
 /* ---- strings ---- */
@@ -512,7 +503,7 @@ static int each(ev *e, const enode *call, assure_value *out, each_mode mode)
 		} else if (mode == EACH_MAP) {
 			value_list_push(out, &r);
 		} else if (r.kind != ASSURE_VAL_BOOL) {
-			rc = fail_value(e, &r, "is not true or false");
+			rc = ev_fail_value(e, &r, "is not true or false");
 		} else if (mode == EACH_FILTER) {
 			if (r.u.b) {
 				assure_value item;
@@ -596,7 +587,7 @@ FN(keys)
 {
 	const assure_value *v = &args[0];
 	if (v->kind != ASSURE_VAL_JSON || !json_is_object(v->u.json))
-		return fail_value(e, v, "is not an object");
+		return ev_fail_value(e, v, "is not an object");
 	value_set_list(out);
 	const char *key;
 	json_t *member;
