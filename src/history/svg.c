@@ -17,7 +17,7 @@
 
 #define W      760.0 /* whole drawing */
 #define H      320.0
-#define LEFT   70.0 /* plot area margins */
+#define LEFT   110.0 /* plot area margins: room for the rotated first x label */
 #define RIGHT  20.0
 #define TOP    48.0
 #define BOTTOM 80.0
@@ -179,7 +179,8 @@ int ah_svg_line_chart(assure_buf *out, const ah_line_chart *c)
 	free(names);
 	free(colors);
 	free(dashed);
-	for (size_t s = 0; s < c->nseries; s++) {
+	/* The last series first, so that the first (the measure) is drawn over a target it meets. */
+	for (size_t s = c->nseries; s-- > 0;) {
 		const ah_series *se = &c->series[s];
 		/* One polyline per run of points that have a value: a gap stays a gap. */
 		size_t p = 0;
