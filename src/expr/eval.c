@@ -14,7 +14,6 @@
 #include "assure/expr.h"
 
 #include "assure/buf.h"
-#include "assure/date.h"
 #include "assure/decimal.h"
 #include "assure/error.h"
 #include "expr/expr_int.h"

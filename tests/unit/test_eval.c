@@ -81,7 +81,7 @@ static void assert_eval(const char *src, const char *want)
 /* Evaluate src; expect a failure with exactly the reason `why`. */
 static void assert_fails_in(const assure_eval_ctx *ctx, const char *src, const char *want)
 {
-	assure_expr *e = compile(src, NULL);
+	assure_expr *e = compile(src, helper_names);
 	assure_value v;
 	char *why = NULL;
 	int rc = assure_expr_eval(&v, e, ctx, &why);
@@ -607,6 +607,63 @@ static void test_eval__step_limit(void **state)
 	json_decref(root);
 }
 
+/* A long value is cut in a reason, at a character boundary, so the reason stays readable. */
+static void test_eval__long_values_cut_in_reasons(void **state)
+{
+	(void)state;
+	char src[256], want[256];
+	char long_text[151];
+	memset(long_text, 'x', 150);
+	long_text[150] = '\0';
+	snprintf(src, sizeof(src), "'%s' * 2", long_text);
+	/* 'xxx... is 152 bytes described: cut to 97 and "..." */
+	snprintf(want, sizeof(want), "'%.96s... is not a number", long_text);
+	assert_fails(src, want);
+}
+
+/* Lets nested in one another are bounded too (each let is, but a chain of them is not). */
+static void test_eval__let_nesting_limit(void **state)
+{
+	(void)state;
+	enum { N = 300 };
+	char *names_list[N];
+	const char *cnames[N];
+	assure_expr *lets[N];
+	for (int i = 0; i < N; i++) {
+		char buf[32];
+		snprintf(buf, sizeof(buf), "a%d", i);
+		names_list[i] = strdup(buf);
+		cnames[i] = names_list[i];
+		assure_expr_names before = {cnames, (size_t)i};
+		if (i == 0) {
+			lets[i] = compile("1", &before);
+		} else {
+			snprintf(buf, sizeof(buf), "a%d", i - 1);
+			lets[i] = compile(buf, &before);
+		}
+	}
+	assure_value values[N] = {{0}};
+	unsigned char st[N] = {0};
+	assure_eval_ctx c = base_ctx();
+	c.let_exprs = lets;
+	c.let_values = values;
+	c.let_state = st;
+	c.let_count = N;
+	assure_expr_names all = {cnames, N};
+	helper_names = &all;
+	assert_eval_in(&c, "a200", "1");
+	memset(st, 0, sizeof(st));
+	for (int i = 0; i < N; i++)
+		assure_value_clear(&values[i]);
+	assert_fails_in(&c, "a299", "lets nested more than 256 deep");
+	helper_names = NULL;
+	for (int i = 0; i < N; i++) {
+		assure_value_clear(&values[i]);
+		assure_expr_free(lets[i]);
+		free(names_list[i]);
+	}
+}
+
 /* The reason is optional: a caller may pass NULL for it. */
 static void test_eval__why_may_be_null(void **state)
 {
@@ -648,6 +705,8 @@ int main(void)
 	    cmocka_unit_test(test_eval__absent_let),
 	    cmocka_unit_test(test_eval__let_without_context),
 	    cmocka_unit_test(test_eval__step_limit),
+	    cmocka_unit_test(test_eval__long_values_cut_in_reasons),
+	    cmocka_unit_test(test_eval__let_nesting_limit),
 	    cmocka_unit_test(test_eval__why_may_be_null),
 	};
 	return cmocka_run_group_tests_name("eval", tests, setup, teardown);
