@@ -257,6 +257,43 @@ static void test_engine__second_check_reuses_parses_and_findings(void **state)
 	done(&fx);
 }
 
+/* Retaining an empty set drops every parse (checking again parses anew); retaining the snapshot keeps them.
+ */
+static void test_engine__retain_drops_only_blobs_outside_the_snapshots(void **state)
+{
+	(void)state;
+	fixture fx = {0};
+	run(&fx);
+	size_t cached = assure_engine_cached(fx.engine);
+	assert_true(cached > 0);
+	const assure_snapshot *keep[] = {fx.snap};
+	assure_engine_retain(fx.engine, keep, 1);
+	assert_int_equal(assure_engine_cached(fx.engine), cached);
+	assure_engine_stats before, after;
+	assure_engine_get_stats(fx.engine, &before);
+	assure_check_opts opts = ASSURE_CHECK_OPTS_INIT;
+	assert_int_equal(assure_date_parse_iso(&opts.as_of, "2021-01-13"), 0);
+	assure_findings *again;
+	assure_findings_new(&again);
+	assert_int_equal(assure_engine_check(fx.engine, fx.snap, &opts, again, NULL), 0);
+	assure_engine_get_stats(fx.engine, &after);
+	assert_int_equal(after.blobs_parsed, before.blobs_parsed);
+	assert_int_equal(assure_findings_count(again), assure_findings_count(fx.findings));
+	assure_findings_free(again);
+
+	assure_engine_retain(fx.engine, NULL, 0);
+	assert_int_equal(assure_engine_cached(fx.engine), 0);
+	assure_findings_new(&again);
+	assert_int_equal(assure_engine_check(fx.engine, fx.snap, &opts, again, NULL), 0);
+	assure_engine_get_stats(fx.engine, &before);
+	assert_int_equal(before.blobs_parsed - after.blobs_parsed, cached);
+	/* the reusable findings went too: the same findings come back by evaluation */
+	assert_int_equal(before.findings_reused, after.findings_reused);
+	assert_int_equal(assure_findings_count(again), assure_findings_count(fx.findings));
+	assure_findings_free(again);
+	done(&fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -267,6 +304,7 @@ int main(void)
 	    cmocka_unit_test(test_engine__snapshot_rule_points_into_its_file),
 	    cmocka_unit_test(test_engine__unselected_files_are_ignored),
 	    cmocka_unit_test(test_engine__second_check_reuses_parses_and_findings),
+	    cmocka_unit_test(test_engine__retain_drops_only_blobs_outside_the_snapshots),
 	};
 	return cmocka_run_group_tests_name("engine", tests, setup, teardown);
 }
