@@ -732,9 +732,12 @@ static void summarise(assure_audit *a)
 	}
 	for (size_t i = 0; i < 3; i++)
 		json_decref(idx[i]);
-	qsort(s->by_rule, s->nrules, sizeof(*s->by_rule), cmp_tally);
-	qsort(s->by_domain, s->ndomains, sizeof(*s->by_domain), cmp_tally);
-	qsort(s->by_org, s->norgs, sizeof(*s->by_org), cmp_tally);
+	if (s->nrules > 1)
+		qsort(s->by_rule, s->nrules, sizeof(*s->by_rule), cmp_tally);
+	if (s->ndomains > 1)
+		qsort(s->by_domain, s->ndomains, sizeof(*s->by_domain), cmp_tally);
+	if (s->norgs > 1)
+		qsort(s->by_org, s->norgs, sizeof(*s->by_org), cmp_tally);
 
 	/* The longest-open intervals: a partial selection, stable through the total order. */
 	size_t n = a->nintervals, cap = sizeof(s->longest) / sizeof(s->longest[0]);

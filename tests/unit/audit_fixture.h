@@ -1,0 +1,91 @@
+/*
+ * audit_fixture.h: a rule set and a repository built at test time for the tests of
+ * src/history/ (test_audit.c, test_history.c), on top of git_fixture.h.
+ *
+ * The rule LIM-001 raises an error when a return's value is above 10 (subject: its org);
+ * DUE-001 a warning for each action past its due date (subject: its code).
+ */
+#ifndef ASSURE_TEST_AUDIT_FIXTURE_H
+#define ASSURE_TEST_AUDIT_FIXTURE_H
+
+#include "assure/audit.h"
+#include "assure/diag.h"
+#include "assure/error.h"
+
+#include "git_fixture.h"
+
+static const char *const afx_rules =
+    "{\"ruleset\": \"unit-audit\", \"version\": \"1.0.0\", \"rules\": [\n"
+    " {\"id\": \"LIM-001\", \"title\": \"over the limit\", \"severity\": \"error\", \"domain\": "
+    "\"finance\",\n"
+    "  \"applies_to\": {\"paths\": [\"returns/**/*.json\"]}, \"when\": \"exists($.value)\",\n"
+    "  \"assert\": \"$.value <= 10\", \"message\": \"value {$.value} is above 10\", \"subject\": "
+    "\"$.org\"},\n"
+    " {\"id\": \"DUE-001\", \"title\": \"overdue\", \"severity\": \"warning\", \"domain\": \"governance\",\n"
+    "  \"applies_to\": {\"paths\": [\"returns/**/actions.json\"]}, \"for_each\": \"$.actions[*]\",\n"
+    "  \"assert\": \"date(@.due) >= as_of\", \"message\": \"{@.code} overdue\", \"subject\": \"@.code\"}\n"
+    "]}\n";
+
+typedef struct afx {
+	char *tmp;          /* the test's folder (owned) */
+	char repo[4200];    /* tmp/repo */
+	assure_ruleset *rs; /* the rules above */
+	assure_repo *r;     /* the repository, once opened */
+	assure_audit *a;    /* the audit, once run */
+} afx;
+
+static inline void afx_begin(afx *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->tmp = fx_tmpdir();
+	char home[4200];
+	snprintf(home, sizeof(home), "%s/home", f->tmp);
+	fx_sh("mkdir -p '%s'", home);
+	fx_env(home);
+	fx_write(f->tmp, "rules/unit.json", afx_rules);
+	snprintf(f->repo, sizeof(f->repo), "%s/repo", f->tmp);
+	fx_init(f->repo);
+	char rules[4200];
+	snprintf(rules, sizeof(rules), "%s/rules", f->tmp);
+	assure_diags *d;
+	assure_diags_new(&d);
+	assure_ruleset_new(&f->rs);
+	if (assure_ruleset_load(f->rs, rules, d) < 0 || assure_diags_count(d))
+		fail_msg("the fixture's rules do not load");
+	assure_diags_free(d);
+}
+
+/* Run the audit with opts (NULL: defaults); fails the test when it fails. */
+static inline void afx_run(afx *f, const assure_audit_opts *opts)
+{
+	assure_audit_opts defaults = ASSURE_AUDIT_OPTS_INIT;
+	if (!f->r && assure_repo_open(&f->r, f->repo) < 0)
+		fail_msg("cannot open: %s", assure_error_last());
+	assure_audit_free(f->a);
+	f->a = NULL;
+	if (assure_audit_run(&f->a, f->r, f->rs, opts ? opts : &defaults) < 0)
+		fail_msg("audit failed: %s", assure_error_last());
+}
+
+static inline void afx_end(afx *f)
+{
+	assure_audit_free(f->a);
+	assure_repo_free(f->r);
+	assure_ruleset_free(f->rs);
+	fx_rm(f->tmp);
+	free(f->tmp);
+}
+
+/* The record of the commit with this subject, or fails. */
+static inline const assure_audit_commit *afx_commit(const afx *f, const char *subject)
+{
+	for (size_t i = 0; i < assure_audit_commit_count(f->a); i++) {
+		const assure_audit_commit *c = assure_audit_commit_at(f->a, i);
+		if (strcmp(c->info.subject, subject) == 0)
+			return c;
+	}
+	fail_msg("no commit '%s'", subject);
+	return NULL;
+}
+
+#endif

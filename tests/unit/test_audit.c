@@ -1,0 +1,304 @@
+/* test_audit.c: the audit walk: new, resolved and persisting findings, renames, ranges, figures, memory,
+ * formats. */
+#include "assure/audit.h"
+
+#include "assure/date.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "audit_fixture.h"
+
+static const char *subject_of(const assure_findings *l, size_t i)
+{
+	return assure_findings_get(l, i)->subject;
+}
+
+/* A root commit has everything new; later commits are compared with their first parent by fingerprint. */
+static void test_audit__new_resolved_persisting(void **state)
+{
+	(void)state;
+	afx f;
+	afx_begin(&f);
+	fx_write(f.repo, "returns/a.json", "{\"org\": \"A\", \"value\": 20}\n");
+	fx_write(f.repo, "returns/b.json", "{\"org\": \"B\", \"value\": 1}\n");
+	fx_commit(f.repo, "2021-01-01 10:00:00", "one");
+	fx_write(f.repo, "returns/b.json", "{\"org\": \"B\", \"value\": 11}\n");
+	fx_write(f.repo, "returns/a.json", "{\"org\": \"A\", \"value\": 21}\n");
+	fx_commit(f.repo, "2021-01-02 10:00:00", "two");
+	fx_write(f.repo, "returns/a.json", "{\"org\": \"A\", \"value\": 2}\n");
+	fx_commit(f.repo, "2021-01-05 10:00:00", "three");
+	afx_run(&f, NULL);
+
+	assert_int_equal(assure_audit_commit_count(f.a), 3);
+	const assure_audit_commit *one = afx_commit(&f, "one"), *two = afx_commit(&f, "two"),
+	                          *three = afx_commit(&f, "three");
+	assert_int_equal(one->parent, -1);
+	assert_true(one->reported);
+	assert_int_equal(assure_findings_count(one->opened), 1);
+	assert_string_equal(subject_of(one->opened, 0), "A");
+	assert_int_equal(one->nchanges, 2);
+	assert_int_equal(one->changes[0].kind, ASSURE_CHANGE_ADDED);
+	/* A's value changed but its identity did not: persisting, not new; B is new */
+	assert_int_equal(assure_findings_count(two->opened), 1);
+	assert_string_equal(subject_of(two->opened, 0), "B");
+	assert_int_equal(two->persisting, 1);
+	assert_int_equal(assure_findings_count(two->resolved), 0);
+	assert_int_equal(two->counts[ASSURE_SEV_ERROR], 2);
+	/* the resolved finding is shown as it was in the parent */
+	assert_int_equal(assure_findings_count(three->resolved), 1);
+	assert_string_equal(assure_findings_get(three->resolved, 0)->message, "value 21 is above 10");
+	assert_int_equal(three->persisting, 1);
+	int32_t day;
+	assure_date_parse_iso(&day, "2021-01-05");
+	assert_int_equal(three->as_of, day);
+	/* A's interval: opened in one, resolved in three, 4 days */
+	const assure_audit_interval *iv = assure_audit_interval_at(f.a, three->resolved_interval[0]);
+	assert_int_equal(iv->opened, 0);
+	assert_int_equal(iv->closed, 2);
+	assert_int_equal(iv->days, 4);
+	assert_string_equal(iv->org, "A");
+	const assure_audit_summary *s = assure_audit_get_summary(f.a);
+	assert_int_equal(s->commits, 3);
+	assert_int_equal(s->all.opened, 2);
+	assert_int_equal(s->all.closed, 1);
+	assert_int_equal(s->all.open, 1);
+	afx_end(&f);
+}
+
+/* A return renamed unchanged keeps its findings and their interval, now under the new path. */
+static void test_audit__rename_keeps_the_interval(void **state)
+{
+	(void)state;
+	afx f;
+	afx_begin(&f);
+	fx_write(f.repo, "returns/a.json", "{\"org\": \"A\", \"value\": 20}\n");
+	fx_commit(f.repo, "2021-01-01 10:00:00", "one");
+	fx_sh("git -C '%s' mv returns/a.json returns/renamed.json", f.repo);
+	fx_commit(f.repo, "2021-01-03 10:00:00", "move");
+	afx_run(&f, NULL);
+	const assure_audit_commit *mv = afx_commit(&f, "move");
+	assert_int_equal(mv->nchanges, 1);
+	assert_int_equal(mv->changes[0].kind, ASSURE_CHANGE_RENAMED);
+	assert_string_equal(mv->changes[0].old_path, "returns/a.json");
+	assert_int_equal(assure_findings_count(mv->opened), 0);
+	assert_int_equal(assure_findings_count(mv->resolved), 0);
+	assert_int_equal(mv->persisting, 1);
+	assert_int_equal(assure_audit_interval_count(f.a), 1);
+	const assure_audit_interval *iv = assure_audit_interval_at(f.a, 0);
+	assert_string_equal(iv->finding.path, "returns/renamed.json");
+	char fp[41];
+	assure_finding_fingerprint(fp, "LIM-001", "returns/renamed.json", "A");
+	assert_string_equal(iv->finding.fingerprint, fp);
+	assert_int_equal(iv->closed, -1);
+	assert_int_equal(iv->days, 2);
+	afx_end(&f);
+}
+
+/* A range starts from a boundary record: its first commit is compared with the real state before it. */
+static void test_audit__range_compares_with_its_boundary(void **state)
+{
+	(void)state;
+	afx f;
+	afx_begin(&f);
+	fx_write(f.repo, "returns/a.json", "{\"org\": \"A\", \"value\": 20}\n");
+	fx_commit(f.repo, "2021-01-01 10:00:00", "one");
+	fx_write(f.repo, "returns/b.json", "{\"org\": \"B\", \"value\": 20}\n");
+	fx_commit(f.repo, "2021-01-02 10:00:00", "two");
+	fx_write(f.repo, "notes.txt", "n\n");
+	fx_commit(f.repo, "2021-01-03 10:00:00", "three");
+	assure_audit_opts o = ASSURE_AUDIT_OPTS_INIT;
+	o.range = "HEAD~1..HEAD";
+	afx_run(&f, &o);
+	assert_int_equal(assure_audit_commit_count(f.a), 2);
+	const assure_audit_commit *b = assure_audit_commit_at(f.a, 0),
+	                          *three = assure_audit_commit_at(f.a, 1);
+	assert_true(b->boundary);
+	assert_false(b->reported);
+	assert_string_equal(b->info.subject, "two");
+	assert_int_equal(three->parent, 0);
+	assert_int_equal(assure_findings_count(three->opened), 0);
+	assert_int_equal(three->persisting, 2);
+	assert_int_equal(three->nchanges, 0);
+	assert_int_equal(three->other_changes, 1);
+	/* the findings were open before the range */
+	assert_int_equal(assure_audit_interval_count(f.a), 2);
+	assert_true(assure_audit_interval_at(f.a, 0)->before_range);
+	assert_int_equal(assure_audit_get_summary(f.a)->commits, 1);
+	assert_int_equal(assure_audit_get_summary(f.a)->all.open, 2);
+	assert_int_equal(assure_audit_last(f.a), 1);
+
+	/* --since keeps the commits on or after the day; --as-of fixes every check's date */
+	assure_audit_opts s = ASSURE_AUDIT_OPTS_INIT;
+	s.has_since = true;
+	assure_date_parse_iso(&s.since, "2021-01-02");
+	s.has_as_of = true;
+	assure_date_parse_iso(&s.as_of, "2020-06-30");
+	afx_run(&f, &s);
+	assert_int_equal(assure_audit_commit_count(f.a), 3);
+	assert_true(assure_audit_commit_at(f.a, 0)->boundary);
+	assert_int_equal(assure_audit_commit_at(f.a, 2)->as_of, s.as_of);
+	afx_end(&f);
+}
+
+/* --paths reports only the commits changing matching files, and each is still compared with its parent. */
+static void test_audit__paths_select_reported_commits(void **state)
+{
+	(void)state;
+	afx f;
+	afx_begin(&f);
+	fx_write(f.repo, "returns/x/a.json", "{\"org\": \"A\", \"value\": 20}\n");
+	fx_commit(f.repo, "2021-01-01 10:00:00", "one");
+	fx_write(f.repo, "returns/y/b.json", "{\"org\": \"B\", \"value\": 20}\n");
+	fx_commit(f.repo, "2021-01-02 10:00:00", "two");
+	fx_write(f.repo, "returns/x/a.json", "{\"org\": \"A\", \"value\": 1}\n");
+	fx_commit(f.repo, "2021-01-03 10:00:00", "three");
+	const char *globs[] = {"returns/x/**"};
+	assure_audit_opts o = ASSURE_AUDIT_OPTS_INIT;
+	o.paths = globs;
+	o.npaths = 1;
+	afx_run(&f, &o);
+	assert_true(afx_commit(&f, "one")->reported);
+	assert_false(afx_commit(&f, "two")->reported);
+	const assure_audit_commit *three = afx_commit(&f, "three");
+	assert_true(three->reported);
+	assert_int_equal(assure_findings_count(three->resolved), 1);
+	assert_int_equal(three->persisting, 1);
+	assert_int_equal(assure_audit_get_summary(f.a)->commits, 2);
+	afx_end(&f);
+}
+
+/* The system's forecast outturn and control total are read per year as exact decimal text. */
+static void test_audit__reads_system_figures_exactly(void **state)
+{
+	(void)state;
+	afx f;
+	afx_begin(&f);
+	fx_write(f.repo, "returns/2020-21/control_totals.json",
+	         "{\"kind\": \"control_totals\", \"year\": \"2020-21\", \"system\": -90.0}\n");
+	fx_write(f.repo, "returns/2020-21/m06/system.json",
+	         "{\"kind\": \"finance\", \"sector\": \"system\", \"year\": \"2020-21\", \"month\": 6, "
+	         "\"forecast\": {\"outturn\": -1}}\n");
+	fx_write(f.repo, "returns/2020-21/m07/system.json",
+	         "{\"kind\": \"finance\", \"sector\": \"system\", \"year\": \"2020-21\", \"month\": 7, "
+	         "\"forecast\": {\"outturn\": -90.8}}\n");
+	fx_write(f.repo, "returns/2020-21/m07/rtx.json",
+	         "{\"kind\": \"finance\", \"sector\": \"trust\", \"year\": \"2020-21\", \"month\": 7, "
+	         "\"forecast\": {\"outturn\": -25.0}}\n");
+	fx_write(f.repo, "returns/2019-20/control_totals.json",
+	         "{\"kind\": \"control_totals\", \"year\": \"2019-20\", \"system\": 0.1}\n");
+	fx_commit(f.repo, "2021-01-01 10:00:00", "one");
+	afx_run(&f, NULL);
+	const assure_audit_commit *c = afx_commit(&f, "one");
+	assert_int_equal(c->nfigures, 2);
+	assert_string_equal(c->figures[0].year, "2019-20");
+	assert_null(c->figures[0].outturn);
+	assert_string_equal(c->figures[0].control_total, "0.1");
+	assert_string_equal(c->figures[1].year, "2020-21");
+	assert_int_equal(c->figures[1].month, 7);
+	assert_string_equal(c->figures[1].outturn, "-90.8");
+	assert_string_equal(c->figures[1].control_total, "-90");
+	afx_end(&f);
+}
+
+/* On a linear history at most a commit and its parent are held at once, however long the history. */
+static void test_audit__memory_stays_bounded(void **state)
+{
+	(void)state;
+	afx f;
+	afx_begin(&f);
+	for (int i = 0; i < 12; i++) {
+		char text[64], date[32];
+		snprintf(text, sizeof(text), "{\"org\": \"O\", \"value\": %d}\n", i * 3 % 17);
+		fx_write(f.repo, "returns/o.json", text);
+		snprintf(date, sizeof(date), "2021-01-%02d 10:00:00", i + 1);
+		fx_commit(f.repo, date, "step");
+	}
+	afx_run(&f, NULL);
+	assure_audit_stats st;
+	assure_audit_get_stats(f.a, &st);
+	assert_int_equal(st.commits, 12);
+	assert_true(st.live_max <= 2);
+	/* one parse per distinct blob */
+	assert_true(st.engine.blobs_parsed <= 12);
+	afx_end(&f);
+}
+
+static int collect(const char *name, const char *data, size_t len, void *payload)
+{
+	assure_buf *b = payload;
+	assure_buf_printf(b, "[%s %zu]", name ? name : "-", len);
+	(void)data;
+	return 0;
+}
+
+/* The format table finds each format; single-file formats emit once, html an index and a page per commit. */
+static void test_audit__formats_emit_their_files(void **state)
+{
+	(void)state;
+	afx f;
+	afx_begin(&f);
+	fx_write(f.repo, "returns/a.json", "{\"org\": \"A\", \"value\": 20}\n");
+	fx_commit(f.repo, "2021-01-01 10:00:00", "one");
+	fx_write(f.repo, "returns/a.json", "{\"org\": \"A\", \"value\": 2}\n");
+	fx_commit(f.repo, "2021-01-02 10:00:00", "two");
+	afx_run(&f, NULL);
+	assure_audit_meta meta = {.tool_version = "9.9.9", .rules = f.rs, .repository = "repo"};
+	const char *names[] = {"text", "json", "markdown"};
+	for (size_t i = 0; i < 3; i++) {
+		const assure_audit_format *fmt = assure_audit_format_find(names[i]);
+		assert_non_null(fmt);
+		assert_false(fmt->folder);
+		assure_buf b = ASSURE_BUF_INIT;
+		assert_int_equal(fmt->write(f.a, &meta, collect, &b), 0);
+		assert_int_equal(strncmp(b.ptr, "[- ", 3), 0);
+		assert_null(strchr(b.ptr + 1, '['));
+		assure_buf_free(&b);
+	}
+	const assure_audit_format *html = assure_audit_format_find("html");
+	assert_true(html->folder);
+	assure_buf b = ASSURE_BUF_INIT;
+	assert_int_equal(html->write(f.a, &meta, collect, &b), 0);
+	assert_int_equal(strncmp(b.ptr, "[index.html ", 12), 0);
+	char page[80];
+	snprintf(page, sizeof(page), "[commits/%s.html ", afx_commit(&f, "two")->info.id);
+	assert_non_null(strstr(b.ptr, page));
+	assure_buf_free(&b);
+	assert_null(assure_audit_format_find("xml"));
+	afx_end(&f);
+}
+
+/* Commit times are shown in their own offset, as git shows them. */
+static void test_audit__format_time_uses_the_offset(void **state)
+{
+	(void)state;
+	char t[48];
+	assure_audit_format_time(t, 1585728000, 60); /* 2020-04-01 08:00:00 UTC */
+	assert_string_equal(t, "2020-04-01 09:00:00 +0100");
+	assure_audit_format_time(t, 1585728000, -330);
+	assert_string_equal(t, "2020-04-01 02:30:00 -0530");
+	assure_audit_format_time(t, 0, -60);
+	assert_string_equal(t, "1969-12-31 23:00:00 -0100");
+	assert_string_equal(assure_audit_change_name(ASSURE_CHANGE_RENAMED), "renamed");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_audit__new_resolved_persisting),
+	    cmocka_unit_test(test_audit__rename_keeps_the_interval),
+	    cmocka_unit_test(test_audit__range_compares_with_its_boundary),
+	    cmocka_unit_test(test_audit__paths_select_reported_commits),
+	    cmocka_unit_test(test_audit__reads_system_figures_exactly),
+	    cmocka_unit_test(test_audit__memory_stays_bounded),
+	    cmocka_unit_test(test_audit__formats_emit_their_files),
+	    cmocka_unit_test(test_audit__format_time_uses_the_offset),
+	};
+	return cmocka_run_group_tests_name("audit", tests, NULL, NULL);
+}
