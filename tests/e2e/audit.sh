@@ -188,6 +188,15 @@ run_assure out.json audit --repo repo "${R[@]}" --format json --out "$TEST_TMP/w
 [ ! -s out.json ] && cmp -s written.json all.json || fail "--out FILE should hold the report, stdout nothing"
 pass
 
+# The progress line: on standard error when it is a terminal (script(1) gives it one), not with --quiet.
+command -v script >/dev/null || fail "script (util-linux) is needed to give assure a terminal"
+script -qec "'$ASSURE_BIN' audit --repo repo --rules '$TEST_TMP/rules' >/dev/null" /dev/null >tty.txt || true
+grep -q 'assure: 11/11 commits, [0-9.]*/s, [0-9]*s left' tty.txt || fail "no progress line on a terminal: $(cat -v tty.txt)"
+pass
+script -qec "'$ASSURE_BIN' audit --repo repo --rules '$TEST_TMP/rules' --quiet >/dev/null" /dev/null >tty_quiet.txt || true
+[ ! -s tty_quiet.txt ] || fail "--quiet still drew progress: $(cat -v tty_quiet.txt)"
+pass
+
 # Usage errors.
 run_assure u1.txt audit "${R[@]}"
 expect_rc 2 "no --repo"
