@@ -33,6 +33,8 @@ void assure_diags_free(assure_diags *d);
 void assure_diags_add(assure_diags *d, const char *file, int line, int column, const char *rule_id,
                       const char *field, int expr_column, const char *excerpt, const char *fmt, ...)
     __attribute__((format(printf, 9, 10)));
+/* Orders by file, line and column, keeping the order of additions among equals. */
+void assure_diags_sort(assure_diags *d);
 size_t assure_diags_count(const assure_diags *d);
 const assure_diag *assure_diags_get(const assure_diags *d, size_t i);
 /*

@@ -44,7 +44,7 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
  */
 assure_ruleset *cli_load_rules(const cli_args *args);
 /* Print diagnostics to stderr. */
-void cli_print_diags(const assure_diags *d);
+void cli_print_diags(assure_diags *d);
 /* --as-of, or today (UTC). Returns -1 after printing an error. */
 int cli_as_of(const cli_args *args, const char *cmd, int32_t *out);
 /* Whether standard output gets colour: a terminal, and NO_COLOR unset. */

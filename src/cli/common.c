@@ -12,8 +12,9 @@
 #include <time.h>
 #include <unistd.h>
 
-void cli_print_diags(const assure_diags *d)
+void cli_print_diags(assure_diags *d)
 {
+	assure_diags_sort(d);
 	for (size_t i = 0; i < assure_diags_count(d); i++) {
 		char *s = assure_diag_format(assure_diags_get(d, i));
 		fputs(s, stderr);

@@ -24,6 +24,7 @@ struct assure_ruleset {
 	char hash[41];        /* computed on first request */
 	size_t files;         /* files loaded */
 	json_t *param_origin; /* dotted param name -> file that defined it, for duplicate messages */
+	json_t *id_origin;    /* rule id -> "file:line" of its first definition, valid or not */
 };
 
 /* Everything needed to report a problem at a place in one rule file. */
@@ -73,6 +74,7 @@ int assure_ruleset_new(assure_ruleset **out)
 	assure_ruleset *rs = assure_xcalloc(1, sizeof(*rs));
 	rs->params = json_object();
 	rs->param_origin = json_object();
+	rs->id_origin = json_object();
 	assure_buf_init(&rs->names);
 	assure_buf_init(&rs->versions);
 	assure_buf_init(&rs->hashed);
@@ -89,6 +91,7 @@ void assure_ruleset_free(assure_ruleset *rs)
 	free(rs->rules);
 	json_decref(rs->params);
 	json_decref(rs->param_origin);
+	json_decref(rs->id_origin);
 	assure_buf_free(&rs->names);
 	assure_buf_free(&rs->versions);
 	assure_buf_free(&rs->hashed);
@@ -427,8 +430,28 @@ static void load_rule(loader *ld, json_t *rj, size_t index)
 		return;
 	}
 	json_t *idv = json_object_get(rj, "id");
-	if (json_is_string(idv))
+	bool duplicate = false;
+	if (json_is_string(idv)) {
 		ld->rule_id = json_string_value(idv);
+		/* Checked before anything else, so that lint reports a duplicate even when
+		 * either definition has other problems. */
+		json_t *first = json_object_get(ld->rs->id_origin, ld->rule_id);
+		char *p = child_pointer(rule_ptr, "id");
+		int line = 0, col = 0;
+		if (assure_doc_locate(ld->doc, rule_ptr, &line, &col) < 0)
+			line = 0;
+		if (first) {
+			problem(ld, p, false, "id", "duplicate rule id '%s' (first defined in %s)",
+			        ld->rule_id, json_string_value(first));
+		} else {
+			assure_buf at = ASSURE_BUF_INIT;
+			assure_buf_printf(&at, "%s:%d", ld->file, line);
+			json_object_set_new(ld->rs->id_origin, ld->rule_id, json_string(at.ptr));
+			assure_buf_free(&at);
+		}
+		free(p);
+		duplicate = first != NULL;
+	}
 	bool ok = check_fields(ld, rj, rule_ptr, "a rule", rule_fields, COUNT(rule_fields));
 	if (!ok)
 		return;
@@ -441,17 +464,11 @@ static void load_rule(loader *ld, json_t *rj, size_t index)
 		r->line = 0;
 	char *p;
 
+	if (duplicate)
+		ok = false;
 	if (!valid_rule_id(r->id)) {
 		p = child_pointer(rule_ptr, "id");
 		problem(ld, p, false, "id", "rule id '%s' does not match ^[A-Z][A-Z0-9]*-[0-9]{3}$", r->id);
-		free(p);
-		ok = false;
-	}
-	const assure_rule *dup = assure_ruleset_find(ld->rs, r->id);
-	if (dup) {
-		p = child_pointer(rule_ptr, "id");
-		problem(ld, p, false, "id", "duplicate rule id '%s' (first defined in %s:%d)", r->id,
-		        dup->file, dup->line);
 		free(p);
 		ok = false;
 	}

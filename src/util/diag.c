@@ -74,6 +74,31 @@ void assure_diags_add(assure_diags *d, const char *file, int line, int column, c
 	};
 }
 
+static int diag_cmp(const void *a, const void *b)
+{
+	const assure_diag *x = a, *y = b;
+	int c = strcmp(x->file ? x->file : "", y->file ? y->file : "");
+	if (c)
+		return c;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->column != y->column)
+		return x->column < y->column ? -1 : 1;
+	return 0;
+}
+
+void assure_diags_sort(assure_diags *d)
+{
+	/* insertion sort: stable, and lint output is a handful of entries */
+	for (size_t i = 1; i < d->count; i++) {
+		assure_diag v = d->items[i];
+		size_t j = i;
+		for (; j > 0 && diag_cmp(&d->items[j - 1], &v) > 0; j--)
+			d->items[j] = d->items[j - 1];
+		d->items[j] = v;
+	}
+}
+
 size_t assure_diags_count(const assure_diags *d)
 {
 	return d->count;

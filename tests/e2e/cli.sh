@@ -16,7 +16,7 @@ expect_grep 'exit codes' h.txt
 run_assure hc.txt check --help
 expect_rc 0 "check --help"
 expect_grep '^usage: assure check' hc.txt
-expect_grep -- '--fail-on SEV' hc.txt
+expect_grep '--fail-on SEV' hc.txt
 
 run_assure hh.txt help check
 expect_rc 0 "help check"

@@ -128,6 +128,24 @@ static void test_diag__multiline_and_end_of_text(void **state)
 	assure_diags_free(d);
 }
 
+/* Sorting puts problems in file, line, column order, and equal places keep the order they were found in. */
+static void test_diag__sort_orders_by_place_and_is_stable(void **state)
+{
+	(void)state;
+	assure_diags *d;
+	assure_diags_new(&d);
+	assure_diags_add(d, "b.json", 1, 1, NULL, NULL, 0, NULL, "b first");
+	assure_diags_add(d, "a.json", 23, 7, NULL, NULL, 0, NULL, "a 23");
+	assure_diags_add(d, "a.json", 17, 19, NULL, NULL, 0, NULL, "a 17 second");
+	assure_diags_add(d, "a.json", 17, 3, NULL, NULL, 0, NULL, "a 17 col 3");
+	assure_diags_add(d, "a.json", 17, 19, NULL, NULL, 0, NULL, "a 17 third");
+	assure_diags_sort(d);
+	const char *want[] = {"a 17 col 3", "a 17 second", "a 17 third", "a 23", "b first"};
+	for (size_t i = 0; i < 5; i++)
+		assert_string_equal(assure_diags_get(d, i)->message, want[i]);
+	assure_diags_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -136,6 +154,7 @@ int main(void)
 	    cmocka_unit_test(test_diag__missing_parts),
 	    cmocka_unit_test(test_diag__caret_counts_characters),
 	    cmocka_unit_test(test_diag__multiline_and_end_of_text),
+	    cmocka_unit_test(test_diag__sort_orders_by_place_and_is_stable),
 	};
 	return cmocka_run_group_tests_name("diag", tests, NULL, NULL);
 }
