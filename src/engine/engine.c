@@ -178,7 +178,10 @@ static void eval_failure(run *rn, assure_findings *out, const assure_rule *r, co
 	assure_buf msg = ASSURE_BUF_INIT, subj = ASSURE_BUF_INIT;
 	assure_buf_printf(&msg, "%s could not be evaluated at '%s' (%s): %s", r->id,
 	                  *pl->pointer ? pl->pointer : "/", field, why);
-	assure_buf_printf(&subj, "%s %s", r->id, pl->pointer);
+	if (*pl->pointer)
+		assure_buf_printf(&subj, "%s %s", r->id, pl->pointer);
+	else
+		assure_buf_puts(&subj, r->id);
 	add_finding(out, r, ASSURE_RULE_EVAL, ASSURE_SEV_ERROR, "rule could not be evaluated", msg.ptr, pl,
 	            subj.ptr);
 	rn->result->eval_failures++;
@@ -202,9 +205,13 @@ static int eval_bool(run *rn, assure_findings *out, const assure_rule *r, const 
 	if (v.kind == ASSURE_VAL_BOOL) {
 		result = v.u.b ? 1 : 0;
 	} else {
+		/* name the expression: "absent is not true or false" alone does not say what was absent */
 		char *d = assure_value_describe(&v);
 		assure_buf b = ASSURE_BUF_INIT;
-		assure_buf_printf(&b, "%s is not true or false", d);
+		if (v.kind == ASSURE_VAL_ABSENT)
+			assure_buf_printf(&b, "%s is absent, not true or false", assure_expr_source(e));
+		else
+			assure_buf_printf(&b, "%s is %s, not true or false", assure_expr_source(e), d);
 		eval_failure(rn, out, r, pl, field, b.ptr);
 		assure_buf_free(&b);
 		free(d);
@@ -244,6 +251,12 @@ static void eval_node(run *rn, assure_findings *out, const assure_rule *r, json_
 			assure_value sv = {0};
 			if (assure_expr_eval(&sv, r->subject, &ctx, &why) != 0) {
 				eval_failure(rn, out, r, pl, "subject", why ? why : assure_error_last());
+			} else if (sv.kind == ASSURE_VAL_ABSENT) {
+				/* an absent identity would merge unrelated findings into one fingerprint */
+				assure_buf b = ASSURE_BUF_INIT;
+				assure_buf_printf(&b, "%s is absent", assure_expr_source(r->subject));
+				eval_failure(rn, out, r, pl, "subject", b.ptr);
+				assure_buf_free(&b);
 			} else {
 				subject = assure_value_to_string(&sv);
 				add_finding(out, r, r->id, r->severity, r->title, msg, pl, subject);

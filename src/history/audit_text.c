@@ -77,7 +77,7 @@ static void commit_block(assure_buf *out, const assure_audit *a, const assure_au
 	assure_buf_printf(out, "; %zu new, %zu resolved, %zu persisting\n", nn, nr, c->persisting);
 	if (c->result.parse_failures || c->result.eval_failures)
 		assure_buf_printf(
-		    out, "  incomplete: %zu %s could not be read, %zu rule %s could not be evaluated\n",
+		    out, "  incomplete: %zu %s could not be read, %zu rule %s failed\n",
 		    c->result.parse_failures, ah_plural(c->result.parse_failures, "file", "files"),
 		    c->result.eval_failures, ah_plural(c->result.eval_failures, "evaluation", "evaluations"));
 	if (nn) {

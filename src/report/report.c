@@ -75,9 +75,8 @@ int assure_report_text(assure_buf *out, const assure_findings *findings, const a
 	assure_buf_puts(out, ")\n");
 	if (assure_report_incomplete(meta->result)) {
 		size_t pf = meta->result->parse_failures, ef = meta->result->eval_failures;
-		assure_buf_printf(
-		    out, "incomplete: %zu %s could not be read, %zu rule %s could not be evaluated\n", pf,
-		    plural(pf, "file", "files"), ef, plural(ef, "evaluation", "evaluations"));
+		assure_buf_printf(out, "incomplete: %zu %s could not be read, %zu rule %s failed\n", pf,
+		                  plural(pf, "file", "files"), ef, plural(ef, "evaluation", "evaluations"));
 	}
 	return 0;
 }
