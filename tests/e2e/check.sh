@@ -79,22 +79,26 @@ run_assure out2b.json check --repo repo --rules "$rules" --as-of 2021-01-13 --fo
 cmp -s out2.json out2b.json || fail "two runs differ"
 pass
 
-# The working tree: fixing the breach without committing clears it in --worktree only.
-sed -i 's/"control_total": -16.6/"control_total": -17.7/' repo/returns/2020-21/finance/rxr.json
-run_assure wt.txt check --repo repo --worktree --rules "$rules" --as-of 2021-01-13
-grep -q 'FIN-001' wt.txt && fail "--worktree still reports the fixed breach"
-pass
-run_assure head_again.txt check --repo repo --rules "$rules" --as-of 2021-01-13
-expect_grep '\[FIN-001\]' head_again.txt
-git -C repo checkout -q -- returns
-
 # Never writes to the repository it reads.
 [ "$(repo_state repo)" = "$before" ] || fail "the repository changed"
 pass
 
-# Plain folders: paths are relative to the folder given.
-run_assure plain.txt check --rules "$rules" --as-of 2021-01-13 repo/returns/2020-21/board
-expect_grep '^actions-2020-12.json:4:5: warning: \[GOV-001\] action ICSB200304-02 was due December 2020, 13 days ago$' plain.txt
+# The working tree (of a copy, since the edit is ours): fixing the breach without
+# committing clears it in --worktree only.
+cp -a repo wt
+sed -i 's/"control_total": -16.6/"control_total": -17.7/' wt/returns/2020-21/finance/rxr.json
+run_assure wt.txt check --repo wt --worktree --rules "$rules" --as-of 2021-01-13
+grep -q '\[FIN-001\]' wt.txt && fail "--worktree still reports the fixed breach"
+pass
+run_assure head_again.txt check --repo wt --rules "$rules" --as-of 2021-01-13
+expect_grep '\[FIN-001\]' head_again.txt
+
+# Plain folders: a folder is read as the root of a repository (its .git left out), so
+# the rules' globs match; a file named on its own keeps the path as given.
+run_assure plain.txt check --rules "$rules" --as-of 2021-01-13 repo
+expect_grep '^returns/2020-21/board/actions-2020-12.json:4:5: warning: \[GOV-001\] action ICSB200304-02 was due December 2020, 13 days ago$' plain.txt
+run_assure plain2.txt check --rules "$rules" --as-of 2021-01-13 repo/returns/2020-21/finance/rxr.json
+expect_grep '^repo/returns/2020-21/finance/rxr.json:4:15: error: \[FIN-001\]' plain2.txt
 
 # Usage errors exit 2 with a usage line.
 run_assure u1.txt check

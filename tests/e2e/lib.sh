@@ -69,7 +69,7 @@ expect_grep() {
 
 # repo_state DIR: everything that would show a write to the repository.
 repo_state() {
-	(cd "$1" && git status --porcelain=v1 --ignored && find .git -type f -printf '%p %s %T@\n' | sort | sha1sum)
+	(cd "$1" && GIT_OPTIONAL_LOCKS=0 git status --porcelain=v1 --ignored && find .git -type f -printf '%p %s %T@\n' | sort | sha1sum)
 }
 
 finish() {

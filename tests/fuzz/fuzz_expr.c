@@ -15,8 +15,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	json_t *doc = json_loads("{\"org\": \"RXN\", \"forecast\": {\"outturn\": -20.6, \"plan\": -19}, "
-				 "\"actions\": [{\"code\": \"A\", \"due\": \"On-going\"}]}",
-				 0, NULL);
+	                         "\"actions\": [{\"code\": \"A\", \"due\": \"On-going\"}]}",
+	                         0, NULL);
 	assure_eval_ctx ctx = {.root = doc, .current = doc, .current_pointer = "", .as_of = 18640};
 	assure_expr *e = NULL;
 	size_t off;
