@@ -100,6 +100,8 @@ int assure_template_compile(assure_template **out, const char *src, const assure
                             size_t *err_offset);
 void assure_template_free(assure_template *t);
 unsigned assure_template_reads(const assure_template *t);
+/* The template's text as written in the rule file. */
+const char *assure_template_source(const assure_template *t);
 /* Render with values printed by assure_value_to_string(). Same returns as eval. */
 int assure_template_render(char **out, const assure_template *t, const assure_eval_ctx *ctx, char **why);
 

@@ -15,10 +15,13 @@ const cli_opt cli_explain_opts[] = {
     {NULL, NULL, false, NULL},
 };
 
+/* Width of the label column: the longest label of the rule, so long let names still align. */
+static int label_width = 12;
+
 static void field(const char *label, const char *text)
 {
 	if (text && *text)
-		printf("%-12s %s\n", label, text);
+		printf("%-*s %s\n", label_width, label, text);
 }
 
 static void section(const char *label, const char *text)
@@ -93,6 +96,12 @@ int cli_explain(const cli_args *args)
 		return ASSURE_EXIT_USAGE;
 	}
 	printf("%s: %s\n\n", r->id, r->title);
+	label_width = 12;
+	for (size_t i = 0; i < r->let_count; i++) {
+		int w = (int)strlen(r->let_names[i]) + 4;
+		if (w > label_width)
+			label_width = w;
+	}
 	field("severity", assure_severity_name(r->severity));
 	field("domain", r->domain);
 	field("kind", r->kind);
@@ -108,9 +117,10 @@ int cli_explain(const cli_args *args)
 	if (r->when)
 		field("when", assure_expr_source(r->when));
 	field("assert", assure_expr_source(r->assert_expr));
+	field("message", assure_template_source(r->message));
 	if (r->subject)
 		field("subject", assure_expr_source(r->subject));
-	printf("%-12s %s:%d\n", "defined in", r->file, r->line);
+	printf("%-*s %s:%d\n", label_width, "defined in", r->file, r->line);
 	section("Description", r->description);
 	section("Rationale", r->rationale);
 	section("Reference", r->reference);

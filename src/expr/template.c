@@ -25,6 +25,7 @@ struct assure_template {
 	tpl_part *parts; /* owned, in order */
 	size_t nparts;   /* number of parts */
 	unsigned reads;  /* ASSURE_EXPR_READS_* of all parts */
+	char *source;    /* the template as written, owned */
 };
 
 static void add_part(assure_template *t, char *text, assure_expr *x)
@@ -54,6 +55,7 @@ int assure_template_compile(assure_template **out, const char *src, const assure
 		return assure_error_set("template longer than %d bytes", ASSURE_EXPR_MAX_SOURCE);
 	}
 	assure_template *t = assure_xcalloc(1, sizeof(*t));
+	t->source = assure_xstrdup(src);
 	assure_buf text = ASSURE_BUF_INIT;
 	assure_buf_init(&text);
 	size_t i = 0;
@@ -102,7 +104,13 @@ void assure_template_free(assure_template *t)
 		assure_expr_free(t->parts[i].expr);
 	}
 	free(t->parts);
+	free(t->source);
 	free(t);
+}
+
+const char *assure_template_source(const assure_template *t)
+{
+	return t->source;
 }
 
 unsigned assure_template_reads(const assure_template *t)

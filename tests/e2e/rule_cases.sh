@@ -60,7 +60,11 @@ PY
 	done
 	run_assure "$id.explain.txt" explain --rules "$pack" "$id"
 	expect_rc 0 "explain $id"
-	expect_grep "^$id" "$id.explain.txt"
+	expect_grep "^$id: " "$id.explain.txt"
+	expect_grep "^message  *[^ ]" "$id.explain.txt"
+	for section in Description Rationale Reference 'What to do'; do
+		expect_grep "^$section\$" "$id.explain.txt"
+	done
 done
 
 finish

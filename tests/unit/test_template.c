@@ -113,6 +113,16 @@ static void test_template__literal_text_and_braces(void **state)
 	assert_render("£{@.outturn}m", "£-90.8m");
 }
 
+/* The template keeps its text as written, for explain to show. */
+static void test_template__keeps_its_source(void **state)
+{
+	(void)state;
+	const char *src = "{{x}} {@.outturn} against {default($.org_name, $.org)}";
+	assure_template *t = compile(src, NULL);
+	assert_string_equal(assure_template_source(t), src);
+	assure_template_free(t);
+}
+
 /* A '}' inside a string literal does not end the expression. */
 static void test_template__brace_in_string(void **state)
 {
@@ -192,6 +202,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_template__interpolation),
 	    cmocka_unit_test(test_template__literal_text_and_braces),
+	    cmocka_unit_test(test_template__keeps_its_source),
 	    cmocka_unit_test(test_template__brace_in_string),
 	    cmocka_unit_test(test_template__errors),
 	    cmocka_unit_test(test_template__absent_fails),
