@@ -57,6 +57,12 @@ typedef struct assure_change {
 /* Open the repository at path (a work tree or a bare repository). Read only. */
 int assure_repo_open(assure_repo **out, const char *path);
 void assure_repo_free(assure_repo *repo);
+/*
+ * The libgit2 handle, for stages that walk history themselves (the audit's revwalk).
+ * Owned by repo; callers only read through it.
+ */
+struct git_repository;
+struct git_repository *assure_repo_git(assure_repo *repo);
 
 /* Resolve a revision ("HEAD", "main~2", an id) to a commit id. */
 int assure_repo_resolve(assure_repo *repo, const char *rev, char oid[41]);

@@ -12,7 +12,6 @@
 #include "assure/decimal.h"
 #include "assure/error.h"
 #include "history/audit_int.h"
-#include "repo/repo_int.h"
 
 #include <git2.h>
 #include <stdlib.h>
@@ -146,7 +145,7 @@ static int list_commits(char (**out)[41], size_t *n, assure_repo *repo, const as
 	char(*ids)[41] = NULL;
 	size_t cap = 0, count = 0;
 	int rc = ASSURE_ERROR;
-	if (git_revwalk_new(&w, repo->git) < 0) {
+	if (git_revwalk_new(&w, assure_repo_git(repo)) < 0) {
 		git_fail("cannot walk the history");
 		goto done;
 	}
@@ -204,7 +203,7 @@ static size_t other_parents(char (**out)[41], assure_repo *repo, const char *hex
 	git_oid id;
 	git_commit *c = NULL;
 	*out = NULL;
-	if (git_oid_fromstr(&id, hex) < 0 || git_commit_lookup(&c, repo->git, &id) < 0)
+	if (git_oid_fromstr(&id, hex) < 0 || git_commit_lookup(&c, assure_repo_git(repo), &id) < 0)
 		return 0;
 	size_t n = git_commit_parentcount(c);
 	size_t m = n > 1 ? n - 1 : 0;

@@ -99,6 +99,11 @@ void assure_repo_free(assure_repo *repo)
 	rp_git_shutdown();
 }
 
+git_repository *assure_repo_git(assure_repo *repo)
+{
+	return repo->git;
+}
+
 int assure_repo_resolve(assure_repo *repo, const char *rev, char oid[41])
 {
 	git_object *obj = NULL, *commit = NULL;
