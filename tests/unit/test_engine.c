@@ -96,18 +96,18 @@ typedef struct fixture {
 	assure_check_result result;
 } fixture;
 
-static void run(fixture *fx)
+static void run_in(fixture *fx, const char *rules, const char *snap)
 {
 	char path[128];
 	assure_diags *d;
 	assure_ruleset_new(&fx->rs);
 	assure_diags_new(&d);
-	snprintf(path, sizeof(path), "%s/rules", dir);
+	snprintf(path, sizeof(path), "%s/%s", dir, rules);
 	assert_int_equal(assure_ruleset_load(fx->rs, path, d), 0);
 	if (assure_diags_count(d))
 		fail_msg("rule diagnostics: %s", assure_diags_get(d, 0)->message);
 	assure_diags_free(d);
-	snprintf(path, sizeof(path), "%s/snap", dir);
+	snprintf(path, sizeof(path), "%s/%s", dir, snap);
 	const char *paths[] = {path};
 	assert_int_equal(assure_snapshot_from_paths(&fx->snap, paths, 1), 0);
 	assure_engine_new(&fx->engine, fx->rs);
@@ -116,6 +116,11 @@ static void run(fixture *fx)
 	assert_int_equal(assure_date_parse_iso(&opts.as_of, "2021-01-13"), 0);
 	assert_int_equal(assure_engine_check(fx->engine, fx->snap, &opts, fx->findings, &fx->result), 0);
 	assure_findings_sort(fx->findings);
+}
+
+static void run(fixture *fx)
+{
+	run_in(fx, "rules", "snap");
 }
 
 static void done(fixture *fx)
@@ -186,6 +191,58 @@ static void test_engine__absent_or_wrong_value_is_eval_finding(void **state)
 	assert_non_null(f);
 	assert_non_null(strstr(f->message, "On-going"));
 	assert_int_equal(fx.result.eval_failures, 2);
+	done(&fx);
+}
+
+/* An assert that is absent or not a boolean, and an absent subject, are ASSURE-EVAL naming the expression. */
+static void test_engine__non_boolean_assert_and_absent_subject_name_the_expression(void **state)
+{
+	(void)state;
+	write_file("rules-b/r.json",
+	           "{\"ruleset\": \"b\", \"version\": \"1\", \"rules\": [\n"
+	           " {\"id\": \"T-001\", \"title\": \"t\", \"severity\": \"error\", \"domain\": \"d\",\n"
+	           "  \"applies_to\": {\"kind\": \"finance\"}, \"assert\": \"@.flag\", \"message\": \"m\"},\n"
+	           " {\"id\": \"T-002\", \"title\": \"t\", \"severity\": \"error\", \"domain\": \"d\",\n"
+	           "  \"applies_to\": {\"kind\": \"finance\"}, \"assert\": \"false\", \"message\": \"m\",\n"
+	           "  \"subject\": \"$.code\"}]}\n");
+	write_file("snap-b/a.json", "{\"kind\": \"finance\"}\n");
+	write_file("snap-b/b.json", "{\"kind\": \"finance\", \"flag\": 3, \"code\": \"B\"}\n");
+	fixture fx = {0};
+	run_in(&fx, "rules-b", "snap-b");
+	const assure_finding *f = NULL;
+	for (size_t i = 0; i < assure_findings_count(fx.findings); i++) {
+		const assure_finding *g = assure_findings_get(fx.findings, i);
+		if (strcmp(g->rule_id, ASSURE_RULE_EVAL) == 0 && strcmp(g->path, "a.json") == 0 &&
+		    strstr(g->message, "T-001"))
+			f = g;
+	}
+	assert_non_null(f);
+	assert_string_equal(
+	    f->message, "T-001 could not be evaluated at '/' (assert): @.flag is absent, not true or false");
+	assert_string_equal(f->subject, "T-001");
+	f = find(&fx, ASSURE_RULE_EVAL, "T-001");
+	assert_non_null(f);
+	const assure_finding *g = NULL;
+	for (size_t i = 0; i < assure_findings_count(fx.findings); i++) {
+		const assure_finding *h = assure_findings_get(fx.findings, i);
+		if (strcmp(h->path, "b.json") == 0 && strstr(h->message, "T-001"))
+			g = h;
+	}
+	assert_non_null(g);
+	assert_string_equal(g->message,
+	                    "T-001 could not be evaluated at '/' (assert): @.flag is 3, not true or false");
+	/* T-002 fails everywhere; a.json has no code, so its identity cannot be formed */
+	const assure_finding *s = NULL;
+	for (size_t i = 0; i < assure_findings_count(fx.findings); i++) {
+		const assure_finding *h = assure_findings_get(fx.findings, i);
+		if (strcmp(h->path, "a.json") == 0 && strstr(h->message, "T-002"))
+			s = h;
+	}
+	assert_non_null(s);
+	assert_string_equal(s->rule_id, ASSURE_RULE_EVAL);
+	assert_string_equal(s->message, "T-002 could not be evaluated at '/' (subject): $.code is absent");
+	assert_non_null(find(&fx, "T-002", "B"));
+	assert_int_equal(fx.result.eval_failures, 3);
 	done(&fx);
 }
 
@@ -300,6 +357,7 @@ int main(void)
 	    cmocka_unit_test(test_engine__finding_has_line_column_and_message),
 	    cmocka_unit_test(test_engine__duplicate_key_is_parse_finding),
 	    cmocka_unit_test(test_engine__absent_or_wrong_value_is_eval_finding),
+	    cmocka_unit_test(test_engine__non_boolean_assert_and_absent_subject_name_the_expression),
 	    cmocka_unit_test(test_engine__date_rule_uses_as_of),
 	    cmocka_unit_test(test_engine__snapshot_rule_points_into_its_file),
 	    cmocka_unit_test(test_engine__unselected_files_are_ignored),
