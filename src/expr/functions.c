@@ -601,6 +601,39 @@ FN(keys)
 	return 0;
 }
 
+/* Strings and numbers only: joining objects would put JSON text in a message. */
+FN(join)
+{
+	size_t count;
+	int rc = need_list(e, &args[0], &count);
+	if (rc == 0)
+		rc = need_string(e, &args[1]);
+	if (rc != 0)
+		return rc;
+	assure_buf b = ASSURE_BUF_INIT;
+	for (size_t i = 0; rc == 0 && i < count; i++) {
+		assure_value v;
+		rc = list_item(&args[0], i, &v);
+		if (rc != 0)
+			break;
+		if (v.kind != ASSURE_VAL_STRING && v.kind != ASSURE_VAL_NUMBER) {
+			rc = ev_fail_value(e, &v, "is not a string or a number");
+		} else {
+			char *t = assure_value_to_string(&v);
+			if (i)
+				assure_buf_puts(&b, args[1].u.str);
+			assure_buf_puts(&b, t);
+			free(t);
+			rc = ev_step(e);
+		}
+		assure_value_clear(&v);
+	}
+	if (rc == 0)
+		value_set_string_owned(out, assure_buf_detach(&b));
+	assure_buf_free(&b);
+	return rc;
+}
+
 FN(file_doc)
 {
 	int rc = need_string(e, &args[0]);
@@ -624,6 +657,7 @@ static const fn_def functions[] = {
     {"is_date", 1, 1, 0, fn_is_date, "is_date(x)"},
     {"is_number", 1, 1, 0, fn_is_number, "is_number(x)"},
     {"is_string", 1, 1, 0, fn_is_string, "is_string(x)"},
+    {"join", 2, 2, 0, fn_join, "join(list, separator)"},
     {"keys", 1, 1, 0, fn_keys, "keys(object)"},
     {"len", 1, 1, 0, fn_len, "len(x)"},
     {"lower", 1, 1, 0, fn_lower, "lower(s)"},

@@ -440,6 +440,19 @@ static void test_functions__unique(void **state)
 	assert_fails("unique(5)", "5 is not a list");
 }
 
+/* join() puts strings and exact numbers between separators; anything else is not joined. */
+static void test_functions__join(void **state)
+{
+	(void)state;
+	assert_eval("join(['a', 'b', 'c'], '; ')", "'a; b; c'");
+	assert_eval("join([-90.8, 0.1 + 0.2], ', ')", "'-90.8, 0.3'");
+	assert_eval("join([], '; ')", "''");
+	assert_eval("join($.actions[*].status, '/')", "'Open/Complete/Open'");
+	assert_fails("join(['a', [1]], ',')", "[1] is not a string or a number");
+	assert_fails("join('a', ',')", "'a' is not a list");
+	assert_fails("join(['a'], 1)", "1 is not a string");
+}
+
 /* keys() lists an object's member names in document order. */
 static void test_functions__keys(void **state)
 {
@@ -561,6 +574,7 @@ int main(void)
 	    cmocka_unit_test(test_functions__type),
 	    cmocka_unit_test(test_functions__occurrences),
 	    cmocka_unit_test(test_functions__unique),
+	    cmocka_unit_test(test_functions__join),
 	    cmocka_unit_test(test_functions__keys),
 	    cmocka_unit_test(test_functions__string),
 	    cmocka_unit_test(test_functions__table),
