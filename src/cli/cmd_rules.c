@@ -36,8 +36,21 @@ static int lint(const cli_args *args)
 	cli_print_diags(diags);
 	size_t nd = assure_diags_count(diags);
 	if (nd) {
-		fprintf(stderr, "%zu %s in %zu rule %s\n", nd, nd == 1 ? "problem" : "problems",
-		        assure_ruleset_file_count(rs), assure_ruleset_file_count(rs) == 1 ? "file" : "files");
+		/* diagnostics are sorted by file, so counting changes of name counts the files */
+		size_t nf = 0;
+		for (size_t i = 0; i < nd; i++) {
+			const char *f = assure_diags_get(diags, i)->file;
+			const char *prev = i ? assure_diags_get(diags, i - 1)->file : NULL;
+			if (!prev || strcmp(prev ? prev : "", f ? f : "") != 0)
+				nf++;
+		}
+		size_t total = assure_ruleset_file_count(rs);
+		if (nf == total)
+			fprintf(stderr, "%zu %s in %zu rule %s\n", nd, nd == 1 ? "problem" : "problems", nf,
+			        nf == 1 ? "file" : "files");
+		else
+			fprintf(stderr, "%zu %s in %zu of %zu rule files\n", nd,
+			        nd == 1 ? "problem" : "problems", nf, total);
 		rc = ASSURE_EXIT_USAGE;
 	} else if (rc == ASSURE_EXIT_OK) {
 		printf("%zu rules in %zu %s: no problems\n", assure_ruleset_count(rs),

@@ -41,6 +41,10 @@ cp "$golden/broken-rules.json" broken.json
 run_assure lint.txt rules lint broken.json
 expect_rc 2 "lint of a broken rule file"
 expect_same lint.txt.err "$golden/lint.expected"
+# with clean files beside it, the summary says how many files have problems
+run_assure lint2.txt rules lint broken.json "$ASSURE_SOURCE_DIR/rules/lsc-saf/risk.json"
+expect_rc 2 "lint of a broken file and a clean one"
+expect_grep '^7 problems in 1 of 2 rule files$' lint2.txt.err
 
 # A broken rule set stops check with exit 2 before anything is read.
 mkdir empty
