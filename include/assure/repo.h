@@ -130,10 +130,11 @@ void assure_repo_get_stats(const assure_repo *repo, assure_repo_stats *out);
  *    cannot show next to '*') matches "returns/finance.json" and
  *    "returns/a/b/finance-m07.json"; the pattern of segments "returns", "**" matches
  *    "returns" and every path under it. Elsewhere ("a**b") '**' is just '*'.
- *  - "[abc]", "[a-z]" and "[!abc]" (or "[^abc]") match one character of (or not of)
- *    the set, never '/'; a ']' first in the set is literal; an unclosed '[' is literal.
+ *  - "[abc]", "[a-z]" and "[!abc]" (or "[^abc]") match one byte of (or not of) the
+ *    set, never '/'; a ']' first in the set is literal; an unclosed '[' is literal.
  *  - A backslash makes the next character literal.
- * Matching is bytewise and case sensitive.
+ * '?' steps over one UTF-8 character; sets compare bytes (write ASCII in them).
+ * Matching is case sensitive.
  */
 bool assure_glob_match(const char *pattern, const char *path);
 

@@ -57,7 +57,21 @@ static int match_class(const char *p, const char *pend, unsigned char c, const c
 	return found != negate;
 }
 
-/* Match one segment: pattern [p, pend) against text [s, send), neither containing '/'. */
+/* Bytes of the UTF-8 character at s (1 for a byte that does not start a valid one), within send. */
+static size_t char_len(const char *s, const char *send)
+{
+	unsigned char c = (unsigned char)*s;
+	size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 1;
+	if ((size_t)(send - s) < n)
+		return 1;
+	for (size_t i = 1; i < n; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			return 1;
+	return n;
+}
+
+/* Match one segment: pattern [p, pend) against text [s, send), neither containing '/'.
+ * '?' and the '*' backtracking step by UTF-8 characters, so '?' matches 'é' as one. */
 static bool match_segment(const char *p, const char *pend, const char *s, const char *send)
 {
 	const char *star_p = NULL, *star_s = NULL;
@@ -71,9 +85,11 @@ static bool match_segment(const char *p, const char *pend, const char *s, const 
 		}
 		if (p < pend) {
 			const char *next = p + 1;
+			size_t step = 1;
 			int ok;
 			if (*p == '?') {
 				ok = 1;
+				step = char_len(s, send);
 			} else if (*p == '[') {
 				ok = match_class(p + 1, pend, (unsigned char)*s, &next);
 				if (ok < 0) {
@@ -88,7 +104,7 @@ static bool match_segment(const char *p, const char *pend, const char *s, const 
 			}
 			if (ok) {
 				p = next;
-				s++;
+				s += step;
 				continue;
 			}
 		}
@@ -96,7 +112,8 @@ static bool match_segment(const char *p, const char *pend, const char *s, const 
 			return false;
 		/* Let the last '*' take one more character and try again from there. */
 		p = star_p;
-		s = ++star_s;
+		star_s += char_len(star_s, send);
+		s = star_s;
 	}
 	while (p < pend && *p == '*')
 		p++;

@@ -30,9 +30,9 @@ struct assure_regex {
 /*
  * The translator is a recursive-descent recogniser of the RFC 9485 grammar that emits
  * PCRE2 as it goes. Anything outside the grammar (backreferences, lookaround, lazy or
- * possessive quantifiers, \d and the other shorthands, anchors) is rejected, so that a
- * JSONPath match() or search() with such a pattern is false instead of meaning
- * something I-Regexp does not.
+ * possessive quantifiers, \d and the other shorthands) is rejected, so that a JSONPath
+ * match() or search() with such a pattern is false instead of meaning something
+ * I-Regexp does not. Unescaped '^' and '$' are kept as anchors (see below).
  */
 typedef struct {
 	const char *s;   /* pattern */

@@ -522,12 +522,6 @@ static void test_functions__documented(void **state)
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/docs/rules.md", dir);
 	char *text = read_file(path);
-	/* the section lives in docs/expressions.md until it is merged into docs/rules.md */
-	if (!text || !strstr(text, "## Expression language")) {
-		free(text);
-		snprintf(path, sizeof(path), "%s/docs/expressions.md", dir);
-		text = read_file(path);
-	}
 	assert_non_null(text);
 	const char *section = strstr(text, "## Expression language");
 	assert_non_null(section);

@@ -44,6 +44,44 @@ static void test_glob__literal_matches_whole_path(void **state)
 	CHECK(cases);
 }
 
+/* '?' matches one UTF-8 character, however many bytes it takes; '*' never splits one. */
+static void test_glob__question_matches_one_utf8_character(void **state)
+{
+	(void)state;
+	static const glob_case cases[] = {
+	    {"a?c",
+	     "a\xc3\xa9"
+	     "c",
+	     true}, /* é: two bytes */
+	    {"a??c",
+	     "a\xc3\xa9"
+	     "c",
+	     false}, /* not two characters */
+	    {"a?c",
+	     "a\xe2\x82\xac"
+	     "c",
+	     true}, /* €: three bytes */
+	    {"a?c",
+	     "a\xf0\x9f\x8f\xa5"
+	     "c",
+	     true}, /* four bytes */
+	    {"*?c",
+	     "\xc3\xa9"
+	     "c",
+	     true},
+	    {"*\xa9"
+	     "c",
+	     "\xc3\xa9"
+	     "c",
+	     false}, /* '*' does not stop inside 'é' */
+	    {"a?c",
+	     "a\xff"
+	     "c",
+	     true}, /* a stray byte counts as one */
+	};
+	CHECK(cases);
+}
+
 /* '*' and '?' match within one segment only, and '*' may match nothing. */
 static void test_glob__star_and_question_stay_in_segment(void **state)
 {
@@ -127,6 +165,7 @@ int main(void)
 	    cmocka_unit_test(test_glob__star_and_question_stay_in_segment),
 	    cmocka_unit_test(test_glob__doublestar_spans_segments),
 	    cmocka_unit_test(test_glob__classes_and_escapes),
+	    cmocka_unit_test(test_glob__question_matches_one_utf8_character),
 	};
 	return cmocka_run_group_tests_name("glob", tests, NULL, NULL);
 }
