@@ -55,6 +55,9 @@ expect_rc 2 "check with a broken rule set"
 run_assure ok.txt rules lint "$ASSURE_SOURCE_DIR/rules"
 expect_rc 0 "the bundled rule set lints clean"
 expect_grep 'no problems' ok.txt
+# without --rules, a build-tree binary reads rules/ of its source tree, from any directory
+(cd / && "$ASSURE_BIN" rules list >"$TEST_TMP/default.txt")
+expect_grep '^FIN-001  *error  *finance ' "$TEST_TMP/default.txt"
 run_assure list.txt rules list --rules "$ASSURE_SOURCE_DIR/rules"
 expect_rc 0 "rules list"
 expect_grep '^FIN-001 ' list.txt
