@@ -47,6 +47,11 @@ assure_ruleset *cli_load_rules(const cli_args *args);
 void cli_print_diags(assure_diags *d);
 /* --as-of, or today (UTC). Returns -1 after printing an error. */
 int cli_as_of(const cli_args *args, const char *cmd, int32_t *out);
+/*
+ * --fail-on as the lowest severity that fails the run: error when absent, ASSURE_SEV_COUNT
+ * ("never") for none. Returns -1 after printing an error.
+ */
+int cli_fail_on(const cli_args *args, const char *cmd, int *out);
 /* Whether standard output gets colour: a terminal, and NO_COLOR unset. */
 bool cli_color(void);
 /* Write to stdout and flush; a write error (a full disk) is reported and returns -1. */

@@ -181,23 +181,6 @@ static int emit(const char *name, const char *data, size_t len, void *payload)
 	return rc < 0 ? rc : write_file(path, data, len);
 }
 
-static int parse_fail_on(const char *s, int *out)
-{
-	assure_severity sev;
-	if (!s) {
-		*out = ASSURE_SEV_ERROR;
-		return 0;
-	}
-	if (strcmp(s, "none") == 0) {
-		*out = ASSURE_SEV_COUNT;
-		return 0;
-	}
-	if (assure_severity_parse(&sev, s) < 0)
-		return -1;
-	*out = (int)sev;
-	return 0;
-}
-
 int cli_audit(const cli_args *args)
 {
 	const char *fmt_name = cli_get(args, "format");
@@ -209,9 +192,8 @@ int cli_audit(const cli_args *args)
 		return cli_usage_error("audit", "--format %s writes a folder: give it with --out DIR",
 		                       fmt->name);
 	int fail_on;
-	if (parse_fail_on(cli_get(args, "fail-on"), &fail_on) < 0)
-		return cli_usage_error("audit", "--fail-on must be error, warning, info or none, not '%s'",
-		                       cli_get(args, "fail-on"));
+	if (cli_fail_on(args, "audit", &fail_on) < 0)
+		return ASSURE_EXIT_USAGE;
 	cli_walk w;
 	int rc = cli_walk_run(&w, args, "audit", true);
 	if (rc != ASSURE_EXIT_OK) {

@@ -6,7 +6,6 @@
 #include "assure/report.h"
 
 #include <stdio.h>
-#include <string.h>
 
 const cli_opt cli_check_opts[] = {
     {"repo", "DIR", false, "read the returns from the git repository DIR"},
@@ -20,24 +19,6 @@ const cli_opt cli_check_opts[] = {
     {"stats", NULL, false, "print counts of blobs read and parsed and rules evaluated to stderr"},
     {NULL, NULL, false, NULL},
 };
-
-/* Severity threshold for the exit code; ASSURE_SEV_COUNT means "never". */
-static int parse_fail_on(const char *s, int *out)
-{
-	assure_severity sev;
-	if (!s) {
-		*out = ASSURE_SEV_ERROR;
-		return 0;
-	}
-	if (strcmp(s, "none") == 0) {
-		*out = ASSURE_SEV_COUNT;
-		return 0;
-	}
-	if (assure_severity_parse(&sev, s) < 0)
-		return -1;
-	*out = (int)sev;
-	return 0;
-}
 
 int cli_check(const cli_args *args)
 {
@@ -57,9 +38,8 @@ int cli_check(const cli_args *args)
 	if (!fmt)
 		return cli_usage_error("check", "unknown format '%s' (text, json)", fmt_name);
 	int fail_on;
-	if (parse_fail_on(cli_get(args, "fail-on"), &fail_on) < 0)
-		return cli_usage_error("check", "--fail-on must be error, warning, info or none, not '%s'",
-		                       cli_get(args, "fail-on"));
+	if (cli_fail_on(args, "check", &fail_on) < 0)
+		return ASSURE_EXIT_USAGE;
 	int32_t as_of;
 	if (cli_as_of(args, "check", &as_of) < 0)
 		return ASSURE_EXIT_USAGE;

@@ -81,6 +81,26 @@ int cli_as_of(const cli_args *args, const char *cmd, int32_t *out)
 	return 0;
 }
 
+int cli_fail_on(const cli_args *args, const char *cmd, int *out)
+{
+	const char *s = cli_get(args, "fail-on");
+	assure_severity sev;
+	if (!s) {
+		*out = ASSURE_SEV_ERROR;
+		return 0;
+	}
+	if (strcmp(s, "none") == 0) {
+		*out = ASSURE_SEV_COUNT;
+		return 0;
+	}
+	if (assure_severity_parse(&sev, s) < 0) {
+		cli_usage_error(cmd, "--fail-on must be error, warning, info or none, not '%s'", s);
+		return -1;
+	}
+	*out = (int)sev;
+	return 0;
+}
+
 bool cli_color(void)
 {
 	const char *nc = getenv("NO_COLOR");
