@@ -54,6 +54,13 @@ int assure_report_json(assure_buf *out, const assure_findings *findings, const a
 /* True when the check could not assess everything (parse or evaluation failures). */
 bool assure_report_incomplete(const assure_check_result *result);
 
+/*
+ * The opening every JSON document of assure shares, check report and audit alike:
+ * format, tool {name, version}, rules {name, version, hash, count} (new reference;
+ * the caller adds source and the rest after it, so key order stays fixed).
+ */
+json_t *assure_report_json_header(const char *format, const char *tool_version, const assure_ruleset *rs);
+
 /* The JSON object of one finding (new reference), shared by the check and audit formats. */
 json_t *assure_report_finding_json(const assure_finding *f);
 

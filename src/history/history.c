@@ -6,6 +6,7 @@
 
 #include "assure/date.h"
 #include "assure/error.h"
+#include "assure/report.h"
 #include "history/audit_int.h"
 
 #include <stdio.h>
@@ -286,18 +287,7 @@ json_t *ah_commit_json(const assure_audit_commit *c)
 
 json_t *ah_meta_json(const assure_audit_meta *meta, const char *format)
 {
-	json_t *doc = json_object();
-	json_object_set_new(doc, "format", json_string(format));
-	json_t *tool = json_object();
-	json_object_set_new(tool, "name", json_string("assure"));
-	json_object_set_new(tool, "version", json_string(meta->tool_version));
-	json_object_set_new(doc, "tool", tool);
-	json_t *rules = json_object();
-	json_object_set_new(rules, "name", json_string(assure_ruleset_name(meta->rules)));
-	json_object_set_new(rules, "version", json_string(assure_ruleset_version(meta->rules)));
-	json_object_set_new(rules, "hash", json_string(assure_ruleset_hash(meta->rules)));
-	json_object_set_new(rules, "count", json_integer((json_int_t)assure_ruleset_count(meta->rules)));
-	json_object_set_new(doc, "rules", rules);
+	json_t *doc = assure_report_json_header(format, meta->tool_version, meta->rules);
 	json_t *src = json_object();
 	json_object_set_new(src, "repository",
 	                    meta->repository ? json_string(meta->repository) : json_null());

@@ -115,20 +115,26 @@ static json_t *nullable_string(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
-int assure_report_json(assure_buf *out, const assure_findings *findings, const assure_report_meta *meta)
+json_t *assure_report_json_header(const char *format, const char *tool_version, const assure_ruleset *rs)
 {
 	json_t *doc = json_object();
-	json_object_set_new(doc, "format", json_string(ASSURE_REPORT_FORMAT));
+	json_object_set_new(doc, "format", json_string(format));
 	json_t *tool = json_object();
 	json_object_set_new(tool, "name", json_string("assure"));
-	json_object_set_new(tool, "version", json_string(meta->tool_version));
+	json_object_set_new(tool, "version", json_string(tool_version));
 	json_object_set_new(doc, "tool", tool);
 	json_t *rules = json_object();
-	json_object_set_new(rules, "name", json_string(assure_ruleset_name(meta->rules)));
-	json_object_set_new(rules, "version", json_string(assure_ruleset_version(meta->rules)));
-	json_object_set_new(rules, "hash", json_string(assure_ruleset_hash(meta->rules)));
-	json_object_set_new(rules, "count", json_integer((json_int_t)assure_ruleset_count(meta->rules)));
+	json_object_set_new(rules, "name", json_string(assure_ruleset_name(rs)));
+	json_object_set_new(rules, "version", json_string(assure_ruleset_version(rs)));
+	json_object_set_new(rules, "hash", json_string(assure_ruleset_hash(rs)));
+	json_object_set_new(rules, "count", json_integer((json_int_t)assure_ruleset_count(rs)));
 	json_object_set_new(doc, "rules", rules);
+	return doc;
+}
+
+int assure_report_json(assure_buf *out, const assure_findings *findings, const assure_report_meta *meta)
+{
+	json_t *doc = assure_report_json_header(ASSURE_REPORT_FORMAT, meta->tool_version, meta->rules);
 	json_t *src = json_object();
 	json_object_set_new(src, "type", json_string(meta->source));
 	json_object_set_new(src, "repository", nullable_string(meta->repository));
