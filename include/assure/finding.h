@@ -7,7 +7,8 @@
  * to tell new findings from old ones.
  *
  * Ownership: a list owns its findings and all their strings. Pointers returned by
- * assure_findings_get() are borrowed and valid until the list changes.
+ * assure_findings_get() are borrowed and valid until the list changes. A finding
+ * filled by assure_finding_copy() owns its strings until assure_finding_clear().
  */
 #ifndef ASSURE_FINDING_H
 #define ASSURE_FINDING_H
@@ -40,6 +41,11 @@ typedef struct assure_finding {
 	char *subject;            /* stable identity of what it is about */
 	char fingerprint[41];     /* SHA-1 of "rule_id\npath\nsubject" */
 } assure_finding;
+
+/* *dst gets src's fields and a copy of every string (NULL becomes ""); the fingerprint is copied as is. */
+void assure_finding_copy(assure_finding *dst, const assure_finding *src);
+/* Free the strings of a finding filled by assure_finding_copy() and zero it. */
+void assure_finding_clear(assure_finding *f);
 
 typedef struct assure_findings assure_findings;
 

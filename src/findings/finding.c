@@ -37,7 +37,34 @@ int assure_findings_new(assure_findings **out)
 	return 0;
 }
 
-static void finding_clear(assure_finding *f)
+void assure_findings_free(assure_findings *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->count; i++)
+		assure_finding_clear(&l->items[i]);
+	free(l->items);
+	free(l);
+}
+
+static char *dup_or_empty(const char *s)
+{
+	return assure_xstrdup(s ? s : "");
+}
+
+void assure_finding_copy(assure_finding *dst, const assure_finding *src)
+{
+	*dst = *src;
+	dst->rule_id = dup_or_empty(src->rule_id);
+	dst->domain = dup_or_empty(src->domain);
+	dst->title = dup_or_empty(src->title);
+	dst->message = dup_or_empty(src->message);
+	dst->path = dup_or_empty(src->path);
+	dst->pointer = dup_or_empty(src->pointer);
+	dst->subject = dup_or_empty(src->subject);
+}
+
+void assure_finding_clear(assure_finding *f)
 {
 	free(f->rule_id);
 	free(f->domain);
@@ -46,21 +73,7 @@ static void finding_clear(assure_finding *f)
 	free(f->path);
 	free(f->pointer);
 	free(f->subject);
-}
-
-void assure_findings_free(assure_findings *l)
-{
-	if (!l)
-		return;
-	for (size_t i = 0; i < l->count; i++)
-		finding_clear(&l->items[i]);
-	free(l->items);
-	free(l);
-}
-
-static char *dup_or_empty(const char *s)
-{
-	return assure_xstrdup(s ? s : "");
+	memset(f, 0, sizeof(*f));
 }
 
 void assure_finding_fingerprint(char out[41], const char *rule_id, const char *path, const char *subject)
@@ -81,16 +94,7 @@ void assure_findings_add(assure_findings *l, const assure_finding *f)
 		l->items = assure_xrealloc(l->items, l->cap * sizeof(*l->items));
 	}
 	assure_finding *n = &l->items[l->count++];
-	n->rule_id = dup_or_empty(f->rule_id);
-	n->severity = f->severity;
-	n->domain = dup_or_empty(f->domain);
-	n->title = dup_or_empty(f->title);
-	n->message = dup_or_empty(f->message);
-	n->path = dup_or_empty(f->path);
-	n->pointer = dup_or_empty(f->pointer);
-	n->line = f->line;
-	n->column = f->column;
-	n->subject = dup_or_empty(f->subject);
+	assure_finding_copy(n, f);
 	assure_finding_fingerprint(n->fingerprint, n->rule_id, n->path, n->subject);
 }
 

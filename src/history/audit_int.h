@@ -47,10 +47,6 @@ void ah_intervals_finish(assure_audit *a);
 /* Free the intervals' findings. */
 void ah_intervals_free(assure_audit *a);
 
-/* Deep copy and release of a finding's strings. */
-void ah_finding_copy(assure_finding *dst, const assure_finding *src);
-void ah_finding_clear(assure_finding *f);
-
 /* ---- shared by the report formats ---- */
 
 /* Day number of a commit's committer date (UTC). */

@@ -20,30 +20,6 @@ static char *dup_or_empty(const char *s)
 	return assure_xstrdup(s ? s : "");
 }
 
-void ah_finding_copy(assure_finding *dst, const assure_finding *src)
-{
-	*dst = *src;
-	dst->rule_id = dup_or_empty(src->rule_id);
-	dst->domain = dup_or_empty(src->domain);
-	dst->title = dup_or_empty(src->title);
-	dst->message = dup_or_empty(src->message);
-	dst->path = dup_or_empty(src->path);
-	dst->pointer = dup_or_empty(src->pointer);
-	dst->subject = dup_or_empty(src->subject);
-}
-
-void ah_finding_clear(assure_finding *f)
-{
-	free(f->rule_id);
-	free(f->domain);
-	free(f->title);
-	free(f->message);
-	free(f->path);
-	free(f->pointer);
-	free(f->subject);
-	memset(f, 0, sizeof(*f));
-}
-
 size_t ah_interval_open(assure_audit *a, const assure_finding *f, size_t rec, bool before_range,
                         const char *org)
 {
@@ -53,7 +29,7 @@ size_t ah_interval_open(assure_audit *a, const assure_finding *f, size_t rec, bo
 	}
 	assure_audit_interval *iv = &a->intervals[a->nintervals];
 	memset(iv, 0, sizeof(*iv));
-	ah_finding_copy(&iv->finding, f);
+	assure_finding_copy(&iv->finding, f);
 	iv->opened = rec;
 	iv->before_range = before_range;
 	iv->closed = -1;
@@ -98,7 +74,7 @@ void ah_intervals_finish(assure_audit *a)
 void ah_intervals_free(assure_audit *a)
 {
 	for (size_t i = 0; i < a->nintervals; i++)
-		ah_finding_clear(&a->intervals[i].finding);
+		assure_finding_clear(&a->intervals[i].finding);
 	free(a->intervals);
 	a->intervals = NULL;
 	a->nintervals = a->capintervals = 0;

@@ -125,6 +125,27 @@ static void test_finding__counts_and_severity_names(void **state)
 	assure_findings_free(l);
 }
 
+/* A copy owns its strings (NULL becomes ""), keeps the fingerprint as given, and clear zeroes it. */
+static void test_finding__copy_owns_strings_and_clear_zeroes(void **state)
+{
+	(void)state;
+	assure_finding f = make("X-001", "a.json", 4, NULL, "m");
+	memcpy(f.fingerprint, "given", 6);
+	assure_finding g;
+	assure_finding_copy(&g, &f);
+	assert_ptr_not_equal(g.rule_id, f.rule_id);
+	assert_string_equal(g.rule_id, "X-001");
+	assert_string_equal(g.path, "a.json");
+	assert_string_equal(g.subject, "");
+	assert_int_equal(g.line, 4);
+	assert_int_equal(g.severity, ASSURE_SEV_ERROR);
+	assert_string_equal(g.fingerprint, "given");
+	assure_finding_clear(&g);
+	assert_null(g.rule_id);
+	assert_null(g.subject);
+	assert_int_equal(g.line, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -133,6 +154,7 @@ int main(void)
 	    cmocka_unit_test(test_finding__sort_orders_by_path_line_rule),
 	    cmocka_unit_test(test_finding__find_by_fingerprint),
 	    cmocka_unit_test(test_finding__counts_and_severity_names),
+	    cmocka_unit_test(test_finding__copy_owns_strings_and_clear_zeroes),
 	};
 	return cmocka_run_group_tests_name("finding", tests, NULL, NULL);
 }
