@@ -2,6 +2,7 @@
 #include "doc/locator.h"
 
 #include "assure/error.h"
+#include "assure/utf8.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -88,50 +89,6 @@ static bool at(const scanner *sc, char c)
 	return sc->pos < sc->len && sc->s[sc->pos] == c;
 }
 
-static int hex4(const char *s, size_t len, size_t i)
-{
-	if (i + 4 > len)
-		return -1;
-	int v = 0;
-	for (size_t k = i; k < i + 4; k++) {
-		char c = s[k];
-		int d = c >= '0' && c <= '9'   ? c - '0'
-		        : c >= 'a' && c <= 'f' ? c - 'a' + 10
-		        : c >= 'A' && c <= 'F' ? c - 'A' + 10
-		                               : -1;
-		if (d < 0)
-			return -1;
-		v = v * 16 + d;
-	}
-	return v;
-}
-
-static void put_utf8(assure_buf *b, unsigned long cp)
-{
-	char u[4];
-	size_t n;
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xC0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3F));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xE0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[2] = (char)(0x80 | (cp & 0x3F));
-		n = 3;
-	} else {
-		u[0] = (char)(0xF0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[3] = (char)(0x80 | (cp & 0x3F));
-		n = 4;
-	}
-	assure_buf_put(b, u, n);
-}
-
 /* Decode the string literal at text[offset]; *end gets the offset just past it (or where decoding stopped).
  */
 static bool decode_string(const char *s, size_t len, size_t offset, assure_buf *out, size_t *end)
@@ -166,13 +123,13 @@ static bool decode_string(const char *s, size_t len, size_t offset, assure_buf *
 		}
 		if (e != 'u')
 			break;
-		int hi = hex4(s, len, i + 2);
+		int hi = assure_utf8_hex4(s + i + 2, len - (i + 2));
 		if (hi < 0)
 			break;
 		i += 6;
 		unsigned long cp = (unsigned long)hi;
 		if (hi >= 0xD800 && hi <= 0xDBFF && i + 1 < len && s[i] == '\\' && s[i + 1] == 'u') {
-			int lo = hex4(s, len, i + 2);
+			int lo = assure_utf8_hex4(s + i + 2, len - (i + 2));
 			if (lo >= 0xDC00 && lo <= 0xDFFF) {
 				cp = 0x10000 + (((unsigned long)hi - 0xD800) << 10) +
 				     ((unsigned long)lo - 0xDC00);
@@ -182,7 +139,7 @@ static bool decode_string(const char *s, size_t len, size_t offset, assure_buf *
 		/* A lone surrogate has no UTF-8 form (jansson rejects it); keep the text well-formed. */
 		if (cp >= 0xD800 && cp <= 0xDFFF)
 			cp = 0xFFFD;
-		put_utf8(out, cp);
+		assure_utf8_put(out, (uint32_t)cp);
 	}
 	*end = i;
 	return ok;

@@ -12,6 +12,7 @@
 
 #include "assure/buf.h"
 #include "assure/error.h"
+#include "assure/utf8.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -91,53 +92,6 @@ static int bad_char(lexer *lx, size_t off, const char *what, size_t *err_offset)
 	return assure_error_set("%s U+%04X", what, (unsigned)cp);
 }
 
-static int hex4(const char *s, size_t avail, uint32_t *out)
-{
-	if (avail < 4)
-		return -1;
-	uint32_t v = 0;
-	for (int i = 0; i < 4; i++) {
-		char c = s[i];
-		v <<= 4;
-		if (is_digit(c))
-			v |= (uint32_t)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v |= (uint32_t)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			v |= (uint32_t)(c - 'A' + 10);
-		else
-			return -1;
-	}
-	*out = v;
-	return 0;
-}
-
-static void put_utf8(assure_buf *b, uint32_t cp)
-{
-	char u[4];
-	size_t n;
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (char)(0xf0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	assure_buf_put(b, u, n);
-}
-
 /*
  * Decode one escape at s[i] == '\\'. Appends to b (when not NULL), sets *next past it.
  * Returns 0, or -1 with the message set and *err_offset.
@@ -161,24 +115,26 @@ static int decode_escape(const char *s, size_t len, size_t i, assure_buf *b, siz
 			return assure_error_set("invalid escape '\\%c'", c);
 		return assure_error_set("invalid escape");
 	}
-	uint32_t cp;
-	if (hex4(s + i + 2, len - i - 2, &cp) != 0)
+	int hi = assure_utf8_hex4(s + i + 2, len - i - 2);
+	if (hi < 0)
 		return lex_error(err_offset, i, "expected 4 hex digits after '\\u'");
+	uint32_t cp = (uint32_t)hi;
 	size_t end = i + 6;
 	if (cp >= 0xdc00 && cp <= 0xdfff)
 		return lex_error(err_offset, i, "unpaired surrogate in '\\u' escape");
 	if (cp >= 0xd800 && cp <= 0xdbff) {
-		uint32_t lo;
-		if (end + 1 >= len || s[end] != '\\' || s[end + 1] != 'u' ||
-		    hex4(s + end + 2, len - end - 2, &lo) != 0 || lo < 0xdc00 || lo > 0xdfff)
+		int lo = -1;
+		if (end + 1 < len && s[end] == '\\' && s[end + 1] == 'u')
+			lo = assure_utf8_hex4(s + end + 2, len - end - 2);
+		if (lo < 0xdc00 || lo > 0xdfff)
 			return lex_error(err_offset, i, "unpaired surrogate in '\\u' escape");
-		cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+		cp = 0x10000 + ((cp - 0xd800) << 10) + ((uint32_t)lo - 0xdc00);
 		end += 6;
 	}
 	if (cp == 0)
 		return lex_error(err_offset, i, "a string cannot contain '\\u0000'");
 	if (b)
-		put_utf8(b, cp);
+		assure_utf8_put(b, cp);
 	*next = end;
 	return 0;
 }

@@ -8,6 +8,7 @@
  */
 #include "assure/jsonpath.h"
 
+#include "assure/utf8.h"
 #include "jsonpath/jsonpath_int.h"
 
 #include <stdarg.h>
@@ -108,47 +109,6 @@ const char *jp_describe(const jp_lexer *lx, size_t pos, char buf[16])
 	return buf;
 }
 
-static void put_utf8(assure_buf *out, unsigned long cp)
-{
-	char b[4];
-	if (cp < 0x80) {
-		b[0] = (char)cp;
-		assure_buf_put(out, b, 1);
-	} else if (cp < 0x800) {
-		b[0] = (char)(0xc0 | (cp >> 6));
-		b[1] = (char)(0x80 | (cp & 0x3f));
-		assure_buf_put(out, b, 2);
-	} else if (cp < 0x10000) {
-		b[0] = (char)(0xe0 | (cp >> 12));
-		b[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		b[2] = (char)(0x80 | (cp & 0x3f));
-		assure_buf_put(out, b, 3);
-	} else {
-		b[0] = (char)(0xf0 | (cp >> 18));
-		b[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		b[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		b[3] = (char)(0x80 | (cp & 0x3f));
-		assure_buf_put(out, b, 4);
-	}
-}
-
-/* Four hex digits (either case) at pos; -1 when they are not there. */
-static long hex4(const jp_lexer *lx, size_t pos)
-{
-	long v = 0;
-	for (size_t i = 0; i < 4; i++) {
-		int c = pos + i < lx->len ? (unsigned char)lx->src[pos + i] : -1;
-		int d = c >= '0' && c <= '9'   ? c - '0'
-		        : c >= 'a' && c <= 'f' ? c - 'a' + 10
-		        : c >= 'A' && c <= 'F' ? c - 'A' + 10
-		                               : -1;
-		if (d < 0)
-			return -1;
-		v = v * 16 + d;
-	}
-	return v;
-}
-
 /*
  * ESC escapable after the backslash at lx->pos - 1:
  * escapable = b / f / n / r / t / "/" / "\" / (u hexchar), plus the literal's own quote.
@@ -197,24 +157,24 @@ static bool lex_escape(jp_lexer *lx, int quote, assure_buf *out)
 		lx->pos++;
 		return true;
 	}
-	long hi = hex4(lx, lx->pos + 1);
+	long hi = assure_utf8_hex4(lx->src + lx->pos + 1, lx->len - (lx->pos + 1));
 	if (hi < 0)
 		return jp_fail_at(lx, esc, "'\\u' must be followed by four hex digits");
 	lx->pos += 5;
 	if (hi >= 0xdc00 && hi <= 0xdfff)
 		return jp_fail_at(lx, esc, "low surrogate '\\u%04lX' without a high surrogate before it", hi);
 	if (hi < 0xd800 || hi > 0xdbff) {
-		put_utf8(out, (unsigned long)hi);
+		assure_utf8_put(out, (uint32_t)hi);
 		return true;
 	}
 	long lo = -1;
 	if (jp_peek(lx, 0) == '\\' && jp_peek(lx, 1) == 'u')
-		lo = hex4(lx, lx->pos + 2);
+		lo = assure_utf8_hex4(lx->src + lx->pos + 2, lx->len - (lx->pos + 2));
 	if (lo < 0xdc00 || lo > 0xdfff)
 		return jp_fail_at(lx, esc, "high surrogate '\\u%04lX' must be followed by a low surrogate",
 		                  hi);
 	lx->pos += 6;
-	put_utf8(out, 0x10000 + (((unsigned long)hi - 0xd800) << 10) + ((unsigned long)lo - 0xdc00));
+	assure_utf8_put(out, 0x10000 + (((uint32_t)hi - 0xd800) << 10) + ((uint32_t)lo - 0xdc00));
 	return true;
 }
 
