@@ -65,6 +65,13 @@ const char *assure_jsonpath_text(const assure_jsonpath *q);
 int assure_jsonpath_eval(const assure_jsonpath *q, json_t *root, json_t *current, const char *current_pointer,
                          assure_nodelist *out);
 
+/*
+ * RFC 9535 equality of two JSON values (§2.3.5.2.2): numbers by exact value (1 == 1.0),
+ * strings by their bytes, arrays item by item, objects by the same names with equal
+ * values. The expression language's == on JSON values is this one.
+ */
+bool assure_jsonpath_equal(const json_t *a, const json_t *b);
+
 void assure_nodelist_init(assure_nodelist *l);
 void assure_nodelist_clear(assure_nodelist *l); /* frees the items, keeps l usable */
 

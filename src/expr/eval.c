@@ -293,8 +293,6 @@ static int eval_index(ev *e, const enode *n, assure_value *out)
 
 /* ---- comparison ---- */
 
-static bool json_equal_exact(const json_t *a, const json_t *b);
-
 /* A value of the expression against a JSON value, with == semantics. */
 static bool equal_to_json(const assure_value *v, const json_t *j)
 {
@@ -304,49 +302,6 @@ static bool equal_to_json(const assure_value *v, const json_t *j)
 	bool eq = ev_equal(v, &w);
 	assure_value_clear(&w);
 	return eq;
-}
-
-static bool json_equal_exact(const json_t *a, const json_t *b)
-{
-	if (json_is_number(a) && json_is_number(b)) {
-		assure_dec x, y;
-		assure_dec_init(&x);
-		assure_dec_init(&y);
-		bool eq = assure_dec_from_json(&x, a) == 0 && assure_dec_from_json(&y, b) == 0 &&
-		          assure_dec_cmp(&x, &y) == 0;
-		assure_dec_clear(&x);
-		assure_dec_clear(&y);
-		return eq;
-	}
-	if (json_typeof(a) != json_typeof(b))
-		return false;
-	switch (json_typeof(a)) {
-	case JSON_STRING:
-		return json_string_length(a) == json_string_length(b) &&
-		       memcmp(json_string_value(a), json_string_value(b), json_string_length(a)) == 0;
-	case JSON_ARRAY:
-		if (json_array_size(a) != json_array_size(b))
-			return false;
-		for (size_t i = 0; i < json_array_size(a); i++)
-			if (!json_equal_exact(json_array_get(a, i), json_array_get(b, i)))
-				return false;
-		return true;
-	case JSON_OBJECT: {
-		if (json_object_size(a) != json_object_size(b))
-			return false;
-		const char *key;
-		json_t *v;
-		json_object_foreach((json_t *)a, key, v)
-		{
-			json_t *w = json_object_get(b, key);
-			if (!w || !json_equal_exact(v, w))
-				return false;
-		}
-		return true;
-	}
-	default:
-		return true; /* true, false, null: the type is the value */
-	}
 }
 
 bool ev_equal(const assure_value *a, const assure_value *b)
@@ -387,7 +342,7 @@ bool ev_equal(const assure_value *a, const assure_value *b)
 				return false;
 		return true;
 	case ASSURE_VAL_JSON:
-		return json_equal_exact(a->u.json, b->u.json);
+		return assure_jsonpath_equal(a->u.json, b->u.json);
 	}
 	return false;
 }

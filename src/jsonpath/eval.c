@@ -263,7 +263,7 @@ static bool number_cmp(const json_t *ja, const assure_dec *da, const json_t *jb,
 	return ok;
 }
 
-bool jp_json_equal(const json_t *a, const json_t *b)
+bool assure_jsonpath_equal(const json_t *a, const json_t *b)
 {
 	int order;
 	if (json_is_number(a) && json_is_number(b))
@@ -278,7 +278,7 @@ bool jp_json_equal(const json_t *a, const json_t *b)
 		if (json_array_size(a) != json_array_size(b))
 			return false;
 		for (size_t i = 0; i < json_array_size(a); i++)
-			if (!jp_json_equal(json_array_get(a, i), json_array_get(b, i)))
+			if (!assure_jsonpath_equal(json_array_get(a, i), json_array_get(b, i)))
 				return false;
 		return true;
 	case JSON_OBJECT:
@@ -288,7 +288,7 @@ bool jp_json_equal(const json_t *a, const json_t *b)
 		     it = json_object_iter_next((json_t *)a, it)) {
 			const json_t *m =
 			    json_object_getn(b, json_object_iter_key(it), json_object_iter_key_len(it));
-			if (!m || !jp_json_equal(json_object_iter_value(it), m))
+			if (!m || !assure_jsonpath_equal(json_object_iter_value(it), m))
 				return false;
 		}
 		return true;
@@ -306,7 +306,7 @@ static bool val_equal(const jp_val *a, const jp_val *b)
 		return number_cmp(a->json, a->num, b->json, b->num, &order) && order == 0;
 	if (a->num || b->num)
 		return false;
-	return jp_json_equal(a->json, b->json);
+	return assure_jsonpath_equal(a->json, b->json);
 }
 
 /* '<' is defined for two numbers or two strings (by Unicode scalar values: UTF-8 byte order) */

@@ -207,7 +207,5 @@ void jp_function_prepare(jp_expr *call);
  */
 int jp_eval_query(const jp_query *q, json_t *root, json_t *current, bool track, const char *current_pointer,
                   assure_nodelist *out);
-/* Exact RFC 9535 equality of two JSON values (numbers by value). */
-bool jp_json_equal(const json_t *a, const json_t *b);
 
 #endif

@@ -375,6 +375,37 @@ static void test_jsonpath__string_escapes_decode(void **state)
 	json_decref(d);
 }
 
+/* Equality is structural and numbers compare by exact value, whatever their spelling. */
+static void test_jsonpath__equal_is_exact_and_structural(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *a, *b;
+		bool equal;
+	} cases[] = {
+	    {"1", "1.0", true},
+	    {"0.1", "1e-1", true},
+	    {"0.30000000000000004", "0.3", false},
+	    {"1", "\"1\"", false},
+	    {"[1, {\"a\": 2.50}]", "[1.0, {\"a\": 2.5}]", true},
+	    {"[1, 2]", "[2, 1]", false},
+	    {"{\"a\": 1, \"b\": null}", "{\"b\": null, \"a\": 1}", true},
+	    {"{\"a\": 1}", "{\"a\": 1, \"b\": 1}", false},
+	    {"null", "false", false},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		json_t *a = json_loads(cases[i].a, JSON_DECODE_ANY, NULL);
+		json_t *b = json_loads(cases[i].b, JSON_DECODE_ANY, NULL);
+		assert_non_null(a);
+		assert_non_null(b);
+		if (assure_jsonpath_equal(a, b) != cases[i].equal)
+			fail_msg("%s == %s should be %s", cases[i].a, cases[i].b,
+			         cases[i].equal ? "true" : "false");
+		json_decref(a);
+		json_decref(b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -391,6 +422,7 @@ int main(void)
 	    cmocka_unit_test(test_jsonpath__regex_limit_fails_evaluation),
 	    cmocka_unit_test(test_jsonpath__normalized_paths),
 	    cmocka_unit_test(test_jsonpath__string_escapes_decode),
+	    cmocka_unit_test(test_jsonpath__equal_is_exact_and_structural),
 	};
 	return cmocka_run_group_tests_name("jsonpath", tests, NULL, NULL);
 }
