@@ -29,7 +29,14 @@ void assure_buf_puts(assure_buf *b, const char *s);
 void assure_buf_putc(assure_buf *b, char c);
 void assure_buf_printf(assure_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void assure_buf_vprintf(assure_buf *b, const char *fmt, va_list ap);
-/* Append s as a JSON string literal, quotes included. */
+/*
+ * Append s[0..n) between two `quote` characters, escaped as JSON escapes a string:
+ * the quote and backslash with a backslash, \b \f \n \r \t, other controls as \u00xx
+ * (lower-case hex), everything else as is. With '"' this is a JSON string literal; with
+ * '\'' an RFC 9535 normalized-path name.
+ */
+void assure_buf_put_quoted(assure_buf *b, const char *s, size_t n, char quote);
+/* Append s as a JSON string literal, quotes included (assure_buf_put_quoted with '"'). */
 void assure_buf_put_json_string(assure_buf *b, const char *s);
 /* Append one JSON Pointer reference token (RFC 6901 escaping of ~ and /), with the leading '/'. */
 void assure_buf_put_pointer_token(assure_buf *b, const char *key);

@@ -114,47 +114,6 @@ static bool is_index_token(const char *s, size_t n)
 	return true;
 }
 
-/*
- * normal-single-quoted = normal-unescaped / ESC normal-escapable: quote and backslash
- * escaped, \b \f \n \r \t for those five controls, \u00xx (lower-case hex) for the rest.
- */
-static void put_normal_name(assure_buf *b, const char *s, size_t n)
-{
-	assure_buf_puts(b, "['");
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		switch (c) {
-		case '\b':
-			assure_buf_puts(b, "\\b");
-			break;
-		case '\f':
-			assure_buf_puts(b, "\\f");
-			break;
-		case '\n':
-			assure_buf_puts(b, "\\n");
-			break;
-		case '\r':
-			assure_buf_puts(b, "\\r");
-			break;
-		case '\t':
-			assure_buf_puts(b, "\\t");
-			break;
-		case '\'':
-			assure_buf_puts(b, "\\'");
-			break;
-		case '\\':
-			assure_buf_puts(b, "\\\\");
-			break;
-		default:
-			if (c < 0x20)
-				assure_buf_printf(b, "\\u%04x", c);
-			else
-				assure_buf_putc(b, (char)c);
-		}
-	}
-	assure_buf_puts(b, "']");
-}
-
 /* Shared by both entry points; with a document, each token is read as the node it names. */
 static char *normalized_path(const json_t *root, const char *pointer)
 {
@@ -194,10 +153,14 @@ static char *normalized_path(const json_t *root, const char *pointer)
 			if (!node)
 				goto bad;
 		}
-		if (index)
+		if (index) {
 			assure_buf_printf(&b, "[%s]", tok.ptr);
-		else
-			put_normal_name(&b, tok.ptr, tok.len);
+		} else {
+			/* normal-single-quoted (RFC 9535 2.7): JSON's escapes, with ' as the quote */
+			assure_buf_putc(&b, '[');
+			assure_buf_put_quoted(&b, tok.ptr, tok.len, '\'');
+			assure_buf_putc(&b, ']');
+		}
 	}
 	assure_buf_free(&tok);
 	return assure_buf_detach(&b);

@@ -89,14 +89,12 @@ void assure_buf_printf(assure_buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
-void assure_buf_put_json_string(assure_buf *b, const char *s)
+void assure_buf_put_quoted(assure_buf *b, const char *s, size_t n, char quote)
 {
-	assure_buf_putc(b, '"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"':
-			assure_buf_puts(b, "\\\"");
-			break;
+	assure_buf_putc(b, quote);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		switch (c) {
 		case '\\':
 			assure_buf_puts(b, "\\\\");
 			break;
@@ -116,13 +114,22 @@ void assure_buf_put_json_string(assure_buf *b, const char *s)
 			assure_buf_puts(b, "\\f");
 			break;
 		default:
-			if (*p < 0x20)
-				assure_buf_printf(b, "\\u%04x", *p);
-			else
-				assure_buf_putc(b, (char)*p);
+			if (c == (unsigned char)quote) {
+				assure_buf_putc(b, '\\');
+				assure_buf_putc(b, quote);
+			} else if (c < 0x20) {
+				assure_buf_printf(b, "\\u%04x", c);
+			} else {
+				assure_buf_putc(b, (char)c);
+			}
 		}
 	}
-	assure_buf_putc(b, '"');
+	assure_buf_putc(b, quote);
+}
+
+void assure_buf_put_json_string(assure_buf *b, const char *s)
+{
+	assure_buf_put_quoted(b, s, strlen(s), '"');
 }
 
 void assure_buf_put_pointer_token(assure_buf *b, const char *key)
