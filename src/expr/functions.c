@@ -546,7 +546,7 @@ FN(map)
 
 FN(occurrences)
 {
-	size_t count, n = 0;
+	size_t count = 0, n = 0;
 	int rc = need_list(e, &args[0], &count);
 	for (size_t i = 0; rc == 0 && i < count; i++) {
 		assure_value v;
@@ -562,7 +562,7 @@ FN(occurrences)
 
 FN(unique)
 {
-	size_t count;
+	size_t count = 0;
 	int rc = need_list(e, &args[0], &count);
 	if (rc != 0)
 		return rc;
@@ -604,7 +604,7 @@ FN(keys)
 /* Strings and numbers only: joining objects would put JSON text in a message. */
 FN(join)
 {
-	size_t count;
+	size_t count = 0;
 	int rc = need_list(e, &args[0], &count);
 	if (rc == 0)
 		rc = need_string(e, &args[1]);
