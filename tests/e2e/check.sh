@@ -100,6 +100,20 @@ expect_grep '^returns/2020-21/board/actions-2020-12.json:4:5: warning: \[GOV-001
 run_assure plain2.txt check --rules "$rules" --as-of 2021-01-13 repo/returns/2020-21/finance/rxr.json
 expect_grep '^repo/returns/2020-21/finance/rxr.json:4:15: error: \[FIN-001\]' plain2.txt
 
+# Colour only on a terminal (script gives the run one), and never with NO_COLOR set.
+esc=$(printf '\033[')
+env -u NO_COLOR script -qec "'$ASSURE_BIN' check --repo repo --rev HEAD~1 --rules '$rules' --as-of 2021-01-13" /dev/null >tty.txt || true
+grep -qF "$esc" tty.txt || fail "no colour on a terminal: $(head -c 500 tty.txt)"
+grep -q 'FIN-001' tty.txt || fail "no findings on a terminal"
+pass
+NO_COLOR=1 script -qec "'$ASSURE_BIN' check --repo repo --rev HEAD~1 --rules '$rules' --as-of 2021-01-13" /dev/null >tty_nc.txt || true
+grep -q 'FIN-001' tty_nc.txt || fail "no findings on a terminal with NO_COLOR"
+grep -qF "$esc" tty_nc.txt && fail "colour on a terminal despite NO_COLOR"
+pass
+env -u NO_COLOR "$ASSURE_BIN" check --repo repo --rev HEAD~1 --rules "$rules" --as-of 2021-01-13 >piped.txt || true
+grep -qF "$esc" piped.txt && fail "colour in piped output"
+pass
+
 # Usage errors exit 2 with a usage line.
 run_assure u1.txt check
 expect_rc 2 "no arguments"
