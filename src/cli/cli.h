@@ -54,8 +54,10 @@ int cli_as_of(const cli_args *args, const char *cmd, int32_t *out);
 int cli_fail_on(const cli_args *args, const char *cmd, int *out);
 /* Whether standard output gets colour: a terminal, and NO_COLOR unset. */
 bool cli_color(void);
-/* Write to stdout and flush; a write error (a full disk) is reported and returns -1. */
+/* Write to stdout and flush; a write error (a full disk) sets the error and returns -1. */
 int cli_write(const char *text, size_t len);
+/* Flush stdout at exit; reports a write error unless cli_write already did. 0 or -1. */
+int cli_finish_output(void);
 
 /* The options with which `audit` and `history` choose and walk commits (cmd_audit.c). */
 #define CLI_WALK_OPTS                                                                                        \

@@ -105,8 +105,10 @@ int cli_check(const cli_args *args)
 		fprintf(stderr, "assure: %s\n", assure_error_last());
 		goto done;
 	}
-	if (cli_write(out.ptr, out.len) < 0)
+	if (cli_write(out.ptr, out.len) < 0) {
+		fprintf(stderr, "assure: %s\n", assure_error_last());
 		goto done;
+	}
 	if (cli_flag(args, "stats")) {
 		assure_engine_stats st;
 		assure_engine_get_stats(engine, &st);

@@ -32,9 +32,11 @@ int cli_history(const cli_args *args)
 		rc = assure_history_json(&out, w.audit, &f, &w.meta);
 	else
 		rc = assure_history_text(&out, w.audit, &f, &w.meta);
+	if (rc == 0)
+		rc = cli_write(out.ptr, out.len);
 	if (rc < 0)
 		fprintf(stderr, "assure: %s\n", assure_error_last());
-	rc = rc < 0 || cli_write(out.ptr, out.len) < 0 ? ASSURE_EXIT_USAGE : ASSURE_EXIT_OK;
+	rc = rc < 0 ? ASSURE_EXIT_USAGE : ASSURE_EXIT_OK;
 	assure_buf_free(&out);
 	cli_walk_free(&w);
 	return rc;

@@ -107,11 +107,24 @@ bool cli_color(void)
 	return isatty(STDOUT_FILENO) && !(nc && *nc);
 }
 
+/* Set once a write has failed and been reported, so that main does not report it again. */
+static bool write_failed;
+
 int cli_write(const char *text, size_t len)
 {
 	if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "assure: cannot write output: %s\n", strerror(errno));
-		return -1;
+		write_failed = true;
+		return assure_error_set("cannot write output: %s", strerror(errno));
 	}
 	return 0;
+}
+
+int cli_finish_output(void)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return 0;
+	if (!write_failed)
+		fprintf(stderr, "assure: cannot write output: %s\n", strerror(errno));
+	write_failed = true;
+	return -1;
 }

@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <errno.h>
 #include <string.h>
 
 static const cli_opt no_opts[] = {{NULL, NULL, false, NULL}};
@@ -56,7 +57,7 @@ static void print_exit_codes(void)
 	printf("\nexit codes:\n"
 	       "  %d  no finding at or above --fail-on, and the run was complete\n"
 	       "  %d  findings at or above --fail-on, or the run was incomplete\n"
-	       "  %d  usage error, unreadable rule set or repository\n",
+	       "  %d  usage error, unreadable rule set or repository, output that cannot be written\n",
 	       ASSURE_EXIT_OK, ASSURE_EXIT_FINDINGS, ASSURE_EXIT_USAGE);
 }
 
@@ -82,7 +83,7 @@ static int cmd_help(const cli_args *args)
 {
 	if (args->npositional == 0) {
 		print_main_help();
-		return ASSURE_EXIT_OK;
+		return cli_finish_output() == 0 ? ASSURE_EXIT_OK : ASSURE_EXIT_USAGE;
 	}
 	const cli_command *c = find_command(args->positional[0]);
 	if (!c)
@@ -99,11 +100,11 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
 		printf("assure %s\n", ASSURE_VERSION);
-		return fflush(stdout) == 0 ? ASSURE_EXIT_OK : ASSURE_EXIT_USAGE;
+		return cli_finish_output() == 0 ? ASSURE_EXIT_OK : ASSURE_EXIT_USAGE;
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		print_main_help();
-		return ASSURE_EXIT_OK;
+		return cli_finish_output() == 0 ? ASSURE_EXIT_OK : ASSURE_EXIT_USAGE;
 	}
 	const cli_command *c = find_command(argv[1]);
 	if (!c) {
@@ -121,12 +122,10 @@ int main(int argc, char **argv)
 	}
 	if (args.help) {
 		print_command_help(c);
-		return fflush(stdout) == 0 ? ASSURE_EXIT_OK : ASSURE_EXIT_USAGE;
+		return cli_finish_output() == 0 ? ASSURE_EXIT_OK : ASSURE_EXIT_USAGE;
 	}
 	int rc = c->run(&args);
-	if (fflush(stdout) != 0) {
-		fprintf(stderr, "assure: cannot write output\n");
+	if (cli_finish_output() < 0)
 		return ASSURE_EXIT_USAGE;
-	}
 	return rc;
 }

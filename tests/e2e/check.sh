@@ -114,6 +114,17 @@ env -u NO_COLOR "$ASSURE_BIN" check --repo repo --rev HEAD~1 --rules "$rules" --
 grep -qF "$esc" piped.txt && fail "colour in piped output"
 pass
 
+# A report that cannot be written is an error (exit 2), said once; so is an audit's or history's.
+for cmd in check audit history; do
+	set +e
+	"$ASSURE_BIN" $cmd --repo repo --rules "$rules" --as-of 2021-01-13 >/dev/full 2>full.err
+	rc=$?
+	set -e
+	[ $rc -eq 2 ] || fail "$cmd to a full disk: exit code $rc"
+	[ "$(grep -c 'cannot write output: No space left on device' full.err)" = 1 ] || fail "$cmd to a full disk: $(cat full.err)"
+	pass
+done
+
 # Usage errors exit 2 with a usage line.
 run_assure u1.txt check
 expect_rc 2 "no arguments"

@@ -78,4 +78,19 @@ expect_grep '^  no FIN-001 finding' ex.txt
 run_assure ex2.txt explain --rules "$ASSURE_SOURCE_DIR/rules" NOPE-999
 expect_rc 2 "explain of an unknown rule"
 
+# Output that cannot be written (a full disk) is an error, said once, with exit code 2.
+[ -w /dev/full ] || fail "/dev/full is needed to test write errors"
+R="--rules $ASSURE_SOURCE_DIR/rules"
+for cmd in "--version" "help" "check --help" "rules list $R" "explain $R FIN-001"; do
+	set +e
+	# shellcheck disable=SC2086
+	"$ASSURE_BIN" $cmd >/dev/full 2>full.err
+	rc=$?
+	set -e
+	[ $rc -eq 2 ] || fail "$cmd to a full disk: exit code $rc"
+	[ "$(grep -c 'cannot write output: No space left on device' full.err)" = 1 ] ||
+		fail "$cmd to a full disk: $(cat full.err)"
+	pass
+done
+
 finish
