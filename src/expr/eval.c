@@ -273,7 +273,10 @@ static int eval_index(ev *e, const enode *n, assure_value *out)
 			rc = assure_value_from_json(out, json_object_get(base.u.json, idx.u.str));
 	} else if (idx.kind == ASSURE_VAL_NUMBER) {
 		if (!assure_dec_to_long(&idx.u.num, &i)) {
-			rc = ev_fail_value(e, &idx, "is not a whole number, so it cannot be an index");
+			/* A whole number beyond a long is beyond any list: out of range, so absent. */
+			if (!assure_dec_is_integer(&idx.u.num))
+				rc =
+				    ev_fail_value(e, &idx, "is not a whole number, so it cannot be an index");
 		} else if (base.kind == ASSURE_VAL_LIST) {
 			long count = (long)base.u.list.count;
 			if (i < 0)
@@ -447,8 +450,12 @@ static int eval_in(ev *e, const enode *n, assure_value *out)
 static int shift_date(ev *e, int32_t date, const assure_value *days, int sign, assure_value *out)
 {
 	long n;
-	if (!assure_dec_to_long(&days->u.num, &n))
+	if (!assure_dec_to_long(&days->u.num, &n)) {
+		/* A whole number beyond a long moves any date past 9999-12-31 or before 0001-01-01. */
+		if (assure_dec_is_integer(&days->u.num))
+			return ev_fail(e, "date out of range");
 		return ev_fail_value(e, days, "is not a whole number of days");
+	}
 	if (n > DATE_MAX - DATE_MIN || n < DATE_MIN - DATE_MAX)
 		return ev_fail(e, "date out of range");
 	long r = (long)date + sign * n;

@@ -199,6 +199,18 @@ static void test_eval__date_arithmetic(void **state)
 	assert_fails("1 - date('2020-12-02')", "2020-12-02 is not a number");
 }
 
+/* A date moved by a whole number of days too large for a long is out of range, not "not a whole number". */
+static void test_eval__date_moved_by_huge_whole_number_is_out_of_range(void **state)
+{
+	(void)state;
+	assert_fails("date('2020-12-02') + 1e30", "date out of range");
+	assert_fails("date('2020-12-02') - 1e30", "date out of range");
+	assert_fails("-1e30 + date('2020-12-02')", "date out of range");
+	assert_fails("date('2020-12-02') + 9223372036854775808", "date out of range");
+	assert_fails("date('2020-12-02') + 1e30 / 3",
+	             "~333333333333000000000000000000 is not a whole number of days");
+}
+
 /* < <= > >= order numbers, strings (bytewise) and dates. */
 static void test_eval__ordering(void **state)
 {
@@ -436,6 +448,19 @@ static void test_eval__member_and_index_absent_and_errors(void **state)
 	assert_fails("[1][0.5]", "0.5 is not a whole number, so it cannot be an index");
 	assert_fails("[1][true]", "true cannot be an index (use a string or a whole number)");
 	assert_fails("[1, 2][@.missing]", "@.missing is absent");
+}
+
+/* A whole-number index beyond the range of a long is out of range, so absent, not "not a whole number". */
+static void test_eval__huge_whole_index_is_absent(void **state)
+{
+	(void)state;
+	assert_eval("exists([1][1e30])", "false");
+	assert_eval("exists([1][-1e30])", "false");
+	assert_eval("exists([1][9223372036854775808])", "false");
+	assert_eval("exists(($.figures)[1e30])", "false");
+	assert_eval("exists(params.list[-9223372036854775809])", "false");
+	assert_fails("[1][1e30 + 0.5]",
+	             "1000000000000000000000000000000.5 is not a whole number, so it cannot be an index");
 }
 
 /* A list literal evaluates its items in order. */
@@ -684,6 +709,7 @@ int main(void)
 	    cmocka_unit_test(test_eval__string_concatenation),
 	    cmocka_unit_test(test_eval__arithmetic_type_errors),
 	    cmocka_unit_test(test_eval__date_arithmetic),
+	    cmocka_unit_test(test_eval__date_moved_by_huge_whole_number_is_out_of_range),
 	    cmocka_unit_test(test_eval__ordering),
 	    cmocka_unit_test(test_eval__ordering_type_errors),
 	    cmocka_unit_test(test_eval__equality),
@@ -699,6 +725,7 @@ int main(void)
 	    cmocka_unit_test(test_eval__names),
 	    cmocka_unit_test(test_eval__member_and_index),
 	    cmocka_unit_test(test_eval__member_and_index_absent_and_errors),
+	    cmocka_unit_test(test_eval__huge_whole_index_is_absent),
 	    cmocka_unit_test(test_eval__lists),
 	    cmocka_unit_test(test_eval__lazy_lets),
 	    cmocka_unit_test(test_eval__let_memoised_and_bound_to_the_rule_node),
