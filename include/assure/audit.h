@@ -75,20 +75,21 @@ typedef struct assure_audit_figures {
 
 /* One checked commit. */
 typedef struct assure_audit_commit {
-	assure_commit_info info;         /* id, author, dates, subject */
-	bool reported;                   /* walked and selected by --paths: it has a report */
-	bool boundary;                   /* a first parent outside the range, checked to compare with */
-	long parent;                     /* record of the first parent, or -1 for a root commit */
-	int32_t as_of;                   /* the reference date it was checked with */
-	assure_change *changes;          /* changed return files (those some rule selects), by path */
-	size_t nchanges;                 /* entries of changes */
-	size_t other_changes;            /* other files changed */
-	assure_findings *opened;         /* new findings, in report order */
-	size_t *opened_interval;         /* interval of each opened finding */
-	assure_findings *resolved;       /* resolved findings as they were in the parent, in report order */
-	size_t *resolved_interval;       /* interval of each resolved finding */
-	size_t persisting;               /* findings whose fingerprint the parent had */
-	size_t total;                    /* findings in the snapshot */
+	assure_commit_info info;   /* id, author, dates, subject */
+	bool reported;             /* walked and selected by --paths: it has a report */
+	bool boundary;             /* a first parent outside the range, checked to compare with */
+	bool shallow;              /* its parents are missing from a shallow clone: compared with nothing */
+	long parent;               /* record of the first parent, or -1 for a root commit */
+	int32_t as_of;             /* the reference date it was checked with */
+	assure_change *changes;    /* changed return files (those some rule selects), by path */
+	size_t nchanges;           /* entries of changes */
+	size_t other_changes;      /* other files changed */
+	assure_findings *opened;   /* new findings, in report order */
+	size_t *opened_interval;   /* interval of each opened finding */
+	assure_findings *resolved; /* resolved findings as they were in the parent, in report order */
+	size_t *resolved_interval; /* interval of each resolved finding */
+	size_t persisting;         /* findings whose fingerprint the parent had */
+	size_t total;              /* findings in the snapshot */
 	size_t counts[ASSURE_SEV_COUNT]; /* findings by severity */
 	size_t *by_domain;               /* findings per domain (indexed like assure_audit_domain) */
 	assure_audit_figures *figures;   /* system figures per financial year, by year */

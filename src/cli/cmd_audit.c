@@ -105,6 +105,17 @@ int cli_walk_run(cli_walk *w, const cli_args *args, const char *cmd, bool with_p
 		fprintf(stderr, "assure: %s\n", assure_error_last());
 		return ASSURE_EXIT_USAGE;
 	}
+	/* CI checkouts are often shallow: say why the oldest commits show everything as new */
+	for (size_t i = 0; i < assure_audit_commit_count(w->audit); i++) {
+		const assure_audit_commit *c = assure_audit_commit_at(w->audit, i);
+		if (c->shallow)
+			fprintf(
+			    stderr,
+			    "assure: warning: '%s' is a shallow clone: the parents of %.12s are not in it, "
+			    "so it is compared with nothing (git fetch --unshallow gets the whole "
+			    "history)\n",
+			    repo_path, c->info.id);
+	}
 	w->meta = (assure_audit_meta){
 	    .tool_version = ASSURE_VERSION,
 	    .rules = w->rs,

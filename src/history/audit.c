@@ -11,6 +11,7 @@
 #include "assure/date.h"
 #include "assure/decimal.h"
 #include "assure/error.h"
+#include "assure/walk.h"
 #include "history/audit_int.h"
 
 #include <git2.h>
@@ -132,71 +133,6 @@ static const char *intern_org(assure_audit *a, const char *org)
 
 /* ---- planning ---- */
 
-static int git_fail(const char *what)
-{
-	const git_error *e = git_error_last();
-	return assure_error_set("%s: %s", what, e && e->message ? e->message : "unknown error");
-}
-
-/* The commits of the range, oldest first, as hex ids. */
-static int list_commits(char (**out)[41], size_t *n, assure_repo *repo, const assure_audit_opts *opts)
-{
-	git_revwalk *w = NULL;
-	char(*ids)[41] = NULL;
-	size_t cap = 0, count = 0;
-	int rc = ASSURE_ERROR;
-	if (git_revwalk_new(&w, assure_repo_git(repo)) < 0) {
-		git_fail("cannot walk the history");
-		goto done;
-	}
-	git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
-	if (opts->first_parent)
-		git_revwalk_simplify_first_parent(w);
-	const char *range = opts->range ? opts->range : "HEAD";
-	if (strstr(range, "...")) {
-		assure_error_set("range '%s': symmetric differences (A...B) are not supported, use A..B",
-		                 range);
-		goto done;
-	}
-	if (strstr(range, "..")) {
-		if (git_revwalk_push_range(w, range) < 0) {
-			assure_error_set("range '%s' not found", range);
-			goto done;
-		}
-	} else {
-		char hex[41];
-		git_oid id;
-		if (assure_repo_resolve(repo, range, hex) < 0)
-			goto done;
-		git_oid_fromstr(&id, hex);
-		if (git_revwalk_push(w, &id) < 0) {
-			git_fail(range);
-			goto done;
-		}
-	}
-	git_oid id;
-	int r;
-	while ((r = git_revwalk_next(&id, w)) == 0) {
-		if (count == cap) {
-			cap = cap ? cap * 2 : 256;
-			ids = assure_xrealloc(ids, cap * sizeof(*ids));
-		}
-		git_oid_tostr(ids[count++], 41, &id);
-	}
-	if (r != GIT_ITEROVER) {
-		git_fail("cannot walk the history");
-		goto done;
-	}
-	*out = ids;
-	*n = count;
-	ids = NULL;
-	rc = 0;
-done:
-	free(ids);
-	git_revwalk_free(w);
-	return rc;
-}
-
 /* Parents of a commit other than the first, as hex ids (caller frees). */
 static size_t other_parents(char (**out)[41], assure_repo *repo, const char *hex)
 {
@@ -222,9 +158,9 @@ static int plan(walk_state *ws)
 {
 	assure_audit *a = ws->a;
 	const assure_audit_opts *o = ws->opts;
-	char(*ids)[41] = NULL;
+	assure_walk_entry *ids = NULL;
 	size_t n = 0;
-	int rc = list_commits(&ids, &n, ws->repo, o);
+	int rc = assure_walk_range(&ids, &n, ws->repo, o->range, o->first_parent);
 	if (rc < 0)
 		return rc;
 	/* Which commits pass the date filter: only these are walked. */
@@ -232,12 +168,12 @@ static int plan(walk_state *ws)
 	assure_commit_info *infos = assure_xcalloc(n + 1, sizeof(*infos));
 	bool *keep = assure_xcalloc(n + 1, sizeof(bool));
 	for (size_t i = 0; i < n; i++) {
-		if ((rc = assure_repo_commit_info(ws->repo, ids[i], &infos[i])) < 0)
+		if ((rc = assure_repo_commit_info(ws->repo, ids[i].id, &infos[i])) < 0)
 			goto done;
 		int32_t day = assure_date_from_unix(infos[i].commit_time);
 		keep[i] = (!o->has_since || day >= o->since) && (!o->has_until || day <= o->until);
 		if (keep[i])
-			json_object_set_new(walked, ids[i], json_true());
+			json_object_set_new(walked, ids[i].id, json_true());
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (!keep[i]) {
@@ -245,7 +181,8 @@ static int plan(walk_state *ws)
 			continue;
 		}
 		long parent = -1;
-		if (infos[i].parent_count > 0) {
+		/* past a shallow boundary there is no parent to compare with: as for a root */
+		if (infos[i].parent_count > 0 && !ids[i].shallow) {
 			json_t *p = json_object_get(a->by_id, infos[i].first_parent);
 			if (!p) {
 				/* Walked commits come after their parents: an unknown parent is outside the
@@ -262,6 +199,7 @@ static int plan(walk_state *ws)
 		size_t rec = add_record(a, &infos[i], false);
 		memset(&infos[i], 0, sizeof(infos[i])); /* the record owns its strings now */
 		a->commits[rec].parent = parent;
+		a->commits[rec].shallow = ids[i].shallow;
 	}
 	/* Who reads whom: first parents always, other walked parents for merges. */
 	ws->steps = assure_xcalloc(a->ncommits + 1, sizeof(step));
@@ -271,7 +209,7 @@ static int plan(walk_state *ws)
 		assure_audit_commit *c = &a->commits[r];
 		if (c->parent >= 0)
 			readers[c->parent]++;
-		if (c->boundary || o->first_parent || c->info.parent_count < 2)
+		if (c->boundary || c->shallow || o->first_parent || c->info.parent_count < 2)
 			continue;
 		char(*others)[41];
 		size_t m = other_parents(&others, ws->repo, c->info.id);

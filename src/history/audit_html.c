@@ -386,7 +386,10 @@ static void commit_page(assure_buf *out, const assure_audit *a, const assure_aud
 	    out,
 	    "&gt;</td></tr>\n<tr><th>Committed</th><td>%s</td></tr>\n<tr><th>As of</th><td>%s</td></tr>\n", t,
 	    d);
-	if (c->info.parent_count)
+	if (c->shallow)
+		assure_buf_puts(out, "<tr><th>Compared with</th><td>nothing: its parents are not in this "
+		                     "shallow clone, every finding is new</td></tr>\n");
+	else if (c->info.parent_count)
 		assure_buf_printf(
 		    out, "<tr><th>Compared with</th><td><code>%.12s</code> (first parent%s)</td></tr>\n",
 		    c->info.first_parent, c->info.parent_count > 1 ? " of a merge" : "");

@@ -44,7 +44,9 @@ static json_t *commit_json(const assure_audit *a, const assure_audit_commit *c)
 	json_t *o = ah_commit_json(c);
 	json_object_set_new(o, "parents", json_integer((json_int_t)c->info.parent_count));
 	json_object_set_new(o, "compared_with",
-	                    c->info.parent_count ? json_string(c->info.first_parent) : json_null());
+	                    c->info.parent_count && !c->shallow ? json_string(c->info.first_parent)
+	                                                        : json_null());
+	json_object_set_new(o, "shallow", json_boolean(c->shallow));
 	char d[11];
 	assure_date_format(c->as_of, d);
 	json_object_set_new(o, "as_of", json_string(d));

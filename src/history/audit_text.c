@@ -57,7 +57,9 @@ static void commit_block(assure_buf *out, const assure_audit *a, const assure_au
 	assure_audit_format_time(t, c->info.commit_time, c->info.commit_offset);
 	assure_date_format(c->as_of, d);
 	assure_buf_printf(out, "Date:   %s (as of %s)\n", t, d);
-	if (c->info.parent_count > 1)
+	if (c->shallow)
+		assure_buf_puts(out, "Shallow: its parents are not in this clone, so every finding is new\n");
+	else if (c->info.parent_count > 1)
 		assure_buf_printf(out, "Merge:  compared with its first parent %.12s\n",
 		                  c->info.first_parent);
 	assure_buf_printf(out, "\n    %s\n\n", c->info.subject);

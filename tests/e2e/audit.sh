@@ -258,4 +258,15 @@ pass
 pass
 py bulk.json 'len(d["commits"]) == 200'
 
+# A shallow clone (what CI checks out): the audit walks what is there, compares the
+# boundary commit with nothing, and says so on stderr and in the report.
+git clone -q --depth 3 "file://$TEST_TMP/bulk" shallow
+run_assure shallow.json audit --repo shallow "${R[@]}" --format json
+[ "$rc" -le 1 ] || fail "audit of a shallow clone: exit code $rc: $(cat shallow.json.err)"
+pass
+expect_grep "is a shallow clone: the parents of [0-9a-f]\{12\} are not in it" shallow.json.err
+py shallow.json 'len(d["commits"]) == 3 and d["commits"][0]["shallow"] and d["commits"][0]["compared_with"] is None and not d["commits"][1]["shallow"]'
+run_assure shallow.txt audit --repo shallow "${R[@]}"
+expect_grep '^Shallow: its parents are not in this clone, so every finding is new$' shallow.txt
+
 finish
