@@ -9,6 +9,11 @@
  *  - not JSON_ALLOW_NUL: with it a string "RXN\u0000x" would read as "RXN" to
  *    every caller that takes a C string, so a value could pass as another.
  *
+ * Numbers: jansson rejects a real too large for a double ("real number
+ * overflow") but reads one too small for it, such as 1e-400, as 0, which would
+ * let a nonzero figure pass as zero. find_underflow() rejects those in the same
+ * words, so that neither end of the range gives a wrong answer.
+ *
  * Error positions: jansson reports the place just past the offending token; the
  * position given out is the token's first character (or the end of the text when
  * jansson ran out of input), counted as the locator counts. A UTF-8 BOM is removed
@@ -20,6 +25,7 @@
 #include "assure/error.h"
 #include "doc/locator.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,6 +83,56 @@ static void set_parse_error(const char *text, size_t len, size_t start, const js
 	assure_error_setc(ASSURE_EINVALID, "%s", e->text);
 }
 
+/* Whether c can be part of a JSON number token. */
+static bool number_char(char c)
+{
+	return c != '\0' && strchr("+-.0123456789eE", c) != NULL;
+}
+
+/*
+ * In text that jansson has accepted, the start of the first real number with a
+ * nonzero digit that strtod (as jansson reads it) takes to 0; len if there is none.
+ */
+static size_t find_underflow(const char *text, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		char c = text[i];
+		if (c == '"') {
+			for (i++; i < len && text[i] != '"'; i++)
+				if (text[i] == '\\')
+					i++;
+			i++;
+			continue;
+		}
+		if (c != '-' && (c < '0' || c > '9')) {
+			i++;
+			continue;
+		}
+		size_t start = i;
+		bool real = false, nonzero = false, exponent = false;
+		for (; i < len && number_char(text[i]); i++) {
+			char d = text[i];
+			if (d == '.' || d == 'e' || d == 'E')
+				real = true;
+			if (d == 'e' || d == 'E')
+				exponent = true;
+			if (!exponent && d >= '1' && d <= '9')
+				nonzero = true;
+		}
+		if (!real || !nonzero)
+			continue;
+		char *token = assure_xmalloc(i - start + 1);
+		memcpy(token, text + start, i - start);
+		token[i - start] = '\0';
+		bool zero = strtod(token, NULL) == 0.0;
+		free(token);
+		if (zero)
+			return start;
+	}
+	return len;
+}
+
 int assure_doc_parse(assure_doc **out, const char *text, size_t len, int *err_line, int *err_col)
 {
 	*out = NULL;
@@ -99,6 +155,22 @@ int assure_doc_parse(assure_doc **out, const char *text, size_t len, int *err_li
 		set_parse_error(text, len, start, &e);
 		int line, col;
 		locator_position(text, len, start, &line, &col);
+		if (err_line)
+			*err_line = line;
+		if (err_col)
+			*err_col = col;
+		return ASSURE_EINVALID;
+	}
+	size_t tiny = find_underflow(text, len);
+	if (tiny < len) {
+		size_t end = tiny;
+		while (end < len && number_char(text[end]))
+			end++;
+		assure_error_setc(ASSURE_EINVALID, "real number underflow near '%.*s'", (int)(end - tiny),
+		                  text + tiny);
+		json_decref(root);
+		int line, col;
+		locator_position(text, len, tiny, &line, &col);
 		if (err_line)
 			*err_line = line;
 		if (err_col)

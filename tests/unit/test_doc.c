@@ -259,6 +259,23 @@ static void test_doc__error_positions(void **state)
 	assert_int_equal(assure_doc_parse(&doc, "[", 1, NULL, NULL), ASSURE_EINVALID);
 }
 
+/* A nonzero number too small for a double is an error, as one too large is, never a silent 0. */
+static void test_doc__real_underflow_rejected(void **state)
+{
+	(void)state;
+	const char *t1 = "{\"a\": [1,\n  1e-400]}";
+	assert_parse_error(t1, strlen(t1), 2, 3, "real number underflow near '1e-400'");
+	const char *t2 = "{\"\\u00e9\": -0.00001e-330}";
+	assert_parse_error(t2, strlen(t2), 1, 12, "real number underflow near '-0.00001e-330'");
+	const char *big = "[2e308]";
+	assert_parse_error(big, strlen(big), 1, 2, "real number overflow near '2e308'");
+	/* Zeros, however written, and the smallest subnormal are numbers; digits in strings are text. */
+	assure_doc *doc = parse_ok(
+	    "{\"1e-400\": \"1e-400\\\" 1e-400\", \"z\": [0e-400, -0.0e-999, 0.000, 4.9e-324, 1e-320]}");
+	assert_at(doc, "/z/4", 1, 73);
+	assure_doc_free(doc);
+}
+
 /* A UTF-8 byte order mark is dropped: not an error, not a column, not in the text. */
 static void test_doc__bom_skipped(void **state)
 {
@@ -354,6 +371,7 @@ int main(void)
 	    cmocka_unit_test(test_doc__not_found),
 	    cmocka_unit_test(test_doc__duplicate_key_rejected),
 	    cmocka_unit_test(test_doc__error_positions),
+	    cmocka_unit_test(test_doc__real_underflow_rejected),
 	    cmocka_unit_test(test_doc__bom_skipped),
 	    cmocka_unit_test(test_doc__text_is_copied),
 	    cmocka_unit_test(test_doc__many_members),
