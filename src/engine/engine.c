@@ -210,6 +210,8 @@ static int eval_bool(run *rn, assure_findings *out, const assure_rule *r, const 
 		assure_buf b = ASSURE_BUF_INIT;
 		if (v.kind == ASSURE_VAL_ABSENT)
 			assure_buf_printf(&b, "%s is absent, not true or false", assure_expr_source(e));
+		else if (strcmp(assure_expr_source(e), d) == 0) /* a literal: "1 is 1" says nothing */
+			assure_buf_printf(&b, "%s is not true or false", d);
 		else
 			assure_buf_printf(&b, "%s is %s, not true or false", assure_expr_source(e), d);
 		eval_failure(rn, out, r, pl, field, b.ptr);

@@ -204,7 +204,9 @@ static void test_engine__non_boolean_assert_and_absent_subject_name_the_expressi
 	           "  \"applies_to\": {\"kind\": \"finance\"}, \"assert\": \"@.flag\", \"message\": \"m\"},\n"
 	           " {\"id\": \"T-002\", \"title\": \"t\", \"severity\": \"error\", \"domain\": \"d\",\n"
 	           "  \"applies_to\": {\"kind\": \"finance\"}, \"assert\": \"false\", \"message\": \"m\",\n"
-	           "  \"subject\": \"$.code\"}]}\n");
+	           "  \"subject\": \"$.code\"},\n"
+	           " {\"id\": \"T-003\", \"title\": \"t\", \"severity\": \"error\", \"domain\": \"d\",\n"
+	           "  \"applies_to\": {\"paths\": [\"b.json\"]}, \"assert\": \"1\", \"message\": \"m\"}]}\n");
 	write_file("snap-b/a.json", "{\"kind\": \"finance\"}\n");
 	write_file("snap-b/b.json", "{\"kind\": \"finance\", \"flag\": 3, \"code\": \"B\"}\n");
 	fixture fx = {0};
@@ -242,7 +244,12 @@ static void test_engine__non_boolean_assert_and_absent_subject_name_the_expressi
 	assert_string_equal(s->rule_id, ASSURE_RULE_EVAL);
 	assert_string_equal(s->message, "T-002 could not be evaluated at '/' (subject): $.code is absent");
 	assert_non_null(find(&fx, "T-002", "B"));
-	assert_int_equal(fx.result.eval_failures, 3);
+	/* a literal is not described twice */
+	const assure_finding *lit = find(&fx, ASSURE_RULE_EVAL, "T-003");
+	assert_non_null(lit);
+	assert_string_equal(lit->message,
+	                    "T-003 could not be evaluated at '/' (assert): 1 is not true or false");
+	assert_int_equal(fx.result.eval_failures, 4);
 	done(&fx);
 }
 
