@@ -141,6 +141,17 @@ static const assure_finding *find(const fixture *fx, const char *rule, const cha
 	return NULL;
 }
 
+/* The finding in the file at path whose message mentions text. */
+static const assure_finding *find_in(const fixture *fx, const char *path, const char *text)
+{
+	for (size_t i = 0; i < assure_findings_count(fx->findings); i++) {
+		const assure_finding *f = assure_findings_get(fx->findings, i);
+		if (strcmp(f->path, path) == 0 && strstr(f->message, text))
+			return f;
+	}
+	return NULL;
+}
+
 /* A finding points at the exact line and column of its node, with the rendered message and subject. */
 static void test_engine__finding_has_line_column_and_message(void **state)
 {
@@ -211,38 +222,21 @@ static void test_engine__non_boolean_assert_and_absent_subject_name_the_expressi
 	write_file("snap-b/b.json", "{\"kind\": \"finance\", \"flag\": 3, \"code\": \"B\"}\n");
 	fixture fx = {0};
 	run_in(&fx, "rules-b", "snap-b");
-	const assure_finding *f = NULL;
-	for (size_t i = 0; i < assure_findings_count(fx.findings); i++) {
-		const assure_finding *g = assure_findings_get(fx.findings, i);
-		if (strcmp(g->rule_id, ASSURE_RULE_EVAL) == 0 && strcmp(g->path, "a.json") == 0 &&
-		    strstr(g->message, "T-001"))
-			f = g;
-	}
+	const assure_finding *f = find_in(&fx, "a.json", "T-001");
 	assert_non_null(f);
+	assert_string_equal(f->rule_id, ASSURE_RULE_EVAL);
 	assert_string_equal(
 	    f->message, "T-001 could not be evaluated at '/' (assert): @.flag is absent, not true or false");
 	assert_string_equal(f->subject, "T-001");
-	f = find(&fx, ASSURE_RULE_EVAL, "T-001");
+	f = find_in(&fx, "b.json", "T-001");
 	assert_non_null(f);
-	const assure_finding *g = NULL;
-	for (size_t i = 0; i < assure_findings_count(fx.findings); i++) {
-		const assure_finding *h = assure_findings_get(fx.findings, i);
-		if (strcmp(h->path, "b.json") == 0 && strstr(h->message, "T-001"))
-			g = h;
-	}
-	assert_non_null(g);
-	assert_string_equal(g->message,
+	assert_string_equal(f->message,
 	                    "T-001 could not be evaluated at '/' (assert): @.flag is 3, not true or false");
 	/* T-002 fails everywhere; a.json has no code, so its identity cannot be formed */
-	const assure_finding *s = NULL;
-	for (size_t i = 0; i < assure_findings_count(fx.findings); i++) {
-		const assure_finding *h = assure_findings_get(fx.findings, i);
-		if (strcmp(h->path, "a.json") == 0 && strstr(h->message, "T-002"))
-			s = h;
-	}
-	assert_non_null(s);
-	assert_string_equal(s->rule_id, ASSURE_RULE_EVAL);
-	assert_string_equal(s->message, "T-002 could not be evaluated at '/' (subject): $.code is absent");
+	f = find_in(&fx, "a.json", "T-002");
+	assert_non_null(f);
+	assert_string_equal(f->rule_id, ASSURE_RULE_EVAL);
+	assert_string_equal(f->message, "T-002 could not be evaluated at '/' (subject): $.code is absent");
 	assert_non_null(find(&fx, "T-002", "B"));
 	/* a literal is not described twice */
 	const assure_finding *lit = find(&fx, ASSURE_RULE_EVAL, "T-003");
