@@ -27,7 +27,7 @@ enum {
 enum {
 	ASSURE_EXIT_OK = 0,       /* no finding at or above --fail-on, run complete */
 	ASSURE_EXIT_FINDINGS = 1, /* findings at or above --fail-on, or the run was incomplete */
-	ASSURE_EXIT_USAGE = 2,    /* usage error, unreadable rule set or repository, unwritable output */
+	ASSURE_EXIT_USAGE = 2,    /* usage error, bad rule set, unreadable repository, unwritable output */
 };
 
 /* Set the last error message (printf-style); returns ASSURE_ERROR for `return assure_error_set(...)`. */

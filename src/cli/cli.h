@@ -21,6 +21,7 @@ typedef struct cli_command {
 	const char *summary; /* one line for `assure help` */
 	const cli_opt *opts; /* its options, NULL-terminated */
 	int (*run)(const cli_args *args);
+	const char *exits; /* what its exit codes 0 and 1 mean, or NULL for the findings meaning */
 } cli_command;
 
 extern const cli_opt cli_check_opts[];

@@ -1,4 +1,6 @@
 /* cmd_explain.c: `assure explain RULE-ID`, everything a rule carries and its examples at work. */
+/* realpath() is X/Open */
+#define _XOPEN_SOURCE 700
 #include "cli/cli.h"
 
 #include "assure/buf.h"
@@ -9,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const cli_opt cli_explain_opts[] = {
     {"rules", "DIR", true, "rule set (default: the installed rule set)"},
@@ -41,11 +44,32 @@ static char *example_path(const assure_rule *r, const char *rel)
 	return assure_buf_detach(&b);
 }
 
-/* Check the example with the whole rule set and print this rule's findings on it. */
-static void run_example(const assure_ruleset *rs, const assure_rule *r, const char *label, const char *rel)
+/* The example's folder as a reader can open it: relative to here when it is below here. */
+static char *display_path(const char *path)
+{
+	char *real = realpath(path, NULL), cwd[4096];
+	if (!real)
+		return assure_xstrdup(path);
+	size_t n = getcwd(cwd, sizeof(cwd)) ? strlen(cwd) : 0;
+	if (n && strncmp(real, cwd, n) == 0 && real[n] == '/') {
+		char *rel = assure_xstrdup(real + n + 1);
+		free(real);
+		return rel;
+	}
+	return real;
+}
+
+/*
+ * Check the example with the whole rule set and print this rule's findings on it.
+ * Returns how many findings of the rule it raised, or -1 when it could not be checked.
+ */
+static long run_example(const assure_ruleset *rs, const assure_rule *r, const char *label, const char *rel)
 {
 	char *path = example_path(r, rel);
-	printf("\n%s: %s\n", label, rel);
+	char *shown_path = display_path(path);
+	printf("\n%s: %s\n", label, shown_path);
+	free(shown_path);
+	long result = -1;
 	assure_snapshot *snap = NULL;
 	assure_engine *engine = NULL;
 	assure_findings *findings = NULL;
@@ -74,11 +98,13 @@ static void run_example(const assure_ruleset *rs, const assure_rule *r, const ch
 	}
 	if (!shown)
 		printf("  no %s finding\n", r->id);
+	result = (long)shown;
 done:
 	assure_findings_free(findings);
 	assure_engine_free(engine);
 	assure_snapshot_free(snap);
 	free(path);
+	return result;
 }
 
 int cli_explain(const cli_args *args)
@@ -127,10 +153,16 @@ int cli_explain(const cli_args *args)
 	section("What to do", r->help);
 	if (r->example_as_of)
 		printf("\nExamples are checked as of %s.\n", r->example_as_of);
-	if (r->example_fail)
-		run_example(rs, r, "Example that raises it", r->example_fail);
-	if (r->example_pass)
-		run_example(rs, r, "Example that passes", r->example_pass);
+	/* Examples that do not behave as the rule says are a broken rule: exit 1, as for a finding. */
+	int rc = ASSURE_EXIT_OK;
+	if (r->example_fail && run_example(rs, r, "Example that raises it", r->example_fail) <= 0) {
+		fprintf(stderr, "assure explain: the example that should raise %s does not\n", r->id);
+		rc = ASSURE_EXIT_FINDINGS;
+	}
+	if (r->example_pass && run_example(rs, r, "Example that passes", r->example_pass) != 0) {
+		fprintf(stderr, "assure explain: the example that should pass %s does not\n", r->id);
+		rc = ASSURE_EXIT_FINDINGS;
+	}
 	assure_ruleset_free(rs);
-	return ASSURE_EXIT_OK;
+	return rc;
 }

@@ -12,18 +12,24 @@ static int cmd_help(const cli_args *args);
 
 static const cli_command commands[] = {
     {"check", "assure check [OPTIONS] [--repo DIR [--rev REV | --worktree] | PATH...]",
-     "evaluate the rules on one commit, a working tree or plain files", cli_check_opts, cli_check},
+     "evaluate the rules on one commit, a working tree or plain files", cli_check_opts, cli_check, NULL},
     {"rules", "assure rules (lint [PATH...] | list [--rules DIR])",
-     "check rule files for errors, or list the rules", cli_rules_opts, cli_rules},
+     "check rule files for errors, or list the rules", cli_rules_opts, cli_rules,
+     "  0  no problem in the rule files (lint), or the list was printed\n"},
     {"explain", "assure explain [--rules DIR] RULE-ID", "print everything a rule carries, with examples",
-     cli_explain_opts, cli_explain},
+     cli_explain_opts, cli_explain,
+     "  0  the rule was explained and its examples behave as it says\n"
+     "  1  an example does not: the fail example raises nothing, or the pass example raises it\n"},
     {"audit", "assure audit --repo DIR [OPTIONS] [RANGE]",
-     "check every commit of a range: what each one broke and fixed, and a summary", cli_audit_opts,
-     cli_audit},
+     "check every commit of a range: what each one broke and fixed, and a summary", cli_audit_opts, cli_audit,
+     "  0  no finding at or above --fail-on is open at the end, and the last commit was checked "
+     "completely\n"
+     "  1  findings at or above --fail-on are open at the end, or the last check was incomplete\n"},
     {"history", "assure history --repo DIR [--rule ID] [--subject S] [--path P] [OPTIONS] [RANGE]",
      "when each finding was open: the commit that introduced it and the one that resolved it",
-     cli_history_opts, cli_history},
-    {"help", "assure help [COMMAND]", "show help for assure or one command", no_opts, cmd_help},
+     cli_history_opts, cli_history, "  0  the intervals were listed\n"},
+    {"help", "assure help [COMMAND]", "show help for assure or one command", no_opts, cmd_help,
+     "  0  the help was printed\n"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -52,13 +58,18 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	return ASSURE_EXIT_USAGE;
 }
 
-static void print_exit_codes(void)
+static void print_exit_codes(const char *exits)
 {
-	printf("\nexit codes:\n"
-	       "  %d  no finding at or above --fail-on, and the run was complete\n"
-	       "  %d  findings at or above --fail-on, or the run was incomplete\n"
-	       "  %d  usage error, unreadable rule set or repository, output that cannot be written\n",
-	       ASSURE_EXIT_OK, ASSURE_EXIT_FINDINGS, ASSURE_EXIT_USAGE);
+	printf("\nexit codes:\n");
+	if (exits)
+		fputs(exits, stdout);
+	else
+		printf("  %d  no finding at or above --fail-on, and the run was complete\n"
+		       "  %d  findings at or above --fail-on, or the run was incomplete\n",
+		       ASSURE_EXIT_OK, ASSURE_EXIT_FINDINGS);
+	printf("  %d  usage error, a rule set that cannot be read or has problems, a repository that cannot "
+	       "be read, output that cannot be written\n",
+	       ASSURE_EXIT_USAGE);
 }
 
 static void print_main_help(void)
@@ -69,14 +80,14 @@ static void print_main_help(void)
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		printf("  %-10s %s\n", commands[i].name, commands[i].summary);
 	printf("\n'assure COMMAND --help' shows a command's options.\n");
-	print_exit_codes();
+	print_exit_codes(NULL);
 }
 
 static void print_command_help(const cli_command *c)
 {
 	printf("usage: %s\n\n%s\n\noptions:\n", c->usage, c->summary);
 	cli_print_options(c->opts);
-	print_exit_codes();
+	print_exit_codes(c->exits);
 }
 
 static int cmd_help(const cli_args *args)

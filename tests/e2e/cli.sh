@@ -75,6 +75,25 @@ expect_grep '^Example that raises it' ex.txt
 expect_grep '\[FIN-001\]' ex.txt
 expect_grep '^Example that passes' ex.txt
 expect_grep '^  no FIN-001 finding' ex.txt
+# examples that do not behave as the rule says make explain exit 1, naming the example
+mkdir -p ex/rules ex/raises ex/quiet
+printf '{"kind": "finance", "v": 5}\n' >ex/raises/r.json
+printf '{"kind": "finance", "v": 1}\n' >ex/quiet/r.json
+cat >ex/rules/r.json <<'JSON'
+{ "ruleset": "ex", "version": "1",
+  "rules": [ { "id": "EX-001", "title": "v at most 2", "severity": "error", "domain": "finance",
+    "applies_to": { "kind": "finance" }, "assert": "$.v <= 2", "message": "v is {$.v}",
+    "examples": { "fail": "../quiet", "pass": "../raises" } } ] }
+JSON
+run_assure ex3.txt explain --rules ex/rules EX-001
+expect_rc 1 "explain with examples the wrong way round"
+expect_grep '^Example that raises it: ex/quiet$' ex3.txt
+expect_grep 'the example that should raise EX-001 does not' ex3.txt.err
+expect_grep 'the example that should pass EX-001 does not' ex3.txt.err
+sed -i 's|"fail": "../quiet", "pass": "../raises"|"fail": "../raises", "pass": "../quiet"|' ex/rules/r.json
+run_assure ex4.txt explain --rules ex/rules EX-001
+expect_rc 0 "explain with examples that behave"
+expect_grep '^  r.json:1:1: error: \[EX-001\] v is 5$' ex4.txt
 run_assure ex2.txt explain --rules "$ASSURE_SOURCE_DIR/rules" NOPE-999
 expect_rc 2 "explain of an unknown rule"
 
