@@ -18,11 +18,17 @@ typedef struct parsed {
 	int column;
 } parsed;
 
-/* Return-scope findings of one file that depend only on its content and path. */
+/*
+ * Return-scope findings of one file that depend only on its content and path, and those
+ * that also depend on as_of, kept for the last as_of they were computed with: an audit
+ * checks many commits of the same day in a row.
+ */
 typedef struct reusable {
 	char *key;                 /* "path\noid", its key in by_key (owned) */
-	assure_findings *findings; /* owned */
+	assure_findings *findings; /* of the rules that read neither as_of nor other files (owned) */
 	size_t evaluations;        /* evaluations they cost */
+	assure_findings *dated;    /* of the rules that read as_of but no other file, or NULL (owned) */
+	int32_t dated_as_of;       /* the as_of they were computed with */
 } reusable;
 
 struct assure_engine {
@@ -72,6 +78,7 @@ void assure_engine_free(assure_engine *e)
 	for (size_t i = 0; i < e->nreuse; i++) {
 		free(e->reuse[i].key);
 		assure_findings_free(e->reuse[i].findings);
+		assure_findings_free(e->reuse[i].dated);
 	}
 	free(e->reuse);
 	json_decref(e->by_oid);
@@ -300,6 +307,22 @@ static bool reusable_rule(const assure_rule *r)
 	return !(r->reads & (ASSURE_EXPR_READS_AS_OF | ASSURE_EXPR_READS_OTHERS));
 }
 
+/* Reading as_of too: the result can be reused while as_of does not change either. */
+static bool dated_rule(const assure_rule *r)
+{
+	return (r->reads & ASSURE_EXPR_READS_AS_OF) && !(r->reads & ASSURE_EXPR_READS_OTHERS);
+}
+
+/* Add reused findings, counting the evaluation failures among them again for this run. */
+static void reuse_findings(run *rn, assure_findings *out, const assure_findings *found)
+{
+	assure_findings_extend(out, found);
+	rn->e->stats.findings_reused += assure_findings_count(found);
+	for (size_t k = 0; k < assure_findings_count(found); k++)
+		if (strcmp(assure_findings_get(found, k)->rule_id, ASSURE_RULE_EVAL) == 0)
+			rn->result->eval_failures++;
+}
+
 static void check_file(run *rn, assure_findings *out, size_t i)
 {
 	assure_engine *e = rn->e;
@@ -348,12 +371,7 @@ static void check_file(run *rn, assure_findings *out, size_t i)
 	if (checked)
 		rn->result->files_checked++;
 	if (idx) {
-		reusable *ru = &e->reuse[json_integer_value(idx)];
-		assure_findings_extend(out, ru->findings);
-		e->stats.findings_reused += assure_findings_count(ru->findings);
-		for (size_t k = 0; k < assure_findings_count(ru->findings); k++)
-			if (strcmp(assure_findings_get(ru->findings, k)->rule_id, ASSURE_RULE_EVAL) == 0)
-				rn->result->eval_failures++;
+		reuse_findings(rn, out, e->reuse[json_integer_value(idx)].findings);
 	} else {
 		assure_findings *stable;
 		assure_findings_new(&stable);
@@ -369,17 +387,38 @@ static void check_file(run *rn, assure_findings *out, size_t i)
 			e->capreuse = e->capreuse ? e->capreuse * 2 : 64;
 			e->reuse = assure_xrealloc(e->reuse, e->capreuse * sizeof(*e->reuse));
 		}
+		memset(&e->reuse[e->nreuse], 0, sizeof(e->reuse[e->nreuse]));
 		e->reuse[e->nreuse].key = assure_xstrdup(key.ptr);
 		e->reuse[e->nreuse].findings = stable;
-		json_object_set_new(e->by_key, key.ptr, json_integer((json_int_t)e->nreuse));
+		idx = json_integer((json_int_t)e->nreuse);
+		json_object_set_new(e->by_key, key.ptr, idx);
 		e->nreuse++;
 	}
 	assure_buf_free(&key);
 
+	/* rules that read as_of: reused while as_of stays the same */
+	reusable *ru = &e->reuse[json_integer_value(idx)];
+	if (ru->dated && ru->dated_as_of == rn->opts->as_of) {
+		reuse_findings(rn, out, ru->dated);
+	} else {
+		assure_findings_free(ru->dated);
+		assure_findings_new(&ru->dated);
+		ru->dated_as_of = rn->opts->as_of;
+		for (size_t k = 0; k < nrules; k++) {
+			const assure_rule *r = assure_ruleset_rule(e->rs, k);
+			if (r->scope != ASSURE_SCOPE_RETURN || !dated_rule(r) || !path_selected(r, f->path) ||
+			    !kind_selected(r, root))
+				continue;
+			eval_return_rule(rn, ru->dated, r, f->path, p->doc);
+		}
+		assure_findings_extend(out, ru->dated);
+	}
+
+	/* rules that read other files: evaluated every time */
 	for (size_t k = 0; k < nrules; k++) {
 		const assure_rule *r = assure_ruleset_rule(e->rs, k);
-		if (r->scope != ASSURE_SCOPE_RETURN || reusable_rule(r) || !path_selected(r, f->path) ||
-		    !kind_selected(r, root))
+		if (r->scope != ASSURE_SCOPE_RETURN || reusable_rule(r) || dated_rule(r) ||
+		    !path_selected(r, f->path) || !kind_selected(r, root))
 			continue;
 		eval_return_rule(rn, out, r, f->path, p->doc);
 	}
@@ -509,6 +548,7 @@ void assure_engine_retain(assure_engine *e, const assure_snapshot *const *keep, 
 		if (!json_object_get(keys, r->key)) {
 			free(r->key);
 			assure_findings_free(r->findings);
+			assure_findings_free(r->dated);
 			continue;
 		}
 		e->reuse[kept] = *r;

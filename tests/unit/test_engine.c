@@ -290,7 +290,8 @@ static void test_engine__unselected_files_are_ignored(void **state)
 	done(&fx);
 }
 
-/* A second check of the same snapshot parses nothing again and reuses blob-only findings. */
+/* A second check of the same snapshot parses nothing again and reuses what depends only on the
+ * blob, and on as_of while it is the same; another as_of re-evaluates the date rules. */
 static void test_engine__second_check_reuses_parses_and_findings(void **state)
 {
 	(void)state;
@@ -308,10 +309,28 @@ static void test_engine__second_check_reuses_parses_and_findings(void **state)
 	assert_int_equal(after.blobs_parsed, before.blobs_parsed);
 	assert_int_equal(assure_findings_count(again), assure_findings_count(fx.findings));
 	assert_int_equal(result.eval_failures, fx.result.eval_failures);
-	/* FIN-003 reads only the blob: its one finding (RTX's surplus) is reused, not recomputed */
-	assert_int_equal(after.findings_reused - before.findings_reused, 1);
-	assert_int_equal(after.evaluations - before.evaluations, (before.evaluations - 3));
+	/* FIN-003 reads only the blob: its one finding (RTX's surplus) is reused; GOV-001 reads
+	 * as_of, the same again: its overdue A1 and the ASSURE-EVAL of A2 are reused too. FIN-001
+	 * (file_doc) and the snapshot rule FIN-002 are evaluated again: 3 + 3 nodes. */
+	assert_int_equal(after.findings_reused - before.findings_reused, 3);
+	assert_int_equal(after.evaluations - before.evaluations, 6);
 	assure_findings_free(again);
+
+	/* a month later A3 is overdue too: GOV-001 is evaluated again, FIN-003 still reused */
+	assure_findings *later;
+	assure_findings_new(&later);
+	assert_int_equal(assure_date_parse_iso(&opts.as_of, "2021-03-01"), 0);
+	assure_engine_get_stats(fx.engine, &before);
+	assert_int_equal(assure_engine_check(fx.engine, fx.snap, &opts, later, &result), 0);
+	assure_engine_get_stats(fx.engine, &after);
+	assert_int_equal(after.findings_reused - before.findings_reused, 1);
+	assert_int_equal(after.evaluations - before.evaluations, 6 + 3);
+	assure_findings_sort(later);
+	size_t overdue = 0;
+	for (size_t i = 0; i < assure_findings_count(later); i++)
+		overdue += strcmp(assure_findings_get(later, i)->rule_id, "GOV-001") == 0;
+	assert_int_equal(overdue, 2);
+	assure_findings_free(later);
 	done(&fx);
 }
 
