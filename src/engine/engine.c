@@ -29,6 +29,9 @@ typedef struct reusable {
 	size_t evaluations;        /* evaluations they cost */
 	assure_findings *dated;    /* of the rules that read as_of but no other file, or NULL (owned) */
 	int32_t dated_as_of;       /* the as_of they were computed with */
+	assure_findings *linked;   /* of the rules that read other files (file_doc), or NULL (owned) */
+	json_t *linked_deps;       /* the files they read: path -> blob id, "" when absent (owned) */
+	int32_t linked_as_of;      /* the as_of they were computed with, when one of them reads it */
 } reusable;
 
 struct assure_engine {
@@ -49,6 +52,7 @@ typedef struct run {
 	const assure_snapshot *snap;
 	const assure_check_opts *opts;
 	assure_check_result *result;
+	json_t *deps; /* while set: every path file_doc() reads -> its blob id, "" when absent */
 } run;
 
 int assure_engine_new(assure_engine **out, const assure_ruleset *rs)
@@ -79,6 +83,8 @@ void assure_engine_free(assure_engine *e)
 		free(e->reuse[i].key);
 		assure_findings_free(e->reuse[i].findings);
 		assure_findings_free(e->reuse[i].dated);
+		assure_findings_free(e->reuse[i].linked);
+		json_decref(e->reuse[i].linked_deps);
 	}
 	free(e->reuse);
 	json_decref(e->by_oid);
@@ -149,6 +155,9 @@ static json_t *file_doc_cb(const char *path, void *payload)
 {
 	run *r = payload;
 	long i = assure_snapshot_find(r->snap, path);
+	if (r->deps)
+		json_object_set_new(r->deps, path,
+		                    json_string(i < 0 ? "" : assure_snapshot_file(r->snap, (size_t)i)->oid));
 	if (i < 0)
 		return NULL;
 	parsed *p = get_parsed(r->e, r->snap, (size_t)i);
@@ -313,6 +322,21 @@ static bool dated_rule(const assure_rule *r)
 	return (r->reads & ASSURE_EXPR_READS_AS_OF) && !(r->reads & ASSURE_EXPR_READS_OTHERS);
 }
 
+/* Whether every file a cached result read is the same in this snapshot. */
+static bool deps_unchanged(const run *rn, json_t *deps)
+{
+	const char *path;
+	json_t *oid;
+	json_object_foreach(deps, path, oid)
+	{
+		long i = assure_snapshot_find(rn->snap, path);
+		const char *now = i < 0 ? "" : assure_snapshot_file(rn->snap, (size_t)i)->oid;
+		if (strcmp(now, json_string_value(oid)) != 0)
+			return false;
+	}
+	return true;
+}
+
 /* Add reused findings, counting the evaluation failures among them again for this run. */
 static void reuse_findings(run *rn, assure_findings *out, const assure_findings *found)
 {
@@ -414,14 +438,37 @@ static void check_file(run *rn, assure_findings *out, size_t i)
 		assure_findings_extend(out, ru->dated);
 	}
 
-	/* rules that read other files: evaluated every time */
+	/*
+	 * Rules that read other files: reused while the files they read (recorded as they
+	 * are read) are the same, and as_of too when one of them reads it.
+	 */
+	bool reads_as_of = false;
 	for (size_t k = 0; k < nrules; k++) {
 		const assure_rule *r = assure_ruleset_rule(e->rs, k);
-		if (r->scope != ASSURE_SCOPE_RETURN || reusable_rule(r) || dated_rule(r) ||
+		if (r->scope == ASSURE_SCOPE_RETURN && (r->reads & ASSURE_EXPR_READS_OTHERS) &&
+		    path_selected(r, f->path) && kind_selected(r, root))
+			reads_as_of |= (r->reads & ASSURE_EXPR_READS_AS_OF) != 0;
+	}
+	if (ru->linked && (!reads_as_of || ru->linked_as_of == rn->opts->as_of) &&
+	    deps_unchanged(rn, ru->linked_deps)) {
+		reuse_findings(rn, out, ru->linked);
+		return;
+	}
+	assure_findings_free(ru->linked);
+	json_decref(ru->linked_deps);
+	assure_findings_new(&ru->linked);
+	ru->linked_deps = json_object();
+	ru->linked_as_of = rn->opts->as_of;
+	rn->deps = ru->linked_deps;
+	for (size_t k = 0; k < nrules; k++) {
+		const assure_rule *r = assure_ruleset_rule(e->rs, k);
+		if (r->scope != ASSURE_SCOPE_RETURN || !(r->reads & ASSURE_EXPR_READS_OTHERS) ||
 		    !path_selected(r, f->path) || !kind_selected(r, root))
 			continue;
-		eval_return_rule(rn, out, r, f->path, p->doc);
+		eval_return_rule(rn, ru->linked, r, f->path, p->doc);
 	}
+	rn->deps = NULL;
+	assure_findings_extend(out, ru->linked);
 }
 
 /* Map a node of the snapshot document back to the return it lies in. */
@@ -492,7 +539,7 @@ int assure_engine_check(assure_engine *e, const assure_snapshot *snap, const ass
 	if (!result)
 		result = &local;
 	memset(result, 0, sizeof(*result));
-	run rn = {e, snap, opts, result};
+	run rn = {e, snap, opts, result, NULL};
 	size_t n = assure_snapshot_count(snap);
 	result->files_seen = n;
 	for (size_t i = 0; i < n; i++)
@@ -549,6 +596,8 @@ void assure_engine_retain(assure_engine *e, const assure_snapshot *const *keep, 
 			free(r->key);
 			assure_findings_free(r->findings);
 			assure_findings_free(r->dated);
+			assure_findings_free(r->linked);
+			json_decref(r->linked_deps);
 			continue;
 		}
 		e->reuse[kept] = *r;

@@ -291,7 +291,8 @@ static void test_engine__unselected_files_are_ignored(void **state)
 }
 
 /* A second check of the same snapshot parses nothing again and reuses what depends only on the
- * blob, and on as_of while it is the same; another as_of re-evaluates the date rules. */
+ * blob, on as_of while it is the same, and on other files while they are the same; another
+ * as_of re-evaluates the date rules. */
 static void test_engine__second_check_reuses_parses_and_findings(void **state)
 {
 	(void)state;
@@ -310,10 +311,11 @@ static void test_engine__second_check_reuses_parses_and_findings(void **state)
 	assert_int_equal(assure_findings_count(again), assure_findings_count(fx.findings));
 	assert_int_equal(result.eval_failures, fx.result.eval_failures);
 	/* FIN-003 reads only the blob: its one finding (RTX's surplus) is reused; GOV-001 reads
-	 * as_of, the same again: its overdue A1 and the ASSURE-EVAL of A2 are reused too. FIN-001
-	 * (file_doc) and the snapshot rule FIN-002 are evaluated again: 3 + 3 nodes. */
-	assert_int_equal(after.findings_reused - before.findings_reused, 3);
-	assert_int_equal(after.evaluations - before.evaluations, 6);
+	 * as_of, the same again: its overdue A1 and the ASSURE-EVAL of A2 are reused; FIN-001 reads
+	 * ct.json, unchanged: RXR's breach and RTX's ASSURE-EVAL are reused. Only the snapshot rule
+	 * FIN-002 is evaluated again, on its 3 nodes. */
+	assert_int_equal(after.findings_reused - before.findings_reused, 5);
+	assert_int_equal(after.evaluations - before.evaluations, 3);
 	assure_findings_free(again);
 
 	/* a month later A3 is overdue too: GOV-001 is evaluated again, FIN-003 still reused */
@@ -323,14 +325,45 @@ static void test_engine__second_check_reuses_parses_and_findings(void **state)
 	assure_engine_get_stats(fx.engine, &before);
 	assert_int_equal(assure_engine_check(fx.engine, fx.snap, &opts, later, &result), 0);
 	assure_engine_get_stats(fx.engine, &after);
-	assert_int_equal(after.findings_reused - before.findings_reused, 1);
-	assert_int_equal(after.evaluations - before.evaluations, 6 + 3);
+	assert_int_equal(after.findings_reused - before.findings_reused, 3);
+	assert_int_equal(after.evaluations - before.evaluations, 3 + 3);
 	assure_findings_sort(later);
 	size_t overdue = 0;
 	for (size_t i = 0; i < assure_findings_count(later); i++)
 		overdue += strcmp(assure_findings_get(later, i)->rule_id, "GOV-001") == 0;
 	assert_int_equal(overdue, 2);
 	assure_findings_free(later);
+	done(&fx);
+}
+
+/* A rule that reads another file is evaluated again when that file changes, and only then. */
+static void test_engine__file_doc_rules_follow_the_files_they_read(void **state)
+{
+	(void)state;
+	fixture fx = {0};
+	run(&fx);
+	assert_non_null(find(&fx, "FIN-001", "RXR"));
+	write_file("snap-ct/ct.json",
+	           "{\"kind\": \"control_totals\", \"orgs\": {\"RXN\": -20.6, \"RXR\": -60}}\n");
+	write_file("snap-ct/finance/rxr.json", "{\"kind\": \"finance\", \"org\": \"RXR\",\n"
+	                                       "  \"forecast\": {\n"
+	                                       "    \"outturn\": -57.7}}\n");
+	char path[128];
+	snprintf(path, sizeof(path), "%s/snap-ct", dir);
+	const char *paths[] = {path};
+	assure_snapshot *snap;
+	assert_int_equal(assure_snapshot_from_paths(&snap, paths, 1), 0);
+	assure_findings *now;
+	assure_findings_new(&now);
+	assure_check_opts opts = ASSURE_CHECK_OPTS_INIT;
+	assert_int_equal(assure_date_parse_iso(&opts.as_of, "2021-01-13"), 0);
+	assure_check_result result;
+	assert_int_equal(assure_engine_check(fx.engine, snap, &opts, now, &result), 0);
+	/* rxr.json is the same blob, but its control total is now -60: no breach */
+	for (size_t i = 0; i < assure_findings_count(now); i++)
+		assert_string_not_equal(assure_findings_get(now, i)->rule_id, "FIN-001");
+	assure_findings_free(now);
+	assure_snapshot_free(snap);
 	done(&fx);
 }
 
@@ -382,6 +415,7 @@ int main(void)
 	    cmocka_unit_test(test_engine__snapshot_rule_points_into_its_file),
 	    cmocka_unit_test(test_engine__unselected_files_are_ignored),
 	    cmocka_unit_test(test_engine__second_check_reuses_parses_and_findings),
+	    cmocka_unit_test(test_engine__file_doc_rules_follow_the_files_they_read),
 	    cmocka_unit_test(test_engine__retain_drops_only_blobs_outside_the_snapshots),
 	};
 	return cmocka_run_group_tests_name("engine", tests, setup, teardown);
