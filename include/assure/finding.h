@@ -6,7 +6,9 @@
  * path and the subject, so it survives reformatting and moved lines; audits use it
  * to tell new findings from old ones.
  *
- * Ownership: a list owns its findings and all their strings. Pointers returned by
+ * Ownership: a list holds its findings and all their strings; assure_findings_extend()
+ * shares the findings of src (reference counted, never changed after they are added)
+ * instead of copying them, and each list can be freed on its own. Pointers returned by
  * assure_findings_get() are borrowed and valid until the list changes. A finding
  * filled by assure_finding_copy() owns its strings until assure_finding_clear().
  */
@@ -53,7 +55,7 @@ int assure_findings_new(assure_findings **out);
 void assure_findings_free(assure_findings *l);
 /* Adds a copy of every string of f; computes the fingerprint. */
 void assure_findings_add(assure_findings *l, const assure_finding *f);
-/* Adds copies of all findings of src. */
+/* Adds all findings of src, shared with src (see Ownership). */
 void assure_findings_extend(assure_findings *l, const assure_findings *src);
 size_t assure_findings_count(const assure_findings *l);
 const assure_finding *assure_findings_get(const assure_findings *l, size_t i);

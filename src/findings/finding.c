@@ -8,11 +8,39 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * A finding in a list, shared by every list that holds it: an audit hands the same reused
+ * findings to every commit's list, and copying their strings each time was most of its work.
+ * A finding never changes once added, so sharing is safe.
+ */
+typedef struct shared {
+	size_t refs;      /* lists holding it */
+	assure_finding f; /* with its strings, owned */
+} shared;
+
 struct assure_findings {
-	assure_finding *items; /* owned, with their strings */
+	shared **items; /* one reference each */
 	size_t count;
 	size_t cap;
 };
+
+static void release(shared *s)
+{
+	if (--s->refs == 0) {
+		assure_finding_clear(&s->f);
+		free(s);
+	}
+}
+
+static void push(assure_findings *l, shared *s)
+{
+	if (l->count == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->items = assure_xrealloc(l->items, l->cap * sizeof(*l->items));
+	}
+	s->refs++;
+	l->items[l->count++] = s;
+}
 
 static const char *const severity_names[ASSURE_SEV_COUNT] = {"info", "warning", "error"};
 
@@ -42,7 +70,7 @@ void assure_findings_free(assure_findings *l)
 	if (!l)
 		return;
 	for (size_t i = 0; i < l->count; i++)
-		assure_finding_clear(&l->items[i]);
+		release(l->items[i]);
 	free(l->items);
 	free(l);
 }
@@ -89,19 +117,16 @@ void assure_finding_fingerprint(char out[41], const char *rule_id, const char *p
 
 void assure_findings_add(assure_findings *l, const assure_finding *f)
 {
-	if (l->count == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 16;
-		l->items = assure_xrealloc(l->items, l->cap * sizeof(*l->items));
-	}
-	assure_finding *n = &l->items[l->count++];
-	assure_finding_copy(n, f);
-	assure_finding_fingerprint(n->fingerprint, n->rule_id, n->path, n->subject);
+	shared *s = assure_xcalloc(1, sizeof(*s));
+	assure_finding_copy(&s->f, f);
+	assure_finding_fingerprint(s->f.fingerprint, s->f.rule_id, s->f.path, s->f.subject);
+	push(l, s);
 }
 
 void assure_findings_extend(assure_findings *l, const assure_findings *src)
 {
 	for (size_t i = 0; i < src->count; i++)
-		assure_findings_add(l, &src->items[i]);
+		push(l, src->items[i]);
 }
 
 size_t assure_findings_count(const assure_findings *l)
@@ -111,7 +136,7 @@ size_t assure_findings_count(const assure_findings *l)
 
 const assure_finding *assure_findings_get(const assure_findings *l, size_t i)
 {
-	return i < l->count ? &l->items[i] : NULL;
+	return i < l->count ? &l->items[i]->f : NULL;
 }
 
 static int cmp_int(int a, int b)
@@ -119,9 +144,8 @@ static int cmp_int(int a, int b)
 	return (a > b) - (a < b);
 }
 
-static int cmp_report_order(const void *pa, const void *pb)
+static int cmp_report_order(const assure_finding *a, const assure_finding *b)
 {
-	const assure_finding *a = pa, *b = pb;
 	int c;
 	if ((c = strcmp(a->path, b->path)))
 		return c;
@@ -136,17 +160,22 @@ static int cmp_report_order(const void *pa, const void *pb)
 	return strcmp(a->subject, b->subject);
 }
 
+static int cmp_items_report_order(const void *pa, const void *pb)
+{
+	return cmp_report_order(&(*(shared *const *)pa)->f, &(*(shared *const *)pb)->f);
+}
+
 void assure_findings_sort(assure_findings *l)
 {
 	if (l->count)
-		qsort(l->items, l->count, sizeof(*l->items), cmp_report_order);
+		qsort(l->items, l->count, sizeof(*l->items), cmp_items_report_order);
 }
 
 static int cmp_fingerprint(const void *pa, const void *pb)
 {
-	const assure_finding *a = pa, *b = pb;
+	const assure_finding *a = &(*(shared *const *)pa)->f, *b = &(*(shared *const *)pb)->f;
 	int c = strcmp(a->fingerprint, b->fingerprint);
-	return c ? c : cmp_report_order(pa, pb);
+	return c ? c : cmp_report_order(a, b);
 }
 
 void assure_findings_sort_by_fingerprint(assure_findings *l)
@@ -160,12 +189,12 @@ long assure_findings_find_fingerprint(const assure_findings *l, const char *fing
 	size_t lo = 0, hi = l->count;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(l->items[mid].fingerprint, fingerprint) < 0)
+		if (strcmp(l->items[mid]->f.fingerprint, fingerprint) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < l->count && strcmp(l->items[lo].fingerprint, fingerprint) == 0 ? (long)lo : -1;
+	return lo < l->count && strcmp(l->items[lo]->f.fingerprint, fingerprint) == 0 ? (long)lo : -1;
 }
 
 void assure_findings_counts(const assure_findings *l, size_t counts[ASSURE_SEV_COUNT])
@@ -173,5 +202,5 @@ void assure_findings_counts(const assure_findings *l, size_t counts[ASSURE_SEV_C
 	for (int i = 0; i < ASSURE_SEV_COUNT; i++)
 		counts[i] = 0;
 	for (size_t i = 0; i < l->count; i++)
-		counts[l->items[i].severity]++;
+		counts[l->items[i]->f.severity]++;
 }

@@ -146,6 +146,31 @@ static void test_finding__copy_owns_strings_and_clear_zeroes(void **state)
 	assert_int_equal(g.line, 0);
 }
 
+/* Extending shares findings: each list sorts on its own and outlives the other. */
+static void test_finding__extend_shares_and_lists_outlive_each_other(void **state)
+{
+	(void)state;
+	assure_findings *a, *b;
+	assure_findings_new(&a);
+	assure_findings_new(&b);
+	assure_finding f1 = make("FIN-001", "z.json", 1, "RXN", "m1");
+	assure_finding f2 = make("FIN-002", "a.json", 2, "RXR", "m2");
+	assure_findings_add(a, &f1);
+	assure_findings_add(a, &f2);
+	assure_findings_extend(b, a);
+	assure_findings_extend(b, a);
+	assert_int_equal(assure_findings_count(b), 4);
+	assert_ptr_equal(assure_findings_get(b, 0), assure_findings_get(a, 0));
+	assure_findings_sort(b);
+	assert_string_equal(assure_findings_get(b, 0)->path, "a.json");
+	assert_string_equal(assure_findings_get(a, 0)->path, "z.json"); /* a keeps its order */
+	assure_findings_free(a);
+	/* b's findings are still whole after a is gone (ASan would see a use after free) */
+	assert_string_equal(assure_findings_get(b, 3)->message, "m1");
+	assert_string_equal(assure_findings_get(b, 3)->subject, "RXN");
+	assure_findings_free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -155,6 +180,7 @@ int main(void)
 	    cmocka_unit_test(test_finding__find_by_fingerprint),
 	    cmocka_unit_test(test_finding__counts_and_severity_names),
 	    cmocka_unit_test(test_finding__copy_owns_strings_and_clear_zeroes),
+	    cmocka_unit_test(test_finding__extend_shares_and_lists_outlive_each_other),
 	};
 	return cmocka_run_group_tests_name("finding", tests, NULL, NULL);
 }
