@@ -34,6 +34,13 @@ typedef struct reusable {
 	int32_t linked_as_of;      /* the as_of they were computed with, when one of them reads it */
 } reusable;
 
+/* The last result of one snapshot-scope rule, reused while its inputs are the same. */
+typedef struct snap_cached {
+	assure_buf key;            /* the selected files' paths and ids, and as_of if read */
+	assure_findings *findings; /* owned, or NULL before the first evaluation */
+	json_t *deps;              /* files read with file_doc(): path -> blob id or "" (owned) */
+} snap_cached;
+
 struct assure_engine {
 	const assure_ruleset *rs; /* borrowed */
 	json_t *by_oid;           /* oid -> index into parsed (json integer) */
@@ -43,7 +50,8 @@ struct assure_engine {
 	reusable *reuse; /* owned */
 	size_t nreuse, capreuse;
 	assure_engine_stats stats;
-	bool any_kind_rule; /* some rule selects files by kind alone */
+	bool any_kind_rule;      /* some rule selects files by kind alone */
+	snap_cached *snap_cache; /* one per rule, used by the snapshot-scope ones (owned) */
 };
 
 /* What one evaluation needs to reach: the snapshot for file_doc(). */
@@ -61,6 +69,7 @@ int assure_engine_new(assure_engine **out, const assure_ruleset *rs)
 	e->rs = rs;
 	e->by_oid = json_object();
 	e->by_key = json_object();
+	e->snap_cache = assure_xcalloc(assure_ruleset_count(rs) + 1, sizeof(*e->snap_cache));
 	for (size_t i = 0; i < assure_ruleset_count(rs); i++) {
 		const assure_rule *r = assure_ruleset_rule(rs, i);
 		if (r->path_count == 0)
@@ -87,6 +96,12 @@ void assure_engine_free(assure_engine *e)
 		json_decref(e->reuse[i].linked_deps);
 	}
 	free(e->reuse);
+	for (size_t i = 0; i < assure_ruleset_count(e->rs); i++) {
+		assure_findings_free(e->snap_cache[i].findings);
+		json_decref(e->snap_cache[i].deps);
+		assure_buf_free(&e->snap_cache[i].key);
+	}
+	free(e->snap_cache);
 	json_decref(e->by_oid);
 	json_decref(e->by_key);
 	free(e);
@@ -494,7 +509,53 @@ static place snapshot_place(run *rn, json_t *returns, const char *pointer, char 
 	return pl;
 }
 
-static void eval_snapshot_rule(run *rn, assure_findings *out, const assure_rule *r)
+/*
+ * What a snapshot-scope rule's result depends on, besides the rules: the path and blob of
+ * every file it selects by path (its kind is in the blob), and as_of when it reads it.
+ */
+static void snapshot_key(const run *rn, const assure_rule *r, assure_buf *b)
+{
+	/* kept whole, not hashed: compared exactly, and cheaper than hashing it every commit */
+	for (size_t i = 0; i < assure_snapshot_count(rn->snap); i++) {
+		const assure_file *f = assure_snapshot_file(rn->snap, i);
+		if (path_selected(r, f->path)) {
+			assure_buf_puts(b, f->path);
+			assure_buf_putc(b, '\n');
+			assure_buf_puts(b, f->oid);
+			assure_buf_putc(b, '\n');
+		}
+	}
+	if (r->reads & ASSURE_EXPR_READS_AS_OF)
+		assure_buf_printf(b, "as_of %ld\n", (long)rn->opts->as_of);
+}
+
+static void eval_snapshot_rule_now(run *rn, assure_findings *out, const assure_rule *r);
+
+/* Reused while the selected files, as_of where read, and the files read with file_doc() are the same. */
+static void eval_snapshot_rule(run *rn, assure_findings *out, size_t k, const assure_rule *r)
+{
+	snap_cached *c = &rn->e->snap_cache[k];
+	assure_buf key = ASSURE_BUF_INIT;
+	snapshot_key(rn, r, &key);
+	if (c->findings && key.len == c->key.len && memcmp(key.ptr, c->key.ptr, key.len) == 0 &&
+	    deps_unchanged(rn, c->deps)) {
+		assure_buf_free(&key);
+		reuse_findings(rn, out, c->findings);
+		return;
+	}
+	assure_findings_free(c->findings);
+	json_decref(c->deps);
+	assure_findings_new(&c->findings);
+	c->deps = json_object();
+	assure_buf_free(&c->key);
+	c->key = key;
+	rn->deps = c->deps;
+	eval_snapshot_rule_now(rn, c->findings, r);
+	rn->deps = NULL;
+	assure_findings_extend(out, c->findings);
+}
+
+static void eval_snapshot_rule_now(run *rn, assure_findings *out, const assure_rule *r)
 {
 	size_t n = assure_snapshot_count(rn->snap);
 	json_t *root = json_object();
@@ -547,7 +608,7 @@ int assure_engine_check(assure_engine *e, const assure_snapshot *snap, const ass
 	for (size_t k = 0; k < assure_ruleset_count(e->rs); k++) {
 		const assure_rule *r = assure_ruleset_rule(e->rs, k);
 		if (r->scope == ASSURE_SCOPE_SNAPSHOT)
-			eval_snapshot_rule(&rn, out, r);
+			eval_snapshot_rule(&rn, out, k, r);
 	}
 	return 0;
 }

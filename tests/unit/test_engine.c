@@ -312,21 +312,22 @@ static void test_engine__second_check_reuses_parses_and_findings(void **state)
 	assert_int_equal(result.eval_failures, fx.result.eval_failures);
 	/* FIN-003 reads only the blob: its one finding (RTX's surplus) is reused; GOV-001 reads
 	 * as_of, the same again: its overdue A1 and the ASSURE-EVAL of A2 are reused; FIN-001 reads
-	 * ct.json, unchanged: RXR's breach and RTX's ASSURE-EVAL are reused. Only the snapshot rule
-	 * FIN-002 is evaluated again, on its 3 nodes. */
-	assert_int_equal(after.findings_reused - before.findings_reused, 5);
-	assert_int_equal(after.evaluations - before.evaluations, 3);
+	 * ct.json, unchanged: RXR's breach and RTX's ASSURE-EVAL are reused; the snapshot rule
+	 * FIN-002 selects the same files: RXR below -50 is reused. Nothing is evaluated. */
+	assert_int_equal(after.findings_reused - before.findings_reused, 6);
+	assert_int_equal(after.evaluations - before.evaluations, 0);
 	assure_findings_free(again);
 
-	/* a month later A3 is overdue too: GOV-001 is evaluated again, FIN-003 still reused */
+	/* a month later A3 is overdue too: GOV-001 is evaluated again; FIN-001, FIN-002 and FIN-003
+	 * read no date and are still reused */
 	assure_findings *later;
 	assure_findings_new(&later);
 	assert_int_equal(assure_date_parse_iso(&opts.as_of, "2021-03-01"), 0);
 	assure_engine_get_stats(fx.engine, &before);
 	assert_int_equal(assure_engine_check(fx.engine, fx.snap, &opts, later, &result), 0);
 	assure_engine_get_stats(fx.engine, &after);
-	assert_int_equal(after.findings_reused - before.findings_reused, 3);
-	assert_int_equal(after.evaluations - before.evaluations, 3 + 3);
+	assert_int_equal(after.findings_reused - before.findings_reused, 4);
+	assert_int_equal(after.evaluations - before.evaluations, 3);
 	assure_findings_sort(later);
 	size_t overdue = 0;
 	for (size_t i = 0; i < assure_findings_count(later); i++)
@@ -367,6 +368,41 @@ static void test_engine__file_doc_rules_follow_the_files_they_read(void **state)
 	done(&fx);
 }
 
+/* A snapshot rule is evaluated again when a file it selects changes; checking the first snapshot
+ * again reuses nothing stale. */
+static void test_engine__snapshot_rules_follow_the_files_they_select(void **state)
+{
+	(void)state;
+	fixture fx = {0};
+	run(&fx);
+	assert_non_null(find(&fx, "FIN-002", "RXR"));
+	write_file("snap-s/finance/rxr.json", "{\"kind\": \"finance\", \"org\": \"RXR\",\n"
+	                                      "  \"forecast\": {\"outturn\": -40}}\n");
+	char path[128];
+	snprintf(path, sizeof(path), "%s/snap-s", dir);
+	const char *paths[] = {path};
+	assure_snapshot *snap;
+	assert_int_equal(assure_snapshot_from_paths(&snap, paths, 1), 0);
+	assure_findings *now;
+	assure_findings_new(&now);
+	assure_check_opts opts = ASSURE_CHECK_OPTS_INIT;
+	assert_int_equal(assure_date_parse_iso(&opts.as_of, "2021-01-13"), 0);
+	assert_int_equal(assure_engine_check(fx.engine, snap, &opts, now, NULL), 0);
+	for (size_t i = 0; i < assure_findings_count(now); i++)
+		assert_string_not_equal(assure_findings_get(now, i)->rule_id, "FIN-002");
+	assure_findings_free(now);
+	/* and back: the first snapshot's breach is found again */
+	assure_findings_new(&now);
+	assert_int_equal(assure_engine_check(fx.engine, fx.snap, &opts, now, NULL), 0);
+	size_t found = 0;
+	for (size_t i = 0; i < assure_findings_count(now); i++)
+		found += strcmp(assure_findings_get(now, i)->rule_id, "FIN-002") == 0;
+	assert_int_equal(found, 1);
+	assure_findings_free(now);
+	assure_snapshot_free(snap);
+	done(&fx);
+}
+
 /* Retaining an empty set drops every parse (checking again parses anew); retaining the snapshot keeps them.
  */
 static void test_engine__retain_drops_only_blobs_outside_the_snapshots(void **state)
@@ -397,8 +433,9 @@ static void test_engine__retain_drops_only_blobs_outside_the_snapshots(void **st
 	assert_int_equal(assure_engine_check(fx.engine, fx.snap, &opts, again, NULL), 0);
 	assure_engine_get_stats(fx.engine, &before);
 	assert_int_equal(before.blobs_parsed - after.blobs_parsed, cached);
-	/* the reusable findings went too: the same findings come back by evaluation */
-	assert_int_equal(before.findings_reused, after.findings_reused);
+	/* the return rules' findings went with their blobs and come back by evaluation; the
+	 * snapshot rule's result holds no parse and is kept: RXR below -50 is reused */
+	assert_int_equal(before.findings_reused - after.findings_reused, 1);
 	assert_int_equal(assure_findings_count(again), assure_findings_count(fx.findings));
 	assure_findings_free(again);
 	done(&fx);
@@ -416,6 +453,7 @@ int main(void)
 	    cmocka_unit_test(test_engine__unselected_files_are_ignored),
 	    cmocka_unit_test(test_engine__second_check_reuses_parses_and_findings),
 	    cmocka_unit_test(test_engine__file_doc_rules_follow_the_files_they_read),
+	    cmocka_unit_test(test_engine__snapshot_rules_follow_the_files_they_select),
 	    cmocka_unit_test(test_engine__retain_drops_only_blobs_outside_the_snapshots),
 	};
 	return cmocka_run_group_tests_name("engine", tests, setup, teardown);
