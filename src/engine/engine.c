@@ -19,27 +19,42 @@ typedef struct parsed {
 } parsed;
 
 /*
- * Return-scope findings of one file that depend only on its content and path, and those
- * that also depend on as_of, kept for the last as_of they were computed with: an audit
- * checks many commits of the same day in a row.
+ * Findings kept for reuse while what they were computed from is the same: besides the
+ * key they are filed under, as_of if one of their rules reads it, and every file their
+ * rules read with file_doc() (recorded as it is read).
  */
+typedef struct cached {
+	assure_findings *findings; /* NULL until first computed (owned) */
+	json_t *deps;              /* files read with file_doc(): path -> blob id, "" when absent (owned) */
+	int32_t as_of;             /* the as_of they were computed with */
+	bool reads_as_of;          /* whether one of their rules reads as_of */
+} cached;
+
+/*
+ * What a return-scope rule's findings depend on beyond the file's path and content sorts
+ * it into a group, each cached apart, so that a new day (an audit's next commit) does not
+ * throw away what only a changed file_doc() input would.
+ */
+enum { GROUP_BLOB, GROUP_AS_OF, GROUP_OTHERS, GROUP_COUNT };
+
+/* The return-scope findings of one file (path and blob), by group. */
 typedef struct reusable {
 	char *key;                 /* "path\noid", its key in by_key (owned) */
-	assure_findings *findings; /* of the rules that read neither as_of nor other files (owned) */
-	size_t evaluations;        /* evaluations they cost */
-	assure_findings *dated;    /* of the rules that read as_of but no other file, or NULL (owned) */
-	int32_t dated_as_of;       /* the as_of they were computed with */
-	assure_findings *linked;   /* of the rules that read other files (file_doc), or NULL (owned) */
-	json_t *linked_deps;       /* the files they read: path -> blob id, "" when absent (owned) */
-	int32_t linked_as_of;      /* the as_of they were computed with, when one of them reads it */
+	cached group[GROUP_COUNT]; /* one per GROUP_* */
 } reusable;
 
 /* The last result of one snapshot-scope rule, reused while its inputs are the same. */
 typedef struct snap_cached {
-	assure_buf key;            /* the selected files' paths and ids, and as_of if read */
-	assure_findings *findings; /* owned, or NULL before the first evaluation */
-	json_t *deps;              /* files read with file_doc(): path -> blob id or "" (owned) */
+	assure_buf key; /* the selected files' paths and ids */
+	cached c;       /* its findings */
 } snap_cached;
+
+static void cached_clear(cached *c)
+{
+	assure_findings_free(c->findings);
+	json_decref(c->deps);
+	memset(c, 0, sizeof(*c));
+}
 
 struct assure_engine {
 	const assure_ruleset *rs; /* borrowed */
@@ -90,15 +105,12 @@ void assure_engine_free(assure_engine *e)
 	free(e->parsed);
 	for (size_t i = 0; i < e->nreuse; i++) {
 		free(e->reuse[i].key);
-		assure_findings_free(e->reuse[i].findings);
-		assure_findings_free(e->reuse[i].dated);
-		assure_findings_free(e->reuse[i].linked);
-		json_decref(e->reuse[i].linked_deps);
+		for (int g = 0; g < GROUP_COUNT; g++)
+			cached_clear(&e->reuse[i].group[g]);
 	}
 	free(e->reuse);
 	for (size_t i = 0; i < assure_ruleset_count(e->rs); i++) {
-		assure_findings_free(e->snap_cache[i].findings);
-		json_decref(e->snap_cache[i].deps);
+		cached_clear(&e->snap_cache[i].c);
 		assure_buf_free(&e->snap_cache[i].key);
 	}
 	free(e->snap_cache);
@@ -325,16 +337,11 @@ static void eval_return_rule(run *rn, assure_findings *out, const assure_rule *r
 	assure_nodelist_clear(&nodes);
 }
 
-/* Reading the blob, the rules and nothing else: the result can be reused while they do not change. */
-static bool reusable_rule(const assure_rule *r)
+static int rule_group(const assure_rule *r)
 {
-	return !(r->reads & (ASSURE_EXPR_READS_AS_OF | ASSURE_EXPR_READS_OTHERS));
-}
-
-/* Reading as_of too: the result can be reused while as_of does not change either. */
-static bool dated_rule(const assure_rule *r)
-{
-	return (r->reads & ASSURE_EXPR_READS_AS_OF) && !(r->reads & ASSURE_EXPR_READS_OTHERS);
+	if (r->reads & ASSURE_EXPR_READS_OTHERS)
+		return GROUP_OTHERS;
+	return r->reads & ASSURE_EXPR_READS_AS_OF ? GROUP_AS_OF : GROUP_BLOB;
 }
 
 /* Whether every file a cached result read is the same in this snapshot. */
@@ -352,14 +359,33 @@ static bool deps_unchanged(const run *rn, json_t *deps)
 	return true;
 }
 
-/* Add reused findings, counting the evaluation failures among them again for this run. */
-static void reuse_findings(run *rn, assure_findings *out, const assure_findings *found)
+/*
+ * If c is still valid, add its findings to out (counting the evaluation failures among
+ * them again for this run) and return true. Otherwise empty it for recomputing, record
+ * file_doc() reads in it from now on, and return false; cached_end() finishes.
+ */
+static bool cached_use(run *rn, cached *c, assure_findings *out)
 {
-	assure_findings_extend(out, found);
-	rn->e->stats.findings_reused += assure_findings_count(found);
-	for (size_t k = 0; k < assure_findings_count(found); k++)
-		if (strcmp(assure_findings_get(found, k)->rule_id, ASSURE_RULE_EVAL) == 0)
-			rn->result->eval_failures++;
+	if (c->findings && (!c->reads_as_of || c->as_of == rn->opts->as_of) && deps_unchanged(rn, c->deps)) {
+		assure_findings_extend(out, c->findings);
+		rn->e->stats.findings_reused += assure_findings_count(c->findings);
+		for (size_t k = 0; k < assure_findings_count(c->findings); k++)
+			if (strcmp(assure_findings_get(c->findings, k)->rule_id, ASSURE_RULE_EVAL) == 0)
+				rn->result->eval_failures++;
+		return true;
+	}
+	cached_clear(c);
+	assure_findings_new(&c->findings);
+	c->deps = json_object();
+	c->as_of = rn->opts->as_of;
+	rn->deps = c->deps;
+	return false;
+}
+
+static void cached_end(run *rn, cached *c, assure_findings *out)
+{
+	rn->deps = NULL;
+	assure_findings_extend(out, c->findings);
 }
 
 static void check_file(run *rn, assure_findings *out, size_t i)
@@ -398,10 +424,6 @@ static void check_file(run *rn, assure_findings *out, size_t i)
 	}
 	json_t *root = assure_doc_root(p->doc);
 
-	/* rules whose result depends only on this blob and path: computed once, then reused */
-	assure_buf key = ASSURE_BUF_INIT;
-	assure_buf_printf(&key, "%s\n%s", f->path, f->oid);
-	json_t *idx = json_object_get(e->by_key, key.ptr);
 	bool checked = false;
 	for (size_t k = 0; k < nrules && !checked; k++) {
 		const assure_rule *r = assure_ruleset_rule(e->rs, k);
@@ -409,81 +431,37 @@ static void check_file(run *rn, assure_findings *out, size_t i)
 	}
 	if (checked)
 		rn->result->files_checked++;
-	if (idx) {
-		reuse_findings(rn, out, e->reuse[json_integer_value(idx)].findings);
-	} else {
-		assure_findings *stable;
-		assure_findings_new(&stable);
-		for (size_t k = 0; k < nrules; k++) {
-			const assure_rule *r = assure_ruleset_rule(e->rs, k);
-			if (r->scope != ASSURE_SCOPE_RETURN || !reusable_rule(r) ||
-			    !path_selected(r, f->path) || !kind_selected(r, root))
-				continue;
-			eval_return_rule(rn, stable, r, f->path, p->doc);
-		}
-		assure_findings_extend(out, stable);
+
+	/* return-scope findings are filed under the path and blob, and reused while they hold */
+	assure_buf key = ASSURE_BUF_INIT;
+	assure_buf_printf(&key, "%s\n%s", f->path, f->oid);
+	json_t *idx = json_object_get(e->by_key, key.ptr);
+	if (!idx) {
 		if (e->nreuse == e->capreuse) {
 			e->capreuse = e->capreuse ? e->capreuse * 2 : 64;
 			e->reuse = assure_xrealloc(e->reuse, e->capreuse * sizeof(*e->reuse));
 		}
 		memset(&e->reuse[e->nreuse], 0, sizeof(e->reuse[e->nreuse]));
 		e->reuse[e->nreuse].key = assure_xstrdup(key.ptr);
-		e->reuse[e->nreuse].findings = stable;
-		idx = json_integer((json_int_t)e->nreuse);
+		idx = json_integer((json_int_t)e->nreuse++);
 		json_object_set_new(e->by_key, key.ptr, idx);
-		e->nreuse++;
 	}
 	assure_buf_free(&key);
-
-	/* rules that read as_of: reused while as_of stays the same */
 	reusable *ru = &e->reuse[json_integer_value(idx)];
-	if (ru->dated && ru->dated_as_of == rn->opts->as_of) {
-		reuse_findings(rn, out, ru->dated);
-	} else {
-		assure_findings_free(ru->dated);
-		assure_findings_new(&ru->dated);
-		ru->dated_as_of = rn->opts->as_of;
+	for (int g = 0; g < GROUP_COUNT; g++) {
+		cached *c = &ru->group[g];
+		if (cached_use(rn, c, out))
+			continue;
 		for (size_t k = 0; k < nrules; k++) {
 			const assure_rule *r = assure_ruleset_rule(e->rs, k);
-			if (r->scope != ASSURE_SCOPE_RETURN || !dated_rule(r) || !path_selected(r, f->path) ||
-			    !kind_selected(r, root))
+			if (r->scope != ASSURE_SCOPE_RETURN || rule_group(r) != g ||
+			    !path_selected(r, f->path) || !kind_selected(r, root))
 				continue;
-			eval_return_rule(rn, ru->dated, r, f->path, p->doc);
+			c->reads_as_of |= (r->reads & ASSURE_EXPR_READS_AS_OF) != 0;
+			eval_return_rule(rn, c->findings, r, f->path, p->doc);
 		}
-		assure_findings_extend(out, ru->dated);
+		cached_end(rn, c, out);
 	}
-
-	/*
-	 * Rules that read other files: reused while the files they read (recorded as they
-	 * are read) are the same, and as_of too when one of them reads it.
-	 */
-	bool reads_as_of = false;
-	for (size_t k = 0; k < nrules; k++) {
-		const assure_rule *r = assure_ruleset_rule(e->rs, k);
-		if (r->scope == ASSURE_SCOPE_RETURN && (r->reads & ASSURE_EXPR_READS_OTHERS) &&
-		    path_selected(r, f->path) && kind_selected(r, root))
-			reads_as_of |= (r->reads & ASSURE_EXPR_READS_AS_OF) != 0;
-	}
-	if (ru->linked && (!reads_as_of || ru->linked_as_of == rn->opts->as_of) &&
-	    deps_unchanged(rn, ru->linked_deps)) {
-		reuse_findings(rn, out, ru->linked);
-		return;
-	}
-	assure_findings_free(ru->linked);
-	json_decref(ru->linked_deps);
-	assure_findings_new(&ru->linked);
-	ru->linked_deps = json_object();
-	ru->linked_as_of = rn->opts->as_of;
-	rn->deps = ru->linked_deps;
-	for (size_t k = 0; k < nrules; k++) {
-		const assure_rule *r = assure_ruleset_rule(e->rs, k);
-		if (r->scope != ASSURE_SCOPE_RETURN || !(r->reads & ASSURE_EXPR_READS_OTHERS) ||
-		    !path_selected(r, f->path) || !kind_selected(r, root))
-			continue;
-		eval_return_rule(rn, ru->linked, r, f->path, p->doc);
-	}
-	rn->deps = NULL;
-	assure_findings_extend(out, ru->linked);
 }
 
 /* Map a node of the snapshot document back to the return it lies in. */
@@ -510,8 +488,9 @@ static place snapshot_place(run *rn, json_t *returns, const char *pointer, char 
 }
 
 /*
- * What a snapshot-scope rule's result depends on, besides the rules: the path and blob of
- * every file it selects by path (its kind is in the blob), and as_of when it reads it.
+ * What a snapshot-scope rule's result depends on, besides the rules, as_of and the files
+ * it reads with file_doc() (see cached): the path and blob of every file it selects by path
+ * (its kind is in the blob).
  */
 static void snapshot_key(const run *rn, const assure_rule *r, assure_buf *b)
 {
@@ -525,8 +504,6 @@ static void snapshot_key(const run *rn, const assure_rule *r, assure_buf *b)
 			assure_buf_putc(b, '\n');
 		}
 	}
-	if (r->reads & ASSURE_EXPR_READS_AS_OF)
-		assure_buf_printf(b, "as_of %ld\n", (long)rn->opts->as_of);
 }
 
 static void eval_snapshot_rule_now(run *rn, assure_findings *out, const assure_rule *r);
@@ -534,25 +511,18 @@ static void eval_snapshot_rule_now(run *rn, assure_findings *out, const assure_r
 /* Reused while the selected files, as_of where read, and the files read with file_doc() are the same. */
 static void eval_snapshot_rule(run *rn, assure_findings *out, size_t k, const assure_rule *r)
 {
-	snap_cached *c = &rn->e->snap_cache[k];
+	snap_cached *sc = &rn->e->snap_cache[k];
 	assure_buf key = ASSURE_BUF_INIT;
 	snapshot_key(rn, r, &key);
-	if (c->findings && key.len == c->key.len && memcmp(key.ptr, c->key.ptr, key.len) == 0 &&
-	    deps_unchanged(rn, c->deps)) {
-		assure_buf_free(&key);
-		reuse_findings(rn, out, c->findings);
+	if (key.len != sc->key.len || memcmp(key.ptr, sc->key.ptr, key.len) != 0)
+		cached_clear(&sc->c); /* other files selected: start again */
+	assure_buf_free(&sc->key);
+	sc->key = key;
+	if (cached_use(rn, &sc->c, out))
 		return;
-	}
-	assure_findings_free(c->findings);
-	json_decref(c->deps);
-	assure_findings_new(&c->findings);
-	c->deps = json_object();
-	assure_buf_free(&c->key);
-	c->key = key;
-	rn->deps = c->deps;
-	eval_snapshot_rule_now(rn, c->findings, r);
-	rn->deps = NULL;
-	assure_findings_extend(out, c->findings);
+	sc->c.reads_as_of = (r->reads & ASSURE_EXPR_READS_AS_OF) != 0;
+	eval_snapshot_rule_now(rn, sc->c.findings, r);
+	cached_end(rn, &sc->c, out);
 }
 
 static void eval_snapshot_rule_now(run *rn, assure_findings *out, const assure_rule *r)
@@ -655,10 +625,8 @@ void assure_engine_retain(assure_engine *e, const assure_snapshot *const *keep, 
 		reusable *r = &e->reuse[i];
 		if (!json_object_get(keys, r->key)) {
 			free(r->key);
-			assure_findings_free(r->findings);
-			assure_findings_free(r->dated);
-			assure_findings_free(r->linked);
-			json_decref(r->linked_deps);
+			for (int g = 0; g < GROUP_COUNT; g++)
+				cached_clear(&r->group[g]);
 			continue;
 		}
 		e->reuse[kept] = *r;
