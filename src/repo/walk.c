@@ -103,8 +103,11 @@ static int read_commit(walk *w, const char *id, bool first_parent, long long *ti
 	return 0;
 }
 
-/* Mark everything reachable from id as hidden. */
-static int hide_from(walk *w, const char *id)
+/*
+ * Visit every commit reachable from id, depth first, and either mark it hidden (hide) or
+ * add it to the nodes of the range, skipping what is hidden already.
+ */
+static int reach(walk *w, const char *id, bool first_parent, bool hide)
 {
 	stack s = {0};
 	int rc = 0;
@@ -112,48 +115,25 @@ static int hide_from(walk *w, const char *id)
 	while (s.n > 0 && rc == 0) {
 		char cur[41];
 		memcpy(cur, s.ids[--s.n], 41);
-		if (json_object_get(w->hidden, cur))
+		if (json_object_get(w->hidden, cur) || (!hide && json_object_get(w->index, cur)))
 			continue;
-		json_object_set_new(w->hidden, cur, json_true());
-		long long time;
-		char(*pids)[41];
-		size_t np;
-		bool shallow;
-		if ((rc = read_commit(w, cur, false, &time, &pids, &np, &shallow)) < 0)
+		node nd = {0};
+		memcpy(nd.id, cur, 41);
+		if ((rc = read_commit(w, cur, first_parent, &nd.time, &nd.pids, &nd.npids, &nd.shallow)) < 0)
 			break;
-		for (size_t i = 0; i < np; i++)
-			push(&s, pids[i]);
-		free(pids);
-	}
-	free(s.ids);
-	return rc;
-}
-
-/* Collect the commits reachable from id that are not hidden. */
-static int collect_from(walk *w, const char *id, bool first_parent)
-{
-	stack s = {0};
-	int rc = 0;
-	push(&s, id);
-	while (s.n > 0 && rc == 0) {
-		char cur[41];
-		memcpy(cur, s.ids[--s.n], 41);
-		if (json_object_get(w->hidden, cur) || json_object_get(w->index, cur))
+		for (size_t i = 0; i < nd.npids; i++)
+			push(&s, nd.pids[i]);
+		if (hide) {
+			json_object_set_new(w->hidden, cur, json_true());
+			free(nd.pids);
 			continue;
+		}
 		if (w->n == w->cap) {
 			w->cap = w->cap ? w->cap * 2 : 256;
 			w->nodes = assure_xrealloc(w->nodes, w->cap * sizeof(*w->nodes));
 		}
-		node *nd = &w->nodes[w->n];
-		memset(nd, 0, sizeof(*nd));
-		memcpy(nd->id, cur, 41);
-		if ((rc = read_commit(w, cur, first_parent, &nd->time, &nd->pids, &nd->npids, &nd->shallow)) <
-		    0)
-			break;
 		json_object_set_new(w->index, cur, json_integer((json_int_t)w->n));
-		w->n++;
-		for (size_t i = 0; i < nd->npids; i++)
-			push(&s, nd->pids[i]);
+		w->nodes[w->n++] = nd;
 	}
 	free(s.ids);
 	return rc;
@@ -285,12 +265,12 @@ int assure_walk_range(assure_walk_entry **out, size_t *n, assure_repo *repo, con
 			free(why);
 			goto done;
 		}
-		if ((rc = hide_from(&w, from)) < 0)
+		if ((rc = reach(&w, from, false, true)) < 0)
 			goto done;
 	} else if ((rc = resolve(repo, r, strlen(r), to)) < 0) {
 		goto done;
 	}
-	if ((rc = collect_from(&w, to, first_parent)) < 0)
+	if ((rc = reach(&w, to, first_parent, false)) < 0)
 		goto done;
 	*out = order(&w);
 	*n = w.n;
