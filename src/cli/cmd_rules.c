@@ -41,7 +41,7 @@ static int lint(const cli_args *args)
 		for (size_t i = 0; i < nd; i++) {
 			const char *f = assure_diags_get(diags, i)->file;
 			const char *prev = i ? assure_diags_get(diags, i - 1)->file : NULL;
-			if (!prev || strcmp(prev ? prev : "", f ? f : "") != 0)
+			if (i == 0 || strcmp(prev ? prev : "", f ? f : "") != 0)
 				nf++;
 		}
 		size_t total = assure_ruleset_file_count(rs);

@@ -3,7 +3,6 @@
 
 #include <stdarg.h>
 #include <stdio.h>
-#include <errno.h>
 #include <string.h>
 
 static const cli_opt no_opts[] = {{NULL, NULL, false, NULL}};
