@@ -152,6 +152,36 @@ static const assure_finding *find_in(const fixture *fx, const char *path, const 
 	return NULL;
 }
 
+/* A folder under the fixture's temporary directory read as a snapshot. */
+static assure_snapshot *snapshot_of(const char *folder)
+{
+	char path[128];
+	snprintf(path, sizeof(path), "%s/%s", dir, folder);
+	const char *paths[] = {path};
+	assure_snapshot *snap;
+	assert_int_equal(assure_snapshot_from_paths(&snap, paths, 1), 0);
+	return snap;
+}
+
+/* The findings of the fixture's engine on snap as of the date (caller frees). */
+static assure_findings *check_with(fixture *fx, const assure_snapshot *snap, const char *as_of)
+{
+	assure_findings *out;
+	assure_findings_new(&out);
+	assure_check_opts opts = ASSURE_CHECK_OPTS_INIT;
+	assert_int_equal(assure_date_parse_iso(&opts.as_of, as_of), 0);
+	assert_int_equal(assure_engine_check(fx->engine, snap, &opts, out, NULL), 0);
+	return out;
+}
+
+static size_t count_rule(const assure_findings *l, const char *rule)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < assure_findings_count(l); i++)
+		n += strcmp(assure_findings_get(l, i)->rule_id, rule) == 0;
+	return n;
+}
+
 /* A finding points at the exact line and column of its node, with the rendered message and subject. */
 static void test_engine__finding_has_line_column_and_message(void **state)
 {
@@ -328,11 +358,7 @@ static void test_engine__second_check_reuses_parses_and_findings(void **state)
 	assure_engine_get_stats(fx.engine, &after);
 	assert_int_equal(after.findings_reused - before.findings_reused, 4);
 	assert_int_equal(after.evaluations - before.evaluations, 3);
-	assure_findings_sort(later);
-	size_t overdue = 0;
-	for (size_t i = 0; i < assure_findings_count(later); i++)
-		overdue += strcmp(assure_findings_get(later, i)->rule_id, "GOV-001") == 0;
-	assert_int_equal(overdue, 2);
+	assert_int_equal(count_rule(later, "GOV-001"), 2);
 	assure_findings_free(later);
 	done(&fx);
 }
@@ -349,20 +375,10 @@ static void test_engine__file_doc_rules_follow_the_files_they_read(void **state)
 	write_file("snap-ct/finance/rxr.json", "{\"kind\": \"finance\", \"org\": \"RXR\",\n"
 	                                       "  \"forecast\": {\n"
 	                                       "    \"outturn\": -57.7}}\n");
-	char path[128];
-	snprintf(path, sizeof(path), "%s/snap-ct", dir);
-	const char *paths[] = {path};
-	assure_snapshot *snap;
-	assert_int_equal(assure_snapshot_from_paths(&snap, paths, 1), 0);
-	assure_findings *now;
-	assure_findings_new(&now);
-	assure_check_opts opts = ASSURE_CHECK_OPTS_INIT;
-	assert_int_equal(assure_date_parse_iso(&opts.as_of, "2021-01-13"), 0);
-	assure_check_result result;
-	assert_int_equal(assure_engine_check(fx.engine, snap, &opts, now, &result), 0);
+	assure_snapshot *snap = snapshot_of("snap-ct");
+	assure_findings *now = check_with(&fx, snap, "2021-01-13");
 	/* rxr.json is the same blob, but its control total is now -60: no breach */
-	for (size_t i = 0; i < assure_findings_count(now); i++)
-		assert_string_not_equal(assure_findings_get(now, i)->rule_id, "FIN-001");
+	assert_int_equal(count_rule(now, "FIN-001"), 0);
 	assure_findings_free(now);
 	assure_snapshot_free(snap);
 	done(&fx);
@@ -378,26 +394,13 @@ static void test_engine__snapshot_rules_follow_the_files_they_select(void **stat
 	assert_non_null(find(&fx, "FIN-002", "RXR"));
 	write_file("snap-s/finance/rxr.json", "{\"kind\": \"finance\", \"org\": \"RXR\",\n"
 	                                      "  \"forecast\": {\"outturn\": -40}}\n");
-	char path[128];
-	snprintf(path, sizeof(path), "%s/snap-s", dir);
-	const char *paths[] = {path};
-	assure_snapshot *snap;
-	assert_int_equal(assure_snapshot_from_paths(&snap, paths, 1), 0);
-	assure_findings *now;
-	assure_findings_new(&now);
-	assure_check_opts opts = ASSURE_CHECK_OPTS_INIT;
-	assert_int_equal(assure_date_parse_iso(&opts.as_of, "2021-01-13"), 0);
-	assert_int_equal(assure_engine_check(fx.engine, snap, &opts, now, NULL), 0);
-	for (size_t i = 0; i < assure_findings_count(now); i++)
-		assert_string_not_equal(assure_findings_get(now, i)->rule_id, "FIN-002");
+	assure_snapshot *snap = snapshot_of("snap-s");
+	assure_findings *now = check_with(&fx, snap, "2021-01-13");
+	assert_int_equal(count_rule(now, "FIN-002"), 0);
 	assure_findings_free(now);
 	/* and back: the first snapshot's breach is found again */
-	assure_findings_new(&now);
-	assert_int_equal(assure_engine_check(fx.engine, fx.snap, &opts, now, NULL), 0);
-	size_t found = 0;
-	for (size_t i = 0; i < assure_findings_count(now); i++)
-		found += strcmp(assure_findings_get(now, i)->rule_id, "FIN-002") == 0;
-	assert_int_equal(found, 1);
+	now = check_with(&fx, fx.snap, "2021-01-13");
+	assert_int_equal(count_rule(now, "FIN-002"), 1);
 	assure_findings_free(now);
 	assure_snapshot_free(snap);
 	done(&fx);
