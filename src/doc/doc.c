@@ -89,6 +89,30 @@ static bool number_char(char c)
 	return c != '\0' && strchr("+-.0123456789eE", c) != NULL;
 }
 
+/* Whether the document holds a real that reads as 0: only then can one have underflowed. */
+static bool has_zero_real(const json_t *j)
+{
+	if (json_is_real(j))
+		return json_real_value(j) == 0.0;
+	size_t i;
+	const char *key;
+	json_t *v;
+	if (json_is_array(j)) {
+		json_array_foreach(j, i, v)
+		{
+			if (has_zero_real(v))
+				return true;
+		}
+	} else if (json_is_object(j)) {
+		json_object_foreach((json_t *)j, key, v)
+		{
+			if (has_zero_real(v))
+				return true;
+		}
+	}
+	return false;
+}
+
 /*
  * In text that jansson has accepted, the start of the first real number with a
  * nonzero digit that strtod (as jansson reads it) takes to 0; len if there is none.
@@ -161,7 +185,8 @@ int assure_doc_parse(assure_doc **out, const char *text, size_t len, int *err_li
 			*err_col = col;
 		return ASSURE_EINVALID;
 	}
-	size_t tiny = find_underflow(text, len);
+	/* the text is scanned only in the rare document with a zero real, not on every parse */
+	size_t tiny = has_zero_real(root) ? find_underflow(text, len) : len;
 	if (tiny < len) {
 		size_t end = tiny;
 		while (end < len && number_char(text[end]))
