@@ -2,7 +2,7 @@
  * test_jsonpath_cts.c: the RFC 9535 JSONPath Compliance Test Suite, run through the
  * public interface of jsonpath.h.
  *
- * Reads $ASSURE_SHARED_DIR/assets/jsonpath-cts/cts.json. An invalid_selector case must
+ * Reads tests/assets/jsonpath-cts/cts.json (a pinned copy; SOURCE.md there). An invalid_selector case must
  * fail to parse; any other case must parse, and its nodes (values and normalized paths,
  * in order) must equal `result`/`result_paths`, or one of the `results`/`results_paths`
  * alternatives where object member order leaves the order open. Every case must pass:
@@ -27,13 +27,10 @@
 
 static json_t *load_cts(void)
 {
-	/* ctest sets ASSURE_SHARED_DIR; run by hand, the test finds shared/ beside the source tree */
-	const char *shared = getenv("ASSURE_SHARED_DIR");
+	/* ctest sets ASSURE_SOURCE_DIR; run by hand, the compiled-in source tree is used */
+	const char *src = getenv("ASSURE_SOURCE_DIR");
 	char path[4096];
-	if (shared)
-		snprintf(path, sizeof(path), "%s/assets/jsonpath-cts/cts.json", shared);
-	else
-		snprintf(path, sizeof(path), "%s/../shared/assets/jsonpath-cts/cts.json", ASSURE_SOURCE_DIR);
+	snprintf(path, sizeof(path), "%s/tests/assets/jsonpath-cts/cts.json", src ? src : ASSURE_SOURCE_DIR);
 	json_error_t err;
 	json_t *cts = json_load_file(path, JSON_ALLOW_NUL, &err);
 	if (!cts)
