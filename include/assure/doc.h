@@ -27,6 +27,15 @@ typedef struct assure_doc assure_doc;
 int assure_doc_parse(assure_doc **out, const char *text, size_t len, int *err_line, int *err_col);
 void assure_doc_free(assure_doc *doc);
 
+/*
+ * What can still be read of a file that is not valid JSON: the top-level members of its
+ * root object whose values are complete strings, numbers, booleans or null, as far as
+ * the text goes before it breaks ("kind" and "year" of a truncated return). A member
+ * named twice is left out. Returns a new object, empty when nothing can be read. Used to
+ * tell which lookups an unreadable return could have answered, never as its content.
+ */
+json_t *assure_doc_salvage(const char *text, size_t len);
+
 /* The document's root value. Borrowed. */
 json_t *assure_doc_root(const assure_doc *doc);
 /* The text as parsed: the bytes given, less a leading UTF-8 BOM; NUL-terminated. Borrowed. */

@@ -37,16 +37,55 @@ enum {
 	ASSURE_EXPR_READS_FILE = 1 << 2,   /* reads the file path */
 };
 
+/*
+ * Helpers: named expressions with parameters, defined once for a whole rule set
+ * ("agreed(table, ret)": "…") and callable from every expression compiled with them.
+ * They cannot call themselves, directly or through others. The table owns their
+ * compiled bodies.
+ */
+typedef struct assure_helpers assure_helpers;
+
+/* What an expression's value depends on (assure_expr_deps). */
+enum {
+	ASSURE_EXPR_DEP_NODE = 1 << 0, /* the node it is evaluated on: '@', key(), or a let that does */
+};
+
 /* Names visible to an expression: let variables defined before it, in order. */
 typedef struct assure_expr_names {
-	const char *const *lets; /* borrowed */
+	const char *const *lets;        /* borrowed */
 	size_t count;
+	const unsigned *let_deps;       /* ASSURE_EXPR_DEP_* of each let, or NULL (all depend on the node) */
+	const assure_helpers *helpers;  /* the rule set's helpers, or NULL */
 } assure_expr_names;
 
 #define ASSURE_EXPR_NAMES_INIT                                                                               \
 	{                                                                                                    \
-		NULL, 0                                                                                      \
+		NULL, 0, NULL, NULL                                                                          \
 	}
+
+assure_helpers *assure_helpers_new(void);
+void assure_helpers_free(assure_helpers *h);
+/*
+ * Declare a helper from its signature, "name(a, b)" (no parameters: "name()"). Returns
+ * its index, or -1 with the message and *err_offset (into the signature): not a
+ * signature, a parameter named twice, a name already taken by a helper or a built-in.
+ */
+long assure_helpers_declare(assure_helpers *h, const char *signature, size_t *err_offset);
+/*
+ * Compile the body of helper i. It may use its parameters, params, as_of, file, '$' and
+ * '@' (those of the expression that calls it) and call any declared helper.
+ */
+int assure_helpers_define(assure_helpers *h, size_t i, const char *body, size_t *err_offset);
+/*
+ * Once every body is defined: refuse recursion (-1, the message naming the cycle and
+ * *which the helper where it was found) and work out what each helper reads.
+ */
+int assure_helpers_finish(assure_helpers *h, size_t *which);
+size_t assure_helpers_count(const assure_helpers *h);
+/* Name of helper i as declared ("agreed"). */
+const char *assure_helpers_name(const assure_helpers *h, size_t i);
+/* Signature of helper i as written ("agreed(table, ret)"). */
+const char *assure_helpers_signature(const assure_helpers *h, size_t i);
 
 /* Returned by the evaluators when the expression could not be evaluated. */
 #define ASSURE_EXPR_FAIL 1
@@ -69,9 +108,26 @@ typedef struct assure_eval_ctx {
 	assure_value *let_values;      /* let_count values, owned by the caller */
 	unsigned char *let_state;      /* let_count states, owned by the caller */
 	size_t let_count;
-	/* Another return of the same snapshot, parsed, or NULL (absent). Borrowed result. */
-	json_t *(*file_doc)(const char *path, void *payload);
-	void *payload; /* passed to file_doc */
+	/*
+	 * Another return of the same snapshot by path: 0 with *doc set (borrowed; NULL when there
+	 * is no such file), or ASSURE_EXPR_FAIL with *why (caller frees) when the file is there
+	 * but cannot be read: a rule must not take an unreadable input for an absent one.
+	 */
+	int (*file_doc)(json_t **doc, const char *path, void *payload, char **why);
+	/*
+	 * The returns of the snapshot whose kind is `kind` and whose top-level members equal
+	 * those of `filter` (a JSON object, borrowed): *out is a new JSON array of
+	 * {"path", "doc"} in path order. ASSURE_EXPR_FAIL with *why when a return that could be
+	 * one of them cannot be read. NULL: no snapshot to look in (every lookup fails).
+	 */
+	int (*lookup)(json_t **out, const char *kind, json_t *filter, void *payload, char **why);
+	void *payload; /* passed to file_doc and lookup */
+	/*
+	 * Nonzero: sub-expressions that do not depend on the node (a query of '$', a lookup)
+	 * are evaluated once and remembered while epoch stays the same. The caller gives a new
+	 * epoch for each document (or group) a rule is evaluated on; 0 remembers nothing.
+	 */
+	unsigned long epoch;
 } assure_eval_ctx;
 
 /*
@@ -84,6 +140,8 @@ int assure_expr_compile(assure_expr **out, const char *src, const assure_expr_na
 void assure_expr_free(assure_expr *e);
 /* ASSURE_EXPR_READS_* flags. */
 unsigned assure_expr_reads(const assure_expr *e);
+/* ASSURE_EXPR_DEP_* flags of the whole expression. */
+unsigned assure_expr_deps(const assure_expr *e);
 const char *assure_expr_source(const assure_expr *e);
 
 /*

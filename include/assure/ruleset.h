@@ -9,6 +9,11 @@
  *
  * Example paths are relative to the directory of the rule file that names them.
  *
+ * A load reads every file it is given first (params, helpers), then compiles the
+ * rules, so that a rule may call a helper or read a param of any file of the same
+ * load, whatever the order of the files. Params may then be overridden
+ * (assure_ruleset_set_param) before the rule set is used.
+ *
  * Ownership: the rule set owns its rules and everything they hold; rules are
  * borrowed by callers for the rule set's lifetime.
  */
@@ -26,6 +31,7 @@
 typedef enum assure_scope {
 	ASSURE_SCOPE_RETURN = 0, /* once per matching file */
 	ASSURE_SCOPE_SNAPSHOT,   /* once per snapshot, over all matching files */
+	ASSURE_SCOPE_GROUP,      /* once per group of returns (assure_rule.group_*) */
 } assure_scope;
 
 typedef struct assure_rule {
@@ -36,10 +42,20 @@ typedef struct assure_rule {
 	char *kind;                /* applies_to.kind, or NULL for any */
 	char **paths;              /* applies_to.paths globs */
 	size_t path_count;         /* 0 when only kind selects */
+	char *paths_param;         /* applies_to.paths named a param ("returns.paths"): paths are its
+	                              value, set again whenever the param is; else NULL */
 	assure_scope scope;        /* return or snapshot */
+	char **group_kinds;        /* group.kind: the kinds of the returns grouped */
+	size_t group_kind_count;   /* 0 unless scope is ASSURE_SCOPE_GROUP */
+	assure_expr *group_where;  /* group.where, on each return ('$'), or NULL */
+	char **group_by_names;     /* group.by: the key's member names, in order */
+	assure_expr **group_by;    /* their expressions, on each return */
+	size_t group_by_count;     /* members of the key */
 	assure_jsonpath *for_each; /* the nodes to evaluate on; "$" by default */
-	char **let_names;          /* let variable names, in order */
-	assure_expr **lets;        /* their compiled expressions */
+	char *each_name;           /* each: the name bound to every item, or NULL; it is let 0 */
+	assure_expr *each_expr;    /* each: the list, evaluated per node */
+	char **let_names;          /* let variable names, in order (each_name first when set) */
+	assure_expr **lets;        /* their compiled expressions (NULL for each_name) */
 	size_t let_count;          /* number of lets */
 	assure_expr *when;         /* NULL: always applies */
 	assure_expr *assert_expr;  /* must be true */
@@ -79,5 +95,22 @@ const char *assure_ruleset_version(const assure_ruleset *rs);
 const char *assure_ruleset_hash(const assure_ruleset *rs);
 /* Number of files loaded. */
 size_t assure_ruleset_file_count(const assure_ruleset *rs);
+/* The helpers of the rule set (borrowed). */
+const assure_helpers *assure_ruleset_helpers(const assure_ruleset *rs);
+
+/*
+ * Override the param `dotted` ("finance.tolerance") with `value` (borrowed), saying it
+ * came from `origin` ("--param", a params file's name). The param must exist and the
+ * value be of the same JSON type (any number for a number); a param that a rule's
+ * applies_to.paths names must stay a list of non-empty strings. Returns -1 with the
+ * message naming the param otherwise.
+ */
+int assure_ruleset_set_param(assure_ruleset *rs, const char *dotted, json_t *value, const char *origin);
+/*
+ * Every param that is not an object, in order: its dotted name, value (borrowed) and
+ * where the value came from (the rule file, a params file, "--param").
+ */
+typedef void (*assure_param_fn)(const char *dotted, json_t *value, const char *origin, void *payload);
+void assure_ruleset_params_each(const assure_ruleset *rs, assure_param_fn fn, void *payload);
 
 #endif

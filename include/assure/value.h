@@ -7,9 +7,11 @@
  * JSON scalars selected by a query become NUMBER, STRING, BOOL or NULL; objects and
  * arrays stay JSON (a counted reference).
  *
- * Ownership: a value owns its string, list items, decimal and JSON reference;
- * assure_value_clear() releases them and leaves ABSENT. Values are copied with
- * assure_value_copy(), never by assignment.
+ * Ownership: a value owns its string, decimal, one reference to its list and one to
+ * its JSON; assure_value_clear() releases them and leaves ABSENT. Values are copied
+ * with assure_value_copy(), never by assignment. A list is shared by reference count,
+ * so copying one (a let used on every node, an argument) costs nothing however long it
+ * is; a list is never changed once another value shares it.
  */
 #ifndef ASSURE_VALUE_H
 #define ASSURE_VALUE_H
@@ -31,6 +33,17 @@ typedef enum assure_value_kind {
 	ASSURE_VAL_JSON,       /* a JSON object or array */
 } assure_value_kind;
 
+struct assure_value;
+
+/* The items of a LIST, shared between copies. */
+typedef struct assure_list {
+	size_t refs;                /* values holding this list */
+	size_t count;               /* items */
+	size_t cap;                 /* allocated items */
+	struct assure_value *items; /* owned */
+	struct assure_strmap *index; /* canonical item -> count, built on first lookup, or NULL */
+} assure_list;
+
 typedef struct assure_value {
 	assure_value_kind kind; /* which member of the union is live */
 	union {
@@ -38,10 +51,7 @@ typedef struct assure_value {
 		assure_dec num; /* NUMBER */
 		char *str;      /* STRING, owned */
 		int32_t date;   /* DATE */
-		struct {
-			struct assure_value *items; /* owned */
-			size_t count;
-		} list;       /* LIST */
+		assure_list *list; /* LIST, one reference owned */
 		json_t *json; /* JSON, one reference owned */
 	} u;
 } assure_value;
@@ -53,6 +63,8 @@ void assure_value_set_string(assure_value *out, const char *s);
 void assure_value_set_date(assure_value *out, int32_t date);
 /* Converts a JSON value (borrowed): scalars to native kinds, objects/arrays to JSON. */
 int assure_value_from_json(assure_value *out, json_t *json);
+/* A JSON rendering of v (new reference); -1 with the message when a number has no exact JSON form. */
+int assure_value_to_json(json_t **out, const assure_value *v);
 /* Text for messages: numbers exact ("-90.8"), strings unquoted, dates ISO, lists and
  * JSON as compact JSON, absent as "absent". Caller frees. */
 char *assure_value_to_string(const assure_value *v);

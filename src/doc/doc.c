@@ -250,3 +250,123 @@ int assure_doc_locate_key(assure_doc *doc, const char *pointer, int *line, int *
 {
 	return locate(doc, pointer, true, line, col);
 }
+
+/* ---- salvage ---- */
+
+typedef struct scan {
+	const char *s; /* the text */
+	size_t len;    /* its length */
+	size_t i;      /* next byte */
+} scan;
+
+static void scan_blank(scan *sc)
+{
+	while (sc->i < sc->len && (sc->s[sc->i] == ' ' || sc->s[sc->i] == '\t' || sc->s[sc->i] == '\n' ||
+	                           sc->s[sc->i] == '\r'))
+		sc->i++;
+}
+
+/* A complete JSON string at sc->i decoded by jansson, or NULL (the text stops inside it). */
+static json_t *scan_string(scan *sc)
+{
+	size_t start = sc->i;
+	if (sc->i >= sc->len || sc->s[sc->i] != '"')
+		return NULL;
+	for (sc->i++; sc->i < sc->len; sc->i++) {
+		if (sc->s[sc->i] == '\\') {
+			sc->i++;
+		} else if (sc->s[sc->i] == '"') {
+			sc->i++;
+			return json_loadb(sc->s + start, sc->i - start, JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK, NULL);
+		}
+	}
+	return NULL;
+}
+
+/* Skip one value of any kind (nested ones by bracket depth, strings respected); false at the end. */
+static bool scan_skip(scan *sc)
+{
+	int depth = 0;
+	while (sc->i < sc->len) {
+		char c = sc->s[sc->i];
+		if (c == '"') {
+			json_t *str = scan_string(sc);
+			if (!str)
+				return false;
+			json_decref(str);
+			if (depth == 0)
+				return true;
+			continue;
+		}
+		if (c == '{' || c == '[') {
+			depth++;
+		} else if (c == '}' || c == ']') {
+			if (depth == 0)
+				return true; /* the end of the enclosing object: not ours */
+			if (--depth == 0) {
+				sc->i++;
+				return true;
+			}
+		} else if (depth == 0 && (c == ',' || c == ' ' || c == '\n' || c == '\r' || c == '\t')) {
+			return true;
+		}
+		sc->i++;
+	}
+	return false;
+}
+
+json_t *assure_doc_salvage(const char *text, size_t len)
+{
+	json_t *out = json_object(), *twice = json_object();
+	scan sc = {text, len, 0};
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+		sc.i = 3;
+	scan_blank(&sc);
+	if (sc.i >= len || text[sc.i] != '{')
+		goto done;
+	sc.i++;
+	for (;;) {
+		scan_blank(&sc);
+		json_t *name = scan_string(&sc);
+		if (!name)
+			break;
+		scan_blank(&sc);
+		if (sc.i >= len || text[sc.i] != ':') {
+			json_decref(name);
+			break;
+		}
+		sc.i++;
+		scan_blank(&sc);
+		size_t start = sc.i;
+		char c = sc.i < len ? text[sc.i] : '\0';
+		json_t *v = NULL;
+		if (c == '"') {
+			v = scan_string(&sc);
+		} else if (c != '{' && c != '[' && scan_skip(&sc)) {
+			v = json_loadb(text + start, sc.i - start, JSON_DECODE_ANY, NULL);
+		} else if (!scan_skip(&sc)) {
+			json_decref(name);
+			break;
+		}
+		/* a value must be followed by ',' or '}' to be complete: "12" of a cut "123" is not */
+		scan_blank(&sc);
+		bool complete = sc.i < len && (text[sc.i] == ',' || text[sc.i] == '}');
+		const char *key = json_string_value(name);
+		if (v && complete && key && !json_object_get(twice, key)) {
+			if (json_object_get(out, key)) {
+				json_object_del(out, key);
+				json_object_set_new(twice, key, json_true());
+			} else {
+				json_object_set(out, key, v);
+			}
+		}
+		json_decref(v);
+		json_decref(name);
+		if (!complete || text[sc.i] == '}')
+			break;
+		sc.i++;
+	}
+done:
+	json_decref(twice);
+	return out;
+}

@@ -4,6 +4,7 @@
 #include "assure/buf.h"
 #include "assure/doc.h"
 #include "assure/error.h"
+#include "assure/strmap.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@ typedef struct parsed {
 	char *error;     /* parse error message, when doc is NULL */
 	int line;        /* position of the parse error */
 	int column;
+	json_t *salvage; /* when doc is NULL: the top-level members still readable (doc.h) */
 } parsed;
 
 /*
@@ -49,6 +51,33 @@ typedef struct snap_cached {
 	cached c;       /* its findings */
 } snap_cached;
 
+/* Which group a return falls in, as computed from its blob (and path and as_of where read). */
+typedef struct membership {
+	int state;     /* MEMBER_* */
+	char *key;     /* MEMBER_IN: the key's canonical text (owned) */
+	json_t *value; /* MEMBER_IN: the key as an object, name -> value (owned) */
+	char *field;   /* MEMBER_FAILED: the field that failed (owned) */
+	char *why;     /* MEMBER_FAILED: why (owned) */
+} membership;
+
+enum { MEMBER_OUT, MEMBER_IN, MEMBER_FAILED, MEMBER_UNKNOWN };
+
+/* One group's last result, reused while its members and what it read are the same. */
+typedef struct group_cached {
+	assure_buf members; /* the members' paths and ids */
+	cached c;           /* its findings */
+	bool seen;          /* it had members in the last check */
+} group_cached;
+
+struct group_state {
+	assure_strmap *by_blob; /* "path\noid[\nas_of]" -> index into blobs */
+	membership *blobs;
+	size_t nblobs, capblobs;
+	assure_strmap *by_key; /* group key -> index into cache */
+	group_cached *cache;
+	size_t ncache, capcache;
+};
+
 static void cached_clear(cached *c)
 {
 	assure_findings_free(c->findings);
@@ -67,16 +96,66 @@ struct assure_engine {
 	assure_engine_stats stats;
 	bool any_kind_rule;      /* some rule selects files by kind alone */
 	snap_cached *snap_cache; /* one per rule, used by the snapshot-scope ones (owned) */
+	struct group_state *groups; /* one per rule, used by the group rules (owned) */
 };
 
-/* What one evaluation needs to reach: the snapshot for file_doc(). */
+static void group_state_free(struct group_state *g);
+
+/* A growable list of file indices into a snapshot. */
+typedef struct idx_list {
+	size_t *at;
+	size_t count, cap;
+} idx_list;
+
+static void idx_push(idx_list *l, size_t i)
+{
+	if (l->count == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 8;
+		l->at = assure_xrealloc(l->at, l->cap * sizeof(size_t));
+	}
+	l->at[l->count++] = i;
+}
+
+/*
+ * The snapshot by kind, built on the first lookup or group rule of a check: every file
+ * whose path ends in .json is parsed (through the cache) and filed under its top-level
+ * kind; the ones that cannot be read are kept apart, since they could be of any kind.
+ */
+typedef struct snap_index {
+	bool built;
+	assure_strmap *kinds;   /* kind -> index into by_kind */
+	idx_list *by_kind;      /* files of each kind, in path order */
+	size_t nkinds;
+	idx_list unreadable;    /* .json files that could not be read or parsed */
+	json_t **entries;       /* per file: {"path", "doc"}, made on first use (owned) */
+	assure_strmap *found;   /* lookup key -> index into results */
+	json_t **results;       /* per lookup: the matching entries (owned), or NULL when it failed */
+	char **why;             /* per lookup that failed: the reason (owned) */
+	char **digest;          /* per lookup: the matching and unreadable files' paths and ids (owned) */
+	size_t nresults, capresults;
+} snap_index;
+
+/* What one evaluation needs to reach: the snapshot for file_doc() and lookups. */
 typedef struct run {
 	assure_engine *e;
 	const assure_snapshot *snap;
 	const assure_check_opts *opts;
 	assure_check_result *result;
-	json_t *deps; /* while set: every path file_doc() reads -> its blob id, "" when absent */
+	json_t *deps; /* while set: what file_doc() and lookups read (see cached) */
+	snap_index index;
+	unsigned long epoch; /* of the document being evaluated (assure_eval_ctx.epoch) */
 } run;
+
+/*
+ * Memoised sub-expressions live in the compiled rules, which every engine over the rule
+ * set shares: epochs are unique in the process, so no engine can see another's.
+ */
+static unsigned long next_epoch;
+
+static unsigned long new_epoch(void)
+{
+	return ++next_epoch;
+}
 
 int assure_engine_new(assure_engine **out, const assure_ruleset *rs)
 {
@@ -85,11 +164,13 @@ int assure_engine_new(assure_engine **out, const assure_ruleset *rs)
 	e->by_oid = json_object();
 	e->by_key = json_object();
 	e->snap_cache = assure_xcalloc(assure_ruleset_count(rs) + 1, sizeof(*e->snap_cache));
+	e->groups = assure_xcalloc(assure_ruleset_count(rs) + 1, sizeof(*e->groups));
 	for (size_t i = 0; i < assure_ruleset_count(rs); i++) {
 		const assure_rule *r = assure_ruleset_rule(rs, i);
 		if (r->path_count == 0)
 			e->any_kind_rule = true;
 	}
+
 	*out = e;
 	return 0;
 }
@@ -101,6 +182,7 @@ void assure_engine_free(assure_engine *e)
 	for (size_t i = 0; i < e->nparsed; i++) {
 		assure_doc_free(e->parsed[i].doc);
 		free(e->parsed[i].error);
+		json_decref(e->parsed[i].salvage);
 	}
 	free(e->parsed);
 	for (size_t i = 0; i < e->nreuse; i++) {
@@ -114,6 +196,9 @@ void assure_engine_free(assure_engine *e)
 		assure_buf_free(&e->snap_cache[i].key);
 	}
 	free(e->snap_cache);
+	for (size_t i = 0; i < assure_ruleset_count(e->rs); i++)
+		group_state_free(&e->groups[i]);
+	free(e->groups);
 	json_decref(e->by_oid);
 	json_decref(e->by_key);
 	free(e);
@@ -172,30 +257,275 @@ static parsed *get_parsed(assure_engine *e, const assure_snapshot *snap, size_t 
 		p->doc = NULL;
 		p->error = assure_xstrdup(assure_error_last());
 	}
+	if (!p->doc)
+		p->salvage = assure_doc_salvage(data, len);
 	free(data);
 	json_object_set_new(e->by_oid, f->oid, json_integer((json_int_t)e->nparsed));
 	e->nparsed++;
 	return p;
 }
 
-static json_t *file_doc_cb(const char *path, void *payload)
+/* ---- what an unreadable file is, in words ---- */
+
+/* "returns/x.json could not be read: <why> (line 3, column 7)". Caller frees. */
+static char *unreadable_reason(run *rn, size_t i)
+{
+	const assure_file *f = assure_snapshot_file(rn->snap, i);
+	parsed *p = get_parsed(rn->e, rn->snap, i);
+	assure_buf b = ASSURE_BUF_INIT;
+	if (!p)
+		assure_buf_printf(&b, "%s could not be read: %s", f->path, assure_error_last());
+	else if (p->line > 0)
+		assure_buf_printf(&b, "%s could not be read: %s (line %d, column %d)", f->path, p->error, p->line,
+		                  p->column);
+	else
+		assure_buf_printf(&b, "%s could not be read: %s", f->path, p->error);
+	return assure_buf_detach(&b);
+}
+
+static int file_doc_cb(json_t **doc, const char *path, void *payload, char **why)
 {
 	run *r = payload;
 	long i = assure_snapshot_find(r->snap, path);
 	if (r->deps)
 		json_object_set_new(r->deps, path,
 		                    json_string(i < 0 ? "" : assure_snapshot_file(r->snap, (size_t)i)->oid));
+	*doc = NULL;
 	if (i < 0)
-		return NULL;
+		return 0;
 	parsed *p = get_parsed(r->e, r->snap, (size_t)i);
-	return p && p->doc ? assure_doc_root(p->doc) : NULL;
+	if (!p || !p->doc) {
+		*why = unreadable_reason(r, (size_t)i);
+		return ASSURE_EXPR_FAIL;
+	}
+	*doc = assure_doc_root(p->doc);
+	return 0;
 }
+
+/* ---- the snapshot by kind ---- */
+
+static void index_build(run *rn)
+{
+	snap_index *x = &rn->index;
+	if (x->built)
+		return;
+	x->built = true;
+	x->kinds = assure_strmap_new();
+	x->found = assure_strmap_new();
+	size_t n = assure_snapshot_count(rn->snap);
+	x->entries = assure_xcalloc(n + 1, sizeof(json_t *));
+	for (size_t i = 0; i < n; i++) {
+		const assure_file *f = assure_snapshot_file(rn->snap, i);
+		if (!ends_with_json(f->path))
+			continue;
+		parsed *p = get_parsed(rn->e, rn->snap, i);
+		if (!p || !p->doc) {
+			idx_push(&x->unreadable, i);
+			continue;
+		}
+		json_t *root = assure_doc_root(p->doc);
+		json_t *k = json_is_object(root) ? json_object_get(root, "kind") : NULL;
+		if (!json_is_string(k))
+			continue;
+		bool added = false;
+		size_t *slot = assure_strmap_slot(x->kinds, json_string_value(k), json_string_length(k), &added);
+		if (added) {
+			*slot = x->nkinds++;
+			x->by_kind = assure_xrealloc(x->by_kind, x->nkinds * sizeof(idx_list));
+			memset(&x->by_kind[*slot], 0, sizeof(idx_list));
+		}
+		idx_push(&x->by_kind[*slot], i);
+	}
+}
+
+static void index_free(snap_index *x, size_t nfiles)
+{
+	if (!x->built)
+		return;
+	for (size_t i = 0; i < x->nkinds; i++)
+		free(x->by_kind[i].at);
+	free(x->by_kind);
+	free(x->unreadable.at);
+	for (size_t i = 0; i < nfiles; i++)
+		json_decref(x->entries[i]);
+	free(x->entries);
+	for (size_t i = 0; i < x->nresults; i++) {
+		json_decref(x->results[i]);
+		free(x->why[i]);
+		free(x->digest[i]);
+	}
+	free(x->results);
+	free(x->why);
+	free(x->digest);
+	assure_strmap_free(x->kinds);
+	assure_strmap_free(x->found);
+	memset(x, 0, sizeof(*x));
+}
+
+static const idx_list *index_kind(run *rn, const char *kind)
+{
+	size_t k;
+	index_build(rn);
+	if (!assure_strmap_get(rn->index.kinds, kind, strlen(kind), &k))
+		return NULL;
+	return &rn->index.by_kind[k];
+}
+
+/* {"path", "doc"} of file i, made once per check. Borrowed. */
+static json_t *index_entry(run *rn, size_t i)
+{
+	snap_index *x = &rn->index;
+	if (!x->entries[i]) {
+		parsed *p = get_parsed(rn->e, rn->snap, i);
+		json_t *entry = json_object();
+		json_object_set_new(entry, "path", json_string(assure_snapshot_file(rn->snap, i)->path));
+		json_object_set(entry, "doc", assure_doc_root(p->doc));
+		x->entries[i] = entry;
+	}
+	return x->entries[i];
+}
+
+/* Whether doc's top-level members equal every member of filter. */
+static bool matches_filter(json_t *doc, json_t *filter)
+{
+	const char *key;
+	json_t *want;
+	json_object_foreach(filter, key, want)
+	{
+		json_t *have = json_is_object(doc) ? json_object_get(doc, key) : NULL;
+		if (!have || !assure_jsonpath_equal(have, want))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Whether an unreadable file could be one of `kinds` with the members of filter: what
+ * can still be read of it must not say otherwise.
+ */
+static bool could_be(run *rn, size_t i, const char *const *kinds, size_t nkinds, json_t *filter)
+{
+	parsed *p = get_parsed(rn->e, rn->snap, i);
+	json_t *salvage = p ? p->salvage : NULL;
+	json_t *kind = salvage ? json_object_get(salvage, "kind") : NULL;
+	if (kind) {
+		bool any = false;
+		for (size_t k = 0; k < nkinds && !any; k++)
+			any = json_is_string(kind) && strcmp(json_string_value(kind), kinds[k]) == 0;
+		if (!any)
+			return false;
+	}
+	const char *key;
+	json_t *want;
+	if (filter && salvage) {
+		json_object_foreach(filter, key, want)
+		{
+			json_t *have = json_object_get(salvage, key);
+			if (have && !assure_jsonpath_equal(have, want))
+				return false;
+		}
+	}
+	return true;
+}
+
+/* The files a lookup found or could not rule out, as "path\noid\n" lines (what its result depends on). */
+static void put_file_id(assure_buf *b, const assure_file *f)
+{
+	assure_buf_puts(b, f->path);
+	assure_buf_putc(b, '\n');
+	assure_buf_puts(b, f->oid);
+	assure_buf_putc(b, '\n');
+}
+
+/* Look up once per check and (kind, filter); returns the result's index. */
+static size_t lookup_index(run *rn, const char *kind, json_t *filter)
+{
+	snap_index *x = &rn->index;
+	index_build(rn);
+	char *ftext = json_dumps(filter, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+	assure_buf key = ASSURE_BUF_INIT;
+	assure_buf_puts(&key, kind);
+	assure_buf_putc(&key, '\n');
+	assure_buf_puts(&key, ftext ? ftext : "");
+	free(ftext);
+	bool added = false;
+	size_t *slot = assure_strmap_slot(x->found, key.ptr, key.len, &added);
+	assure_buf_free(&key);
+	if (!added)
+		return *slot;
+	size_t at = *slot = x->nresults++;
+	if (x->nresults > x->capresults) {
+		x->capresults = x->capresults ? 2 * x->capresults : 16;
+		x->results = assure_xrealloc(x->results, x->capresults * sizeof(json_t *));
+		x->why = assure_xrealloc(x->why, x->capresults * sizeof(char *));
+		x->digest = assure_xrealloc(x->digest, x->capresults * sizeof(char *));
+	}
+	json_t *list = json_array();
+	assure_buf digest = ASSURE_BUF_INIT, why = ASSURE_BUF_INIT;
+	const idx_list *files = index_kind(rn, kind);
+	for (size_t k = 0; files && k < files->count; k++) {
+		size_t i = files->at[k];
+		parsed *p = get_parsed(rn->e, rn->snap, i);
+		if (!matches_filter(assure_doc_root(p->doc), filter))
+			continue;
+		json_array_append(list, index_entry(rn, i));
+		put_file_id(&digest, assure_snapshot_file(rn->snap, i));
+	}
+	const char *kinds[1] = {kind};
+	for (size_t k = 0; k < x->unreadable.count; k++) {
+		size_t i = x->unreadable.at[k];
+		if (!could_be(rn, i, kinds, 1, filter))
+			continue;
+		char *r = unreadable_reason(rn, i);
+		assure_buf_printf(&why, "%s%s", why.len ? "; " : "", r);
+		free(r);
+		put_file_id(&digest, assure_snapshot_file(rn->snap, i));
+	}
+	if (why.len) {
+		/* a return that cannot be read could be the one looked for: never take it as absent */
+		assure_buf_printf(&why, ", so the %s returns looked for are not known", kind);
+		json_decref(list);
+		list = NULL;
+	}
+	x->results[at] = list;
+	x->why[at] = why.len ? assure_buf_detach(&why) : NULL;
+	x->digest[at] = digest.len ? assure_buf_detach(&digest) : assure_xstrdup("");
+	assure_buf_free(&why);
+	assure_buf_free(&digest);
+	return at;
+}
+
+static int lookup_cb(json_t **out, const char *kind, json_t *filter, void *payload, char **why)
+{
+	run *rn = payload;
+	size_t at = lookup_index(rn, kind, filter);
+	snap_index *x = &rn->index;
+	if (rn->deps) {
+		/* kept whole so that a later snapshot can repeat the lookup and compare */
+		char *ftext = json_dumps(filter, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+		assure_buf key = ASSURE_BUF_INIT;
+		assure_buf_printf(&key, "\001%s\n%s", kind, ftext ? ftext : "");
+		json_object_set_new(rn->deps, key.ptr,
+		                    json_pack("[s,O,s]", kind, filter, x->digest[at]));
+		assure_buf_free(&key);
+		free(ftext);
+	}
+	if (!x->results[at]) {
+		*why = assure_xstrdup(x->why[at]);
+		return ASSURE_EXPR_FAIL;
+	}
+	*out = json_incref(x->results[at]);
+	return 0;
+}
+
+/* ---- findings ---- */
 
 /* Where a finding points: the file, its pointer inside that file, and the doc to locate it in. */
 typedef struct place {
 	const char *path;    /* file path, "" for the snapshot */
 	const char *pointer; /* pointer inside that file */
 	assure_doc *doc;     /* to compute line and column, or NULL */
+	int line, column;    /* without a doc: the position to give, or 0 */
 } place;
 
 static void add_finding(assure_findings *out, const assure_rule *r, const char *rule_id, assure_severity sev,
@@ -210,6 +540,8 @@ static void add_finding(assure_findings *out, const assure_rule *r, const char *
 	f.path = (char *)pl->path;
 	f.pointer = (char *)pl->pointer;
 	f.subject = (char *)subject;
+	f.line = pl->line;
+	f.column = pl->column;
 	if (pl->doc && assure_doc_locate(pl->doc, pl->pointer, &f.line, &f.column) < 0)
 		f.line = f.column = 0;
 	assure_findings_add(out, &f);
@@ -230,6 +562,16 @@ static void eval_failure(run *rn, assure_findings *out, const assure_rule *r, co
 	rn->result->eval_failures++;
 	assure_buf_free(&msg);
 	assure_buf_free(&subj);
+}
+
+/* A rule's input that could not be read: ASSURE-EVAL at that file, never a pass. */
+static void unreadable_input(run *rn, assure_findings *out, const assure_rule *r, size_t i)
+{
+	parsed *p = get_parsed(rn->e, rn->snap, i);
+	place pl = {assure_snapshot_file(rn->snap, i)->path, "", NULL, p ? p->line : 0, p ? p->column : 0};
+	char *why = unreadable_reason(rn, i);
+	eval_failure(rn, out, r, &pl, "input", why);
+	free(why);
 }
 
 /* Evaluate a boolean field; returns 1 true, 0 false, -1 reported as ASSURE-EVAL. */
@@ -266,8 +608,50 @@ static int eval_bool(run *rn, assure_findings *out, const assure_rule *r, const 
 	return result;
 }
 
+/* when, assert, and on a breach message and subject, with the lets as ctx holds them. */
+static void eval_once(run *rn, assure_findings *out, const assure_rule *r, const assure_eval_ctx *ctx,
+                      const place *pl, const char *default_subject)
+{
+	rn->e->stats.evaluations++;
+	int ok = r->when ? eval_bool(rn, out, r, pl, "when", r->when, ctx) : 1;
+	if (ok != 1 || eval_bool(rn, out, r, pl, "assert", r->assert_expr, ctx) != 0)
+		return;
+	char *msg = NULL, *why = NULL;
+	if (assure_template_render(&msg, r->message, ctx, &why) != 0) {
+		eval_failure(rn, out, r, pl, "message", why ? why : assure_error_last());
+	} else if (r->subject) {
+		assure_value sv = {0};
+		if (assure_expr_eval(&sv, r->subject, ctx, &why) != 0) {
+			eval_failure(rn, out, r, pl, "subject", why ? why : assure_error_last());
+		} else if (sv.kind == ASSURE_VAL_ABSENT) {
+			/* an absent identity would merge unrelated findings into one fingerprint */
+			assure_buf b = ASSURE_BUF_INIT;
+			assure_buf_printf(&b, "%s is absent", assure_expr_source(r->subject));
+			eval_failure(rn, out, r, pl, "subject", b.ptr);
+			assure_buf_free(&b);
+		} else {
+			char *subject = assure_value_to_string(&sv);
+			add_finding(out, r, r->id, r->severity, r->title, msg, pl, subject);
+			free(subject);
+		}
+		assure_value_clear(&sv);
+	} else {
+		add_finding(out, r, r->id, r->severity, r->title, msg, pl, default_subject);
+	}
+	free(msg);
+	free(why);
+}
+
+static void clear_lets(assure_value *lets, unsigned char *state, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		assure_value_clear(&lets[i]);
+	memset(state, 0, n);
+}
+
+/* The rule on one node: once, or once per item of its each list. */
 static void eval_node(run *rn, assure_findings *out, const assure_rule *r, json_t *root,
-                      const assure_node *node, const char *file, const place *pl)
+                      const assure_node *node, const char *file, const place *pl, const char *default_subject)
 {
 	assure_value *lets = assure_xcalloc(r->let_count + 1, sizeof(assure_value));
 	unsigned char *state = assure_xcalloc(r->let_count + 1, 1);
@@ -283,39 +667,49 @@ static void eval_node(run *rn, assure_findings *out, const assure_rule *r, json_
 	    .let_state = state,
 	    .let_count = r->let_count,
 	    .file_doc = file_doc_cb,
+	    .lookup = lookup_cb,
 	    .payload = rn,
+	    .epoch = rn->epoch,
 	};
-	rn->e->stats.evaluations++;
-	int ok = r->when ? eval_bool(rn, out, r, pl, "when", r->when, &ctx) : 1;
-	if (ok == 1 && eval_bool(rn, out, r, pl, "assert", r->assert_expr, &ctx) == 0) {
-		char *msg = NULL, *why = NULL;
-		char *subject = NULL;
-		if (assure_template_render(&msg, r->message, &ctx, &why) != 0) {
-			eval_failure(rn, out, r, pl, "message", why ? why : assure_error_last());
-		} else if (r->subject) {
-			assure_value sv = {0};
-			if (assure_expr_eval(&sv, r->subject, &ctx, &why) != 0) {
-				eval_failure(rn, out, r, pl, "subject", why ? why : assure_error_last());
-			} else if (sv.kind == ASSURE_VAL_ABSENT) {
-				/* an absent identity would merge unrelated findings into one fingerprint */
-				assure_buf b = ASSURE_BUF_INIT;
-				assure_buf_printf(&b, "%s is absent", assure_expr_source(r->subject));
-				eval_failure(rn, out, r, pl, "subject", b.ptr);
-				assure_buf_free(&b);
-			} else {
-				subject = assure_value_to_string(&sv);
-				add_finding(out, r, r->id, r->severity, r->title, msg, pl, subject);
-			}
-			assure_value_clear(&sv);
-		} else {
-			add_finding(out, r, r->id, r->severity, r->title, msg, pl, node->pointer);
+	if (!r->each_expr) {
+		eval_once(rn, out, r, &ctx, pl, default_subject);
+	} else {
+		assure_value list = {0};
+		char *why = NULL;
+		int rc = assure_expr_eval(&list, r->each_expr, &ctx, &why);
+		size_t n = 0;
+		if (rc == 0 && list.kind == ASSURE_VAL_LIST)
+			n = list.u.list->count;
+		else if (rc == 0 && list.kind == ASSURE_VAL_JSON && json_is_array(list.u.json))
+			n = json_array_size(list.u.json);
+		else if (rc == 0) {
+			char *d = assure_value_describe(&list);
+			assure_buf b = ASSURE_BUF_INIT;
+			assure_buf_printf(&b, "%s is %s, not a list", assure_expr_source(r->each_expr), d);
+			why = assure_buf_detach(&b);
+			free(d);
+			rc = ASSURE_EXPR_FAIL;
 		}
-		free(subject);
-		free(msg);
+		if (rc != 0)
+			eval_failure(rn, out, r, pl, "each", why ? why : assure_error_last());
+		for (size_t i = 0; rc == 0 && i < n; i++) {
+			clear_lets(lets, state, r->let_count);
+			if (list.kind == ASSURE_VAL_LIST)
+				assure_value_copy(&lets[0], &list.u.list->items[i]);
+			else if (assure_value_from_json(&lets[0], json_array_get(list.u.json, i)) != 0)
+				break;
+			state[0] = 1; /* bound: evaluated (eval.c's LET_DONE) */
+			char *item = assure_value_to_string(&lets[0]);
+			assure_buf subj = ASSURE_BUF_INIT;
+			assure_buf_printf(&subj, "%s %s", default_subject, item);
+			eval_once(rn, out, r, &ctx, pl, subj.ptr);
+			assure_buf_free(&subj);
+			free(item);
+		}
+		assure_value_clear(&list);
 		free(why);
 	}
-	for (size_t i = 0; i < r->let_count; i++)
-		assure_value_clear(&lets[i]);
+	clear_lets(lets, state, r->let_count);
 	free(lets);
 	free(state);
 }
@@ -326,13 +720,14 @@ static void eval_return_rule(run *rn, assure_findings *out, const assure_rule *r
 	json_t *root = assure_doc_root(doc);
 	assure_nodelist nodes;
 	assure_nodelist_init(&nodes);
+	rn->epoch = new_epoch();
 	if (assure_jsonpath_eval(r->for_each, root, root, "", &nodes) < 0) {
-		place pl = {path, "", doc};
+		place pl = {path, "", doc, 0, 0};
 		eval_failure(rn, out, r, &pl, "for_each", assure_error_last());
 	}
 	for (size_t k = 0; k < nodes.count; k++) {
-		place pl = {path, nodes.items[k].pointer, doc};
-		eval_node(rn, out, r, root, &nodes.items[k], path, &pl);
+		place pl = {path, nodes.items[k].pointer, doc, 0, 0};
+		eval_node(rn, out, r, root, &nodes.items[k], path, &pl, nodes.items[k].pointer);
 	}
 	assure_nodelist_clear(&nodes);
 }
@@ -344,16 +739,22 @@ static int rule_group(const assure_rule *r)
 	return r->reads & ASSURE_EXPR_READS_AS_OF ? GROUP_AS_OF : GROUP_BLOB;
 }
 
-/* Whether every file a cached result read is the same in this snapshot. */
-static bool deps_unchanged(const run *rn, json_t *deps)
+/* Whether everything a cached result read (files by path, lookups) is the same in this snapshot. */
+static bool deps_unchanged(run *rn, json_t *deps)
 {
 	const char *path;
-	json_t *oid;
-	json_object_foreach(deps, path, oid)
+	json_t *dep;
+	json_object_foreach(deps, path, dep)
 	{
+		if (json_is_array(dep)) {
+			size_t at = lookup_index(rn, json_string_value(json_array_get(dep, 0)), json_array_get(dep, 1));
+			if (strcmp(rn->index.digest[at], json_string_value(json_array_get(dep, 2))) != 0)
+				return false;
+			continue;
+		}
 		long i = assure_snapshot_find(rn->snap, path);
 		const char *now = i < 0 ? "" : assure_snapshot_file(rn->snap, (size_t)i)->oid;
-		if (strcmp(now, json_string_value(oid)) != 0)
+		if (strcmp(now, json_string_value(dep)) != 0)
 			return false;
 	}
 	return true;
@@ -362,7 +763,7 @@ static bool deps_unchanged(const run *rn, json_t *deps)
 /*
  * If c is still valid, add its findings to out (counting the evaluation failures among
  * them again for this run) and return true. Otherwise empty it for recomputing, record
- * file_doc() reads in it from now on, and return false; cached_end() finishes.
+ * file_doc() reads and lookups in it from now on, and return false; cached_end() finishes.
  */
 static bool cached_use(run *rn, cached *c, assure_findings *out)
 {
@@ -388,6 +789,31 @@ static void cached_end(run *rn, cached *c, assure_findings *out)
 	assure_findings_extend(out, c->findings);
 }
 
+/* Whether a group rule reads returns of this kind. */
+static bool group_kind(const assure_rule *r, const char *kind)
+{
+	for (size_t i = 0; kind && i < r->group_kind_count; i++)
+		if (strcmp(r->group_kinds[i], kind) == 0)
+			return true;
+	return false;
+}
+
+static const char *kind_of(json_t *root)
+{
+	json_t *k = json_is_object(root) ? json_object_get(root, "kind") : NULL;
+	return json_is_string(k) ? json_string_value(k) : NULL;
+}
+
+/* Whether rule r applies to a file at this path with this root (for the files_checked count). */
+static bool rule_applies(const assure_rule *r, const char *path, json_t *root)
+{
+	if (!path_selected(r, path))
+		return false;
+	if (r->scope == ASSURE_SCOPE_GROUP)
+		return group_kind(r, kind_of(root));
+	return kind_selected(r, root);
+}
+
 static void check_file(run *rn, assure_findings *out, size_t i)
 {
 	assure_engine *e = rn->e;
@@ -400,35 +826,24 @@ static void check_file(run *rn, assure_findings *out, size_t i)
 		return;
 	parsed *p = get_parsed(e, rn->snap, i);
 	if (!p) {
-		place pl = {f->path, "", NULL};
+		place pl = {f->path, "", NULL, 0, 0};
 		add_finding(out, NULL, ASSURE_RULE_PARSE, ASSURE_SEV_ERROR, "file could not be read",
 		            assure_error_last(), &pl, "");
 		rn->result->parse_failures++;
 		return;
 	}
 	if (!p->doc) {
-		assure_finding fd = {0};
-		fd.rule_id = ASSURE_RULE_PARSE;
-		fd.severity = ASSURE_SEV_ERROR;
-		fd.domain = "validity";
-		fd.title = "file is not valid JSON";
-		fd.message = p->error;
-		fd.path = (char *)f->path;
-		fd.pointer = "";
-		fd.subject = "";
-		fd.line = p->line;
-		fd.column = p->column;
-		assure_findings_add(out, &fd);
+		place pl = {f->path, "", NULL, p->line, p->column};
+		add_finding(out, NULL, ASSURE_RULE_PARSE, ASSURE_SEV_ERROR, "file is not valid JSON", p->error, &pl,
+		            "");
 		rn->result->parse_failures++;
 		return;
 	}
 	json_t *root = assure_doc_root(p->doc);
 
 	bool checked = false;
-	for (size_t k = 0; k < nrules && !checked; k++) {
-		const assure_rule *r = assure_ruleset_rule(e->rs, k);
-		checked = path_selected(r, f->path) && kind_selected(r, root);
-	}
+	for (size_t k = 0; k < nrules && !checked; k++)
+		checked = rule_applies(assure_ruleset_rule(e->rs, k), f->path, root);
 	if (checked)
 		rn->result->files_checked++;
 
@@ -464,27 +879,46 @@ static void check_file(run *rn, assure_findings *out, size_t i)
 	}
 }
 
-/* Map a node of the snapshot document back to the return it lies in. */
-static place snapshot_place(run *rn, json_t *returns, const char *pointer, char **inner, assure_doc **docs)
+/* Map a node of a snapshot or group document back to the return it lies in. */
+static place snapshot_place(json_t *returns, const char *pointer, char **inner, assure_doc **docs)
 {
-	place pl = {"", pointer, NULL};
+	place pl = {"", pointer, NULL, 0, 0};
 	unsigned long i;
 	int n = 0;
 	if (sscanf(pointer, "/returns/%lu%n", &i, &n) == 1 && i < json_array_size(returns)) {
 		const char *rest = pointer + n;
 		json_t *entry = json_array_get(returns, i);
 		pl.path = json_string_value(json_object_get(entry, "path"));
-		if (strncmp(rest, "/doc", 4) == 0 && (rest[4] == '/' || rest[4] == '\0')) {
+		if (strncmp(rest, "/doc", 4) == 0 && (rest[4] == '/' || rest[4] == '\0'))
 			*inner = assure_xstrdup(rest + 4);
-			pl.doc = docs[i];
-		} else {
+		else
 			*inner = assure_xstrdup("");
-			pl.doc = docs[i];
-		}
+		pl.doc = docs[i];
 		pl.pointer = *inner;
 	}
-	(void)rn;
 	return pl;
+}
+
+/* The rule over a document of returns ({"returns": […]} and, for a group, its "key"). */
+static void eval_over_returns(run *rn, assure_findings *out, const assure_rule *r, json_t *root,
+                              assure_doc **docs, const char *default_subject)
+{
+	json_t *returns = json_object_get(root, "returns");
+	assure_nodelist nodes;
+	assure_nodelist_init(&nodes);
+	rn->epoch = new_epoch();
+	if (assure_jsonpath_eval(r->for_each, root, root, "", &nodes) < 0) {
+		place pl = {"", "", NULL, 0, 0};
+		eval_failure(rn, out, r, &pl, "for_each", assure_error_last());
+	}
+	for (size_t k = 0; k < nodes.count; k++) {
+		char *inner = NULL;
+		place pl = snapshot_place(returns, nodes.items[k].pointer, &inner, docs);
+		eval_node(rn, out, r, root, &nodes.items[k], NULL, &pl,
+		          default_subject ? default_subject : nodes.items[k].pointer);
+		free(inner);
+	}
+	assure_nodelist_clear(&nodes);
 }
 
 /*
@@ -497,32 +931,9 @@ static void snapshot_key(const run *rn, const assure_rule *r, assure_buf *b)
 	/* kept whole, not hashed: compared exactly, and cheaper than hashing it every commit */
 	for (size_t i = 0; i < assure_snapshot_count(rn->snap); i++) {
 		const assure_file *f = assure_snapshot_file(rn->snap, i);
-		if (path_selected(r, f->path)) {
-			assure_buf_puts(b, f->path);
-			assure_buf_putc(b, '\n');
-			assure_buf_puts(b, f->oid);
-			assure_buf_putc(b, '\n');
-		}
+		if (path_selected(r, f->path))
+			put_file_id(b, f);
 	}
-}
-
-static void eval_snapshot_rule_now(run *rn, assure_findings *out, const assure_rule *r);
-
-/* Reused while the selected files, as_of where read, and the files read with file_doc() are the same. */
-static void eval_snapshot_rule(run *rn, assure_findings *out, size_t k, const assure_rule *r)
-{
-	snap_cached *sc = &rn->e->snap_cache[k];
-	assure_buf key = ASSURE_BUF_INIT;
-	snapshot_key(rn, r, &key);
-	if (key.len != sc->key.len || memcmp(key.ptr, sc->key.ptr, key.len) != 0)
-		cached_clear(&sc->c); /* other files selected: start again */
-	assure_buf_free(&sc->key);
-	sc->key = key;
-	if (cached_use(rn, &sc->c, out))
-		return;
-	sc->c.reads_as_of = (r->reads & ASSURE_EXPR_READS_AS_OF) != 0;
-	eval_snapshot_rule_now(rn, sc->c.findings, r);
-	cached_end(rn, &sc->c, out);
 }
 
 static void eval_snapshot_rule_now(run *rn, assure_findings *out, const assure_rule *r)
@@ -533,12 +944,22 @@ static void eval_snapshot_rule_now(run *rn, assure_findings *out, const assure_r
 	json_object_set_new(root, "returns", returns);
 	assure_doc **docs = assure_xcalloc(n + 1, sizeof(*docs));
 	size_t m = 0;
+	bool complete = true;
 	for (size_t i = 0; i < n; i++) {
 		const assure_file *f = assure_snapshot_file(rn->snap, i);
 		if (!path_selected(r, f->path))
 			continue;
 		parsed *p = get_parsed(rn->e, rn->snap, i);
-		if (!p || !p->doc || !kind_selected(r, assure_doc_root(p->doc)))
+		if (!p || !p->doc) {
+			/* it could be one of the returns the rule reads: say so, and do not pass */
+			const char *kinds[1] = {r->kind};
+			if (!r->kind || could_be(rn, i, kinds, 1, NULL)) {
+				unreadable_input(rn, out, r, i);
+				complete = false;
+			}
+			continue;
+		}
+		if (!kind_selected(r, assure_doc_root(p->doc)))
 			continue;
 		json_t *entry = json_object();
 		json_object_set_new(entry, "path", json_string(f->path));
@@ -546,21 +967,333 @@ static void eval_snapshot_rule_now(run *rn, assure_findings *out, const assure_r
 		json_array_append_new(returns, entry);
 		docs[m++] = p->doc;
 	}
-	assure_nodelist nodes;
-	assure_nodelist_init(&nodes);
-	if (assure_jsonpath_eval(r->for_each, root, root, "", &nodes) < 0) {
-		place pl = {"", "", NULL};
-		eval_failure(rn, out, r, &pl, "for_each", assure_error_last());
-	}
-	for (size_t k = 0; k < nodes.count; k++) {
-		char *inner = NULL;
-		place pl = snapshot_place(rn, returns, nodes.items[k].pointer, &inner, docs);
-		eval_node(rn, out, r, root, &nodes.items[k], NULL, &pl);
-		free(inner);
-	}
-	assure_nodelist_clear(&nodes);
+	if (complete)
+		eval_over_returns(rn, out, r, root, docs, NULL);
 	free(docs);
 	json_decref(root);
+}
+
+/* Reused while the selected files, as_of where read, and the files read with file_doc() are the same. */
+static void eval_snapshot_rule(run *rn, assure_findings *out, size_t k, const assure_rule *r)
+{
+	snap_cached *sc = &rn->e->snap_cache[k];
+	assure_buf key = ASSURE_BUF_INIT;
+	snapshot_key(rn, r, &key);
+	if (key.len != sc->key.len || (key.len && memcmp(key.ptr, sc->key.ptr, key.len) != 0))
+		cached_clear(&sc->c); /* other files selected: start again */
+	assure_buf_free(&sc->key);
+	sc->key = key;
+	if (cached_use(rn, &sc->c, out))
+		return;
+	sc->c.reads_as_of = (r->reads & ASSURE_EXPR_READS_AS_OF) != 0;
+	eval_snapshot_rule_now(rn, sc->c.findings, r);
+	cached_end(rn, &sc->c, out);
+}
+
+/* ---- group rules ---- */
+
+static void membership_clear(membership *m)
+{
+	free(m->key);
+	json_decref(m->value);
+	free(m->field);
+	free(m->why);
+	memset(m, 0, sizeof(*m));
+}
+
+static void group_state_free(struct group_state *g)
+{
+	if (!g)
+		return;
+	for (size_t i = 0; i < g->nblobs; i++)
+		membership_clear(&g->blobs[i]);
+	free(g->blobs);
+	for (size_t i = 0; i < g->ncache; i++) {
+		assure_buf_free(&g->cache[i].members);
+		cached_clear(&g->cache[i].c);
+	}
+	free(g->cache);
+	assure_strmap_free(g->by_blob);
+	assure_strmap_free(g->by_key);
+}
+
+/* Evaluate where and by on doc. sure: doc is the whole return, not what could be salvaged of one. */
+static void compute_membership(run *rn, const assure_rule *r, json_t *doc, const char *path, bool sure,
+                               membership *m)
+{
+	assure_eval_ctx ctx = {
+	    .root = doc,
+	    .current = doc,
+	    .current_pointer = "",
+	    .params = assure_ruleset_params(rn->e->rs),
+	    .as_of = rn->opts->as_of,
+	    .file = path,
+	    .file_doc = file_doc_cb,
+	    .lookup = lookup_cb,
+	    .payload = rn,
+	};
+	assure_value v = {0};
+	char *why = NULL;
+	m->state = MEMBER_IN;
+	if (r->group_where) {
+		int rc = assure_expr_eval(&v, r->group_where, &ctx, &why);
+		if (rc == 0 && v.kind == ASSURE_VAL_BOOL && !v.u.b)
+			m->state = MEMBER_OUT;
+		else if (rc == 0 && v.kind != ASSURE_VAL_BOOL && sure) {
+			char *d = assure_value_describe(&v);
+			assure_buf b = ASSURE_BUF_INIT;
+			assure_buf_printf(&b, "%s is %s, not true or false", assure_expr_source(r->group_where), d);
+			why = assure_buf_detach(&b);
+			free(d);
+			rc = ASSURE_EXPR_FAIL;
+		}
+		if (rc != 0 && sure) {
+			m->state = MEMBER_FAILED;
+			m->field = assure_xstrdup("group.where");
+		} else if (rc != 0 || v.kind != ASSURE_VAL_BOOL) {
+			m->state = MEMBER_UNKNOWN;
+		}
+		assure_value_clear(&v);
+	}
+	json_t *key = json_object();
+	assure_buf text = ASSURE_BUF_INIT;
+	for (size_t i = 0; m->state == MEMBER_IN && i < r->group_by_count; i++) {
+		free(why);
+		why = NULL;
+		int rc = assure_expr_eval(&v, r->group_by[i], &ctx, &why);
+		json_t *j = NULL;
+		if (rc == 0 && v.kind == ASSURE_VAL_ABSENT) {
+			/* a return without the key cannot be placed: the validity rules say what it lacks */
+			m->state = sure ? MEMBER_OUT : MEMBER_UNKNOWN;
+		} else if (rc == 0 && (v.kind == ASSURE_VAL_LIST || v.kind == ASSURE_VAL_JSON)) {
+			char *d = assure_value_describe(&v);
+			assure_buf b = ASSURE_BUF_INIT;
+			assure_buf_printf(&b, "%s is %s, not a single value", assure_expr_source(r->group_by[i]), d);
+			why = assure_buf_detach(&b);
+			free(d);
+			rc = ASSURE_EXPR_FAIL;
+		} else if (rc == 0 && assure_value_to_json(&j, &v) != 0) {
+			why = assure_xstrdup(assure_error_last());
+			rc = ASSURE_EXPR_FAIL;
+		}
+		if (rc != 0) {
+			m->state = sure ? MEMBER_FAILED : MEMBER_UNKNOWN;
+			m->field = assure_xstrdup("group.by");
+		} else if (j) {
+			json_object_set_new(key, r->group_by_names[i], j);
+			char *t = assure_value_to_string(&v);
+			assure_buf_printf(&text, "%s%zu:%s:%s", i ? "\n" : "", strlen(t), assure_value_kind_name(v.kind), t);
+			free(t);
+		}
+		assure_value_clear(&v);
+	}
+	if (m->state == MEMBER_IN) {
+		m->key = text.len ? assure_buf_detach(&text) : assure_xstrdup("");
+		m->value = key;
+	} else {
+		json_decref(key);
+	}
+	if (m->state == MEMBER_FAILED)
+		m->why = assure_xstrdup(why ? why : assure_error_last());
+	else {
+		free(m->field);
+		m->field = NULL;
+	}
+	assure_buf_free(&text);
+	free(why);
+}
+
+/* The membership of file i, computed once per blob (and path and as_of where read). */
+static const membership *member_of(run *rn, struct group_state *g, const assure_rule *r, size_t i)
+{
+	const assure_file *f = assure_snapshot_file(rn->snap, i);
+	assure_buf key = ASSURE_BUF_INIT;
+	assure_buf_printf(&key, "%s\n%s", f->path, f->oid);
+	if (r->reads & ASSURE_EXPR_READS_AS_OF)
+		assure_buf_printf(&key, "\n%ld", (long)rn->opts->as_of);
+	bool added = false;
+	size_t *slot = assure_strmap_slot(g->by_blob, key.ptr, key.len, &added);
+	assure_buf_free(&key);
+	unsigned reads = r->group_where ? assure_expr_reads(r->group_where) : 0;
+	for (size_t k = 0; k < r->group_by_count; k++)
+		reads |= assure_expr_reads(r->group_by[k]);
+	if (!added && !(reads & ASSURE_EXPR_READS_OTHERS))
+		return &g->blobs[*slot];
+	if (!added) {
+		/* what it read elsewhere may have changed: work it out again */
+		membership *m = &g->blobs[*slot];
+		membership_clear(m);
+		parsed *p = get_parsed(rn->e, rn->snap, i);
+		compute_membership(rn, r, assure_doc_root(p->doc), f->path, true, m);
+		return m;
+	}
+	if (g->nblobs == g->capblobs) {
+		g->capblobs = g->capblobs ? 2 * g->capblobs : 64;
+		g->blobs = assure_xrealloc(g->blobs, g->capblobs * sizeof(membership));
+	}
+	*slot = g->nblobs;
+	membership *m = &g->blobs[g->nblobs++];
+	memset(m, 0, sizeof(*m));
+	parsed *p = get_parsed(rn->e, rn->snap, i);
+	compute_membership(rn, r, assure_doc_root(p->doc), f->path, true, m);
+	return m;
+}
+
+/* A member of a group in this check. */
+typedef struct grouped {
+	const char *key; /* canonical key text (borrowed from the membership) */
+	json_t *value;   /* the key (borrowed) */
+	size_t file;     /* index in the snapshot */
+} grouped;
+
+static int cmp_grouped(const void *a, const void *b)
+{
+	const grouped *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	return c ? c : (x->file > y->file) - (x->file < y->file);
+}
+
+/* A group's subject: its key's values, in order, separated by blanks. */
+static char *group_subject(json_t *key)
+{
+	assure_buf b = ASSURE_BUF_INIT;
+	const char *name;
+	json_t *v;
+	json_object_foreach(key, name, v)
+	{
+		assure_value val;
+		if (b.len)
+			assure_buf_putc(&b, ' ');
+		if (assure_value_from_json(&val, v) == 0) {
+			char *t = assure_value_to_string(&val);
+			assure_buf_puts(&b, t);
+			free(t);
+			assure_value_clear(&val);
+		}
+	}
+	return b.len ? assure_buf_detach(&b) : assure_xstrdup("");
+}
+
+static void eval_group(run *rn, assure_findings *out, const assure_rule *r, const grouped *g, size_t n)
+{
+	json_t *root = json_object(), *returns = json_array();
+	json_object_set(root, "key", g[0].value);
+	json_object_set_new(root, "returns", returns);
+	assure_doc **docs = assure_xcalloc(n + 1, sizeof(*docs));
+	for (size_t i = 0; i < n; i++) {
+		json_array_append(returns, index_entry(rn, g[i].file));
+		docs[i] = get_parsed(rn->e, rn->snap, g[i].file)->doc;
+	}
+	char *subject = group_subject(g[0].value);
+	eval_over_returns(rn, out, r, root, docs, subject);
+	free(subject);
+	free(docs);
+	json_decref(root);
+}
+
+static void eval_group_rule(run *rn, assure_findings *out, size_t k, const assure_rule *r)
+{
+	struct group_state *gs = &rn->e->groups[k];
+	if (!gs->by_blob) {
+		gs->by_blob = assure_strmap_new();
+		gs->by_key = assure_strmap_new();
+	}
+	index_build(rn);
+	size_t cap = 0;
+	for (size_t t = 0; t < r->group_kind_count; t++) {
+		const idx_list *l = index_kind(rn, r->group_kinds[t]);
+		cap += l ? l->count : 0;
+	}
+	grouped *members = assure_xcalloc(cap + 1, sizeof(grouped));
+	size_t n = 0;
+	for (size_t t = 0; t < r->group_kind_count; t++) {
+		const idx_list *l = index_kind(rn, r->group_kinds[t]);
+		for (size_t j = 0; l && j < l->count; j++) {
+			size_t i = l->at[j];
+			const assure_file *f = assure_snapshot_file(rn->snap, i);
+			if (!path_selected(r, f->path))
+				continue;
+			const membership *m = member_of(rn, gs, r, i);
+			if (m->state == MEMBER_FAILED) {
+				place pl = {f->path, "", get_parsed(rn->e, rn->snap, i)->doc, 0, 0};
+				eval_failure(rn, out, r, &pl, m->field, m->why);
+			} else if (m->state == MEMBER_IN) {
+				members[n++] = (grouped){m->key, m->value, i};
+			}
+		}
+	}
+	qsort(members, n, sizeof(grouped), cmp_grouped);
+
+	/*
+	 * A return that cannot be read could belong to a group: where what is left of it says
+	 * which, that group is not evaluated; where it cannot say, none is.
+	 */
+	assure_strmap *poisoned = assure_strmap_new();
+	bool all_poisoned = false;
+	for (size_t j = 0; j < rn->index.unreadable.count; j++) {
+		size_t i = rn->index.unreadable.at[j];
+		if (!path_selected(r, assure_snapshot_file(rn->snap, i)->path) ||
+		    !could_be(rn, i, (const char *const *)r->group_kinds, r->group_kind_count, NULL))
+			continue;
+		parsed *p = get_parsed(rn->e, rn->snap, i);
+		membership m = {0};
+		if (p && p->salvage)
+			compute_membership(rn, r, p->salvage, assure_snapshot_file(rn->snap, i)->path, false, &m);
+		else
+			m.state = MEMBER_UNKNOWN;
+		if (m.state == MEMBER_OUT) {
+			membership_clear(&m);
+			continue;
+		}
+		unreadable_input(rn, out, r, i);
+		if (m.state == MEMBER_IN)
+			assure_strmap_slot(poisoned, m.key, strlen(m.key), NULL);
+		else
+			all_poisoned = true;
+		membership_clear(&m);
+	}
+
+	for (size_t c = 0; c < gs->ncache; c++)
+		gs->cache[c].seen = false;
+	for (size_t a = 0, b; a < n; a = b) {
+		for (b = a + 1; b < n && strcmp(members[b].key, members[a].key) == 0; b++)
+			;
+		size_t dummy;
+		if (all_poisoned || assure_strmap_get(poisoned, members[a].key, strlen(members[a].key), &dummy))
+			continue;
+		bool added = false;
+		size_t *slot = assure_strmap_slot(gs->by_key, members[a].key, strlen(members[a].key), &added);
+		if (added) {
+			if (gs->ncache == gs->capcache) {
+				gs->capcache = gs->capcache ? 2 * gs->capcache : 16;
+				gs->cache = assure_xrealloc(gs->cache, gs->capcache * sizeof(group_cached));
+			}
+			*slot = gs->ncache;
+			memset(&gs->cache[gs->ncache], 0, sizeof(group_cached));
+			assure_buf_init(&gs->cache[gs->ncache].members);
+			gs->ncache++;
+		}
+		group_cached *gc = &gs->cache[*slot];
+		gc->seen = true;
+		assure_buf ids = ASSURE_BUF_INIT;
+		for (size_t i = a; i < b; i++)
+			put_file_id(&ids, assure_snapshot_file(rn->snap, members[i].file));
+		if (ids.len != gc->members.len || memcmp(ids.ptr, gc->members.ptr, ids.len) != 0)
+			cached_clear(&gc->c); /* other members: start again */
+		assure_buf_free(&gc->members);
+		gc->members = ids;
+		if (cached_use(rn, &gc->c, out))
+			continue;
+		gc->c.reads_as_of = (r->reads & ASSURE_EXPR_READS_AS_OF) != 0;
+		eval_group(rn, gc->c.findings, r, members + a, b - a);
+		cached_end(rn, &gc->c, out);
+	}
+	/* a group that no longer has members keeps nothing: memory follows the snapshot */
+	for (size_t c = 0; c < gs->ncache; c++)
+		if (!gs->cache[c].seen && gs->cache[c].c.findings)
+			cached_clear(&gs->cache[c].c);
+	assure_strmap_free(poisoned);
+	free(members);
 }
 
 int assure_engine_check(assure_engine *e, const assure_snapshot *snap, const assure_check_opts *opts,
@@ -570,7 +1303,7 @@ int assure_engine_check(assure_engine *e, const assure_snapshot *snap, const ass
 	if (!result)
 		result = &local;
 	memset(result, 0, sizeof(*result));
-	run rn = {e, snap, opts, result, NULL};
+	run rn = {.e = e, .snap = snap, .opts = opts, .result = result};
 	size_t n = assure_snapshot_count(snap);
 	result->files_seen = n;
 	for (size_t i = 0; i < n; i++)
@@ -579,7 +1312,10 @@ int assure_engine_check(assure_engine *e, const assure_snapshot *snap, const ass
 		const assure_rule *r = assure_ruleset_rule(e->rs, k);
 		if (r->scope == ASSURE_SCOPE_SNAPSHOT)
 			eval_snapshot_rule(&rn, out, k, r);
+		else if (r->scope == ASSURE_SCOPE_GROUP)
+			eval_group_rule(&rn, out, k, r);
 	}
+	index_free(&rn.index, n);
 	return 0;
 }
 
@@ -612,6 +1348,7 @@ void assure_engine_retain(assure_engine *e, const assure_snapshot *const *keep, 
 		if (!json_object_get(oids, p->oid)) {
 			assure_doc_free(p->doc);
 			free(p->error);
+			json_decref(p->salvage);
 			continue;
 		}
 		e->parsed[kept] = *p;

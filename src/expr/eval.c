@@ -194,12 +194,14 @@ static int eval_let(ev *e, const enode *n, assure_value *out)
 {
 	const assure_eval_ctx *c = e->ctx;
 	size_t i = n->slot;
+	if (c->let_state && i < c->let_count && c->let_state[i] == LET_DONE) {
+		/* a name the engine binds itself (a rule's each) has no expression */
+		assure_value_copy(out, &c->let_values[i]);
+		return 0;
+	}
 	if (!c->let_exprs || !c->let_values || !c->let_state || i >= c->let_count || !c->let_exprs[i])
 		return assure_error_set("let '%s' is not defined in the evaluation context", n->name);
 	switch (c->let_state[i]) {
-	case LET_DONE:
-		assure_value_copy(out, &c->let_values[i]);
-		return 0;
 	case LET_FAILED:
 		return ev_fail(e, "%s", c->let_values[i].u.str);
 	case LET_RUNNING:
@@ -210,13 +212,21 @@ static int eval_let(ev *e, const enode *n, assure_value *out)
 	if (e->let_depth >= MAX_LET_DEPTH)
 		return ev_fail(e, "lets nested more than %d deep", MAX_LET_DEPTH);
 	/* a let means the same wherever it is first used: '@' is the rule's node, not an item */
-	cur_binding top = {.json = c->current, .pointer = c->current_pointer};
+	cur_binding top = {.json = c->current, .pointer = c->current_pointer, .index = -1};
 	const assure_expr *x = c->let_exprs[i];
-	ev sub = {.ctx = c, .src = x->src, .cur = &top, .steps = e->steps, .let_depth = e->let_depth + 1};
+	assure_value *frame = x->nvars ? assure_xcalloc(x->nvars, sizeof(assure_value)) : NULL;
+	ev sub = {.ctx = c,
+	          .x = x,
+	          .src = x->src,
+	          .cur = &top,
+	          .frame = frame,
+	          .steps = e->steps,
+	          .let_depth = e->let_depth + 1};
 	assure_value v;
 	c->let_state[i] = LET_RUNNING;
 	int rc = ev_node(&sub, x->root, &v);
 	binding_clear(&top);
+	free(frame);
 	if (rc == 0) {
 		c->let_values[i] = v;
 		c->let_state[i] = LET_DONE;
@@ -256,6 +266,26 @@ static int eval_member(ev *e, const enode *n, assure_value *out)
 	return rc;
 }
 
+/* x?.name: the member, or null where x is absent, null, not an object or lacks it. */
+static int eval_optmember(ev *e, const enode *n, assure_value *out)
+{
+	int rc = eval_member(e, n, out);
+	if (rc == 0 && out->kind == ASSURE_VAL_ABSENT)
+		value_set_null(out);
+	return rc;
+}
+
+/* x ?? y: x, or y where x is absent or null; y is evaluated only then. */
+static int eval_coalesce(ev *e, const enode *n, assure_value *out)
+{
+	int rc = ev_node(e, n->kids[0], out);
+	if (rc == 0 && (out->kind == ASSURE_VAL_ABSENT || out->kind == ASSURE_VAL_NULL)) {
+		assure_value_clear(out);
+		rc = ev_node(e, n->kids[1], out);
+	}
+	return rc;
+}
+
 static int eval_index(ev *e, const enode *n, assure_value *out)
 {
 	assure_value base, idx;
@@ -278,11 +308,11 @@ static int eval_index(ev *e, const enode *n, assure_value *out)
 				rc =
 				    ev_fail_value(e, &idx, "is not a whole number, so it cannot be an index");
 		} else if (base.kind == ASSURE_VAL_LIST) {
-			long count = (long)base.u.list.count;
+			long count = (long)base.u.list->count;
 			if (i < 0)
 				i += count;
 			if (i >= 0 && i < count)
-				assure_value_copy(out, &base.u.list.items[i]);
+				assure_value_copy(out, &base.u.list->items[i]);
 		} else if (base.kind == ASSURE_VAL_JSON && json_is_array(base.u.json)) {
 			rc = index_json_array(base.u.json, i, out);
 		}
@@ -316,10 +346,10 @@ bool ev_equal(const assure_value *a, const assure_value *b)
 		b = t;
 	}
 	if (a->kind == ASSURE_VAL_LIST && b->kind == ASSURE_VAL_JSON) {
-		if (!json_is_array(b->u.json) || json_array_size(b->u.json) != a->u.list.count)
+		if (!json_is_array(b->u.json) || json_array_size(b->u.json) != a->u.list->count)
 			return false;
-		for (size_t i = 0; i < a->u.list.count; i++)
-			if (!equal_to_json(&a->u.list.items[i], json_array_get(b->u.json, i)))
+		for (size_t i = 0; i < a->u.list->count; i++)
+			if (!equal_to_json(&a->u.list->items[i], json_array_get(b->u.json, i)))
 				return false;
 		return true;
 	}
@@ -338,10 +368,10 @@ bool ev_equal(const assure_value *a, const assure_value *b)
 	case ASSURE_VAL_DATE:
 		return a->u.date == b->u.date;
 	case ASSURE_VAL_LIST:
-		if (a->u.list.count != b->u.list.count)
+		if (a->u.list->count != b->u.list->count)
 			return false;
-		for (size_t i = 0; i < a->u.list.count; i++)
-			if (!ev_equal(&a->u.list.items[i], &b->u.list.items[i]))
+		for (size_t i = 0; i < a->u.list->count; i++)
+			if (!ev_equal(&a->u.list->items[i], &b->u.list->items[i]))
 				return false;
 		return true;
 	case ASSURE_VAL_JSON:
@@ -404,6 +434,9 @@ static int eval_compare(ev *e, const enode *n, assure_value *out)
 	return rc;
 }
 
+/* Longest list `in` scans; a longer one is looked up in its index, built once per list. */
+#define IN_SCAN_MAX 16
+
 static const char *with_article(const char *type)
 {
 	return strchr("aeiou", type[0]) ? "an" : "a";
@@ -416,9 +449,11 @@ static int eval_in(ev *e, const enode *n, assure_value *out)
 	if (rc != 0)
 		return rc;
 	bool found = false;
-	if (b.kind == ASSURE_VAL_LIST) {
-		for (size_t i = 0; i < b.u.list.count && !found; i++)
-			found = ev_equal(&a, &b.u.list.items[i]);
+	if (b.kind == ASSURE_VAL_LIST && b.u.list->count > IN_SCAN_MAX) {
+		found = value_list_occurrences(&b, &a) > 0;
+	} else if (b.kind == ASSURE_VAL_LIST) {
+		for (size_t i = 0; i < b.u.list->count && !found; i++)
+			found = ev_equal(&a, &b.u.list->items[i]);
 	} else if (b.kind == ASSURE_VAL_JSON && json_is_array(b.u.json)) {
 		for (size_t i = 0; i < json_array_size(b.u.json) && !found; i++)
 			found = equal_to_json(&a, json_array_get(b.u.json, i));
@@ -577,8 +612,70 @@ static int eval_list(ev *e, const enode *n, assure_value *out)
 	return 0;
 }
 
+/* {name: value, ...}: a JSON object; every value present and expressible in JSON. */
+static int eval_object(ev *e, const enode *n, assure_value *out)
+{
+	json_t *obj = json_object();
+	int rc = 0;
+	for (size_t i = 0; i + 1 < n->nkids && rc == 0; i += 2) {
+		assure_value v;
+		json_t *j = NULL;
+		rc = ev_present(e, n->kids[i + 1], &v);
+		if (rc == 0) {
+			rc = value_to_json(&j, &v);
+			if (rc > 0)
+				rc = ev_fail(e, "%s", assure_error_last());
+		}
+		if (rc == 0)
+			json_object_set_new(obj, n->kids[i]->val.u.str, j);
+		assure_value_clear(&v);
+	}
+	if (rc == 0) {
+		out->kind = ASSURE_VAL_JSON;
+		out->u.json = obj;
+	} else {
+		json_decref(obj);
+	}
+	return rc;
+}
+
+/*
+ * A helper: its arguments are evaluated here (absent ones too: the body decides what
+ * absence means), then its body with '@' and '$' those of the caller.
+ */
+static int eval_helper(ev *e, const enode *n, assure_value *out)
+{
+	const assure_helper *h = n->helper;
+	if (e->let_depth >= MAX_LET_DEPTH)
+		return ev_fail(e, "lets and helpers nested more than %d deep", MAX_LET_DEPTH);
+	const assure_expr *x = h->body;
+	assure_value *frame = assure_xcalloc(x->nvars + 1, sizeof(assure_value));
+	int rc = 0;
+	for (size_t i = 0; i < n->nkids && rc == 0; i++)
+		rc = ev_node(e, n->kids[i], &frame[i]);
+	if (rc == 0) {
+		ev sub = {.ctx = e->ctx,
+		          .x = x,
+		          .src = x->src,
+		          .cur = e->cur,
+		          .frame = frame,
+		          .steps = e->steps,
+		          .let_depth = e->let_depth + 1};
+		rc = ev_node(&sub, x->root, out);
+		if (rc == EV_FAIL)
+			ev_fail(e, "in %s(): %s", h->name, sub.why);
+		free(sub.why);
+	}
+	for (size_t i = 0; i < x->nvars; i++)
+		assure_value_clear(&frame[i]);
+	free(frame);
+	return rc;
+}
+
 static int eval_call(ev *e, const enode *n, assure_value *out)
 {
+	if (!n->fn)
+		return eval_helper(e, n, out);
 	const fn_def *f = n->fn;
 	if (f->flags & FN_LAZY)
 		return f->impl(e, n, NULL, out);
@@ -620,6 +717,17 @@ static int dispatch(ev *e, const enode *n, assure_value *out)
 		return assure_value_from_json(out, c->params);
 	case EN_MEMBER:
 		return eval_member(e, n, out);
+	case EN_OPTMEMBER:
+		return eval_optmember(e, n, out);
+	case EN_COALESCE:
+		return eval_coalesce(e, n, out);
+	case EN_OBJECT:
+		return eval_object(e, n, out);
+	case EN_VAR:
+		assure_value_copy(out, &e->frame[n->slot]);
+		return 0;
+	case EN_LAMBDA:
+		break;
 	case EN_INDEX:
 		return eval_index(e, n, out);
 	case EN_CALL:
@@ -648,17 +756,39 @@ static int dispatch(ev *e, const enode *n, assure_value *out)
 	case EN_NAME:
 		break;
 	}
-	return assure_error_set("unresolved name in a compiled expression");
+	return assure_error_set("unresolved name or misplaced lambda in a compiled expression");
 }
 
 int ev_node(ev *e, const enode *n, assure_value *out)
 {
 	memset(out, 0, sizeof(*out));
 	int rc = ev_step(e);
-	if (rc == 0)
-		rc = dispatch(e, n, out);
+	if (rc != 0)
+		return rc;
+	memo_entry *m = NULL;
+	if (n->memo >= 0 && e->ctx->epoch && e->x && e->x->memo) {
+		m = &e->x->memo[n->memo];
+		if (m->epoch == e->ctx->epoch) {
+			if (m->rc != 0)
+				return ev_fail(e, "%s", m->why);
+			assure_value_copy(out, &m->val);
+			return 0;
+		}
+	}
+	rc = dispatch(e, n, out);
 	if (rc != 0)
 		assure_value_clear(out);
+	if (m && (rc == 0 || rc == EV_FAIL)) {
+		assure_value_clear(&m->val);
+		free(m->why);
+		m->why = NULL;
+		m->epoch = e->ctx->epoch;
+		m->rc = rc;
+		if (rc == 0)
+			assure_value_copy(&m->val, out);
+		else
+			m->why = assure_xstrdup(e->why);
+	}
 	return rc;
 }
 
@@ -678,7 +808,7 @@ int ev_items_get(ev *e, const enode *arg, ev_items *it)
 	if (rc != 0)
 		return rc;
 	if (it->holder.kind == ASSURE_VAL_LIST)
-		it->count = it->holder.u.list.count;
+		it->count = it->holder.u.list->count;
 	else if (it->holder.kind == ASSURE_VAL_JSON && json_is_array(it->holder.u.json))
 		it->count = json_array_size(it->holder.u.json);
 	else
@@ -698,7 +828,7 @@ int ev_items_value(ev *e, const ev_items *it, size_t i, assure_value *out)
 	if (it->is_nodes)
 		return assure_value_from_json(out, it->nodes.items[i].value);
 	if (it->holder.kind == ASSURE_VAL_LIST) {
-		assure_value_copy(out, &it->holder.u.list.items[i]);
+		assure_value_copy(out, &it->holder.u.list->items[i]);
 		return 0;
 	}
 	return assure_value_from_json(out, json_array_get(it->holder.u.json, i));
@@ -706,14 +836,26 @@ int ev_items_value(ev *e, const ev_items *it, size_t i, assure_value *out)
 
 int ev_with_item(ev *e, const ev_items *it, size_t i, const enode *body, assure_value *out)
 {
-	cur_binding b = {0};
+	if (body->kind == EN_LAMBDA) {
+		assure_value *slot = &e->frame[body->slot];
+		int rc = ev_step(e);
+		if (rc == 0)
+			rc = ev_items_value(e, it, i, slot);
+		if (rc == 0)
+			rc = ev_node(e, body->kids[0], out);
+		assure_value_clear(slot);
+		return rc;
+	}
+	cur_binding b = {.index = -1};
 	if (it->is_nodes) {
 		b.json = it->nodes.items[i].value;
 		b.pointer = it->nodes.items[i].pointer;
 	} else if (it->holder.kind == ASSURE_VAL_LIST) {
-		b.native = &it->holder.u.list.items[i];
+		b.native = &it->holder.u.list->items[i];
+		b.index = (long)i;
 	} else {
 		b.json = json_array_get(it->holder.u.json, i);
+		b.index = (long)i;
 	}
 	cur_binding *saved = e->cur;
 	e->cur = &b;
@@ -727,15 +869,23 @@ int ev_with_item(ev *e, const ev_items *it, size_t i, const enode *body, assure_
 
 /* ---- the public entry point ---- */
 
+void ev_current_place(const ev *e, const char **pointer, long *index)
+{
+	*pointer = e->cur->index < 0 && !e->cur->native ? (e->cur->pointer ? e->cur->pointer : "") : NULL;
+	*index = e->cur->index;
+}
+
 int assure_expr_eval(assure_value *out, const assure_expr *x, const assure_eval_ctx *ctx, char **why)
 {
 	unsigned long steps = 0;
-	cur_binding top = {.json = ctx->current, .pointer = ctx->current_pointer};
-	ev e = {.ctx = ctx, .src = x->src, .cur = &top, .steps = &steps};
+	cur_binding top = {.json = ctx->current, .pointer = ctx->current_pointer, .index = -1};
+	assure_value *frame = x->nvars ? assure_xcalloc(x->nvars, sizeof(assure_value)) : NULL;
+	ev e = {.ctx = ctx, .x = x, .src = x->src, .cur = &top, .frame = frame, .steps = &steps};
 	if (why)
 		*why = NULL;
 	int rc = ev_node(&e, x->root, out);
 	binding_clear(&top);
+	free(frame);
 	if (rc == EV_FAIL && why)
 		*why = e.why;
 	else

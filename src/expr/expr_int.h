@@ -62,6 +62,10 @@ typedef enum tok_kind {
 	TOK_GE,       /* >= */
 	TOK_AND,      /* && */
 	TOK_OR,       /* || */
+	TOK_ARROW,    /* -> (names the item of all, map, ...: o -> o.x) */
+	TOK_QDOT,     /* ?. (optional member: null where absent) */
+	TOK_QQ,       /* ?? (the right side where the left is absent or null) */
+	TOK_LBRACE,   /* { (an object literal) */
 } tok_kind;
 
 typedef struct token {
@@ -124,6 +128,11 @@ typedef enum enode_kind {
 	EN_MUL,    /* * */
 	EN_DIV,    /* / */
 	EN_COND,   /* kids[0] ? kids[1] : kids[2] */
+	EN_COALESCE, /* kids[0] ?? kids[1] */
+	EN_OPTMEMBER, /* kids[0]?.name */
+	EN_OBJECT, /* {name: kids[1], ...}: kids alternate key (EN_CONST string) and value */
+	EN_LAMBDA, /* name -> kids[0], an argument of a per-item function; slot is its variable */
+	EN_VAR,    /* a named item or a helper's parameter: slot in the frame */
 } enode_kind;
 
 struct fn_def;
@@ -140,8 +149,13 @@ typedef struct enode {
 	assure_value val;          /* EN_CONST: the literal, owned */
 	char *name;                /* EN_NAME, EN_MEMBER, EN_CALL: owned */
 	assure_jsonpath *query;    /* EN_QUERY: owned */
-	size_t slot;               /* EN_LET: index into the names the expression was compiled with */
-	const struct fn_def *fn;   /* EN_CALL: resolved by compile.c */
+	size_t slot;               /* EN_LET: index into the names the expression was compiled with;
+	                              EN_VAR, EN_LAMBDA: index into the frame of variables */
+	const struct fn_def *fn;   /* EN_CALL of a built-in: resolved by compile.c */
+	const struct assure_helper *helper; /* EN_CALL of a helper (fn is NULL) */
+	unsigned deps;             /* DEP_*: what the node's value depends on (compile.c) */
+	unsigned var_mask;         /* the frame slots (bit i: slot i) its value depends on */
+	int memo;                  /* slot in the expression's memo, or -1: see compile.c */
 	assure_regex *re;          /* EN_CALL of matches()/search() with a literal pattern: owned */
 	struct re_cache *re_cache; /* EN_CALL of matches()/search() with a computed pattern: owned */
 } enode;
@@ -159,10 +173,49 @@ void expr_dump(assure_buf *b, const enode *n, const char *src);
 
 /* ---- compile.c ---- */
 
+/* What a node's value depends on, besides the document, params, as_of and file (enode.deps). */
+enum {
+	DEP_AT = 1 << 0,   /* the innermost '@': a relative query, key(), field() */
+	DEP_NODE = 1 << 1, /* the rule's node, through a let */
+};
+
+/* Lambda variables and helper parameters one expression may have (they index var_mask). */
+#define MAX_VARS 32
+
+/* A remembered value of a node that does not depend on the node evaluated (enode.memo). */
+typedef struct memo_entry {
+	unsigned long epoch; /* the ctx->epoch it was computed in; 0: never */
+	int rc;              /* 0 or EV_FAIL */
+	assure_value val;    /* when rc == 0 */
+	char *why;           /* when rc == EV_FAIL */
+} memo_entry;
+
 struct assure_expr {
-	char *src;      /* owned copy of the source */
-	enode *root;    /* owned tree */
-	unsigned reads; /* ASSURE_EXPR_READS_* */
+	char *src;         /* owned copy of the source */
+	enode *root;       /* owned tree */
+	unsigned reads;    /* ASSURE_EXPR_READS_* */
+	size_t nvars;      /* frame slots: lambda variables (and a helper's parameters first) */
+	memo_entry *memo;  /* nmemo entries, owned; filled as the expression is evaluated */
+	size_t nmemo;
+};
+
+/* A helper of the rule set (expr.h). */
+typedef struct assure_helper {
+	char *name;      /* owned */
+	char *signature; /* as written, owned */
+	char **params;   /* nparams names, owned: frame slots 0 .. nparams-1 of body */
+	size_t nparams;
+	assure_expr *body;  /* owned; NULL until defined */
+	unsigned reads;     /* ASSURE_EXPR_READS_* of the body and every helper it calls */
+	unsigned deps;      /* DEP_AT when the body, or a helper it calls, reads '@' */
+	size_t *calls;      /* indices of the helpers the body calls, owned */
+	size_t ncalls;
+	unsigned char mark; /* assure_helpers_finish's walk */
+} assure_helper;
+
+struct assure_helpers {
+	assure_helper **items; /* owned, in declaration order */
+	size_t count;
 };
 
 /*
@@ -180,14 +233,17 @@ typedef struct cur_binding {
 	const char *pointer;        /* JSON Pointer of json, "" when not known */
 	const assure_value *native; /* a value of the expression (borrowed), or NULL */
 	json_t *made;               /* json made from native for a query, owned by the binding */
+	long index;                 /* position in its list when it is an item without a pointer, else -1 */
 } cur_binding;
 
 typedef struct ev {
 	const assure_eval_ctx *ctx; /* borrowed */
-	const char *src;            /* source of the expression being evaluated (spans index it) */
+	const assure_expr *x;       /* the expression (or helper body) being evaluated: spans, memo */
+	const char *src;            /* its source (spans index it) */
 	cur_binding *cur;           /* what '@' denotes now */
+	assure_value *frame;        /* x->nvars variables: named items, a helper's arguments */
 	unsigned long *steps;       /* shared by an evaluation and the lets it evaluates */
-	unsigned let_depth;         /* lets being evaluated inside one another */
+	unsigned let_depth;         /* lets and helpers being evaluated inside one another */
 	char *why;                  /* the failure reason, owned, when a function returned EV_FAIL */
 } ev;
 
@@ -234,8 +290,13 @@ int ev_items_get(ev *e, const enode *arg, ev_items *it);
 void ev_items_clear(ev_items *it);
 /* Item i converted to a value. */
 int ev_items_value(ev *e, const ev_items *it, size_t i, assure_value *out);
-/* Evaluate body with '@' bound to item i. */
+/*
+ * Evaluate body for item i: a lambda binds its name to the item and keeps '@'; any other
+ * body has '@' bound to the item.
+ */
 int ev_with_item(ev *e, const ev_items *it, size_t i, const enode *body, assure_value *out);
+/* The JSON Pointer of '@' in the document ("" at the root, NULL when '@' is not a node), or its index. */
+void ev_current_place(const ev *e, const char **pointer, long *index);
 
 /* a == b with the language's == semantics (kinds differ: unequal). Neither may be ABSENT. */
 bool ev_equal(const assure_value *a, const assure_value *b);
@@ -253,6 +314,14 @@ void value_set_string_owned(assure_value *out, char *s);
 void value_set_list(assure_value *out);
 /* Append by moving `item` into a list made by value_set_list (item is left ABSENT). */
 void value_list_push(assure_value *list, assure_value *item);
+/*
+ * The canonical text of v: values that are == have the same text and others differ
+ * (numbers by their exact value, objects whatever their member order, a list like an
+ * array with the same items), so values can be hashed by it.
+ */
+void value_canon(assure_buf *b, const assure_value *v);
+/* How many items of a LIST are == v; the list's index is built on the first call. */
+size_t value_list_occurrences(const assure_value *list, const assure_value *v);
 /* A JSON rendering of v (new reference); numbers that JSON cannot hold exactly fail. */
 int value_to_json(json_t **out, const assure_value *v);
 
@@ -264,6 +333,9 @@ enum {
 	FN_REGEX = 1 << 2,        /* argument 2 is a regular expression, compiled at load when literal */
 	FN_REGEX_FULL = 1 << 3,   /* ... which must match the whole subject */
 	FN_READS_OTHERS = 1 << 4, /* reads other files (ASSURE_EXPR_READS_OTHERS) */
+	FN_BODY = 1 << 5,         /* argument 2 may be a lambda over the items of argument 1 */
+	FN_IMPLICIT = 1 << 6,     /* ... or an expression with '@' as the item (FN_BODY too) */
+	FN_AT = 1 << 7,           /* reads the current node itself (key(), field()) */
 };
 
 /* args: the evaluated arguments (NULL for FN_LAZY); call: the call node. */

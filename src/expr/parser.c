@@ -3,6 +3,7 @@
  * precedence level, lowest first:
  *
  *   ?:                    conditional, right associative
+ *   ??                    the right side where the left is absent or null (lazy)
  *   ||                    logical or (short-circuit)
  *   &&                    logical and (short-circuit)
  *   == !=                 equality
@@ -11,8 +12,10 @@
  *   + -                   additive
  *   * /                   multiplicative
  *   ! -                   unary
- *   .name [expr] f(args)  postfix and calls
+ *   .name ?.name [expr] f(args)  postfix and calls
  *
+ * A per-item function's argument may name its item: `o -> o.x` (EN_LAMBDA); compile.c
+ * checks that lambdas stand only there.
  * Names are not resolved here (compile.c does that), so the parser needs no context.
  * Nesting is bounded twice: by the parser's own recursion (parentheses, unary
  * operators) and by the height of the tree it builds (long operator chains), both
@@ -81,6 +84,7 @@ static enode *new_node(enode_kind kind, size_t off, size_t end, size_t op_off)
 	n->end = end;
 	n->op_off = op_off;
 	n->depth = 1;
+	n->memo = -1;
 	return n;
 }
 
@@ -188,10 +192,67 @@ static int parse_items(parser *p, enode *n, tok_kind close, const char *what)
 	}
 }
 
+/* object := '{' [ key ':' cond { ',' key ':' cond } ] '}'   key := NAME | STRING */
+static enode *parse_object(parser *p)
+{
+	enode *n = new_node(EN_OBJECT, p->lx.tok.off, p->lx.tok.end, p->lx.tok.off);
+	if (advance(p) != 0)
+		goto fail;
+	while (p->lx.tok.kind != TOK_RBRACE) {
+		token k = p->lx.tok;
+		if (k.kind != TOK_IDENT && k.kind != TOK_IN && k.kind != TOK_STRING) {
+			expected(p, "a member name");
+			goto fail;
+		}
+		enode *key = new_node(EN_CONST, k.off, k.end, k.off);
+		if (k.kind == TOK_STRING) {
+			value_set_string_owned(&key->val, p->lx.tok.str);
+			p->lx.tok.str = NULL;
+		} else {
+			value_set_string_owned(&key->val, assure_xstrndup(p->src + k.off, k.end - k.off));
+		}
+		for (size_t i = 0; i < n->nkids; i += 2) {
+			if (strcmp(n->kids[i]->val.u.str, key->val.u.str) == 0) {
+				error_at(p, k.off, "member '%s' is given twice", key->val.u.str);
+				enode_free(key);
+				goto fail;
+			}
+		}
+		if (add_kid(p, n, key) != 0 || advance(p) != 0)
+			goto fail;
+		if (p->lx.tok.kind != TOK_COLON) {
+			expected(p, "':'");
+			goto fail;
+		}
+		if (advance(p) != 0)
+			goto fail;
+		enode *v = parse_cond(p);
+		if (!v || add_kid(p, n, v) != 0) {
+			if (v && n->nkids % 2 == 1)
+				enode_free(v);
+			goto fail;
+		}
+		if (p->lx.tok.kind == TOK_COMMA) {
+			if (advance(p) != 0)
+				goto fail;
+		} else if (p->lx.tok.kind != TOK_RBRACE) {
+			expected(p, "',' or '}'");
+			goto fail;
+		}
+	}
+	n->end = p->lx.tok.end;
+	return n;
+fail:
+	enode_free(n);
+	return NULL;
+}
+
 /*
  * primary := NUMBER | STRING | 'true' | 'false' | 'null' | NAME
  *          | NAME '(' [ cond { ',' cond } ] ')'
+ *          | NAME '->' cond
  *          | '[' [ cond { ',' cond } ] ']'
+ *          | object
  *          | '(' cond ')'
  *          | query
  */
@@ -240,6 +301,19 @@ static enode *parse_primary(parser *p)
 			free(name);
 			return NULL;
 		}
+		if (p->lx.tok.kind == TOK_ARROW) {
+			n = new_node(EN_LAMBDA, t.off, t.end, p->lx.tok.off);
+			n->name = name;
+			enode *body = NULL;
+			if (advance(p) != 0 || !(body = parse_cond(p)) || add_kid(p, n, body) != 0) {
+				if (body && n->nkids == 0)
+					enode_free(body);
+				enode_free(n);
+				return NULL;
+			}
+			n->end = body->end;
+			return n;
+		}
 		if (p->lx.tok.kind != TOK_LPAREN) {
 			n = new_node(EN_NAME, t.off, t.end, t.off);
 			n->name = name;
@@ -261,6 +335,10 @@ static enode *parse_primary(parser *p)
 			return NULL;
 		}
 		n->end = p->lx.tok.end;
+		break;
+	case TOK_LBRACE:
+		if (!(n = parse_object(p)))
+			return NULL;
 		break;
 	case TOK_LPAREN:
 		if (advance(p) != 0)
@@ -285,13 +363,13 @@ static enode *parse_primary(parser *p)
 	return n;
 }
 
-/* postfix := primary { '.' NAME | '[' cond ']' } */
+/* postfix := primary { '.' NAME | '?.' NAME | '[' cond ']' } */
 static enode *parse_postfix(parser *p)
 {
 	enode *n = parse_primary(p);
 	while (n) {
 		token t = p->lx.tok;
-		if (t.kind == TOK_DOT) {
+		if (t.kind == TOK_DOT || t.kind == TOK_QDOT) {
 			if (advance(p) != 0)
 				goto fail;
 			/* "in" is a keyword but still a fine member name: x.in */
@@ -299,7 +377,8 @@ static enode *parse_postfix(parser *p)
 				expected(p, "a name after '.'");
 				goto fail;
 			}
-			enode *m = new_node(EN_MEMBER, n->off, p->lx.tok.end, t.off);
+			enode *m = new_node(t.kind == TOK_DOT ? EN_MEMBER : EN_OPTMEMBER, n->off, p->lx.tok.end,
+			                    t.off);
 			m->name = assure_xstrndup(p->src + p->lx.tok.off, p->lx.tok.end - p->lx.tok.off);
 			if (add_kid(p, m, n) != 0) {
 				enode_free(m);
@@ -445,12 +524,19 @@ static enode *parse_or(parser *p)
 	return parse_level(p, parse_and, LEVEL(ops), true);
 }
 
-/* cond := or [ '?' cond ':' cond ] */
+/* coalesce := or { '??' or } */
+static enode *parse_coalesce(parser *p)
+{
+	static const level_op ops[] = {{TOK_QQ, EN_COALESCE}};
+	return parse_level(p, parse_or, LEVEL(ops), true);
+}
+
+/* cond := coalesce [ '?' cond ':' cond ] */
 static enode *parse_cond(parser *p)
 {
 	if (enter(p) != 0)
 		return NULL;
-	enode *c = parse_or(p);
+	enode *c = parse_coalesce(p);
 	if (!c || p->lx.tok.kind != TOK_QUESTION) {
 		p->recursion--;
 		return c;
@@ -511,6 +597,7 @@ static const char *const dump_ops[] = {
     [EN_NOT] = "!", [EN_NEG] = "neg", [EN_OR] = "||", [EN_AND] = "&&",  [EN_EQ] = "==",     [EN_NE] = "!=",
     [EN_LT] = "<",  [EN_LE] = "<=",   [EN_GT] = ">",  [EN_GE] = ">=",   [EN_IN] = "in",     [EN_ADD] = "+",
     [EN_SUB] = "-", [EN_MUL] = "*",   [EN_DIV] = "/", [EN_COND] = "?:", [EN_LIST] = "list", [EN_INDEX] = "[]",
+    [EN_COALESCE] = "??", [EN_OBJECT] = "object",
 };
 
 void expr_dump(assure_buf *b, const enode *n, const char *src)
@@ -532,10 +619,19 @@ void expr_dump(assure_buf *b, const enode *n, const char *src)
 	case EN_PARAMS:
 		assure_buf_put(b, src + n->off, n->end - n->off);
 		return;
+	case EN_VAR:
+		assure_buf_put(b, src + n->off, n->end - n->off);
+		return;
 	case EN_MEMBER:
-		assure_buf_puts(b, "(. ");
+	case EN_OPTMEMBER:
+		assure_buf_puts(b, n->kind == EN_MEMBER ? "(. " : "(?. ");
 		expr_dump(b, n->kids[0], src);
 		assure_buf_printf(b, " %s)", n->name);
+		return;
+	case EN_LAMBDA:
+		assure_buf_printf(b, "(-> %s ", n->name);
+		expr_dump(b, n->kids[0], src);
+		assure_buf_putc(b, ')');
 		return;
 	case EN_CALL:
 		assure_buf_printf(b, "(%s", n->name);

@@ -11,8 +11,10 @@
 #include "assure/buf.h"
 #include "assure/date.h"
 #include "assure/error.h"
+#include "assure/strmap.h"
 #include "expr/expr_int.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,9 +30,13 @@ void assure_value_clear(assure_value *v)
 		free(v->u.str);
 		break;
 	case ASSURE_VAL_LIST:
-		for (size_t i = 0; i < v->u.list.count; i++)
-			assure_value_clear(&v->u.list.items[i]);
-		free(v->u.list.items);
+		if (--v->u.list->refs == 0) {
+			for (size_t i = 0; i < v->u.list->count; i++)
+				assure_value_clear(&v->u.list->items[i]);
+			free(v->u.list->items);
+			assure_strmap_free(v->u.list->index);
+			free(v->u.list);
+		}
 		break;
 	case ASSURE_VAL_JSON:
 		json_decref(v->u.json);
@@ -60,10 +66,8 @@ void assure_value_copy(assure_value *out, const assure_value *v)
 		out->u.date = v->u.date;
 		break;
 	case ASSURE_VAL_LIST:
-		out->u.list.count = v->u.list.count;
-		out->u.list.items = assure_xcalloc(v->u.list.count + 1, sizeof(assure_value));
-		for (size_t i = 0; i < v->u.list.count; i++)
-			assure_value_copy(&out->u.list.items[i], &v->u.list.items[i]);
+		out->u.list = v->u.list;
+		out->u.list->refs++;
 		break;
 	case ASSURE_VAL_JSON:
 		out->u.json = json_incref(v->u.json);
@@ -125,19 +129,20 @@ void value_set_list(assure_value *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->kind = ASSURE_VAL_LIST;
-	out->u.list.items = assure_xcalloc(1, sizeof(assure_value));
+	out->u.list = assure_xcalloc(1, sizeof(assure_list));
+	out->u.list->refs = 1;
 }
 
-/* A list records only its count, so its capacity is implied: 1 while empty, then the
- * smallest power of two above the count; push grows it when the count reaches one. */
 void value_list_push(assure_value *list, assure_value *item)
 {
-	size_t n = list->u.list.count;
-	if (n > 0 && (n & (n - 1)) == 0) {
-		list->u.list.items = assure_xrealloc(list->u.list.items, 2 * n * sizeof(assure_value));
+	assure_list *l = list->u.list;
+	/* a shared list is a value others hold: changing it would change theirs */
+	assert(l->refs == 1 && !l->index);
+	if (l->count == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 4;
+		l->items = assure_xrealloc(l->items, l->cap * sizeof(assure_value));
 	}
-	list->u.list.items[n] = *item;
-	list->u.list.count = n + 1;
+	l->items[l->count++] = *item;
 	memset(item, 0, sizeof(*item));
 }
 
@@ -281,10 +286,10 @@ static void put_value(assure_buf *b, const assure_value *v, str_style style)
 		break;
 	case ASSURE_VAL_LIST:
 		assure_buf_putc(b, '[');
-		for (size_t i = 0; i < v->u.list.count; i++) {
+		for (size_t i = 0; i < v->u.list->count; i++) {
 			if (i)
 				assure_buf_putc(b, ',');
-			put_value(b, &v->u.list.items[i], STR_JSON);
+			put_value(b, &v->u.list->items[i], STR_JSON);
 		}
 		assure_buf_putc(b, ']');
 		break;
@@ -371,9 +376,9 @@ int value_to_json(json_t **out, const assure_value *v)
 		return 0;
 	case ASSURE_VAL_LIST: {
 		json_t *a = json_array();
-		for (size_t i = 0; i < v->u.list.count; i++) {
+		for (size_t i = 0; i < v->u.list->count; i++) {
 			json_t *item;
-			int rc = value_to_json(&item, &v->u.list.items[i]);
+			int rc = value_to_json(&item, &v->u.list->items[i]);
 			if (rc != 0) {
 				json_decref(a);
 				return rc;
@@ -388,4 +393,141 @@ int value_to_json(json_t **out, const assure_value *v)
 		return 0;
 	}
 	return assure_error_set("unknown value kind");
+}
+
+/* ---- canonical texts, for hashing values with == semantics ---- */
+
+static void canon_string(assure_buf *b, const char *s, size_t len)
+{
+	assure_buf_printf(b, "s%zu:", len);
+	assure_buf_put(b, s, len);
+}
+
+static void canon_number(assure_buf *b, const assure_dec *d)
+{
+	char *s = mpq_get_str(NULL, 10, d->q);
+	assure_buf_printf(b, "n%s;", s);
+	void (*free_fn)(void *, size_t);
+	mp_get_memory_functions(NULL, NULL, &free_fn);
+	free_fn(s, strlen(s) + 1);
+}
+
+static int cmp_keys(const void *a, const void *b)
+{
+	const char *const *x = a, *const *y = b;
+	return strcmp(*x, *y);
+}
+
+static void canon_json(assure_buf *b, const json_t *j)
+{
+	switch (json_typeof(j)) {
+	case JSON_OBJECT: {
+		/* member order does not matter to ==: sort the names */
+		size_t n = json_object_size(j), k = 0;
+		const char **keys = assure_xcalloc(n + 1, sizeof(char *));
+		const char *key;
+		json_t *member;
+		json_object_foreach((json_t *)j, key, member) keys[k++] = key;
+		qsort(keys, n, sizeof(char *), cmp_keys);
+		assure_buf_putc(b, '{');
+		for (size_t i = 0; i < n; i++) {
+			canon_string(b, keys[i], strlen(keys[i]));
+			canon_json(b, json_object_get(j, keys[i]));
+		}
+		assure_buf_putc(b, '}');
+		free(keys);
+		return;
+	}
+	case JSON_ARRAY:
+		assure_buf_putc(b, '[');
+		for (size_t i = 0; i < json_array_size(j); i++)
+			canon_json(b, json_array_get(j, i));
+		assure_buf_putc(b, ']');
+		return;
+	case JSON_STRING:
+		canon_string(b, json_string_value(j), json_string_length(j));
+		return;
+	case JSON_INTEGER:
+	case JSON_REAL: {
+		assure_dec d;
+		assure_dec_init(&d);
+		if (assure_dec_from_json(&d, j) == 0)
+			canon_number(b, &d);
+		else
+			assure_buf_puts(b, "x;"); /* cannot happen for a parsed document */
+		assure_dec_clear(&d);
+		return;
+	}
+	case JSON_TRUE:
+		assure_buf_putc(b, 't');
+		return;
+	case JSON_FALSE:
+		assure_buf_putc(b, 'f');
+		return;
+	case JSON_NULL:
+		assure_buf_putc(b, 'z');
+		return;
+	}
+}
+
+void value_canon(assure_buf *b, const assure_value *v)
+{
+	switch (v->kind) {
+	case ASSURE_VAL_ABSENT:
+		assure_buf_putc(b, 'a');
+		return;
+	case ASSURE_VAL_NULL:
+		assure_buf_putc(b, 'z');
+		return;
+	case ASSURE_VAL_BOOL:
+		assure_buf_putc(b, v->u.b ? 't' : 'f');
+		return;
+	case ASSURE_VAL_NUMBER:
+		canon_number(b, &v->u.num);
+		return;
+	case ASSURE_VAL_STRING:
+		canon_string(b, v->u.str, strlen(v->u.str));
+		return;
+	case ASSURE_VAL_DATE:
+		assure_buf_printf(b, "d%ld;", (long)v->u.date);
+		return;
+	case ASSURE_VAL_LIST:
+		/* a list equals an array with equal items: the same text */
+		assure_buf_putc(b, '[');
+		for (size_t i = 0; i < v->u.list->count; i++)
+			value_canon(b, &v->u.list->items[i]);
+		assure_buf_putc(b, ']');
+		return;
+	case ASSURE_VAL_JSON:
+		canon_json(b, v->u.json);
+		return;
+	}
+}
+
+size_t value_list_occurrences(const assure_value *list, const assure_value *v)
+{
+	assure_list *l = list->u.list;
+	assure_buf b = ASSURE_BUF_INIT;
+	if (!l->index) {
+		/* built once per list: a list shared by every node of a rule answers each in O(1) */
+		l->index = assure_strmap_new();
+		for (size_t i = 0; i < l->count; i++) {
+			assure_buf_clear(&b);
+			value_canon(&b, &l->items[i]);
+			(*assure_strmap_slot(l->index, b.ptr ? b.ptr : "", b.len, NULL))++;
+		}
+	}
+	assure_buf_clear(&b);
+	value_canon(&b, v);
+	size_t n = 0;
+	if (!assure_strmap_get(l->index, b.ptr ? b.ptr : "", b.len, &n))
+		n = 0;
+	assure_buf_free(&b);
+	return n;
+}
+
+int assure_value_to_json(json_t **out, const assure_value *v)
+{
+	int rc = value_to_json(out, v);
+	return rc == 0 ? 0 : -1;
 }

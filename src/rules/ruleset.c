@@ -23,8 +23,9 @@ struct assure_ruleset {
 	assure_buf hashed;    /* names and contents of the files, for the hash */
 	char hash[41];        /* computed on first request */
 	size_t files;         /* files loaded */
-	json_t *param_origin; /* dotted param name -> file that defined it, for duplicate messages */
+	json_t *param_origin; /* dotted name of every param -> where its value came from */
 	json_t *id_origin;    /* rule id -> "file:line" of its first definition, valid or not */
+	assure_helpers *helpers; /* every file's helpers, owned */
 };
 
 /* Everything needed to report a problem at a place in one rule file. */
@@ -47,6 +48,19 @@ static void rule_free(assure_rule *r)
 	for (size_t i = 0; i < r->path_count; i++)
 		free(r->paths[i]);
 	free(r->paths);
+	free(r->paths_param);
+	for (size_t i = 0; i < r->group_kind_count; i++)
+		free(r->group_kinds[i]);
+	free(r->group_kinds);
+	assure_expr_free(r->group_where);
+	for (size_t i = 0; i < r->group_by_count; i++) {
+		free(r->group_by_names[i]);
+		assure_expr_free(r->group_by[i]);
+	}
+	free(r->group_by_names);
+	free(r->group_by);
+	free(r->each_name);
+	assure_expr_free(r->each_expr);
 	assure_jsonpath_free(r->for_each);
 	for (size_t i = 0; i < r->let_count; i++) {
 		free(r->let_names[i]);
@@ -75,6 +89,7 @@ int assure_ruleset_new(assure_ruleset **out)
 	rs->params = json_object();
 	rs->param_origin = json_object();
 	rs->id_origin = json_object();
+	rs->helpers = assure_helpers_new();
 	assure_buf_init(&rs->names);
 	assure_buf_init(&rs->versions);
 	assure_buf_init(&rs->hashed);
@@ -92,6 +107,7 @@ void assure_ruleset_free(assure_ruleset *rs)
 	json_decref(rs->params);
 	json_decref(rs->param_origin);
 	json_decref(rs->id_origin);
+	assure_helpers_free(rs->helpers);
 	assure_buf_free(&rs->names);
 	assure_buf_free(&rs->versions);
 	assure_buf_free(&rs->hashed);
@@ -143,6 +159,11 @@ const char *assure_ruleset_hash(const assure_ruleset *rs)
 size_t assure_ruleset_file_count(const assure_ruleset *rs)
 {
 	return rs->files;
+}
+
+const assure_helpers *assure_ruleset_helpers(const assure_ruleset *rs)
+{
+	return rs->helpers;
 }
 
 /* ---- diagnostics at places in the rule file ---- */
@@ -240,7 +261,7 @@ static void expr_problem(loader *ld, const char *pointer, const char *field, con
 
 /* ---- field tables ---- */
 
-typedef enum field_type { F_STRING, F_OBJECT, F_ARRAY } field_type;
+typedef enum field_type { F_STRING, F_OBJECT, F_ARRAY, F_PATHS } field_type;
 
 typedef struct field_spec {
 	const char *name; /* JSON member name */
@@ -251,11 +272,13 @@ typedef struct field_spec {
 static const field_spec file_fields[] = {
     {"ruleset", true, F_STRING}, {"version", true, F_STRING}, {"description", false, F_STRING},
     {"params", false, F_OBJECT}, {"rules", true, F_ARRAY},    {"$schema", false, F_STRING},
+    {"helpers", false, F_OBJECT},
 };
 
 static const field_spec rule_fields[] = {
     {"id", true, F_STRING},           {"title", true, F_STRING},      {"severity", true, F_STRING},
-    {"domain", true, F_STRING},       {"applies_to", true, F_OBJECT}, {"scope", false, F_STRING},
+    {"domain", true, F_STRING},       {"applies_to", false, F_OBJECT}, {"scope", false, F_STRING},
+    {"group", false, F_OBJECT},       {"each", false, F_OBJECT},
     {"for_each", false, F_STRING},    {"let", false, F_OBJECT},       {"when", false, F_STRING},
     {"assert", true, F_STRING},       {"message", true, F_STRING},    {"subject", false, F_STRING},
     {"description", false, F_STRING}, {"rationale", false, F_STRING}, {"reference", false, F_STRING},
@@ -264,7 +287,13 @@ static const field_spec rule_fields[] = {
 
 static const field_spec applies_fields[] = {
     {"kind", false, F_STRING},
-    {"paths", false, F_ARRAY},
+    {"paths", false, F_PATHS},
+};
+
+static const field_spec group_fields[] = {
+    {"kind", true, F_PATHS},
+    {"where", false, F_STRING},
+    {"by", true, F_OBJECT},
 };
 
 static const field_spec example_fields[] = {
@@ -277,12 +306,22 @@ static const field_spec example_fields[] = {
 
 static const char *type_name(field_type t)
 {
-	return t == F_STRING ? "a string" : t == F_OBJECT ? "an object" : "an array";
+	return t == F_STRING ? "a string" : t == F_OBJECT ? "an object" : t == F_ARRAY ? "an array" : "an array or a string";
 }
 
 static bool has_type(json_t *v, field_type t)
 {
-	return t == F_STRING ? json_is_string(v) : t == F_OBJECT ? json_is_object(v) : json_is_array(v);
+	switch (t) {
+	case F_STRING:
+		return json_is_string(v);
+	case F_OBJECT:
+		return json_is_object(v);
+	case F_ARRAY:
+		return json_is_array(v);
+	case F_PATHS:
+		return json_is_array(v) || json_is_string(v);
+	}
+	return false;
 }
 
 static char *child_pointer(const char *base, const char *key)
@@ -386,6 +425,23 @@ static assure_expr *compile_field(loader *ld, json_t *rule, const char *rule_ptr
 	return e;
 }
 
+/* Say where every param under `v` (named `dotted`) came from. */
+static void record_origins(json_t *origins, const char *dotted, json_t *v, const char *origin)
+{
+	json_object_set_new(origins, dotted, json_string(origin));
+	if (!json_is_object(v))
+		return;
+	const char *key;
+	json_t *member;
+	json_object_foreach(v, key, member)
+	{
+		assure_buf name = ASSURE_BUF_INIT;
+		assure_buf_printf(&name, "%s.%s", dotted, key);
+		record_origins(origins, name.ptr, member, origin);
+		assure_buf_free(&name);
+	}
+}
+
 static void merge_params(loader *ld, json_t *into, json_t *from, const char *dotted, const char *pointer)
 {
 	const char *key;
@@ -401,14 +457,189 @@ static void merge_params(loader *ld, json_t *into, json_t *from, const char *dot
 		} else if (have) {
 			json_t *origin = json_object_get(ld->rs->param_origin, name.ptr);
 			problem(ld, p, true, "params", "param '%s' is already defined in '%s'", name.ptr,
-			        origin ? json_string_value(origin) : "another file");
+			        origin ? json_string_value(origin) : "an earlier rule file");
 		} else {
-			json_object_set(into, key, v);
-			json_object_set_new(ld->rs->param_origin, name.ptr, json_string(ld->file));
+			json_t *copy = json_deep_copy(v); /* overrides must not change the rule file's tree */
+			json_object_set_new(into, key, copy);
+			record_origins(ld->rs->param_origin, name.ptr, copy, ld->file);
 		}
 		free(p);
 		assure_buf_free(&name);
 	}
+}
+
+static bool valid_name(const char *key)
+{
+	bool reserved = false;
+	for (size_t i = 0; i < COUNT(reserved_names); i++)
+		reserved |= strcmp(key, reserved_names[i]) == 0;
+	return valid_identifier(key) && !reserved;
+}
+
+static bool load_paths(loader *ld, assure_rule *r, json_t *paths, const char *ap)
+{
+	bool ok = true;
+	r->paths = assure_xcalloc(json_array_size(paths) + 1, sizeof(char *));
+	size_t i;
+	json_t *pv;
+	json_array_foreach(paths, i, pv)
+	{
+		if (!json_is_string(pv) || !*json_string_value(pv)) {
+			char *pp = child_pointer(ap, "paths");
+			char idx[24];
+			snprintf(idx, sizeof(idx), "%zu", i);
+			char *ppp = child_pointer(pp, idx);
+			problem(ld, ppp, false, "applies_to.paths", "a path pattern must be a non-empty string");
+			free(ppp);
+			free(pp);
+			ok = false;
+			continue;
+		}
+		r->paths[r->path_count++] = assure_xstrdup(json_string_value(pv));
+	}
+	if (json_array_size(paths) == 0) {
+		char *pp = child_pointer(ap, "paths");
+		problem(ld, pp, false, "applies_to.paths", "'paths' must list at least one pattern");
+		free(pp);
+		ok = false;
+	}
+	return ok;
+}
+
+/* "paths": "params.returns.paths": the globs are a param, checked once every file is read. */
+static bool load_paths_param(loader *ld, assure_rule *r, json_t *paths, const char *ap)
+{
+	const char *text = json_string_value(paths);
+	if (strncmp(text, "params.", 7) != 0 || !text[7]) {
+		char *pp = child_pointer(ap, "paths");
+		problem(ld, pp, false, "applies_to.paths",
+		        "'paths' must be a list of patterns or the name of a param that holds one, such as "
+		        "'params.returns.paths', not '%s'",
+		        text);
+		free(pp);
+		return false;
+	}
+	r->paths_param = assure_xstrdup(text + 7);
+	return true;
+}
+
+/* Compile an expression that sees no lets (group.where, group.by, each). */
+static assure_expr *compile_plain(loader *ld, const char *pointer, const char *field, json_t *v,
+                                  const assure_expr_names *names)
+{
+	if (!json_is_string(v)) {
+		problem(ld, pointer, false, field, "'%s' must be an expression string", field);
+		return NULL;
+	}
+	const char *src = json_string_value(v);
+	assure_expr *e = NULL;
+	size_t off = 0;
+	if (assure_expr_compile(&e, src, names, &off) < 0) {
+		char *msg = assure_xstrdup(assure_error_last());
+		expr_problem(ld, pointer, field, src, off, msg);
+		free(msg);
+		return NULL;
+	}
+	return e;
+}
+
+static bool load_group(loader *ld, json_t *rj, assure_rule *r, const char *rule_ptr, json_t *gj,
+                       const assure_expr_names *names)
+{
+	(void)rj;
+	char *gp = child_pointer(rule_ptr, "group");
+	bool ok = check_fields(ld, gj, gp, "group", group_fields, COUNT(group_fields));
+	json_t *kind = json_object_get(gj, "kind");
+	char *kp = child_pointer(gp, "kind");
+	if (json_is_string(kind) || json_is_array(kind)) {
+		size_t n = json_is_string(kind) ? 1 : json_array_size(kind);
+		r->group_kinds = assure_xcalloc(n + 1, sizeof(char *));
+		for (size_t i = 0; i < n; i++) {
+			json_t *k = json_is_string(kind) ? kind : json_array_get(kind, i);
+			if (!json_is_string(k) || !*json_string_value(k)) {
+				problem(ld, kp, false, "group.kind", "'kind' must be a kind or a list of kinds");
+				ok = false;
+				break;
+			}
+			r->group_kinds[r->group_kind_count++] = assure_xstrdup(json_string_value(k));
+		}
+		if (n == 0) {
+			problem(ld, kp, false, "group.kind", "'kind' must list at least one kind");
+			ok = false;
+		}
+	}
+	free(kp);
+	json_t *where = json_object_get(gj, "where");
+	if (where) {
+		char *wp = child_pointer(gp, "where");
+		if (!(r->group_where = compile_plain(ld, wp, "group.where", where, names)))
+			ok = false;
+		free(wp);
+	}
+	json_t *by = json_object_get(gj, "by");
+	if (json_is_object(by)) {
+		size_t n = json_object_size(by);
+		r->group_by_names = assure_xcalloc(n + 1, sizeof(char *));
+		r->group_by = assure_xcalloc(n + 1, sizeof(assure_expr *));
+		char *bp = child_pointer(gp, "by");
+		const char *key;
+		json_t *v;
+		json_object_foreach(by, key, v)
+		{
+			char field[256];
+			snprintf(field, sizeof(field), "group.by.%s", key);
+			char *p = child_pointer(bp, key);
+			assure_expr *e = compile_plain(ld, p, field, v, names);
+			free(p);
+			if (!e) {
+				ok = false;
+				continue;
+			}
+			r->group_by_names[r->group_by_count] = assure_xstrdup(key);
+			r->group_by[r->group_by_count++] = e;
+		}
+		if (n == 0) {
+			problem(ld, bp, false, "group.by", "'by' must name at least one member of the key");
+			ok = false;
+		}
+		free(bp);
+	}
+	free(gp);
+	return ok;
+}
+
+/* "each": {"month": "range(1, 12)"}: let 0 is the item, bound by the engine. */
+static bool load_each(loader *ld, json_t *rj, assure_rule *r, const char *rule_ptr, json_t *each,
+                      const assure_expr_names *names, unsigned *let_deps)
+{
+	(void)rj;
+	char *ep = child_pointer(rule_ptr, "each");
+	bool ok = true;
+	if (json_object_size(each) != 1) {
+		problem(ld, ep, false, "each", "'each' must have exactly one member: the item's name and the list, "
+		                              "as in {\"month\": \"range(1, 12)\"}");
+		ok = false;
+	} else {
+		const char *key = json_object_iter_key(json_object_iter(each));
+		char *kp = child_pointer(ep, key);
+		char field[256];
+		snprintf(field, sizeof(field), "each.%s", key);
+		if (!valid_name(key)) {
+			problem(ld, kp, true, field, "'%s' cannot be the name of an item", key);
+			ok = false;
+		} else if ((r->each_expr = compile_plain(ld, kp, field, json_object_get(each, key), names))) {
+			r->each_name = assure_xstrdup(key);
+			r->let_names[0] = assure_xstrdup(key);
+			r->lets[0] = NULL;
+			let_deps[0] = ASSURE_EXPR_DEP_NODE;
+			r->let_count = 1;
+		} else {
+			ok = false;
+		}
+		free(kp);
+	}
+	free(ep);
+	return ok;
 }
 
 static void add_rule(assure_ruleset *rs, assure_rule *r)
@@ -491,38 +722,23 @@ static void load_rule(loader *ld, json_t *rj, size_t index)
 	/* applies_to */
 	char *ap = child_pointer(rule_ptr, "applies_to");
 	json_t *aj = json_object_get(rj, "applies_to");
-	check_fields(ld, aj, ap, "applies_to", applies_fields, COUNT(applies_fields));
-	r->kind = opt_string(aj, "kind");
-	json_t *paths = json_object_get(aj, "paths");
-	if (json_is_array(paths)) {
-		r->paths = assure_xcalloc(json_array_size(paths) + 1, sizeof(char *));
-		size_t i;
-		json_t *pv;
-		json_array_foreach(paths, i, pv)
-		{
-			if (!json_is_string(pv) || !*json_string_value(pv)) {
-				char *pp = child_pointer(ap, "paths");
-				char idx[24];
-				snprintf(idx, sizeof(idx), "%zu", i);
-				char *ppp = child_pointer(pp, idx);
-				problem(ld, ppp, false, "applies_to.paths",
-				        "a path pattern must be a non-empty string");
-				free(ppp);
-				free(pp);
-				ok = false;
-				continue;
-			}
-			r->paths[r->path_count++] = assure_xstrdup(json_string_value(pv));
-		}
-		if (json_array_size(paths) == 0) {
-			char *pp = child_pointer(ap, "paths");
-			problem(ld, pp, false, "applies_to.paths", "'paths' must list at least one pattern");
-			free(pp);
+	json_t *gj = json_object_get(rj, "group");
+	json_t *paths = NULL;
+	if (aj) {
+		check_fields(ld, aj, ap, "applies_to", applies_fields, COUNT(applies_fields));
+		r->kind = opt_string(aj, "kind");
+		paths = json_object_get(aj, "paths");
+		if (json_is_string(paths) && !load_paths_param(ld, r, paths, ap))
+			ok = false;
+		else if (json_is_array(paths) && !load_paths(ld, r, paths, ap))
+			ok = false;
+		if (!r->kind && !paths) {
+			problem(ld, ap, false, "applies_to", "applies_to needs 'kind' or 'paths'");
 			ok = false;
 		}
-	}
-	if (!r->kind && !json_is_array(paths)) {
-		problem(ld, ap, false, "applies_to", "applies_to needs 'kind' or 'paths'");
+	} else if (!gj) {
+		problem(ld, rule_ptr, false, "applies_to",
+		        "missing required field 'applies_to' in a rule (only a rule with 'group' may leave it out)");
 		ok = false;
 	}
 	free(ap);
@@ -535,6 +751,18 @@ static void load_rule(loader *ld, json_t *rj, size_t index)
 		problem(ld, p, false, "scope", "scope must be 'return' or 'snapshot', not '%s'", scope);
 		free(p);
 		ok = false;
+	}
+	assure_expr_names plain = {NULL, 0, NULL, ld->rs->helpers};
+	if (gj) {
+		if (scope && strcmp(scope, "return") == 0) {
+			p = child_pointer(rule_ptr, "scope");
+			problem(ld, p, false, "scope", "a rule with 'group' is evaluated per group: leave out 'scope' or make it 'snapshot'");
+			free(p);
+			ok = false;
+		}
+		r->scope = ASSURE_SCOPE_GROUP;
+		if (!load_group(ld, rj, r, rule_ptr, gj, &plain))
+			ok = false;
 	}
 
 	json_t *fe = json_object_get(rj, "for_each");
@@ -550,12 +778,16 @@ static void load_rule(loader *ld, json_t *rj, size_t index)
 		ok = false;
 	}
 
-	/* lets, in order; each sees the ones before it */
+	/* lets, in order; each sees the ones before it (and the name of each, first) */
 	json_t *lets = json_object_get(rj, "let");
+	json_t *each = json_object_get(rj, "each");
+	size_t n = (lets ? json_object_size(lets) : 0) + 1;
+	r->let_names = assure_xcalloc(n + 1, sizeof(char *));
+	r->lets = assure_xcalloc(n + 1, sizeof(assure_expr *));
+	unsigned *let_deps = assure_xcalloc(n + 1, sizeof(unsigned));
+	if (each && !load_each(ld, rj, r, rule_ptr, each, &plain, let_deps))
+		ok = false;
 	if (lets) {
-		size_t n = json_object_size(lets);
-		r->let_names = assure_xcalloc(n + 1, sizeof(char *));
-		r->lets = assure_xcalloc(n + 1, sizeof(assure_expr *));
 		const char *key;
 		json_t *v;
 		json_object_foreach(lets, key, v)
@@ -565,19 +797,18 @@ static void load_rule(loader *ld, json_t *rj, size_t index)
 			char *lp = child_pointer(rule_ptr, "let");
 			char *kp = child_pointer(lp, key);
 			free(lp);
-			bool reserved = false;
-			for (size_t i = 0; i < COUNT(reserved_names); i++)
-				reserved |= strcmp(key, reserved_names[i]) == 0;
-			if (!valid_identifier(key) || reserved) {
+			if (!valid_name(key)) {
 				problem(ld, kp, true, field, "'%s' cannot be a let name", key);
 				ok = false;
 			} else if (!json_is_string(v)) {
 				problem(ld, kp, false, field, "'%s' must be an expression string", field);
 				ok = false;
 			} else {
-				assure_expr_names names = {(const char *const *)r->let_names, r->let_count};
+				assure_expr_names names = {(const char *const *)r->let_names, r->let_count, let_deps,
+				                           ld->rs->helpers};
 				assure_expr *e = compile_field(ld, rj, rule_ptr, field, "let", v, &names);
 				if (e) {
+					let_deps[r->let_count] = assure_expr_deps(e);
 					r->let_names[r->let_count] = assure_xstrdup(key);
 					r->lets[r->let_count++] = e;
 				} else {
@@ -587,7 +818,7 @@ static void load_rule(loader *ld, json_t *rj, size_t index)
 			free(kp);
 		}
 	}
-	assure_expr_names names = {(const char *const *)r->let_names, r->let_count};
+	assure_expr_names names = {(const char *const *)r->let_names, r->let_count, let_deps, ld->rs->helpers};
 	json_t *v;
 	if ((v = json_object_get(rj, "when")) &&
 	    !(r->when = compile_field(ld, rj, rule_ptr, "when", "when", v, &names)))
@@ -599,7 +830,9 @@ static void load_rule(loader *ld, json_t *rj, size_t index)
 	    !(r->subject = compile_field(ld, rj, rule_ptr, "subject", "subject", v, &names)))
 		ok = false;
 	const char *msg_src = json_string_value(json_object_get(rj, "message"));
-	if (assure_template_compile(&r->message, msg_src, &names, &off) < 0) {
+	int tpl_rc = assure_template_compile(&r->message, msg_src, &names, &off);
+	free(let_deps);
+	if (tpl_rc < 0) {
 		p = child_pointer(rule_ptr, "message");
 		char *msg = assure_xstrdup(assure_error_last());
 		expr_problem(ld, p, "message", msg_src, off, msg);
@@ -624,7 +857,11 @@ static void load_rule(loader *ld, json_t *rj, size_t index)
 		return;
 	}
 	for (size_t i = 0; i < r->let_count; i++)
-		r->reads |= assure_expr_reads(r->lets[i]);
+		r->reads |= r->lets[i] ? assure_expr_reads(r->lets[i]) : 0;
+	r->reads |= r->each_expr ? assure_expr_reads(r->each_expr) : 0;
+	r->reads |= r->group_where ? assure_expr_reads(r->group_where) : 0;
+	for (size_t i = 0; i < r->group_by_count; i++)
+		r->reads |= assure_expr_reads(r->group_by[i]);
 	r->reads |= r->when ? assure_expr_reads(r->when) : 0;
 	r->reads |= assure_expr_reads(r->assert_expr);
 	r->reads |= r->subject ? assure_expr_reads(r->subject) : 0;
@@ -670,43 +907,204 @@ static int read_file(const char *path, char **data, size_t *len)
 	return 0;
 }
 
+/* A rule file read but whose rules are not compiled yet (see ruleset.h: a load has phases). */
+typedef struct pending {
+	loader ld;          /* the file, its doc, where problems go */
+	json_t *root;       /* borrowed from ld.doc; NULL when the file could not be used */
+	long *helpers;      /* index in rs->helpers of each of the file's helpers, -1 if refused */
+	const char **sigs;  /* their signatures (member names), borrowed from the doc */
+	size_t nhelpers;
+} pending;
+
+/* Declare the file's helpers; bodies are compiled once every file's are declared. */
+static void declare_helpers(pending *pf, json_t *hj)
+{
+	size_t n = json_object_size(hj);
+	pf->helpers = assure_xcalloc(n + 1, sizeof(long));
+	pf->sigs = assure_xcalloc(n + 1, sizeof(char *));
+	const char *sig;
+	json_t *body;
+	json_object_foreach(hj, sig, body)
+	{
+		size_t k = pf->nhelpers++;
+		pf->sigs[k] = sig;
+		char *p = child_pointer("/helpers", sig);
+		size_t off = 0;
+		pf->helpers[k] = -1;
+		if (!json_is_string(body)) {
+			problem(&pf->ld, p, false, "helpers", "helper '%s' must be an expression string", sig);
+		} else if ((pf->helpers[k] = assure_helpers_declare(pf->ld.rs->helpers, sig, &off)) < 0) {
+			int line = 0, col = 0;
+			where(&pf->ld, p, true, &line, &col);
+			char *msg = assure_xstrdup(assure_error_last());
+			assure_diags_add(pf->ld.diags, pf->ld.file, line, col ? col + 1 + (int)off : 0, NULL, "helpers",
+			                 (int)off + 1, sig, "%s", msg);
+			free(msg);
+		}
+		free(p);
+	}
+}
+
+static void define_helpers(pending *pf)
+{
+	json_t *hj = json_object_get(pf->root, "helpers");
+	for (size_t k = 0; k < pf->nhelpers; k++) {
+		if (pf->helpers[k] < 0)
+			continue;
+		json_t *body = json_object_get(hj, pf->sigs[k]);
+		char *p = child_pointer("/helpers", pf->sigs[k]);
+		size_t off = 0;
+		if (assure_helpers_define(pf->ld.rs->helpers, (size_t)pf->helpers[k], json_string_value(body), &off) < 0) {
+			char field[300];
+			snprintf(field, sizeof(field), "helper %s", pf->sigs[k]);
+			char *msg = assure_xstrdup(assure_error_last());
+			expr_problem(&pf->ld, p, field, json_string_value(body), off, msg);
+			free(msg);
+		}
+		free(p);
+	}
+}
+
 /*
- * `name` is the file's path relative to the rule set path given (its base name when a
- * file was given), so the hash does not depend on where the rules are installed.
+ * Phase 1 of a file: read it, hash it, check its fields, merge its params and declare its
+ * helpers. `name` is the file's path relative to the rule set path given (its base name
+ * when a file was given), so the hash does not depend on where the rules are installed.
  */
-static int load_file(assure_ruleset *rs, const char *path, const char *name, assure_diags *diags)
+static int read_rule_file(assure_ruleset *rs, const char *path, const char *name, assure_diags *diags,
+                          pending *pf)
 {
 	char *data;
 	size_t len;
+	memset(pf, 0, sizeof(*pf));
 	if (read_file(path, &data, &len) < 0)
 		return -1;
 	rs->files++;
 	assure_buf_printf(&rs->hashed, "%s%c%zu%c", name, 0, len, 0);
 	assure_buf_put(&rs->hashed, data, len);
 
-	loader ld = {rs, diags, NULL, path, NULL};
+	pf->ld = (loader){rs, diags, NULL, assure_xstrdup(path), NULL};
 	int line = 0, col = 0;
-	if (assure_doc_parse(&ld.doc, data, len, &line, &col) < 0) {
+	if (assure_doc_parse(&pf->ld.doc, data, len, &line, &col) < 0) {
 		assure_diags_add(diags, path, line, col, NULL, NULL, 0, NULL, "%s", assure_error_last());
+		pf->ld.doc = NULL;
 		free(data);
 		return 0;
 	}
 	free(data);
-	json_t *root = assure_doc_root(ld.doc);
+	json_t *root = assure_doc_root(pf->ld.doc);
 	if (!json_is_object(root)) {
-		problem(&ld, "", false, NULL, "a rule file must be a JSON object");
-	} else if (check_fields(&ld, root, "", "a rule file", file_fields, COUNT(file_fields))) {
+		problem(&pf->ld, "", false, NULL, "a rule file must be a JSON object");
+	} else if (check_fields(&pf->ld, root, "", "a rule file", file_fields, COUNT(file_fields))) {
+		pf->root = root;
 		append_name(&rs->names, json_string_value(json_object_get(root, "ruleset")));
 		append_name(&rs->versions, json_string_value(json_object_get(root, "version")));
 		json_t *params = json_object_get(root, "params");
 		if (params)
-			merge_params(&ld, rs->params, params, "", "/params");
-		size_t i;
-		json_t *rj;
-		json_array_foreach(json_object_get(root, "rules"), i, rj) load_rule(&ld, rj, i);
+			merge_params(&pf->ld, rs->params, params, "", "/params");
+		json_t *hj = json_object_get(root, "helpers");
+		if (hj)
+			declare_helpers(pf, hj);
 	}
-	assure_doc_free(ld.doc);
 	return 0;
+}
+
+static void pending_free(pending *pf)
+{
+	assure_doc_free(pf->ld.doc);
+	free((char *)pf->ld.file);
+	free(pf->helpers);
+	free(pf->sigs);
+}
+
+/* Where a rule set param's dotted name leads, or NULL. */
+static json_t *param_at(json_t *params, const char *dotted)
+{
+	json_t *at = params;
+	const char *p = dotted;
+	while (at && *p) {
+		const char *dot = strchr(p, '.');
+		size_t len = dot ? (size_t)(dot - p) : strlen(p);
+		at = json_is_object(at) ? json_object_getn(at, p, len) : NULL;
+		p += len + (dot ? 1 : 0);
+		if (dot && !*p)
+			return NULL;
+	}
+	return at;
+}
+
+/* A param that applies_to.paths names must hold a non-empty list of non-empty strings. */
+static const char *paths_problem(json_t *v)
+{
+	if (!v)
+		return "there is no such param";
+	if (!json_is_array(v) || json_array_size(v) == 0)
+		return "it must be a non-empty list of path patterns";
+	size_t i;
+	json_t *item;
+	json_array_foreach(v, i, item) if (!json_is_string(item) || !*json_string_value(item)) return "every "
+	                                                                                             "pattern in it "
+	                                                                                             "must be a "
+	                                                                                             "non-empty "
+	                                                                                             "string";
+	return NULL;
+}
+
+/* Set the globs of every rule whose applies_to.paths names a param from that param's value. */
+static void set_paths_from_params(assure_ruleset *rs)
+{
+	for (size_t k = 0; k < rs->count; k++) {
+		assure_rule *r = rs->rules[k];
+		if (!r->paths_param)
+			continue;
+		for (size_t i = 0; i < r->path_count; i++)
+			free(r->paths[i]);
+		free(r->paths);
+		json_t *v = param_at(rs->params, r->paths_param);
+		r->path_count = json_array_size(v);
+		r->paths = assure_xcalloc(r->path_count + 1, sizeof(char *));
+		for (size_t i = 0; i < r->path_count; i++)
+			r->paths[i] = assure_xstrdup(json_string_value(json_array_get(v, i)));
+	}
+}
+
+/* Compile the rules of every file read, now that all params and helpers are known. */
+static void compile_rule_files(assure_ruleset *rs, pending *files, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (files[i].root)
+			define_helpers(&files[i]);
+	size_t which = 0;
+	if (assure_helpers_finish(rs->helpers, &which) < 0) {
+		char *msg = assure_xstrdup(assure_error_last());
+		for (size_t i = 0; i < n; i++)
+			for (size_t k = 0; k < files[i].nhelpers; k++)
+				if (files[i].helpers[k] == (long)which) {
+					char *p = child_pointer("/helpers", files[i].sigs[k]);
+					problem(&files[i].ld, p, true, "helpers", "%s", msg);
+					free(p);
+				}
+		free(msg);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!files[i].root)
+			continue;
+		size_t first = rs->count, k;
+		json_t *rj;
+		json_array_foreach(json_object_get(files[i].root, "rules"), k, rj) load_rule(&files[i].ld, rj, k);
+		/* a param named by applies_to.paths must hold patterns, whichever file defines it */
+		for (size_t j = first; j < rs->count; j++) {
+			assure_rule *r = rs->rules[j];
+			const char *why = r->paths_param ? paths_problem(param_at(rs->params, r->paths_param)) : NULL;
+			if (!why)
+				continue;
+			char ptr[96];
+			snprintf(ptr, sizeof(ptr), "/rules/%zu/applies_to/paths", j - first);
+			files[i].ld.rule_id = r->id;
+			problem(&files[i].ld, ptr, false, "applies_to.paths", "param '%s' cannot give the paths: %s",
+			        r->paths_param, why);
+		}
+	}
+	set_paths_from_params(rs);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -754,29 +1152,123 @@ int assure_ruleset_load(assure_ruleset *rs, const char *path, assure_diags *diag
 	struct stat st;
 	if (stat(path, &st) < 0)
 		return assure_error_set("cannot read rules '%s': %s", path, strerror(errno));
-	if (!S_ISDIR(st.st_mode)) {
-		const char *slash = strrchr(path, '/');
-		return load_file(rs, path, slash ? slash + 1 : path, diags);
-	}
 	char **files = NULL;
-	size_t n = 0, cap = 0;
-	/* strip trailing slashes so that paths in messages look the same however the dir was named */
-	char *dir = assure_xstrdup(path);
-	for (size_t l = strlen(dir); l > 1 && dir[l - 1] == '/'; l--)
-		dir[l - 1] = '\0';
-	int rc = collect(dir, &files, &n, &cap);
-	size_t prefix = strlen(dir) + 1;
-	free(dir);
-	if (rc == 0) {
-		qsort(files, n, sizeof(char *), cmp_str);
-		if (n == 0)
+	size_t n = 0, cap = 0, prefix = 0;
+	int rc = 0;
+	if (!S_ISDIR(st.st_mode)) {
+		files = assure_xcalloc(2, sizeof(char *));
+		files[n++] = assure_xstrdup(path);
+		const char *slash = strrchr(path, '/');
+		prefix = slash ? (size_t)(slash + 1 - path) : 0;
+	} else {
+		/* strip trailing slashes so that paths in messages look the same however the dir was named */
+		char *dir = assure_xstrdup(path);
+		for (size_t l = strlen(dir); l > 1 && dir[l - 1] == '/'; l--)
+			dir[l - 1] = '\0';
+		rc = collect(dir, &files, &n, &cap);
+		prefix = strlen(dir) + 1;
+		free(dir);
+		if (rc == 0 && n > 0)
+			qsort(files, n, sizeof(char *), cmp_str);
+		else if (rc == 0)
 			rc = assure_error_set("no rule files (*.json) in '%s'", path);
 	}
-	for (size_t i = 0; i < n; i++) {
-		if (rc == 0)
-			rc = load_file(rs, files[i], files[i] + prefix, diags);
+	pending *read = assure_xcalloc(n + 1, sizeof(pending));
+	size_t nread = 0;
+	for (size_t i = 0; i < n && rc == 0; i++, nread++)
+		rc = read_rule_file(rs, files[i], files[i] + prefix, diags, &read[i]);
+	if (rc == 0)
+		compile_rule_files(rs, read, nread);
+	for (size_t i = 0; i < nread; i++)
+		pending_free(&read[i]);
+	free(read);
+	for (size_t i = 0; i < n; i++)
 		free(files[i]);
-	}
 	free(files);
 	return rc;
+}
+
+/* ---- params set after loading ---- */
+
+static bool same_type(json_t *a, json_t *b)
+{
+	if (json_is_number(a) && json_is_number(b))
+		return true;
+	if (json_is_boolean(a) && json_is_boolean(b))
+		return true;
+	return json_typeof(a) == json_typeof(b);
+}
+
+static const char *json_type_name(json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		return "an object";
+	case JSON_ARRAY:
+		return "a list";
+	case JSON_STRING:
+		return "a string";
+	case JSON_INTEGER:
+	case JSON_REAL:
+		return "a number";
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return "true or false";
+	case JSON_NULL:
+		return "null";
+	}
+	return "a value";
+}
+
+int assure_ruleset_set_param(assure_ruleset *rs, const char *dotted, json_t *value, const char *origin)
+{
+	json_t *have = param_at(rs->params, dotted);
+	if (!have)
+		return assure_error_set("unknown param '%s' (assure rules params lists them)", dotted);
+	if (!same_type(have, value))
+		return assure_error_set("param '%s' must be %s, not %s", dotted, json_type_name(have),
+		                        json_type_name(value));
+	for (size_t k = 0; k < rs->count; k++) {
+		const char *pp = rs->rules[k]->paths_param;
+		const char *why = pp && strcmp(pp, dotted) == 0 ? paths_problem(value) : NULL;
+		if (why)
+			return assure_error_set("param '%s' gives the paths of %s: %s", dotted, rs->rules[k]->id, why);
+	}
+	/* set it in its parent object */
+	const char *dot = strrchr(dotted, '.');
+	json_t *parent = rs->params;
+	if (dot) {
+		char *up = assure_xstrndup(dotted, (size_t)(dot - dotted));
+		parent = param_at(rs->params, up);
+		free(up);
+	}
+	json_t *copy = json_deep_copy(value);
+	json_object_set_new(parent, dot ? dot + 1 : dotted, copy);
+	record_origins(rs->param_origin, dotted, copy, origin);
+	set_paths_from_params(rs);
+	return 0;
+}
+
+static void params_walk(const assure_ruleset *rs, json_t *obj, const char *prefix, assure_param_fn fn,
+                        void *payload)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach(obj, key, v)
+	{
+		assure_buf name = ASSURE_BUF_INIT;
+		assure_buf_printf(&name, "%s%s%s", prefix, *prefix ? "." : "", key);
+		if (json_is_object(v) && json_object_size(v) > 0) {
+			params_walk(rs, v, name.ptr, fn, payload);
+		} else {
+			json_t *origin = json_object_get(rs->param_origin, name.ptr);
+			fn(name.ptr, v, origin ? json_string_value(origin) : "", payload);
+		}
+		assure_buf_free(&name);
+	}
+}
+
+void assure_ruleset_params_each(const assure_ruleset *rs, assure_param_fn fn, void *payload)
+{
+	params_walk(rs, rs->params, "", fn, payload);
 }

@@ -44,7 +44,7 @@ static void test_compile__unknown_name(void **state)
 	assert_compile_error("@.x + tolerance", NULL, "unknown name 'tolerance'", 6);
 	assert_compile_error("f(x)", NULL, "unknown name 'x'", 2);
 	const char *lets[] = {"gap"};
-	assure_expr_names names = {lets, 1};
+	assure_expr_names names = {lets, 1, NULL, NULL};
 	assure_expr *e = compile("gap + as_of - file * params", &names);
 	assure_expr_free(e);
 	assert_compile_error("gap + gab", &names, "unknown name 'gab'", 6);
@@ -55,7 +55,7 @@ static void test_compile__lets_resolve_to_slots(void **state)
 {
 	(void)state;
 	const char *lets[] = {"a", "b", "a"};
-	assure_expr_names names = {lets, 3};
+	assure_expr_names names = {lets, 3, NULL, NULL};
 	assure_expr *e = compile("b", &names);
 	assert_int_equal(e->root->kind, EN_LET);
 	assert_int_equal(e->root->slot, 1);
@@ -75,7 +75,7 @@ static void test_compile__unknown_function(void **state)
 	(void)state;
 	assert_compile_error("sume($.figures[*]) > 0", NULL, "unknown function 'sume'", 0);
 	const char *lets[] = {"total"};
-	assure_expr_names names = {lets, 1};
+	assure_expr_names names = {lets, 1, NULL, NULL};
 	assert_compile_error("1 + total(2)", &names, "unknown function 'total'", 4);
 }
 

@@ -46,7 +46,7 @@ static const char *rules_json =
     "   \"applies_to\": {\"paths\": [\"board/*.json\"]}, \"for_each\": \"$.actions[*]\",\n"
     "   \"assert\": \"date(@.due) >= as_of\", \"message\": \"{@.code} overdue\", \"subject\": \"@.code\"},\n"
     "  {\"id\": \"FIN-002\", \"title\": \"system\", \"severity\": \"error\", \"domain\": \"finance\",\n"
-    "   \"applies_to\": {\"kind\": \"finance\"}, \"scope\": \"snapshot\", \"for_each\": "
+    "   \"applies_to\": {\"kind\": \"finance\", \"paths\": [\"finance/r*.json\"]}, \"scope\": \"snapshot\", \"for_each\": "
     "\"$.returns[*].doc\",\n"
     "   \"assert\": \"@.forecast.outturn > -50\", \"message\": \"{@.org} below -50\", \"subject\": "
     "\"@.org\"},\n"

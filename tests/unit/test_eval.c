@@ -477,7 +477,7 @@ static void test_eval__lazy_lets(void **state)
 	(void)state;
 	const char *names_list[] = {"bad", "outturn", "twice"};
 	assure_expr *lets[3];
-	assure_expr_names names = {names_list, 0};
+	assure_expr_names names = {names_list, 0, NULL, NULL};
 	lets[0] = compile("1 / 0 == 1", &names);
 	names.count = 1;
 	lets[1] = compile("@.forecast.outturn", &names);
@@ -528,10 +528,12 @@ static void test_eval__lazy_lets(void **state)
 
 static int file_doc_calls;
 
-static json_t *count_file_doc(const char *path, void *payload)
+static int count_file_doc(json_t **out, const char *path, void *payload, char **why)
 {
+	(void)why;
 	file_doc_calls++;
-	return strcmp(path, "other.json") == 0 ? (json_t *)payload : NULL;
+	*out = strcmp(path, "other.json") == 0 ? payload : NULL;
+	return 0;
 }
 
 /* A let is computed once however often it is used, and means the rule's node even inside all(). */
@@ -539,7 +541,7 @@ static void test_eval__let_memoised_and_bound_to_the_rule_node(void **state)
 {
 	(void)state;
 	const char *names_list[] = {"table", "code"};
-	assure_expr_names none = {names_list, 0}, one = {names_list, 1}, both = {names_list, 2};
+	assure_expr_names none = {names_list, 0, NULL, NULL}, one = {names_list, 1, NULL, NULL}, both = {names_list, 2, NULL, NULL};
 	assure_expr *lets[2] = {compile("file_doc('other.json')", &none), compile("@.code", &one)};
 	assure_value values[2] = {0};
 	unsigned char st[2] = {0};
@@ -575,7 +577,7 @@ static void test_eval__absent_let(void **state)
 {
 	(void)state;
 	const char *names_list[] = {"gap"};
-	assure_expr_names none = {names_list, 0}, one = {names_list, 1};
+	assure_expr_names none = {names_list, 0, NULL, NULL}, one = {names_list, 1, NULL, NULL};
 	assure_expr *lets[1] = {compile("@.forecast.missing", &none)};
 	assure_value values[1] = {0};
 	unsigned char st[1] = {0};
@@ -604,7 +606,7 @@ static void test_eval__let_without_context(void **state)
 {
 	(void)state;
 	const char *names_list[] = {"x"};
-	assure_expr_names one = {names_list, 1};
+	assure_expr_names one = {names_list, 1, NULL, NULL};
 	assure_expr *e = compile("x + 1", &one);
 	assure_eval_ctx c = base_ctx();
 	assure_value v;
@@ -659,7 +661,7 @@ static void test_eval__let_nesting_limit(void **state)
 		snprintf(buf, sizeof(buf), "a%d", i);
 		names_list[i] = strdup(buf);
 		cnames[i] = names_list[i];
-		assure_expr_names before = {cnames, (size_t)i};
+		assure_expr_names before = {cnames, (size_t)i, NULL, NULL};
 		if (i == 0) {
 			lets[i] = compile("1", &before);
 		} else {
@@ -674,7 +676,7 @@ static void test_eval__let_nesting_limit(void **state)
 	c.let_values = values;
 	c.let_state = st;
 	c.let_count = N;
-	assure_expr_names all = {cnames, N};
+	assure_expr_names all = {cnames, N, NULL, NULL};
 	helper_names = &all;
 	assert_eval_in(&c, "a200", "1");
 	memset(st, 0, sizeof(st));

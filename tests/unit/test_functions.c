@@ -28,9 +28,14 @@ static const char params_text[] = "{\"finance\": {\"tolerance\": 0.5}, \"list\":
 
 static json_t *doc, *params;
 
-static json_t *file_doc_cb(const char *path, void *payload)
+static int file_doc_cb(json_t **out, const char *path, void *payload, char **why)
 {
-	return strcmp(path, "other.json") == 0 ? (json_t *)payload : NULL;
+	if (strcmp(path, "broken.json") == 0) {
+		*why = strdup("broken.json could not be read: end of file expected (line 1, column 3)");
+		return ASSURE_EXPR_FAIL;
+	}
+	*out = strcmp(path, "other.json") == 0 ? payload : NULL;
+	return 0;
 }
 
 static assure_eval_ctx base_ctx(void)
@@ -79,14 +84,13 @@ static void assert_eval(const char *src, const char *want)
 	assert_eval_in(&c, src, want);
 }
 
-/* Evaluate src; expect a failure with exactly the reason `want`. */
-static void assert_fails(const char *src, const char *want)
+/* Evaluate src in c; expect a failure with exactly the reason `want`. */
+static void assert_fails_in(const assure_eval_ctx *c, const char *src, const char *want)
 {
-	assure_eval_ctx c = base_ctx();
 	assure_expr *e = compile(src);
 	assure_value v;
 	char *why = NULL;
-	int rc = assure_expr_eval(&v, e, &c, &why);
+	int rc = assure_expr_eval(&v, e, c, &why);
 	if (rc != ASSURE_EXPR_FAIL) {
 		char *got = assure_value_describe(&v);
 		fail_msg("'%s' did not fail (%d): %s", src, rc, got);
@@ -95,6 +99,13 @@ static void assert_fails(const char *src, const char *want)
 		fail_msg("'%s' failed with \"%s\", not \"%s\"", src, why, want);
 	free(why);
 	assure_expr_free(e);
+}
+
+/* Evaluate src; expect a failure with exactly the reason `want`. */
+static void assert_fails(const char *src, const char *want)
+{
+	assure_eval_ctx c = base_ctx();
+	assert_fails_in(&c, src, want);
 }
 
 static int setup(void **state)
@@ -373,7 +384,7 @@ static void test_functions__file_doc(void **state)
 	assert_fails("file_doc(1)", "1 is not a string");
 	assure_eval_ctx c = base_ctx();
 	c.file_doc = NULL;
-	assert_eval_in(&c, "exists(file_doc('other.json'))", "false");
+	assert_fails_in(&c, "exists(file_doc('other.json'))", "file_doc() has no snapshot to read 'other.json' from");
 }
 
 /* number() reads a decimal from a string exactly. */

@@ -139,7 +139,7 @@ static void test_template__errors(void **state)
 	assert_template_error("a {} b", "expected an expression, found '}'", 3);
 	assert_template_error("a } b", "unmatched '}' (write '}}' for a brace)", 2);
 	assert_template_error("x {nope}", "unknown name 'nope'", 3);
-	assert_template_error("x {sum(1, 2)}", "sum() takes 1 argument, not 2", 3);
+	assert_template_error("x {sum(1, 2, 3)}", "sum() takes 1 or 2 arguments, not 3", 3);
 	assert_template_error("x {'abc}", "unterminated string", 3);
 }
 
@@ -158,7 +158,7 @@ static void test_template__lets_and_reads(void **state)
 {
 	(void)state;
 	const char *names_list[] = {"gap"};
-	assure_expr_names names = {names_list, 1}, none = {names_list, 0};
+	assure_expr_names names = {names_list, 1, NULL, NULL}, none = {names_list, 0, NULL, NULL};
 	assure_expr *gap = NULL;
 	size_t off;
 	assert_int_equal(assure_expr_compile(&gap, "@.control_total - @.outturn", &none, &off), 0);

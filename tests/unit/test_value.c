@@ -157,7 +157,7 @@ static void test_value__copy_is_deep(void **state)
 	assure_value_copy(&copy, &list);
 	assure_value_clear(&list);
 	assert_int_equal(list.kind, ASSURE_VAL_ABSENT);
-	assert_int_equal(copy.u.list.count, 5);
+	assert_int_equal(copy.u.list->count, 5);
 	assert_text(&copy, "[\"a\",\"b\",\"a\",{\"k\":[1]},-1.25]");
 	assure_value_clear(&copy);
 }
@@ -186,9 +186,9 @@ static void test_value__list_growth(void **state)
 		value_set_long(&item, i);
 		value_list_push(&list, &item);
 	}
-	assert_int_equal(list.u.list.count, 1000);
-	assert_text(&list.u.list.items[999], "999");
-	assert_text(&list.u.list.items[511], "511");
+	assert_int_equal(list.u.list->count, 1000);
+	assert_text(&list.u.list->items[999], "999");
+	assert_text(&list.u.list->items[511], "511");
 	assure_value_clear(&list);
 }
 
