@@ -52,10 +52,10 @@ enum {
 
 /* Names visible to an expression: let variables defined before it, in order. */
 typedef struct assure_expr_names {
-	const char *const *lets;        /* borrowed */
+	const char *const *lets; /* borrowed */
 	size_t count;
-	const unsigned *let_deps;       /* ASSURE_EXPR_DEP_* of each let, or NULL (all depend on the node) */
-	const assure_helpers *helpers;  /* the rule set's helpers, or NULL */
+	const unsigned *let_deps;      /* ASSURE_EXPR_DEP_* of each let, or NULL (all depend on the node) */
+	const assure_helpers *helpers; /* the rule set's helpers, or NULL */
 } assure_expr_names;
 
 #define ASSURE_EXPR_NAMES_INIT                                                                               \

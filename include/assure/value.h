@@ -37,22 +37,22 @@ struct assure_value;
 
 /* The items of a LIST, shared between copies. */
 typedef struct assure_list {
-	size_t refs;                /* values holding this list */
-	size_t count;               /* items */
-	size_t cap;                 /* allocated items */
-	struct assure_value *items; /* owned */
+	size_t refs;                 /* values holding this list */
+	size_t count;                /* items */
+	size_t cap;                  /* allocated items */
+	struct assure_value *items;  /* owned */
 	struct assure_strmap *index; /* canonical item -> count, built on first lookup, or NULL */
 } assure_list;
 
 typedef struct assure_value {
 	assure_value_kind kind; /* which member of the union is live */
 	union {
-		bool b;         /* BOOL */
-		assure_dec num; /* NUMBER */
-		char *str;      /* STRING, owned */
-		int32_t date;   /* DATE */
+		bool b;            /* BOOL */
+		assure_dec num;    /* NUMBER */
+		char *str;         /* STRING, owned */
+		int32_t date;      /* DATE */
 		assure_list *list; /* LIST, one reference owned */
-		json_t *json; /* JSON, one reference owned */
+		json_t *json;      /* JSON, one reference owned */
 	} u;
 } assure_value;
 

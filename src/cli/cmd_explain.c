@@ -124,7 +124,12 @@ int cli_explain(const cli_args *args)
 	printf("%s: %s\n\n", r->id, r->title);
 	label_width = 12;
 	for (size_t i = 0; i < r->let_count; i++) {
-		int w = (int)strlen(r->let_names[i]) + 4;
+		int w = (int)strlen(r->let_names[i]) + (r->each_name && i == 0 ? 5 : 4);
+		if (w > label_width)
+			label_width = w;
+	}
+	for (size_t i = 0; i < r->group_by_count; i++) {
+		int w = (int)strlen(r->group_by_names[i]) + 9;
 		if (w > label_width)
 			label_width = w;
 	}
@@ -133,12 +138,29 @@ int cli_explain(const cli_args *args)
 	field("kind", r->kind);
 	for (size_t i = 0; i < r->path_count; i++)
 		field(i ? "" : "paths", r->paths[i]);
-	field("scope", r->scope == ASSURE_SCOPE_SNAPSHOT ? "snapshot" : "return");
+	if (r->paths_param)
+		printf("%-*s (params.%s)\n", label_width, "", r->paths_param);
+	static const char *const scopes[] = {
+	    [ASSURE_SCOPE_RETURN] = "return",
+	    [ASSURE_SCOPE_SNAPSHOT] = "snapshot",
+	    [ASSURE_SCOPE_GROUP] = "group",
+	};
+	field("scope", scopes[r->scope]);
+	for (size_t i = 0; i < r->group_kind_count; i++)
+		field(i ? "" : "group kind", r->group_kinds[i]);
+	if (r->group_where)
+		field("group where", assure_expr_source(r->group_where));
+	for (size_t i = 0; i < r->group_by_count; i++) {
+		char label[300];
+		snprintf(label, sizeof(label), "group by %s", r->group_by_names[i]);
+		field(label, assure_expr_source(r->group_by[i]));
+	}
 	field("for each", assure_jsonpath_text(r->for_each));
 	for (size_t i = 0; i < r->let_count; i++) {
-		char label[64];
-		snprintf(label, sizeof(label), "let %s", r->let_names[i]);
-		field(label, assure_expr_source(r->lets[i]));
+		char label[300];
+		bool each = r->each_name && i == 0;
+		snprintf(label, sizeof(label), "%s %s", each ? "each" : "let", r->let_names[i]);
+		field(label, assure_expr_source(each ? r->each_expr : r->lets[i]));
 	}
 	if (r->when)
 		field("when", assure_expr_source(r->when));

@@ -261,8 +261,8 @@ typedef struct scan {
 
 static void scan_blank(scan *sc)
 {
-	while (sc->i < sc->len && (sc->s[sc->i] == ' ' || sc->s[sc->i] == '\t' || sc->s[sc->i] == '\n' ||
-	                           sc->s[sc->i] == '\r'))
+	while (sc->i < sc->len &&
+	       (sc->s[sc->i] == ' ' || sc->s[sc->i] == '\t' || sc->s[sc->i] == '\n' || sc->s[sc->i] == '\r'))
 		sc->i++;
 }
 
@@ -277,7 +277,8 @@ static json_t *scan_string(scan *sc)
 			sc->i++;
 		} else if (sc->s[sc->i] == '"') {
 			sc->i++;
-			return json_loadb(sc->s + start, sc->i - start, JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK, NULL);
+			return json_loadb(sc->s + start, sc->i - start,
+			                  JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK, NULL);
 		}
 	}
 	return NULL;

@@ -94,8 +94,8 @@ struct assure_engine {
 	reusable *reuse; /* owned */
 	size_t nreuse, capreuse;
 	assure_engine_stats stats;
-	bool any_kind_rule;      /* some rule selects files by kind alone */
-	snap_cached *snap_cache; /* one per rule, used by the snapshot-scope ones (owned) */
+	bool any_kind_rule;         /* some rule selects files by kind alone */
+	snap_cached *snap_cache;    /* one per rule, used by the snapshot-scope ones (owned) */
 	struct group_state *groups; /* one per rule, used by the group rules (owned) */
 };
 
@@ -123,15 +123,15 @@ static void idx_push(idx_list *l, size_t i)
  */
 typedef struct snap_index {
 	bool built;
-	assure_strmap *kinds;   /* kind -> index into by_kind */
-	idx_list *by_kind;      /* files of each kind, in path order */
+	assure_strmap *kinds; /* kind -> index into by_kind */
+	idx_list *by_kind;    /* files of each kind, in path order */
 	size_t nkinds;
-	idx_list unreadable;    /* .json files that could not be read or parsed */
-	json_t **entries;       /* per file: {"path", "doc"}, made on first use (owned) */
-	assure_strmap *found;   /* lookup key -> index into results */
-	json_t **results;       /* per lookup: the matching entries (owned), or NULL when it failed */
-	char **why;             /* per lookup that failed: the reason (owned) */
-	char **digest;          /* per lookup: the matching and unreadable files' paths and ids (owned) */
+	idx_list unreadable;  /* .json files that could not be read or parsed */
+	json_t **entries;     /* per file: {"path", "doc"}, made on first use (owned) */
+	assure_strmap *found; /* lookup key -> index into results */
+	json_t **results;     /* per lookup: the matching entries (owned), or NULL when it failed */
+	char **why;           /* per lookup that failed: the reason (owned) */
+	char **digest;        /* per lookup: the matching and unreadable files' paths and ids (owned) */
 	size_t nresults, capresults;
 } snap_index;
 
@@ -276,8 +276,8 @@ static char *unreadable_reason(run *rn, size_t i)
 	if (!p)
 		assure_buf_printf(&b, "%s could not be read: %s", f->path, assure_error_last());
 	else if (p->line > 0)
-		assure_buf_printf(&b, "%s could not be read: %s (line %d, column %d)", f->path, p->error, p->line,
-		                  p->column);
+		assure_buf_printf(&b, "%s could not be read: %s (line %d, column %d)", f->path, p->error,
+		                  p->line, p->column);
 	else
 		assure_buf_printf(&b, "%s could not be read: %s", f->path, p->error);
 	return assure_buf_detach(&b);
@@ -328,7 +328,8 @@ static void index_build(run *rn)
 		if (!json_is_string(k))
 			continue;
 		bool added = false;
-		size_t *slot = assure_strmap_slot(x->kinds, json_string_value(k), json_string_length(k), &added);
+		size_t *slot =
+		    assure_strmap_slot(x->kinds, json_string_value(k), json_string_length(k), &added);
 		if (added) {
 			*slot = x->nkinds++;
 			x->by_kind = assure_xrealloc(x->by_kind, x->nkinds * sizeof(idx_list));
@@ -505,8 +506,7 @@ static int lookup_cb(json_t **out, const char *kind, json_t *filter, void *paylo
 		char *ftext = json_dumps(filter, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
 		assure_buf key = ASSURE_BUF_INIT;
 		assure_buf_printf(&key, "\001%s\n%s", kind, ftext ? ftext : "");
-		json_object_set_new(rn->deps, key.ptr,
-		                    json_pack("[s,O,s]", kind, filter, x->digest[at]));
+		json_object_set_new(rn->deps, key.ptr, json_pack("[s,O,s]", kind, filter, x->digest[at]));
 		assure_buf_free(&key);
 		free(ftext);
 	}
@@ -747,7 +747,8 @@ static bool deps_unchanged(run *rn, json_t *deps)
 	json_object_foreach(deps, path, dep)
 	{
 		if (json_is_array(dep)) {
-			size_t at = lookup_index(rn, json_string_value(json_array_get(dep, 0)), json_array_get(dep, 1));
+			size_t at = lookup_index(rn, json_string_value(json_array_get(dep, 0)),
+			                         json_array_get(dep, 1));
 			if (strcmp(rn->index.digest[at], json_string_value(json_array_get(dep, 2))) != 0)
 				return false;
 			continue;
@@ -834,8 +835,8 @@ static void check_file(run *rn, assure_findings *out, size_t i)
 	}
 	if (!p->doc) {
 		place pl = {f->path, "", NULL, p->line, p->column};
-		add_finding(out, NULL, ASSURE_RULE_PARSE, ASSURE_SEV_ERROR, "file is not valid JSON", p->error, &pl,
-		            "");
+		add_finding(out, NULL, ASSURE_RULE_PARSE, ASSURE_SEV_ERROR, "file is not valid JSON",
+		            p->error, &pl, "");
 		rn->result->parse_failures++;
 		return;
 	}
@@ -1042,7 +1043,8 @@ static void compute_membership(run *rn, const assure_rule *r, json_t *doc, const
 		else if (rc == 0 && v.kind != ASSURE_VAL_BOOL && sure) {
 			char *d = assure_value_describe(&v);
 			assure_buf b = ASSURE_BUF_INIT;
-			assure_buf_printf(&b, "%s is %s, not true or false", assure_expr_source(r->group_where), d);
+			assure_buf_printf(&b, "%s is %s, not true or false",
+			                  assure_expr_source(r->group_where), d);
 			why = assure_buf_detach(&b);
 			free(d);
 			rc = ASSURE_EXPR_FAIL;
@@ -1068,7 +1070,8 @@ static void compute_membership(run *rn, const assure_rule *r, json_t *doc, const
 		} else if (rc == 0 && (v.kind == ASSURE_VAL_LIST || v.kind == ASSURE_VAL_JSON)) {
 			char *d = assure_value_describe(&v);
 			assure_buf b = ASSURE_BUF_INIT;
-			assure_buf_printf(&b, "%s is %s, not a single value", assure_expr_source(r->group_by[i]), d);
+			assure_buf_printf(&b, "%s is %s, not a single value",
+			                  assure_expr_source(r->group_by[i]), d);
 			why = assure_buf_detach(&b);
 			free(d);
 			rc = ASSURE_EXPR_FAIL;
@@ -1082,7 +1085,8 @@ static void compute_membership(run *rn, const assure_rule *r, json_t *doc, const
 		} else if (j) {
 			json_object_set_new(key, r->group_by_names[i], j);
 			char *t = assure_value_to_string(&v);
-			assure_buf_printf(&text, "%s%zu:%s:%s", i ? "\n" : "", strlen(t), assure_value_kind_name(v.kind), t);
+			assure_buf_printf(&text, "%s%zu:%s:%s", i ? "\n" : "", strlen(t),
+			                  assure_value_kind_name(v.kind), t);
 			free(t);
 		}
 		assure_value_clear(&v);
@@ -1238,7 +1242,8 @@ static void eval_group_rule(run *rn, assure_findings *out, size_t k, const assur
 		parsed *p = get_parsed(rn->e, rn->snap, i);
 		membership m = {0};
 		if (p && p->salvage)
-			compute_membership(rn, r, p->salvage, assure_snapshot_file(rn->snap, i)->path, false, &m);
+			compute_membership(rn, r, p->salvage, assure_snapshot_file(rn->snap, i)->path, false,
+			                   &m);
 		else
 			m.state = MEMBER_UNKNOWN;
 		if (m.state == MEMBER_OUT) {
@@ -1259,7 +1264,8 @@ static void eval_group_rule(run *rn, assure_findings *out, size_t k, const assur
 		for (b = a + 1; b < n && strcmp(members[b].key, members[a].key) == 0; b++)
 			;
 		size_t dummy;
-		if (all_poisoned || assure_strmap_get(poisoned, members[a].key, strlen(members[a].key), &dummy))
+		if (all_poisoned ||
+		    assure_strmap_get(poisoned, members[a].key, strlen(members[a].key), &dummy))
 			continue;
 		bool added = false;
 		size_t *slot = assure_strmap_slot(gs->by_key, members[a].key, strlen(members[a].key), &added);

@@ -229,10 +229,12 @@ static int resolve_call(resolver *r, enode *n)
 			return arity_error(r, n, n->name, (unsigned)n->helper->nparams,
 			                   (unsigned)n->helper->nparams);
 		if (r->self) {
-			r->self->calls = assure_xrealloc(r->self->calls, (r->self->ncalls + 1) * sizeof(size_t));
+			r->self->calls =
+			    assure_xrealloc(r->self->calls, (r->self->ncalls + 1) * sizeof(size_t));
 			r->self->calls[r->self->ncalls++] = hi;
 		} else {
-			/* a rule's expression is compiled after assure_helpers_finish: the closure is known */
+			/* a rule's expression is compiled after assure_helpers_finish: the closure is known
+			 */
 			r->reads |= n->helper->reads;
 			n->deps |= n->helper->deps;
 		}

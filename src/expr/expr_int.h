@@ -101,63 +101,63 @@ size_t lexer_string_source_offset(const char *src, size_t lit_off, size_t decode
 /* ---- parser.c: the parse tree ---- */
 
 typedef enum enode_kind {
-	EN_CONST,  /* a literal: val */
-	EN_LIST,   /* [kids...] */
-	EN_QUERY,  /* a JSONPath query: query */
-	EN_NAME,   /* an identifier before compile.c resolves it: name */
-	EN_LET,    /* a let variable: slot */
-	EN_AS_OF,  /* the reference date */
-	EN_FILE,   /* the path of the file being evaluated */
-	EN_PARAMS, /* the rule set's params */
-	EN_MEMBER, /* kids[0].name */
-	EN_INDEX,  /* kids[0][kids[1]] */
-	EN_CALL,   /* name(kids...) */
-	EN_NOT,    /* !kids[0] */
-	EN_NEG,    /* -kids[0] */
-	EN_OR,     /* kids[0] || kids[1] */
-	EN_AND,    /* && */
-	EN_EQ,     /* == */
-	EN_NE,     /* != */
-	EN_LT,     /* < */
-	EN_LE,     /* <= */
-	EN_GT,     /* > */
-	EN_GE,     /* >= */
-	EN_IN,     /* in */
-	EN_ADD,    /* + */
-	EN_SUB,    /* - */
-	EN_MUL,    /* * */
-	EN_DIV,    /* / */
-	EN_COND,   /* kids[0] ? kids[1] : kids[2] */
-	EN_COALESCE, /* kids[0] ?? kids[1] */
+	EN_CONST,     /* a literal: val */
+	EN_LIST,      /* [kids...] */
+	EN_QUERY,     /* a JSONPath query: query */
+	EN_NAME,      /* an identifier before compile.c resolves it: name */
+	EN_LET,       /* a let variable: slot */
+	EN_AS_OF,     /* the reference date */
+	EN_FILE,      /* the path of the file being evaluated */
+	EN_PARAMS,    /* the rule set's params */
+	EN_MEMBER,    /* kids[0].name */
+	EN_INDEX,     /* kids[0][kids[1]] */
+	EN_CALL,      /* name(kids...) */
+	EN_NOT,       /* !kids[0] */
+	EN_NEG,       /* -kids[0] */
+	EN_OR,        /* kids[0] || kids[1] */
+	EN_AND,       /* && */
+	EN_EQ,        /* == */
+	EN_NE,        /* != */
+	EN_LT,        /* < */
+	EN_LE,        /* <= */
+	EN_GT,        /* > */
+	EN_GE,        /* >= */
+	EN_IN,        /* in */
+	EN_ADD,       /* + */
+	EN_SUB,       /* - */
+	EN_MUL,       /* * */
+	EN_DIV,       /* / */
+	EN_COND,      /* kids[0] ? kids[1] : kids[2] */
+	EN_COALESCE,  /* kids[0] ?? kids[1] */
 	EN_OPTMEMBER, /* kids[0]?.name */
-	EN_OBJECT, /* {name: kids[1], ...}: kids alternate key (EN_CONST string) and value */
-	EN_LAMBDA, /* name -> kids[0], an argument of a per-item function; slot is its variable */
-	EN_VAR,    /* a named item or a helper's parameter: slot in the frame */
+	EN_OBJECT,    /* {name: kids[1], ...}: kids alternate key (EN_CONST string) and value */
+	EN_LAMBDA,    /* name -> kids[0], an argument of a per-item function; slot is its variable */
+	EN_VAR,       /* a named item or a helper's parameter: slot in the frame */
 } enode_kind;
 
 struct fn_def;
 struct re_cache;
 
 typedef struct enode {
-	enode_kind kind;           /* what the node is */
-	size_t off;                /* source span [off, end): names the operand in failure reasons */
-	size_t end;                /* just past the node's last character */
-	size_t op_off;             /* offset of the operator, name or bracket that made the node */
-	unsigned depth;            /* height of the subtree (a leaf is 1), bounded by ASSURE_EXPR_MAX_DEPTH */
-	struct enode **kids;       /* owned children */
-	size_t nkids;              /* number of children */
-	assure_value val;          /* EN_CONST: the literal, owned */
-	char *name;                /* EN_NAME, EN_MEMBER, EN_CALL: owned */
-	assure_jsonpath *query;    /* EN_QUERY: owned */
-	size_t slot;               /* EN_LET: index into the names the expression was compiled with;
-	                              EN_VAR, EN_LAMBDA: index into the frame of variables */
-	const struct fn_def *fn;   /* EN_CALL of a built-in: resolved by compile.c */
+	enode_kind kind;         /* what the node is */
+	size_t off;              /* source span [off, end): names the operand in failure reasons */
+	size_t end;              /* just past the node's last character */
+	size_t op_off;           /* offset of the operator, name or bracket that made the node */
+	unsigned depth;          /* height of the subtree (a leaf is 1), bounded by ASSURE_EXPR_MAX_DEPTH */
+	struct enode **kids;     /* owned children */
+	size_t nkids;            /* number of children */
+	assure_value val;        /* EN_CONST: the literal, owned */
+	char *name;              /* EN_NAME, EN_MEMBER, EN_CALL: owned */
+	assure_jsonpath *query;  /* EN_QUERY: owned */
+	size_t slot;             /* EN_LET: index into the names the expression was compiled with;
+	                            EN_VAR, EN_LAMBDA: index into the frame of variables */
+	const struct fn_def *fn; /* EN_CALL of a built-in: resolved by compile.c */
 	const struct assure_helper *helper; /* EN_CALL of a helper (fn is NULL) */
-	unsigned deps;             /* DEP_*: what the node's value depends on (compile.c) */
-	unsigned var_mask;         /* the frame slots (bit i: slot i) its value depends on */
-	int memo;                  /* slot in the expression's memo, or -1: see compile.c */
-	assure_regex *re;          /* EN_CALL of matches()/search() with a literal pattern: owned */
-	struct re_cache *re_cache; /* EN_CALL of matches()/search() with a computed pattern: owned */
+	unsigned deps;                      /* DEP_*: what the node's value depends on (compile.c) */
+	unsigned var_mask;                  /* the frame slots (bit i: slot i) its value depends on */
+	int memo;                           /* slot in the expression's memo, or -1: see compile.c */
+	assure_regex *re;                   /* EN_CALL of matches()/search() with a literal pattern: owned */
+	struct re_cache *re_cache;          /* EN_CALL of matches()/search() with a computed pattern: owned */
 } enode;
 
 void enode_free(enode *n);
@@ -191,11 +191,11 @@ typedef struct memo_entry {
 } memo_entry;
 
 struct assure_expr {
-	char *src;         /* owned copy of the source */
-	enode *root;       /* owned tree */
-	unsigned reads;    /* ASSURE_EXPR_READS_* */
-	size_t nvars;      /* frame slots: lambda variables (and a helper's parameters first) */
-	memo_entry *memo;  /* nmemo entries, owned; filled as the expression is evaluated */
+	char *src;        /* owned copy of the source */
+	enode *root;      /* owned tree */
+	unsigned reads;   /* ASSURE_EXPR_READS_* */
+	size_t nvars;     /* frame slots: lambda variables (and a helper's parameters first) */
+	memo_entry *memo; /* nmemo entries, owned; filled as the expression is evaluated */
 	size_t nmemo;
 };
 
@@ -205,10 +205,10 @@ typedef struct assure_helper {
 	char *signature; /* as written, owned */
 	char **params;   /* nparams names, owned: frame slots 0 .. nparams-1 of body */
 	size_t nparams;
-	assure_expr *body;  /* owned; NULL until defined */
-	unsigned reads;     /* ASSURE_EXPR_READS_* of the body and every helper it calls */
-	unsigned deps;      /* DEP_AT when the body, or a helper it calls, reads '@' */
-	size_t *calls;      /* indices of the helpers the body calls, owned */
+	assure_expr *body; /* owned; NULL until defined */
+	unsigned reads;    /* ASSURE_EXPR_READS_* of the body and every helper it calls */
+	unsigned deps;     /* DEP_AT when the body, or a helper it calls, reads '@' */
+	size_t *calls;     /* indices of the helpers the body calls, owned */
 	size_t ncalls;
 	unsigned char mark; /* assure_helpers_finish's walk */
 } assure_helper;

@@ -732,7 +732,8 @@ FN(sort_by)
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		assure_value_kind kk = k[i].key.kind;
 		if (kk != ASSURE_VAL_NUMBER && kk != ASSURE_VAL_STRING && kk != ASSURE_VAL_DATE)
-			rc = ev_fail_value(e, &k[i].key, "is not a number, string or date, so it cannot be sorted by");
+			rc = ev_fail_value(e, &k[i].key,
+			                   "is not a number, string or date, so it cannot be sorted by");
 	}
 	if (rc == 0) {
 		sort_state.e = e;
@@ -993,10 +994,12 @@ FN(the)
 	} else if (n > 1) {
 		assure_buf b = ASSURE_BUF_INIT;
 		char *filter = assure_value_to_string(&args[1]);
-		assure_buf_printf(&b, "%zu %s returns match %s, where the() needs one:", n, args[0].u.str, filter);
+		assure_buf_printf(&b, "%zu %s returns match %s, where the() needs one:", n, args[0].u.str,
+		                  filter);
 		for (size_t i = 0; i < n; i++)
-			assure_buf_printf(&b, "%s %s", i ? "," : "",
-			                  json_string_value(json_object_get(json_array_get(found, i), "path")));
+			assure_buf_printf(
+			    &b, "%s %s", i ? "," : "",
+			    json_string_value(json_object_get(json_array_get(found, i), "path")));
 		free(filter);
 		ev_fail(e, "%s", b.ptr);
 		assure_buf_free(&b);
@@ -1057,8 +1060,8 @@ static bool walk_pointer(json_t *root, const char *pointer, void (*visit)(void *
 }
 
 typedef struct last_step {
-	char *name;  /* owned */
-	bool array;  /* the step indexed an array */
+	char *name; /* owned */
+	bool array; /* the step indexed an array */
 	size_t index;
 	assure_buf dotted; /* every step, joined by '.' */
 } last_step;
@@ -1085,8 +1088,9 @@ static int current_steps(ev *e, const char *fname, last_step *l, long *list_inde
 	if (*list_index >= 0)
 		return 0;
 	if (!pointer || !e->ctx->root)
-		return ev_fail(e, "%s() needs '@' to be a node of the document, not a value made by the expression",
-		               fname);
+		return ev_fail(
+		    e, "%s() needs '@' to be a node of the document, not a value made by the expression",
+		    fname);
 	if (!walk_pointer(e->ctx->root, pointer, record_step, l))
 		return ev_fail(e, "%s(): '%s' is not a node of the document", fname, pointer);
 	return 0;
@@ -1142,7 +1146,8 @@ FN(get)
 		assure_value next = {0};
 		if (cur.kind == ASSURE_VAL_JSON && json_is_object(cur.u.json)) {
 			rc = assure_value_from_json(&next, json_object_get(cur.u.json, tok));
-		} else if ((cur.kind == ASSURE_VAL_JSON && json_is_array(cur.u.json)) || cur.kind == ASSURE_VAL_LIST) {
+		} else if ((cur.kind == ASSURE_VAL_JSON && json_is_array(cur.u.json)) ||
+		           cur.kind == ASSURE_VAL_LIST) {
 			char *digits_end = NULL;
 			unsigned long long i = strtoull(tok, &digits_end, 10);
 			bool index = *tok >= '0' && *tok <= '9' && *digits_end == '\0';
@@ -1254,7 +1259,9 @@ static int fy_month(ev *e, assure_value *args, int *year, int *month)
 	if (rc == 0)
 		rc = need_number(e, &args[1]);
 	if (rc == 0 && (!assure_dec_to_long(&args[1].u.num, &n) || n < 1 || n > 12))
-		rc = ev_fail_value(e, &args[1], "is not a month of a financial year, a whole number from 1 (April) to 12 (March)");
+		rc = ev_fail_value(
+		    e, &args[1],
+		    "is not a month of a financial year, a whole number from 1 (April) to 12 (March)");
 	if (rc != 0)
 		return rc;
 	*month = (int)((n + 2) % 12) + 1; /* 1 -> 4 (April), 9 -> 12, 10 -> 1 (January) */

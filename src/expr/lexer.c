@@ -49,7 +49,7 @@ const char *lexer_kind_name(tok_kind k)
 	    [TOK_EQ] = "'=='",      [TOK_NE] = "'!='",         [TOK_LT] = "'<'",
 	    [TOK_LE] = "'<='",      [TOK_GT] = "'>'",          [TOK_GE] = "'>='",
 	    [TOK_AND] = "'&&'",     [TOK_OR] = "'||'",         [TOK_ARROW] = "'->'",
-	    [TOK_QDOT] = "'?.'",    [TOK_QQ] = "'?\?'",         [TOK_LBRACE] = "'{'",
+	    [TOK_QDOT] = "'?.'",    [TOK_QQ] = "'?\?'",        [TOK_LBRACE] = "'{'",
 	};
 	_Static_assert(sizeof(names) / sizeof(names[0]) == TOK_LBRACE + 1, "a name for every token");
 	return names[k];
@@ -250,12 +250,12 @@ int lexer_next(lexer *lx, size_t *err_offset)
 		char text[3];
 		tok_kind kind;
 	} ops[] = {
-	    {"==", TOK_EQ},      {"!=", TOK_NE},      {"<=", TOK_LE},    {">=", TOK_GE},    {"&&", TOK_AND},
-	    {"||", TOK_OR},      {"->", TOK_ARROW},   {"?.", TOK_QDOT},  {"??", TOK_QQ},     {"{", TOK_LBRACE},
-	    {"$", TOK_DOLLAR},   {"@", TOK_AT},     {"(", TOK_LPAREN}, {")", TOK_RPAREN},
-	    {"[", TOK_LBRACKET}, {"]", TOK_RBRACKET}, {"}", TOK_RBRACE}, {",", TOK_COMMA},  {".", TOK_DOT},
-	    {"?", TOK_QUESTION}, {":", TOK_COLON},    {"+", TOK_PLUS},   {"-", TOK_MINUS},  {"*", TOK_STAR},
-	    {"/", TOK_SLASH},    {"!", TOK_NOT},      {"<", TOK_LT},     {">", TOK_GT},
+	    {"==", TOK_EQ},      {"!=", TOK_NE},    {"<=", TOK_LE},    {">=", TOK_GE},    {"&&", TOK_AND},
+	    {"||", TOK_OR},      {"->", TOK_ARROW}, {"?.", TOK_QDOT},  {"??", TOK_QQ},    {"{", TOK_LBRACE},
+	    {"$", TOK_DOLLAR},   {"@", TOK_AT},     {"(", TOK_LPAREN}, {")", TOK_RPAREN}, {"[", TOK_LBRACKET},
+	    {"]", TOK_RBRACKET}, {"}", TOK_RBRACE}, {",", TOK_COMMA},  {".", TOK_DOT},    {"?", TOK_QUESTION},
+	    {":", TOK_COLON},    {"+", TOK_PLUS},   {"-", TOK_MINUS},  {"*", TOK_STAR},   {"/", TOK_SLASH},
+	    {"!", TOK_NOT},      {"<", TOK_LT},     {">", TOK_GT},
 	};
 	for (size_t k = 0; k < sizeof(ops) / sizeof(ops[0]); k++) {
 		size_t l = ops[k].text[1] ? 2 : 1;

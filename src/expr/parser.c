@@ -377,8 +377,8 @@ static enode *parse_postfix(parser *p)
 				expected(p, "a name after '.'");
 				goto fail;
 			}
-			enode *m = new_node(t.kind == TOK_DOT ? EN_MEMBER : EN_OPTMEMBER, n->off, p->lx.tok.end,
-			                    t.off);
+			enode *m = new_node(t.kind == TOK_DOT ? EN_MEMBER : EN_OPTMEMBER, n->off,
+			                    p->lx.tok.end, t.off);
 			m->name = assure_xstrndup(p->src + p->lx.tok.off, p->lx.tok.end - p->lx.tok.off);
 			if (add_kid(p, m, n) != 0) {
 				enode_free(m);
@@ -594,10 +594,10 @@ enode *expr_parse(const char *src, size_t len, bool in_template, size_t *consume
 }
 
 static const char *const dump_ops[] = {
-    [EN_NOT] = "!", [EN_NEG] = "neg", [EN_OR] = "||", [EN_AND] = "&&",  [EN_EQ] = "==",     [EN_NE] = "!=",
-    [EN_LT] = "<",  [EN_LE] = "<=",   [EN_GT] = ">",  [EN_GE] = ">=",   [EN_IN] = "in",     [EN_ADD] = "+",
-    [EN_SUB] = "-", [EN_MUL] = "*",   [EN_DIV] = "/", [EN_COND] = "?:", [EN_LIST] = "list", [EN_INDEX] = "[]",
-    [EN_COALESCE] = "??", [EN_OBJECT] = "object",
+    [EN_NOT] = "!",   [EN_NEG] = "neg",   [EN_OR] = "||",    [EN_AND] = "&&",      [EN_EQ] = "==",
+    [EN_NE] = "!=",   [EN_LT] = "<",      [EN_LE] = "<=",    [EN_GT] = ">",        [EN_GE] = ">=",
+    [EN_IN] = "in",   [EN_ADD] = "+",     [EN_SUB] = "-",    [EN_MUL] = "*",       [EN_DIV] = "/",
+    [EN_COND] = "?:", [EN_LIST] = "list", [EN_INDEX] = "[]", [EN_COALESCE] = "??", [EN_OBJECT] = "object",
 };
 
 void expr_dump(assure_buf *b, const enode *n, const char *src)

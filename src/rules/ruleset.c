@@ -17,14 +17,14 @@ struct assure_ruleset {
 	assure_rule **rules; /* owned, in load order */
 	size_t count;
 	size_t cap;
-	json_t *params;       /* merged params, owned */
-	assure_buf names;     /* "a+b" */
-	assure_buf versions;  /* "1.0.0+2.1.0" */
-	assure_buf hashed;    /* names and contents of the files, for the hash */
-	char hash[41];        /* computed on first request */
-	size_t files;         /* files loaded */
-	json_t *param_origin; /* dotted name of every param -> where its value came from */
-	json_t *id_origin;    /* rule id -> "file:line" of its first definition, valid or not */
+	json_t *params;          /* merged params, owned */
+	assure_buf names;        /* "a+b" */
+	assure_buf versions;     /* "1.0.0+2.1.0" */
+	assure_buf hashed;       /* names and contents of the files, for the hash */
+	char hash[41];           /* computed on first request */
+	size_t files;            /* files loaded */
+	json_t *param_origin;    /* dotted name of every param -> where its value came from */
+	json_t *id_origin;       /* rule id -> "file:line" of its first definition, valid or not */
 	assure_helpers *helpers; /* every file's helpers, owned */
 };
 
@@ -270,19 +270,19 @@ typedef struct field_spec {
 } field_spec;
 
 static const field_spec file_fields[] = {
-    {"ruleset", true, F_STRING}, {"version", true, F_STRING}, {"description", false, F_STRING},
-    {"params", false, F_OBJECT}, {"rules", true, F_ARRAY},    {"$schema", false, F_STRING},
+    {"ruleset", true, F_STRING},  {"version", true, F_STRING}, {"description", false, F_STRING},
+    {"params", false, F_OBJECT},  {"rules", true, F_ARRAY},    {"$schema", false, F_STRING},
     {"helpers", false, F_OBJECT},
 };
 
 static const field_spec rule_fields[] = {
-    {"id", true, F_STRING},           {"title", true, F_STRING},      {"severity", true, F_STRING},
-    {"domain", true, F_STRING},       {"applies_to", false, F_OBJECT}, {"scope", false, F_STRING},
-    {"group", false, F_OBJECT},       {"each", false, F_OBJECT},
-    {"for_each", false, F_STRING},    {"let", false, F_OBJECT},       {"when", false, F_STRING},
-    {"assert", true, F_STRING},       {"message", true, F_STRING},    {"subject", false, F_STRING},
-    {"description", false, F_STRING}, {"rationale", false, F_STRING}, {"reference", false, F_STRING},
-    {"help", false, F_STRING},        {"examples", false, F_OBJECT},
+    {"id", true, F_STRING},         {"title", true, F_STRING},       {"severity", true, F_STRING},
+    {"domain", true, F_STRING},     {"applies_to", false, F_OBJECT}, {"scope", false, F_STRING},
+    {"group", false, F_OBJECT},     {"each", false, F_OBJECT},       {"for_each", false, F_STRING},
+    {"let", false, F_OBJECT},       {"when", false, F_STRING},       {"assert", true, F_STRING},
+    {"message", true, F_STRING},    {"subject", false, F_STRING},    {"description", false, F_STRING},
+    {"rationale", false, F_STRING}, {"reference", false, F_STRING},  {"help", false, F_STRING},
+    {"examples", false, F_OBJECT},
 };
 
 static const field_spec applies_fields[] = {
@@ -306,7 +306,10 @@ static const field_spec example_fields[] = {
 
 static const char *type_name(field_type t)
 {
-	return t == F_STRING ? "a string" : t == F_OBJECT ? "an object" : t == F_ARRAY ? "an array" : "an array or a string";
+	return t == F_STRING   ? "a string"
+	       : t == F_OBJECT ? "an object"
+	       : t == F_ARRAY  ? "an array"
+	                       : "an array or a string";
 }
 
 static bool has_type(json_t *v, field_type t)
@@ -489,7 +492,8 @@ static bool load_paths(loader *ld, assure_rule *r, json_t *paths, const char *ap
 			char idx[24];
 			snprintf(idx, sizeof(idx), "%zu", i);
 			char *ppp = child_pointer(pp, idx);
-			problem(ld, ppp, false, "applies_to.paths", "a path pattern must be a non-empty string");
+			problem(ld, ppp, false, "applies_to.paths",
+			        "a path pattern must be a non-empty string");
 			free(ppp);
 			free(pp);
 			ok = false;
@@ -557,7 +561,8 @@ static bool load_group(loader *ld, json_t *rj, assure_rule *r, const char *rule_
 		for (size_t i = 0; i < n; i++) {
 			json_t *k = json_is_string(kind) ? kind : json_array_get(kind, i);
 			if (!json_is_string(k) || !*json_string_value(k)) {
-				problem(ld, kp, false, "group.kind", "'kind' must be a kind or a list of kinds");
+				problem(ld, kp, false, "group.kind",
+				        "'kind' must be a kind or a list of kinds");
 				ok = false;
 				break;
 			}
@@ -616,8 +621,9 @@ static bool load_each(loader *ld, json_t *rj, assure_rule *r, const char *rule_p
 	char *ep = child_pointer(rule_ptr, "each");
 	bool ok = true;
 	if (json_object_size(each) != 1) {
-		problem(ld, ep, false, "each", "'each' must have exactly one member: the item's name and the list, "
-		                              "as in {\"month\": \"range(1, 12)\"}");
+		problem(ld, ep, false, "each",
+		        "'each' must have exactly one member: the item's name and the list, "
+		        "as in {\"month\": \"range(1, 12)\"}");
 		ok = false;
 	} else {
 		const char *key = json_object_iter_key(json_object_iter(each));
@@ -738,7 +744,8 @@ static void load_rule(loader *ld, json_t *rj, size_t index)
 		}
 	} else if (!gj) {
 		problem(ld, rule_ptr, false, "applies_to",
-		        "missing required field 'applies_to' in a rule (only a rule with 'group' may leave it out)");
+		        "missing required field 'applies_to' in a rule (only a rule with 'group' may leave "
+		        "it out)");
 		ok = false;
 	}
 	free(ap);
@@ -756,7 +763,9 @@ static void load_rule(loader *ld, json_t *rj, size_t index)
 	if (gj) {
 		if (scope && strcmp(scope, "return") == 0) {
 			p = child_pointer(rule_ptr, "scope");
-			problem(ld, p, false, "scope", "a rule with 'group' is evaluated per group: leave out 'scope' or make it 'snapshot'");
+			problem(ld, p, false, "scope",
+			        "a rule with 'group' is evaluated per group: leave out 'scope' or make it "
+			        "'snapshot'");
 			free(p);
 			ok = false;
 		}
@@ -804,8 +813,8 @@ static void load_rule(loader *ld, json_t *rj, size_t index)
 				problem(ld, kp, false, field, "'%s' must be an expression string", field);
 				ok = false;
 			} else {
-				assure_expr_names names = {(const char *const *)r->let_names, r->let_count, let_deps,
-				                           ld->rs->helpers};
+				assure_expr_names names = {(const char *const *)r->let_names, r->let_count,
+				                           let_deps, ld->rs->helpers};
 				assure_expr *e = compile_field(ld, rj, rule_ptr, field, "let", v, &names);
 				if (e) {
 					let_deps[r->let_count] = assure_expr_deps(e);
@@ -818,7 +827,8 @@ static void load_rule(loader *ld, json_t *rj, size_t index)
 			free(kp);
 		}
 	}
-	assure_expr_names names = {(const char *const *)r->let_names, r->let_count, let_deps, ld->rs->helpers};
+	assure_expr_names names = {(const char *const *)r->let_names, r->let_count, let_deps,
+	                           ld->rs->helpers};
 	json_t *v;
 	if ((v = json_object_get(rj, "when")) &&
 	    !(r->when = compile_field(ld, rj, rule_ptr, "when", "when", v, &names)))
@@ -909,10 +919,10 @@ static int read_file(const char *path, char **data, size_t *len)
 
 /* A rule file read but whose rules are not compiled yet (see ruleset.h: a load has phases). */
 typedef struct pending {
-	loader ld;          /* the file, its doc, where problems go */
-	json_t *root;       /* borrowed from ld.doc; NULL when the file could not be used */
-	long *helpers;      /* index in rs->helpers of each of the file's helpers, -1 if refused */
-	const char **sigs;  /* their signatures (member names), borrowed from the doc */
+	loader ld;         /* the file, its doc, where problems go */
+	json_t *root;      /* borrowed from ld.doc; NULL when the file could not be used */
+	long *helpers;     /* index in rs->helpers of each of the file's helpers, -1 if refused */
+	const char **sigs; /* their signatures (member names), borrowed from the doc */
 	size_t nhelpers;
 } pending;
 
@@ -932,13 +942,14 @@ static void declare_helpers(pending *pf, json_t *hj)
 		size_t off = 0;
 		pf->helpers[k] = -1;
 		if (!json_is_string(body)) {
-			problem(&pf->ld, p, false, "helpers", "helper '%s' must be an expression string", sig);
+			problem(&pf->ld, p, false, "helpers", "helper '%s' must be an expression string",
+			        sig);
 		} else if ((pf->helpers[k] = assure_helpers_declare(pf->ld.rs->helpers, sig, &off)) < 0) {
 			int line = 0, col = 0;
 			where(&pf->ld, p, true, &line, &col);
 			char *msg = assure_xstrdup(assure_error_last());
-			assure_diags_add(pf->ld.diags, pf->ld.file, line, col ? col + 1 + (int)off : 0, NULL, "helpers",
-			                 (int)off + 1, sig, "%s", msg);
+			assure_diags_add(pf->ld.diags, pf->ld.file, line, col ? col + 1 + (int)off : 0, NULL,
+			                 "helpers", (int)off + 1, sig, "%s", msg);
 			free(msg);
 		}
 		free(p);
@@ -954,7 +965,8 @@ static void define_helpers(pending *pf)
 		json_t *body = json_object_get(hj, pf->sigs[k]);
 		char *p = child_pointer("/helpers", pf->sigs[k]);
 		size_t off = 0;
-		if (assure_helpers_define(pf->ld.rs->helpers, (size_t)pf->helpers[k], json_string_value(body), &off) < 0) {
+		if (assure_helpers_define(pf->ld.rs->helpers, (size_t)pf->helpers[k], json_string_value(body),
+		                          &off) < 0) {
 			char field[300];
 			snprintf(field, sizeof(field), "helper %s", pf->sigs[k]);
 			char *msg = assure_xstrdup(assure_error_last());
@@ -1041,11 +1053,12 @@ static const char *paths_problem(json_t *v)
 		return "it must be a non-empty list of path patterns";
 	size_t i;
 	json_t *item;
-	json_array_foreach(v, i, item) if (!json_is_string(item) || !*json_string_value(item)) return "every "
-	                                                                                             "pattern in it "
-	                                                                                             "must be a "
-	                                                                                             "non-empty "
-	                                                                                             "string";
+	json_array_foreach(v, i, item) if (!json_is_string(item) ||
+	                                   !*json_string_value(item)) return "every "
+	                                                                     "pattern in it "
+	                                                                     "must be a "
+	                                                                     "non-empty "
+	                                                                     "string";
 	return NULL;
 }
 
@@ -1090,18 +1103,20 @@ static void compile_rule_files(assure_ruleset *rs, pending *files, size_t n)
 			continue;
 		size_t first = rs->count, k;
 		json_t *rj;
-		json_array_foreach(json_object_get(files[i].root, "rules"), k, rj) load_rule(&files[i].ld, rj, k);
+		json_array_foreach(json_object_get(files[i].root, "rules"), k, rj)
+		    load_rule(&files[i].ld, rj, k);
 		/* a param named by applies_to.paths must hold patterns, whichever file defines it */
 		for (size_t j = first; j < rs->count; j++) {
 			assure_rule *r = rs->rules[j];
-			const char *why = r->paths_param ? paths_problem(param_at(rs->params, r->paths_param)) : NULL;
+			const char *why =
+			    r->paths_param ? paths_problem(param_at(rs->params, r->paths_param)) : NULL;
 			if (!why)
 				continue;
 			char ptr[96];
 			snprintf(ptr, sizeof(ptr), "/rules/%zu/applies_to/paths", j - first);
 			files[i].ld.rule_id = r->id;
-			problem(&files[i].ld, ptr, false, "applies_to.paths", "param '%s' cannot give the paths: %s",
-			        r->paths_param, why);
+			problem(&files[i].ld, ptr, false, "applies_to.paths",
+			        "param '%s' cannot give the paths: %s", r->paths_param, why);
 		}
 	}
 	set_paths_from_params(rs);
@@ -1232,7 +1247,8 @@ int assure_ruleset_set_param(assure_ruleset *rs, const char *dotted, json_t *val
 		const char *pp = rs->rules[k]->paths_param;
 		const char *why = pp && strcmp(pp, dotted) == 0 ? paths_problem(value) : NULL;
 		if (why)
-			return assure_error_set("param '%s' gives the paths of %s: %s", dotted, rs->rules[k]->id, why);
+			return assure_error_set("param '%s' gives the paths of %s: %s", dotted,
+			                        rs->rules[k]->id, why);
 	}
 	/* set it in its parent object */
 	const char *dot = strrchr(dotted, '.');

@@ -69,7 +69,7 @@ expect_grep '^FIN-001: ' ex.txt
 for section in Description Rationale Reference 'What to do'; do expect_grep "^$section\$" ex.txt; done
 expect_grep '^severity  *error$' ex.txt
 expect_grep '^assert  *gap <= params.finance.tolerance$' ex.txt
-expect_grep '^message  *{default(\$.org_name, \$.org)} forecasts an outturn of {outturn}' ex.txt
+expect_grep '^message  *{\$.org_name ?? \$.org} forecasts an outturn of {outturn}' ex.txt
 expect_grep '^subject  *\$.org$' ex.txt
 expect_grep '^Example that raises it' ex.txt
 expect_grep '\[FIN-001\]' ex.txt

@@ -541,7 +541,8 @@ static void test_eval__let_memoised_and_bound_to_the_rule_node(void **state)
 {
 	(void)state;
 	const char *names_list[] = {"table", "code"};
-	assure_expr_names none = {names_list, 0, NULL, NULL}, one = {names_list, 1, NULL, NULL}, both = {names_list, 2, NULL, NULL};
+	assure_expr_names none = {names_list, 0, NULL, NULL}, one = {names_list, 1, NULL, NULL},
+	                  both = {names_list, 2, NULL, NULL};
 	assure_expr *lets[2] = {compile("file_doc('other.json')", &none), compile("@.code", &one)};
 	assure_value values[2] = {0};
 	unsigned char st[2] = {0};

@@ -384,7 +384,8 @@ static void test_functions__file_doc(void **state)
 	assert_fails("file_doc(1)", "1 is not a string");
 	assure_eval_ctx c = base_ctx();
 	c.file_doc = NULL;
-	assert_fails_in(&c, "exists(file_doc('other.json'))", "file_doc() has no snapshot to read 'other.json' from");
+	assert_fails_in(&c, "exists(file_doc('other.json'))",
+	                "file_doc() has no snapshot to read 'other.json' from");
 }
 
 /* number() reads a decimal from a string exactly. */
