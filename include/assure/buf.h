@@ -40,6 +40,8 @@ void assure_buf_put_quoted(assure_buf *b, const char *s, size_t n, char quote);
 void assure_buf_put_json_string(assure_buf *b, const char *s);
 /* Append one JSON Pointer reference token (RFC 6901 escaping of ~ and /), with the leading '/'. */
 void assure_buf_put_pointer_token(assure_buf *b, const char *key);
+/* The decimal digits of n: what "%zu" prints, without printf's cost on hot paths. */
+void assure_buf_put_size(assure_buf *b, size_t n);
 /* Return the contents (caller frees) and reset the buffer. */
 char *assure_buf_detach(assure_buf *b);
 

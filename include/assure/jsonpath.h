@@ -51,6 +51,11 @@ void assure_jsonpath_free(assure_jsonpath *q);
 
 /* True when the query can select at most one node (RFC 9535 singular query). */
 bool assure_jsonpath_is_singular(const assure_jsonpath *q);
+/*
+ * The node a singular query selects (borrowed), or NULL when it selects none. Cheaper
+ * than assure_jsonpath_eval: no node list, no pointers. The query must be singular.
+ */
+json_t *assure_jsonpath_get(const assure_jsonpath *q, json_t *root, json_t *current);
 /* True when the query starts with '@'. */
 bool assure_jsonpath_is_relative(const assure_jsonpath *q);
 /* The query's source text. Borrowed. */

@@ -135,6 +135,14 @@ typedef struct snap_index {
 	size_t nresults, capresults;
 } snap_index;
 
+/* The nodes one for_each query selects in the document being checked. */
+typedef struct shared_nodes {
+	const char *text;      /* the query's text (borrowed from the rule) */
+	assure_nodelist nodes; /* what it selects */
+	bool failed;           /* evaluating it failed */
+	char *error;           /* why, when it failed (owned) */
+} shared_nodes;
+
 /* What one evaluation needs to reach: the snapshot for file_doc() and lookups. */
 typedef struct run {
 	assure_engine *e;
@@ -143,7 +151,12 @@ typedef struct run {
 	assure_check_result *result;
 	json_t *deps; /* while set: what file_doc() and lookups read (see cached) */
 	snap_index index;
-	unsigned long epoch; /* of the document being evaluated (assure_eval_ctx.epoch) */
+	unsigned long epoch;  /* of the document being evaluated (assure_eval_ctx.epoch) */
+	shared_nodes *shared; /* for_each results on the file being checked, cleared per file */
+	size_t nshared;
+	assure_value *lets;       /* eval_node's let values, nlets of them, cleared after each node */
+	unsigned char *let_state; /* their states */
+	size_t nlets;
 } run;
 
 /*
@@ -653,8 +666,16 @@ static void clear_lets(assure_value *lets, unsigned char *state, size_t n)
 static void eval_node(run *rn, assure_findings *out, const assure_rule *r, json_t *root,
                       const assure_node *node, const char *file, const place *pl, const char *default_subject)
 {
-	assure_value *lets = assure_xcalloc(r->let_count + 1, sizeof(assure_value));
-	unsigned char *state = assure_xcalloc(r->let_count + 1, 1);
+	/* the lets' storage, kept between nodes: a log of 100,000 actions is 100,000 nodes per rule */
+	if (rn->nlets < r->let_count + 1) {
+		rn->nlets = r->let_count + 1;
+		rn->lets = assure_xrealloc(rn->lets, rn->nlets * sizeof(assure_value));
+		rn->let_state = assure_xrealloc(rn->let_state, rn->nlets);
+		memset(rn->lets, 0, rn->nlets * sizeof(assure_value));
+	}
+	assure_value *lets = rn->lets;
+	unsigned char *state = rn->let_state;
+	memset(state, 0, r->let_count + 1);
 	assure_eval_ctx ctx = {
 	    .root = root,
 	    .current = node->value,
@@ -710,26 +731,92 @@ static void eval_node(run *rn, assure_findings *out, const assure_rule *r, json_
 		free(why);
 	}
 	clear_lets(lets, state, r->let_count);
+}
+
+/*
+ * Whether r's when is false on every node of the document at root, as its conditions that
+ * do not depend on the node say: then none need be visited (a validity rule on another
+ * kind of return does not walk every node of a 100,000-action log).
+ */
+static bool ruled_out(run *rn, const assure_rule *r, json_t *root, const char *file)
+{
+	if (!r->when)
+		return false;
+	assure_value *lets = assure_xcalloc(r->let_count + 1, sizeof(assure_value));
+	unsigned char *state = assure_xcalloc(r->let_count + 1, 1);
+	assure_eval_ctx ctx = {
+	    .root = root,
+	    .current = root,
+	    .current_pointer = "",
+	    .params = assure_ruleset_params(rn->e->rs),
+	    .as_of = rn->opts->as_of,
+	    .file = file,
+	    .let_exprs = r->lets,
+	    .let_values = lets,
+	    .let_state = state,
+	    .let_count = r->let_count,
+	    .file_doc = file_doc_cb,
+	    .lookup = lookup_cb,
+	    .payload = rn,
+	    .epoch = rn->epoch,
+	};
+	bool holds = true;
+	int rc = r->each_expr ? 0 : assure_expr_guard(r->when, &ctx, &holds);
+	clear_lets(lets, state, r->let_count);
 	free(lets);
 	free(state);
+	return rc == 0 && !holds;
+}
+
+/* The nodes of a for_each on the document being checked, shared by the rules that use the same query. */
+static const assure_nodelist *doc_nodes(run *rn, const assure_jsonpath *q, json_t *root, bool *failed)
+{
+	const char *text = assure_jsonpath_text(q);
+	*failed = false;
+	for (size_t i = 0; i < rn->nshared; i++)
+		if (strcmp(rn->shared[i].text, text) == 0)
+			return rn->shared[i].failed ? (*failed = true, NULL) : &rn->shared[i].nodes;
+	rn->shared = assure_xrealloc(rn->shared, (rn->nshared + 1) * sizeof(*rn->shared));
+	shared_nodes *sn = &rn->shared[rn->nshared++];
+	sn->text = text;
+	assure_nodelist_init(&sn->nodes);
+	sn->failed = assure_jsonpath_eval(q, root, root, "", &sn->nodes) < 0;
+	sn->error = sn->failed ? assure_xstrdup(assure_error_last()) : NULL;
+	*failed = sn->failed;
+	return sn->failed ? NULL : &sn->nodes;
+}
+
+static void shared_clear(run *rn)
+{
+	for (size_t i = 0; i < rn->nshared; i++) {
+		assure_nodelist_clear(&rn->shared[i].nodes);
+		free(rn->shared[i].error);
+	}
+	free(rn->shared);
+	rn->shared = NULL;
+	rn->nshared = 0;
 }
 
 static void eval_return_rule(run *rn, assure_findings *out, const assure_rule *r, const char *path,
                              assure_doc *doc)
 {
 	json_t *root = assure_doc_root(doc);
-	assure_nodelist nodes;
-	assure_nodelist_init(&nodes);
 	rn->epoch = new_epoch();
-	if (assure_jsonpath_eval(r->for_each, root, root, "", &nodes) < 0) {
+	if (ruled_out(rn, r, root, path))
+		return;
+	bool failed;
+	const assure_nodelist *nodes = doc_nodes(rn, r->for_each, root, &failed);
+	if (failed) {
 		place pl = {path, "", doc, 0, 0};
-		eval_failure(rn, out, r, &pl, "for_each", assure_error_last());
+		for (size_t i = 0; i < rn->nshared; i++)
+			if (strcmp(rn->shared[i].text, assure_jsonpath_text(r->for_each)) == 0)
+				eval_failure(rn, out, r, &pl, "for_each", rn->shared[i].error);
+		return;
 	}
-	for (size_t k = 0; k < nodes.count; k++) {
-		place pl = {path, nodes.items[k].pointer, doc, 0, 0};
-		eval_node(rn, out, r, root, &nodes.items[k], path, &pl, nodes.items[k].pointer);
+	for (size_t k = 0; k < nodes->count; k++) {
+		place pl = {path, nodes->items[k].pointer, doc, 0, 0};
+		eval_node(rn, out, r, root, &nodes->items[k], path, &pl, nodes->items[k].pointer);
 	}
-	assure_nodelist_clear(&nodes);
 }
 
 static int rule_group(const assure_rule *r)
@@ -878,6 +965,7 @@ static void check_file(run *rn, assure_findings *out, size_t i)
 		}
 		cached_end(rn, c, out);
 	}
+	shared_clear(rn);
 }
 
 /* Map a node of a snapshot or group document back to the return it lies in. */
@@ -908,6 +996,8 @@ static void eval_over_returns(run *rn, assure_findings *out, const assure_rule *
 	assure_nodelist nodes;
 	assure_nodelist_init(&nodes);
 	rn->epoch = new_epoch();
+	if (ruled_out(rn, r, root, NULL))
+		return;
 	if (assure_jsonpath_eval(r->for_each, root, root, "", &nodes) < 0) {
 		place pl = {"", "", NULL, 0, 0};
 		eval_failure(rn, out, r, &pl, "for_each", assure_error_last());
@@ -1322,6 +1412,8 @@ int assure_engine_check(assure_engine *e, const assure_snapshot *snap, const ass
 			eval_group_rule(&rn, out, k, r);
 	}
 	index_free(&rn.index, n);
+	free(rn.lets);
+	free(rn.let_state);
 	return 0;
 }
 

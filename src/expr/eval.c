@@ -170,12 +170,24 @@ static int eval_query(ev *e, const enode *n, assure_value *out)
 		assure_value_copy(out, e->cur->native);
 		return 0;
 	}
+	if (assure_jsonpath_is_singular(n->query)) {
+		/* most queries in rules are @.name: no node list, no pointers */
+		json_t *root = e->ctx->root, *cur = root;
+		const char *pointer;
+		if (assure_jsonpath_is_relative(n->query)) {
+			int rc = binding_json(e, &cur, &pointer);
+			if (rc != 0)
+				return rc;
+		}
+		if (!root)
+			root = cur;
+		return assure_value_from_json(out,
+		                              root || cur ? assure_jsonpath_get(n->query, root, cur) : NULL);
+	}
 	assure_nodelist nl;
 	assure_nodelist_init(&nl);
 	int rc = ev_nodes(e, n, &nl);
-	if (rc == 0 && assure_jsonpath_is_singular(n->query)) {
-		rc = assure_value_from_json(out, nl.count ? nl.items[0].value : NULL);
-	} else if (rc == 0) {
+	if (rc == 0) {
 		value_set_list(out);
 		for (size_t i = 0; i < nl.count && rc == 0; i++) {
 			assure_value item;
@@ -329,6 +341,16 @@ static int eval_index(ev *e, const enode *n, assure_value *out)
 /* A value of the expression against a JSON value, with == semantics. */
 static bool equal_to_json(const assure_value *v, const json_t *j)
 {
+	/* the common cases without making a value: a status against a list of strings */
+	if (v->kind == ASSURE_VAL_STRING)
+		return json_is_string(j) && strlen(v->u.str) == json_string_length(j) &&
+		       memcmp(v->u.str, json_string_value(j), json_string_length(j)) == 0;
+	if (v->kind == ASSURE_VAL_NULL)
+		return json_is_null(j);
+	if (v->kind == ASSURE_VAL_BOOL)
+		return json_is_boolean(j) && json_is_true(j) == v->u.b;
+	if (v->kind == ASSURE_VAL_DATE)
+		return false; /* JSON holds no dates */
 	assure_value w;
 	if (assure_value_from_json(&w, (json_t *)j) != 0)
 		return false;
@@ -890,5 +912,36 @@ int assure_expr_eval(assure_value *out, const assure_expr *x, const assure_eval_
 		*why = e.why;
 	else
 		free(e.why);
+	return rc;
+}
+
+int assure_expr_guard(const assure_expr *x, const assure_eval_ctx *ctx, bool *holds)
+{
+	*holds = true;
+	/* a && b && c is ((a && b) && c): the conjuncts are the right kids up the left spine */
+	const enode *conj[ASSURE_EXPR_MAX_DEPTH + 1];
+	size_t n = 0;
+	const enode *at = x->root;
+	while (at->kind == EN_AND && n < ASSURE_EXPR_MAX_DEPTH) {
+		conj[n++] = at->kids[1];
+		at = at->kids[0];
+	}
+	conj[n++] = at;
+	unsigned long steps = 0;
+	cur_binding top = {.json = ctx->current, .pointer = ctx->current_pointer, .index = -1};
+	assure_value *frame = x->nvars ? assure_xcalloc(x->nvars, sizeof(assure_value)) : NULL;
+	ev e = {.ctx = ctx, .x = x, .src = x->src, .cur = &top, .frame = frame, .steps = &steps};
+	int rc = 0;
+	for (size_t i = n; i-- > 0 && rc == 0 && *holds;) {
+		if (conj[i]->deps || conj[i]->var_mask)
+			break;
+		bool b = false;
+		rc = ev_bool(&e, conj[i], &b);
+		if (rc == 0 && !b)
+			*holds = false;
+	}
+	binding_clear(&top);
+	free(frame);
+	free(e.why);
 	return rc;
 }

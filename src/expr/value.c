@@ -399,7 +399,9 @@ int value_to_json(json_t **out, const assure_value *v)
 
 static void canon_string(assure_buf *b, const char *s, size_t len)
 {
-	assure_buf_printf(b, "s%zu:", len);
+	assure_buf_putc(b, 's');
+	assure_buf_put_size(b, len);
+	assure_buf_putc(b, ':');
 	assure_buf_put(b, s, len);
 }
 

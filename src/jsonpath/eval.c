@@ -61,7 +61,9 @@ static char *index_pointer(const ctx *c, const char *base, size_t i)
 		return NULL;
 	assure_buf b = ASSURE_BUF_INIT;
 	assure_buf_init(&b);
-	assure_buf_printf(&b, "%s/%zu", base, i);
+	assure_buf_puts(&b, base);
+	assure_buf_putc(&b, '/');
+	assure_buf_put_size(&b, i);
 	return assure_buf_detach(&b);
 }
 

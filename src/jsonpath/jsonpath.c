@@ -65,6 +65,24 @@ void assure_jsonpath_free(assure_jsonpath *q)
 	free(q);
 }
 
+json_t *assure_jsonpath_get(const assure_jsonpath *q, json_t *root, json_t *current)
+{
+	const jp_query *jq = q->q;
+	json_t *at = jq->relative ? current : root;
+	for (size_t i = 0; at && i < jq->nsegs; i++) {
+		const jp_selector *sel = &jq->segs[i].sels[0];
+		if (sel->kind == JP_SEL_NAME) {
+			at = json_is_object(at) ? json_object_getn(at, sel->u.name.str, sel->u.name.len)
+			                        : NULL;
+		} else {
+			int64_t n = json_is_array(at) ? (int64_t)json_array_size(at) : 0;
+			int64_t k = sel->u.index < 0 ? sel->u.index + n : sel->u.index;
+			at = k >= 0 && k < n ? json_array_get(at, (size_t)k) : NULL;
+		}
+	}
+	return at;
+}
+
 bool assure_jsonpath_is_singular(const assure_jsonpath *q)
 {
 	return q->q->singular;

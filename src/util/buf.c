@@ -151,3 +151,14 @@ char *assure_buf_detach(assure_buf *b)
 	assure_buf_init(b);
 	return p;
 }
+
+void assure_buf_put_size(assure_buf *b, size_t n)
+{
+	char digits[24];
+	size_t i = sizeof(digits);
+	do {
+		digits[--i] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n);
+	assure_buf_put(b, digits + i, sizeof(digits) - i);
+}
