@@ -43,6 +43,10 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
  * rules/ of the source tree). Prints every diagnostic to stderr; returns NULL when a
  * path cannot be read or a rule file has errors.
  */
+/*
+ * The rule set of --rules (or the installed one), with --params files and then --param
+ * values applied in the order given; problems are printed and NULL returned.
+ */
 assure_ruleset *cli_load_rules(const cli_args *args);
 /* Print diagnostics to stderr. */
 void cli_print_diags(assure_diags *d);
@@ -60,10 +64,18 @@ int cli_write(const char *text, size_t len);
 /* Flush stdout at exit; reports a write error unless cli_write already did. 0 or -1. */
 int cli_finish_output(void);
 
+/* The options that choose the rule set and its params, read by cli_load_rules. */
+#define CLI_RULE_OPTS                                                                                        \
+	{"rules", "DIR", true, "rule set directory or file (default: the installed rule set)"},              \
+	    {"param", "NAME=VALUE", true,                                                                    \
+	     "set a param of the rule set (a JSON value, or text for a text param): finance.tolerance=0.5"}, \
+	{                                                                                                    \
+		"params", "FILE", true, "set params from a JSON object shaped like the rule set's params"    \
+	}
+
 /* The options with which `audit` and `history` choose and walk commits (cmd_audit.c). */
 #define CLI_WALK_OPTS                                                                                        \
-	{"repo", "DIR", false, "the git repository of returns (required)"},                                  \
-	    {"rules", "DIR", true, "rule set directory or file (default: the installed rule set)"},          \
+	{"repo", "DIR", false, "the git repository of returns (required)"}, CLI_RULE_OPTS,                   \
 	    {"first-parent", NULL, false, "follow first parents only"},                                      \
 	    {"since", "DATE", false, "only commits committed on or after DATE (YYYY-MM-DD, UTC)"},           \
 	    {"until", "DATE", false, "only commits committed on or before DATE (YYYY-MM-DD, UTC)"},          \

@@ -11,7 +11,7 @@ const cli_opt cli_check_opts[] = {
     {"repo", "DIR", false, "read the returns from the git repository DIR"},
     {"rev", "REV", false, "the commit to check (default HEAD)"},
     {"worktree", NULL, false, "check the working tree of --repo instead of a commit"},
-    {"rules", "DIR", true, "rule set directory or file (default: the installed rule set)"},
+    CLI_RULE_OPTS,
     {"as-of", "DATE", false, "reference date YYYY-MM-DD for date rules (default today, UTC)"},
     {"format", "FMT", false, "report format: text (default) or json"},
     {"fail-on", "SEV", false,

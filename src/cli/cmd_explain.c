@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 const cli_opt cli_explain_opts[] = {
-    {"rules", "DIR", true, "rule set (default: the installed rule set)"},
+    CLI_RULE_OPTS,
     {NULL, NULL, false, NULL},
 };
 

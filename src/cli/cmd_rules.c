@@ -1,11 +1,14 @@
 /* cmd_rules.c: `assure rules lint` and `assure rules list`. */
 #include "cli/cli.h"
 
+#include "assure/decimal.h"
+
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const cli_opt cli_rules_opts[] = {
-    {"rules", "DIR", true, "rule set to list (default: the installed rule set)"},
+    CLI_RULE_OPTS,
     {NULL, NULL, false, NULL},
 };
 
@@ -77,13 +80,63 @@ static int list(const cli_args *args)
 	return ASSURE_EXIT_OK;
 }
 
+/* Compact JSON, numbers as the rules read them (exactly: 0.05, not 0.050000000000000003). */
+static void print_value(json_t *v)
+{
+	if (json_is_number(v)) {
+		assure_dec d;
+		assure_dec_init(&d);
+		if (assure_dec_from_json(&d, v) == 0) {
+			char *t = assure_dec_format(&d);
+			fputs(t, stdout);
+			free(t);
+		}
+		assure_dec_clear(&d);
+		return;
+	}
+	char *t = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
+	fputs(t ? t : "?", stdout);
+	free(t);
+}
+
+static void print_param(const char *dotted, json_t *value, const char *origin, void *payload)
+{
+	(void)payload;
+	printf("%s = ", dotted);
+	print_value(value);
+	printf("    (%s)\n", origin);
+}
+
+static int params(const cli_args *args)
+{
+	if (args->npositional > 1)
+		return cli_usage_error("rules",
+		                       "'rules params' takes no arguments; use --rules, --params, --param");
+	assure_ruleset *rs = cli_load_rules(args);
+	if (!rs)
+		return ASSURE_EXIT_USAGE;
+	assure_ruleset_params_each(rs, print_param, NULL);
+	assure_ruleset_free(rs);
+	return ASSURE_EXIT_OK;
+}
+
+/* The subcommands of `rules`, one table for dispatch and messages. */
+static const struct {
+	const char *name;
+	int (*fn)(const cli_args *);
+} subcommands[] = {
+    {"lint", lint},
+    {"list", list},
+    {"params", params},
+};
+
 int cli_rules(const cli_args *args)
 {
+	size_t n = sizeof(subcommands) / sizeof(subcommands[0]);
 	if (args->npositional == 0)
-		return cli_usage_error("rules", "say 'lint' or 'list'");
-	if (strcmp(args->positional[0], "lint") == 0)
-		return lint(args);
-	if (strcmp(args->positional[0], "list") == 0)
-		return list(args);
-	return cli_usage_error("rules", "unknown subcommand '%s' (lint, list)", args->positional[0]);
+		return cli_usage_error("rules", "say 'lint', 'list' or 'params'");
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(args->positional[0], subcommands[i].name) == 0)
+			return subcommands[i].fn(args);
+	return cli_usage_error("rules", "unknown subcommand '%s' (lint, list, params)", args->positional[0]);
 }

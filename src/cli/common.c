@@ -2,6 +2,8 @@
 #include "cli/cli.h"
 
 #include "assure/date.h"
+#include "assure/doc.h"
+#include "assure/error.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -28,6 +30,127 @@ static bool is_dir(const char *p)
 {
 	struct stat st;
 	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The value of param `dotted` now, or NULL. Borrowed. */
+static json_t *current_param(assure_ruleset *rs, const char *dotted)
+{
+	json_t *at = assure_ruleset_params(rs);
+	const char *p = dotted;
+	while (at && *p) {
+		const char *dot = strchr(p, '.');
+		size_t len = dot ? (size_t)(dot - p) : strlen(p);
+		at = json_is_object(at) ? json_object_getn(at, p, len) : NULL;
+		p += len + (dot ? 1 : 0);
+	}
+	return at;
+}
+
+/* A params file's members, set leaf by leaf (an object replaces a param only where the param is not one). */
+static int params_from(assure_ruleset *rs, assure_doc *doc, const char *file, json_t *obj, const char *dotted,
+                       const char *pointer)
+{
+	const char *key;
+	json_t *v;
+	int rc = 0;
+	json_object_foreach(obj, key, v)
+	{
+		assure_buf name = ASSURE_BUF_INIT, ptr = ASSURE_BUF_INIT;
+		assure_buf_printf(&name, "%s%s%s", dotted, *dotted ? "." : "", key);
+		assure_buf_puts(&ptr, pointer);
+		assure_buf_put_pointer_token(&ptr, key);
+		json_t *have = current_param(rs, name.ptr);
+		if (json_is_object(v) && json_is_object(have)) {
+			rc |= params_from(rs, doc, file, v, name.ptr, ptr.ptr);
+		} else if (assure_ruleset_set_param(rs, name.ptr, v, file) < 0) {
+			int line = 0, col = 0;
+			if (assure_doc_locate_key(doc, ptr.ptr, &line, &col) < 0)
+				line = col = 0;
+			fprintf(stderr, "%s:%d:%d: error: %s\n", file, line, col, assure_error_last());
+			rc = -1;
+		}
+		assure_buf_free(&name);
+		assure_buf_free(&ptr);
+	}
+	return rc;
+}
+
+static int params_file(assure_ruleset *rs, const char *file)
+{
+	FILE *f = fopen(file, "rb");
+	if (!f) {
+		fprintf(stderr, "assure: cannot open params file '%s': %s\n", file, strerror(errno));
+		return -1;
+	}
+	assure_buf text = ASSURE_BUF_INIT;
+	char chunk[8192];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		assure_buf_put(&text, chunk, n);
+	fclose(f);
+	assure_doc *doc = NULL;
+	int line = 0, col = 0, rc = 0;
+	if (assure_doc_parse(&doc, text.ptr ? text.ptr : "", text.len, &line, &col) < 0) {
+		fprintf(stderr, "%s:%d:%d: error: %s\n", file, line, col, assure_error_last());
+		rc = -1;
+	} else if (!json_is_object(assure_doc_root(doc))) {
+		fprintf(
+		    stderr,
+		    "%s:1:1: error: a params file must be a JSON object shaped like the rule set's params\n",
+		    file);
+		rc = -1;
+	} else {
+		rc = params_from(rs, doc, file, assure_doc_root(doc), "", "");
+	}
+	assure_doc_free(doc);
+	assure_buf_free(&text);
+	return rc;
+}
+
+/* NAME=VALUE: VALUE is JSON, except that a text param takes the text as it is. */
+static int param_arg(assure_ruleset *rs, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	if (!eq || eq == arg) {
+		fprintf(stderr, "assure: --param must be NAME=VALUE (finance.tolerance=0.5), not '%s'\n",
+		        arg);
+		return -1;
+	}
+	char *name = assure_xstrndup(arg, (size_t)(eq - arg));
+	json_t *have = current_param(rs, name);
+	json_t *value = NULL;
+	if (json_is_string(have)) {
+		value = json_string(eq + 1);
+	} else {
+		json_error_t err;
+		value = json_loads(eq + 1, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &err);
+	}
+	int rc = 0;
+	if (!value && have) {
+		fprintf(stderr,
+		        "assure: --param %s: '%s' is not a JSON value (write text params as they are, "
+		        "numbers as 0.5, lists as [\"a\", \"b\"])\n",
+		        name, eq + 1);
+		rc = -1;
+	} else if (assure_ruleset_set_param(rs, name, value ? value : json_null(), "--param") < 0) {
+		fprintf(stderr, "assure: --param: %s\n", assure_error_last());
+		rc = -1;
+	}
+	json_decref(value);
+	free(name);
+	return rc;
+}
+
+static int apply_params(assure_ruleset *rs, const cli_args *args)
+{
+	const char *const *files, *const *values;
+	size_t nf = cli_all(args, "params", &files), nv = cli_all(args, "param", &values);
+	int rc = 0;
+	for (size_t i = 0; i < nf; i++)
+		rc |= params_file(rs, files[i]);
+	for (size_t i = 0; i < nv; i++)
+		rc |= param_arg(rs, values[i]);
+	return rc ? -1 : 0;
 }
 
 assure_ruleset *cli_load_rules(const cli_args *args)
@@ -60,6 +183,8 @@ assure_ruleset *cli_load_rules(const cli_args *args)
 		rc = -1;
 	}
 	assure_diags_free(diags);
+	if (rc == 0)
+		rc = apply_params(rs, args);
 	if (rc < 0) {
 		assure_ruleset_free(rs);
 		return NULL;
