@@ -77,8 +77,9 @@ long assure_helpers_declare(assure_helpers *h, const char *signature, size_t *er
  */
 int assure_helpers_define(assure_helpers *h, size_t i, const char *body, size_t *err_offset);
 /*
- * Once every body is defined: refuse recursion (-1, the message naming the cycle and
- * *which the helper where it was found) and work out what each helper reads.
+ * Once every body is defined (or has failed to compile, its own error): refuse recursion
+ * (-1, the message naming the cycle and *which the helper where it was found) and work
+ * out what each helper reads.
  */
 int assure_helpers_finish(assure_helpers *h, size_t *which);
 size_t assure_helpers_count(const assure_helpers *h);

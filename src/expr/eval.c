@@ -668,6 +668,8 @@ static int eval_object(ev *e, const enode *n, assure_value *out)
 static int eval_helper(ev *e, const enode *n, assure_value *out)
 {
 	const assure_helper *h = n->helper;
+	if (!h->body)
+		return assure_error_set("helper '%s' has no compiled body", h->name);
 	if (e->let_depth >= MAX_LET_DEPTH)
 		return ev_fail(e, "lets and helpers nested more than %d deep", MAX_LET_DEPTH);
 	const assure_expr *x = h->body;

@@ -175,6 +175,62 @@ static void test_compile__free_null(void **state)
 	assert_null(fn_lookup("no_such_function"));
 }
 
+/* A lambda stands only where a function goes through items; its name may not hide another. */
+static void test_compile__lambda_errors(void **state)
+{
+	(void)state;
+	const char *lets[] = {"year"};
+	assure_expr_names names = {lets, 1, NULL, NULL};
+	assert_compile_error(
+	    "x -> x", NULL,
+	    "'x -> ...' names the item of a list: it can only be the second argument of a function "
+	    "that goes through one, such as map()",
+	    0);
+	assert_compile_error(
+	    "len(x -> x)", NULL,
+	    "'x -> ...' names the item of a list: it can only be the second argument of a function "
+	    "that goes through one, such as map()",
+	    4);
+	assert_compile_error("mapp([1], x -> x)", NULL, "unknown function 'mapp'", 0);
+	assert_compile_error("map([1], year -> year)", &names,
+	                     "'year' is already a name here: give the item another name", 9);
+	assert_compile_error("map([1], x -> map([2], x -> x))", NULL,
+	                     "'x' is already a name here: give the item another name", 23);
+	assert_compile_error("map([1], x -> y)", NULL, "unknown name 'y'", 14);
+	assert_compile_error("{a: 1, a: 2}", NULL, "member 'a' is given twice", 7);
+	assert_compile_error("{a 1}", NULL, "expected ':', found a number", 3);
+	assert_compile_error("{1: 2}", NULL, "expected a member name, found a number", 1);
+	/* a lambda's variable is out of scope after it */
+	assert_compile_error("map([1], x -> x) + x", NULL, "unknown name 'x'", 19);
+}
+
+/* What a node's value depends on decides what is remembered per document. */
+static void test_compile__memo_slots(void **state)
+{
+	(void)state;
+	assure_expr *e =
+	    compile("occurrences($.actions[*].code, @.code) + len(params.list) + count(@.x[*])", NULL);
+	/* $.actions[*].code, and len(params.list); not @.code nor count(@.x[*]) */
+	assert_int_equal(e->nmemo, 2);
+	assure_expr_free(e);
+	e = compile("map($.a[*], x -> x.b + len($.c[*]))", NULL);
+	/* the whole map() depends on nothing per node */
+	assert_int_equal(e->nmemo, 1);
+	assert_int_equal(e->root->memo, 0);
+	assure_expr_free(e);
+	e = compile("map($.a[*], @.b)", NULL);
+	assert_int_equal(e->nmemo, 1); /* '@' in the body is the item */
+	assure_expr_free(e);
+	e = compile("map($.a[*], x -> @.b)", NULL);
+	assert_int_equal(e->nmemo, 1); /* $.a[*] only: '@' in a lambda is the node */
+	assert_int_equal(e->root->memo, -1);
+	assure_expr_free(e);
+	assert_int_equal(assure_expr_deps(e = compile("$.a + 1", NULL)), 0);
+	assure_expr_free(e);
+	assert_int_equal(assure_expr_deps(e = compile("key()", NULL)), ASSURE_EXPR_DEP_NODE);
+	assure_expr_free(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -188,6 +244,8 @@ int main(void)
 	    cmocka_unit_test(test_compile__source),
 	    cmocka_unit_test(test_compile__source_limit),
 	    cmocka_unit_test(test_compile__free_null),
+	    cmocka_unit_test(test_compile__lambda_errors),
+	    cmocka_unit_test(test_compile__memo_slots),
 	};
 	return cmocka_run_group_tests_name("compile", tests, NULL, NULL);
 }

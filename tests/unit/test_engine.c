@@ -445,6 +445,108 @@ static void test_engine__retain_drops_only_blobs_outside_the_snapshots(void **st
 	done(&fx);
 }
 
+static const char *group_rules_json =
+    "{\"ruleset\": \"g\", \"version\": \"1\", \"rules\": [\n"
+    "  {\"id\": \"SUM-001\", \"title\": \"year total\", \"severity\": \"error\", \"domain\": \"finance\",\n"
+    "   \"group\": {\"kind\": \"finance\", \"where\": \"$?.sector != 'system'\", \"by\": {\"year\": "
+    "\"$.year\"}},\n"
+    "   \"let\": {\"total\": \"sum($.returns[*], r -> r.doc.outturn)\"},\n"
+    "   \"assert\": \"total >= -50\", \"message\": \"{len($.returns)} returns add up to {total}\"},\n"
+    "  {\"id\": \"CT-001\", \"title\": \"has a table\", \"severity\": \"warning\", \"domain\": \"finance\",\n"
+    "   \"applies_to\": {\"kind\": \"finance\"}, \"let\": {\"t\": \"the('table', {year: $.year})\"},\n"
+    "   \"assert\": \"exists(t)\", \"message\": \"no table for {$.year}\", \"subject\": \"$.org\"},\n"
+    "  {\"id\": \"MON-001\", \"title\": \"months\", \"severity\": \"info\", \"domain\": \"finance\",\n"
+    "   \"applies_to\": {\"kind\": \"table\"}, \"each\": {\"m\": \"range(1, 3)\"},\n"
+    "   \"assert\": \"len(returns('finance', {year: $.year, month: m})) > 0\", \"message\": \"no month "
+    "{m}\"}\n"
+    " ]}\n";
+
+static void write_group_snapshot(const char *folder, const char *a_outturn)
+{
+	char path[128], text[256];
+	snprintf(path, sizeof(path), "%s/a.json", folder);
+	snprintf(
+	    text, sizeof(text),
+	    "{\"kind\": \"finance\", \"org\": \"A\", \"year\": \"2020-21\", \"month\": 1, \"outturn\": %s}\n",
+	    a_outturn);
+	write_file(path, text);
+	snprintf(path, sizeof(path), "%s/b.json", folder);
+	write_file(path, "{\"kind\": \"finance\", \"org\": \"B\", \"year\": \"2020-21\", \"month\": 2, "
+	                 "\"outturn\": -30}\n");
+	snprintf(path, sizeof(path), "%s/sys.json", folder);
+	write_file(path, "{\"kind\": \"finance\", \"org\": \"S\", \"sector\": \"system\", \"year\": "
+	                 "\"2020-21\", \"outturn\": -999}\n");
+	snprintf(path, sizeof(path), "%s/c.json", folder);
+	write_file(path, "{\"kind\": \"finance\", \"org\": \"C\", \"year\": \"2021-22\", \"month\": 1, "
+	                 "\"outturn\": -10}\n");
+	snprintf(path, sizeof(path), "%s/t.json", folder);
+	write_file(path, "{\"kind\": \"table\", \"year\": \"2020-21\"}\n");
+}
+
+/*
+ * A group rule is evaluated once per group (its subject the key), lookups find returns by kind
+ * and key, each gives one evaluation per item; a second snapshot re-evaluates only the group
+ * whose member changed.
+ */
+static void test_engine__groups_lookups_and_each(void **state)
+{
+	(void)state;
+	write_file("grules/g.json", group_rules_json);
+	write_group_snapshot("g1", "-25");
+	write_group_snapshot("g2", "-15");
+	fixture fx = {0};
+	run_in(&fx, "grules", "g1");
+	const assure_finding *f = find(&fx, "SUM-001", "2020-21");
+	assert_non_null(f);
+	assert_string_equal(f->message, "2 returns add up to -55");
+	assert_null(find(&fx, "SUM-001", "2021-22")); /* -10 alone is within */
+	assert_non_null(find(&fx, "CT-001", "C"));    /* no table for 2021-22 */
+	assert_null(find(&fx, "CT-001", "A"));
+	f = find(&fx, "MON-001", " 3");
+	assert_non_null(f);
+	assert_string_equal(f->message, "no month 3");
+	assert_string_equal(f->path, "t.json");
+	assert_null(find(&fx, "MON-001", " 1"));
+	assert_int_equal(fx.result.eval_failures, 0);
+
+	/* a's outturn changes: its group is evaluated again, 2021-22 is reused */
+	assure_engine_stats before, after;
+	assure_engine_get_stats(fx.engine, &before);
+	assure_snapshot *s2 = snapshot_of("g2");
+	assure_findings *l = check_with(&fx, s2, "2021-01-13");
+	assure_engine_get_stats(fx.engine, &after);
+	assert_int_equal(count_rule(l, "SUM-001"), 0);
+	assert_true(after.findings_reused > before.findings_reused);
+	assure_findings_free(l);
+	assure_snapshot_free(s2);
+	done(&fx);
+}
+
+/* A return that cannot be read stops the groups and lookups it could belong to, and only those. */
+static void test_engine__unreadable_returns_in_groups_and_lookups(void **state)
+{
+	(void)state;
+	write_file("grules/g.json", group_rules_json);
+	write_group_snapshot("g3", "-25");
+	/* cut short after its year: it belongs to 2020-21, as far as can be read */
+	write_file("g3/d.json", "{\"kind\": \"finance\", \"org\": \"D\", \"year\": \"2020-21\", \"month\": ");
+	fixture fx = {0};
+	run_in(&fx, "grules", "g3");
+	assert_null(find(&fx, "SUM-001", "2020-21"));
+	const assure_finding *f = find_in(&fx, "d.json", "SUM-001 could not be evaluated");
+	assert_non_null(f);
+	assert_non_null(strstr(f->message, "d.json could not be read"));
+	/* the other year's group is still evaluated, and passes */
+	assert_null(find_in(&fx, "c.json", "SUM-001"));
+	/* MON-001 looks up 2020-21 finance returns: d.json could be one of them */
+	f = find_in(&fx, "t.json", "MON-001 could not be evaluated");
+	assert_non_null(f);
+	assert_non_null(strstr(f->message, "d.json could not be read"));
+	/* CT-001 looks up tables, which d.json (a finance return, as far as can be read) is not */
+	assert_non_null(find(&fx, "CT-001", "C"));
+	done(&fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -459,6 +561,8 @@ int main(void)
 	    cmocka_unit_test(test_engine__file_doc_rules_follow_the_files_they_read),
 	    cmocka_unit_test(test_engine__snapshot_rules_follow_the_files_they_select),
 	    cmocka_unit_test(test_engine__retain_drops_only_blobs_outside_the_snapshots),
+	    cmocka_unit_test(test_engine__groups_lookups_and_each),
+	    cmocka_unit_test(test_engine__unreadable_returns_in_groups_and_lookups),
 	};
 	return cmocka_run_group_tests_name("engine", tests, setup, teardown);
 }

@@ -703,6 +703,112 @@ static void test_eval__why_may_be_null(void **state)
 	assure_expr_free(e);
 }
 
+/* A named item: the lambda's name is the item and '@' keeps its meaning; lambdas nest. */
+static void test_eval__named_items(void **state)
+{
+	(void)state;
+	assert_eval("map($.actions[*], a -> a.code)", "[\"A1\",\"A2\",\"A3\"]");
+	assert_eval("all($.figures[*], f -> is_number(f))", "true");
+	assert_eval("filter($.actions[*], a -> a.status == 'Open' && @.org == 'RXN')[1].code", "'A3'");
+	assert_eval("map([1, 2], x -> map([10, 20], y -> x * y))", "[[10,20],[20,40]]");
+	assert_eval("any($.actions[*], a -> a.code == $.org)", "false");
+	/* absence inside the body names the expression, not the lambda */
+	assert_fails("map($.actions[*], a -> a.due)", "a.due is absent");
+	assert_fails("all($.actions[*], a -> a.code)", "'A1' is not true or false");
+}
+
+/* x?.name is null where x or the member is absent or x is not an object; x ?? y replaces absent and null. */
+static void test_eval__optional_member_and_default(void **state)
+{
+	(void)state;
+	assert_eval("@.forecast?.plan", "-19");
+	assert_eval("@.forecast?.missing", "null");
+	assert_eval("@.nope?.plan", "null");
+	assert_eval("@.org?.x", "null");
+	assert_eval("@?.nul", "null");
+	assert_eval("@.nope ?? 5", "5");
+	assert_eval("@.nul ?? 'none'", "'none'");
+	assert_eval("@.org ?? 1 / 0", "'RXN'");
+	assert_eval("@.nope ?? @.nul ?? 3", "3");
+	assert_eval("1 < 2 ? @.nope ?? 'a' : 'b'", "'a'");
+	/* without them, absence still fails */
+	assert_fails("@.nope.plan + 1", "@.nope.plan is absent");
+}
+
+/* {name: value} makes an object; every value must be present. */
+static void test_eval__object_literals(void **state)
+{
+	(void)state;
+	assert_eval("{year: $.year, month: 7}", "{\"year\":\"2020-21\",\"month\":7}");
+	assert_eval("{'a b': 1}['a b']", "1");
+	assert_eval("{}", "{}");
+	assert_fails("{year: $.nope}", "$.nope is absent");
+}
+
+/* A sub-expression that does not depend on the node is evaluated once per epoch, a failure too. */
+static void test_eval__node_independent_parts_remembered(void **state)
+{
+	(void)state;
+	assure_expr *e = compile("occurrences($.actions[*].code, @.code)", NULL);
+	assure_eval_ctx c = base_ctx();
+	c.epoch = 41;
+	json_t *actions = json_object_get(doc, "actions");
+	for (size_t i = 0; i < 3; i++) {
+		c.current = json_array_get(actions, i);
+		assure_value v;
+		char *why = NULL;
+		assert_int_equal(assure_expr_eval(&v, e, &c, &why), 0);
+		char *got = assure_value_describe(&v);
+		assert_string_equal(got, "1");
+		free(got);
+		assure_value_clear(&v);
+	}
+	/* the remembered list belongs to epoch 41: under another epoch the new document is read */
+	json_t *other = json_pack("{s:[{s:s},{s:s}]}", "actions", "code", "A1", "code", "A1");
+	c.root = other;
+	c.current = json_array_get(json_object_get(other, "actions"), 0);
+	assure_value v;
+	char *why = NULL;
+	assert_int_equal(assure_expr_eval(&v, e, &c, &why), 0);
+	char *got = assure_value_describe(&v);
+	assert_string_equal(got, "1"); /* same epoch: the old list, by design of the caller's contract */
+	free(got);
+	assure_value_clear(&v);
+	c.epoch = 42;
+	assert_int_equal(assure_expr_eval(&v, e, &c, &why), 0);
+	got = assure_value_describe(&v);
+	assert_string_equal(got, "2");
+	free(got);
+	assure_value_clear(&v);
+	json_decref(other);
+	assure_expr_free(e);
+}
+
+/* The guard: the node-independent conditions at the start of an && chain, once per document. */
+static void test_eval__guard(void **state)
+{
+	(void)state;
+	assure_eval_ctx c = base_ctx();
+	bool holds = true;
+	assure_expr *e = compile("$.org == 'XYZ' && @.code == 'A1'", NULL);
+	assert_int_equal(assure_expr_guard(e, &c, &holds), 0);
+	assert_false(holds);
+	assure_expr_free(e);
+	e = compile("$.org == 'RXN' && @.code == 'A1'", NULL);
+	assert_int_equal(assure_expr_guard(e, &c, &holds), 0);
+	assert_true(holds);
+	assure_expr_free(e);
+	/* a condition on the node is never decided for the whole document */
+	e = compile("@.code == 'nope' && $.org == 'XYZ'", NULL);
+	assert_int_equal(assure_expr_guard(e, &c, &holds), 0);
+	assert_true(holds);
+	assure_expr_free(e);
+	/* a failing condition is left to each node, where it is reported */
+	e = compile("$.nope > 1 && @.code == 'A1'", NULL);
+	assert_int_equal(assure_expr_guard(e, &c, &holds), ASSURE_EXPR_FAIL);
+	assure_expr_free(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -738,6 +844,11 @@ int main(void)
 	    cmocka_unit_test(test_eval__long_values_cut_in_reasons),
 	    cmocka_unit_test(test_eval__let_nesting_limit),
 	    cmocka_unit_test(test_eval__why_may_be_null),
+	    cmocka_unit_test(test_eval__named_items),
+	    cmocka_unit_test(test_eval__optional_member_and_default),
+	    cmocka_unit_test(test_eval__object_literals),
+	    cmocka_unit_test(test_eval__node_independent_parts_remembered),
+	    cmocka_unit_test(test_eval__guard),
 	};
 	return cmocka_run_group_tests_name("eval", tests, setup, teardown);
 }

@@ -38,6 +38,40 @@ static int file_doc_cb(json_t **out, const char *path, void *payload, char **why
 	return 0;
 }
 
+/* A snapshot of three returns for the lookups; "broken" stands for one that could not be read. */
+static const char returns_text[] =
+    "[{\"path\": \"a/ct.json\", \"doc\": {\"kind\": \"control_totals\", \"year\": \"2020-21\"}},"
+    " {\"path\": \"b/ct.json\", \"doc\": {\"kind\": \"control_totals\", \"year\": \"2021-22\"}},"
+    " {\"path\": \"c/ct.json\", \"doc\": {\"kind\": \"control_totals\", \"year\": \"2021-22\"}},"
+    " {\"path\": \"f.json\", \"doc\": {\"kind\": \"finance\", \"year\": \"2020-21\", \"month\": 7}}]";
+
+static json_t *returns;
+
+static int lookup_cb(json_t **out, const char *kind, json_t *filter, void *payload, char **why)
+{
+	(void)payload;
+	if (strcmp(kind, "broken") == 0) {
+		*why =
+		    strdup("x.json could not be read: end of file (line 1, column 2), so the broken returns "
+		           "looked for are not known");
+		return ASSURE_EXPR_FAIL;
+	}
+	*out = json_array();
+	size_t i;
+	json_t *r;
+	json_array_foreach(returns, i, r)
+	{
+		json_t *d = json_object_get(r, "doc");
+		bool ok = strcmp(json_string_value(json_object_get(d, "kind")), kind) == 0;
+		const char *key;
+		json_t *want;
+		json_object_foreach(filter, key, want) ok = ok && json_equal(json_object_get(d, key), want);
+		if (ok)
+			json_array_append(*out, r);
+	}
+	return 0;
+}
+
 static assure_eval_ctx base_ctx(void)
 {
 	assure_eval_ctx c = {0};
@@ -48,6 +82,7 @@ static assure_eval_ctx base_ctx(void)
 	assure_date_from_ymd(&c.as_of, 2021, 1, 13);
 	c.file = "rxn.json";
 	c.file_doc = file_doc_cb;
+	c.lookup = lookup_cb;
 	c.payload = params;
 	return c;
 }
@@ -113,11 +148,13 @@ static int setup(void **state)
 	(void)state;
 	doc = json_loads(doc_text, 0, NULL);
 	params = json_loads(params_text, 0, NULL);
-	return doc && params ? 0 : -1;
+	returns = json_loads(returns_text, 0, NULL);
+	return doc && params && returns ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
+	json_decref(returns);
 	(void)state;
 	json_decref(doc);
 	json_decref(params);
@@ -553,6 +590,126 @@ static void test_functions__documented(void **state)
 	free(text);
 }
 
+/* count, sum, min and max with an expression per item (a lambda, or '@' for count and sum). */
+static void test_functions__per_item_forms(void **state)
+{
+	(void)state;
+	assert_eval("count($.actions[*], a -> a.status == 'Open')", "2");
+	assert_eval("count($.actions[*], @.status == 'Open')", "2");
+	assert_eval("sum($.actions[*], a -> len(a.code))", "6");
+	assert_eval("sum([{'x': 0.1}, {'x': 0.2}], o -> o.x) == 0.3", "true");
+	assert_eval("max($.actions[*], a -> a.code)", "'A3'");
+	assert_eval("min($.figures[*], f -> f)", "4");
+	assert_eval("max(2, 3)", "3"); /* not a lambda: two values, as before */
+	assert_fails("sum($.actions[*], a -> a.code)", "'A1' is not a number");
+	assert_fails("max($.empty[*], x -> x)", "max() of an empty list");
+	assert_fails("count($.actions[*], a -> a.status)", "'Open' is not true or false");
+}
+
+/* sort_by is stable, group_by keeps first-seen order, unique_by the first item, index_by refuses clashes. */
+static void test_functions__by_key(void **state)
+{
+	(void)state;
+	assert_eval("map(sort_by($.actions[*], a -> a.status), a -> a.code)", "[\"A2\",\"A1\",\"A3\"]");
+	assert_eval("map(group_by($.actions[*], a -> a.status), g -> [g.key, len(g.items)])",
+	            "[[\"Open\",2],[\"Complete\",1]]");
+	assert_eval("map(unique_by($.actions[*], a -> a.status), a -> a.code)", "[\"A1\",\"A2\"]");
+	assert_eval("index_by($.actions[*], a -> a.code).A2.status", "'Complete'");
+	assert_fails("index_by($.actions[*], a -> a.status)",
+	             "items 0 and 2 have the same key 'Open' (group_by() keeps both)");
+	assert_fails("sort_by([1, 'a'], x -> x)", "cannot compare number with string");
+	assert_fails("sort_by([[1]], x -> x)",
+	             "[1] is not a number, string or date, so it cannot be sorted by");
+}
+
+/* unique and occurrences hash values with == semantics: 1 and 1.0 are one value, member order does not count.
+ */
+static void test_functions__hashed_equality(void **state)
+{
+	(void)state;
+	assert_eval("unique([1, 1.0, 0.10, 0.1, 'a', 'a', [1], [1.0]])", "[1,0.1,\"a\",[1]]");
+	assert_eval("occurrences([1, 1.0, 2], 1)", "2");
+	assert_eval("occurrences(range(1, 50), 30)", "1");
+	assert_eval("len(unique([{'a': 1, 'b': 2}, {'b': 2, 'a': 1}]))", "1");
+	assert_eval("30 in range(1, 100)", "true");
+	assert_eval("101 in range(1, 100)", "false");
+}
+
+/* returns() lists the matching returns in path order; the() wants one, absent for none, names several. */
+static void test_functions__lookups(void **state)
+{
+	(void)state;
+	assert_eval("map(returns('control_totals', {}), r -> r.path)",
+	            "[\"a/ct.json\",\"b/ct.json\",\"c/ct.json\"]");
+	assert_eval("the('control_totals', {year: '2020-21'}).path", "'a/ct.json'");
+	assert_eval("the('finance', {year: '2020-21', month: 7}).doc.month", "7");
+	assert_eval("exists(the('control_totals', {year: '1999-00'}))", "false");
+	assert_eval("len(returns('control_totals', {year: '1999-00'}))", "0");
+	assert_fails("the('control_totals', {year: '2021-22'})",
+	             "2 control_totals returns match {\"year\":\"2021-22\"}, where the() needs one: "
+	             "b/ct.json, c/ct.json");
+	assert_fails("returns('broken', {})", "x.json could not be read: end of file (line 1, column 2), so "
+	                                      "the broken returns looked for are not known");
+	assert_fails("exists(the('broken', {}))", "x.json could not be read: end of file (line 1, column 2), "
+	                                          "so the broken returns looked for are not known");
+	assert_fails("returns('finance', 'year')",
+	             "'year' is not an object of members to match, such as {year: $.year}");
+	assert_fails("returns(1, {})", "1 is not a string");
+	/* an unreadable file is not absent */
+	assert_fails("exists(file_doc('broken.json'))",
+	             "broken.json could not be read: end of file expected (line 1, column 3)");
+}
+
+/* key() and field() say where '@' is; get() follows a dotted path or a JSON Pointer held in data. */
+static void test_functions__where_and_get(void **state)
+{
+	(void)state;
+	assure_eval_ctx c = base_ctx();
+	c.current = json_object_get(json_object_get(doc, "forecast"), "plan");
+	c.current_pointer = "/forecast/plan";
+	assert_eval_in(&c, "key()", "'plan'");
+	assert_eval_in(&c, "field()", "'forecast.plan'");
+	c.current = json_array_get(json_object_get(doc, "actions"), 1);
+	c.current_pointer = "/actions/1";
+	assert_eval_in(&c, "key()", "1");
+	assert_eval_in(&c, "field()", "'actions.1'");
+	assert_eval("key()", "absent"); /* the root has none */
+	assert_eval("map(['a', 'b'], key())", "[0,1]");
+	assert_eval("get($, 'forecast.outturn')", "-20.6");
+	assert_eval("get($, '/actions/2/code')", "'A3'");
+	assert_eval("get($, 'actions.0.code')", "'A1'");
+	assert_eval("type(get($, 'forecast.nope.x'))", "'absent'");
+	assert_eval("get([[1, 2]], '0.1')", "2");
+	assert_fails("get($, 1)", "1 is not a string");
+}
+
+/* range() and the financial-year helpers. */
+static void test_functions__range_and_years(void **state)
+{
+	(void)state;
+	assert_eval("range(1, 4)", "[1,2,3,4]");
+	assert_eval("range(3, 1)", "[]");
+	assert_fails("range(1, 1000000)", "range(1, 1000000) would make more than 100000 numbers");
+	assert_fails("range(0.5, 2)", "0.5 is not a whole number");
+	assert_eval("is_fy('2020-21')", "true");
+	assert_eval("is_fy('1999-00')", "true");
+	assert_eval(
+	    "[is_fy('2020-22'), is_fy('2020/21'), is_fy('2020-2021'), is_fy(2020), is_fy(' 2020-21')]",
+	    "[false,false,false,false,false]");
+	assert_eval("fy_next('2020-21')", "'2021-22'");
+	assert_eval("fy_prev('2000-01')", "'1999-00'");
+	assert_eval("fy_next('1999-00')", "'2000-01'");
+	assert_fails("fy_next('2020-22')",
+	             "'2020-22' is not a financial year written YYYY-YY, such as 2020-21");
+	assert_eval("fy_month_start('2020-21', 1)", "2020-04-01");
+	assert_eval("fy_month_end('2020-21', 7)", "2020-10-31");
+	assert_eval("fy_month_end('2020-21', 11)", "2021-02-28");
+	assert_eval("fy_month_end('2023-24', 11)", "2024-02-29");
+	assert_eval("fy_month_end('2020-21', 12) + 15", "2021-04-15");
+	assert_fails("fy_month_start('2020-21', 13)",
+	             "13 is not a month of a financial year, a whole number from 1 (April) to 12 (March)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -585,6 +742,12 @@ int main(void)
 	    cmocka_unit_test(test_functions__string),
 	    cmocka_unit_test(test_functions__table),
 	    cmocka_unit_test(test_functions__documented),
+	    cmocka_unit_test(test_functions__per_item_forms),
+	    cmocka_unit_test(test_functions__by_key),
+	    cmocka_unit_test(test_functions__hashed_equality),
+	    cmocka_unit_test(test_functions__lookups),
+	    cmocka_unit_test(test_functions__where_and_get),
+	    cmocka_unit_test(test_functions__range_and_years),
 	};
 	return cmocka_run_group_tests_name("functions", tests, setup, teardown);
 }

@@ -1,6 +1,8 @@
 /* test_ruleset.c: loading rule files, and the diagnostics for every kind of mistake in them. */
 #include "assure/ruleset.h"
 
+#include "assure/error.h"
+
 #include "assure/buf.h"
 
 #include <setjmp.h>
@@ -271,6 +273,188 @@ static void test_ruleset__malformed_file_has_position(void **state)
 	assure_ruleset_free(rs);
 }
 
+/* Helpers of any file of a load are callable from every rule of it, whatever the order of the files. */
+static void test_ruleset__helpers_across_files(void **state)
+{
+	(void)state;
+	char cmd[160];
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s/set", dir);
+	assert_int_equal(system(cmd), 0);
+	char *a = write_file(
+	    "set/a.json",
+	    "{\"ruleset\": \"x\", \"version\": \"1\", \"rules\": [\n"
+	    "{\"id\": \"FIN-001\", \"title\": \"t\", \"severity\": \"error\", \"domain\": \"finance\",\n"
+	    " \"applies_to\": {\"kind\": \"finance\"}, \"assert\": \"worse(@.forecast)\", \"message\": "
+	    "\"m\"}]}\n");
+	char *b =
+	    write_file("set/b.json",
+	               "{\"ruleset\": \"x\", \"version\": \"1\", \"rules\": [],\n"
+	               " \"helpers\": {\"worse(f)\": \"gap(f) > 0\", \"gap(f)\": \"f.plan - f.outturn\"}}\n");
+	char path[96];
+	snprintf(path, sizeof(path), "%s/set", dir);
+	assure_ruleset *rs;
+	assure_diags *d;
+	assure_ruleset_new(&rs);
+	assure_diags_new(&d);
+	assert_int_equal(assure_ruleset_load(rs, path, d), 0);
+	if (assure_diags_count(d))
+		fail_msg("%s", assure_diags_get(d, 0)->message);
+	assert_int_equal(assure_helpers_count(assure_ruleset_helpers(rs)), 2);
+	assert_string_equal(assure_helpers_signature(assure_ruleset_helpers(rs), 0), "worse(f)");
+	assure_diags_free(d);
+	assure_ruleset_free(rs);
+	free(a);
+	free(b);
+}
+
+/* Helper problems point into the helper: its signature, its body, a call with the wrong arity, recursion. */
+static void test_ruleset__helper_errors(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *helpers;
+		const char *message;
+		int column, expr_column;
+	} cases[] = {
+	    /* the key's quote is at column 14 of line 2, a body's quote at 22 (or 38 for the second) */
+	    {"{\"f(a, a)\": \"a\"}", "'a' cannot be a parameter name here", 20, 6},
+	    {"{\"sum(x)\": \"x\"}", "'sum' is a built-in function", 15, 1},
+	    {"{\"f x\": \"1\"}", "expected '(' after the helper name, as in 'f(a, b)'", 17, 3},
+	    {"{\"f(x)\": \"x + y\"}", "unknown name 'y'", 27, 5},
+	    {"{\"f(x)\": \"g(x)\", \"g(y)\": \"f(y, 1)\"}", "f() takes 1 argument, not 2", 39, 1},
+	    {"{\"f(x)\": \"g(x)\", \"g(y)\": \"f(y)\"}",
+	     "helper 'f' calls itself (helpers cannot be recursive)", 14, 0},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char text[512];
+		snprintf(text, sizeof(text),
+		         "{\"ruleset\": \"x\", \"version\": \"1\", \"rules\": [],\n \"helpers\": %s}\n",
+		         cases[i].helpers);
+		assure_ruleset *rs;
+		assure_diags *d;
+		const assure_diag *g = load_one_error(&rs, &d, "helper.json", text);
+		assert_string_equal(g->message, cases[i].message);
+		assert_int_equal(g->line, 2);
+		assert_int_equal(g->column, cases[i].column);
+		assert_int_equal(g->expr_column, cases[i].expr_column);
+		assure_diags_free(d);
+		assure_ruleset_free(rs);
+	}
+}
+
+/* A group rule: its kinds, where and key load; a rule without applies_to needs a group; each binds a name. */
+static void test_ruleset__group_and_each(void **state)
+{
+	(void)state;
+	char *path = write_file(
+	    "group.json",
+	    "{\"ruleset\": \"x\", \"version\": \"1\", \"rules\": [\n"
+	    "{\"id\": \"FIN-002\", \"title\": \"t\", \"severity\": \"error\", \"domain\": \"finance\",\n"
+	    " \"group\": {\"kind\": [\"finance\", \"control_totals\"], \"where\": \"$.sector != 'system'\", "
+	    "\"by\": {\"year\": \"$.year\"}},\n"
+	    " \"assert\": \"len($.returns) < 100\", \"message\": \"{$.key.year}\"},\n"
+	    "{\"id\": \"SUB-001\", \"title\": \"t\", \"severity\": \"error\", \"domain\": \"finance\",\n"
+	    " \"applies_to\": {\"kind\": \"control_totals\"}, \"each\": {\"month\": \"range(1, 12)\"},\n"
+	    " \"let\": {\"later\": \"month + 1\"}, \"assert\": \"later > month\", \"message\": "
+	    "\"{month}\"}]}\n");
+	assure_ruleset *rs;
+	assure_diags *d;
+	assure_ruleset_new(&rs);
+	assure_diags_new(&d);
+	assert_int_equal(assure_ruleset_load(rs, path, d), 0);
+	if (assure_diags_count(d))
+		fail_msg("%s", assure_diags_get(d, 0)->message);
+	const assure_rule *g = assure_ruleset_find(rs, "FIN-002");
+	assert_int_equal(g->scope, ASSURE_SCOPE_GROUP);
+	assert_int_equal(g->group_kind_count, 2);
+	assert_string_equal(g->group_kinds[1], "control_totals");
+	assert_int_equal(g->group_by_count, 1);
+	assert_string_equal(g->group_by_names[0], "year");
+	const assure_rule *e = assure_ruleset_find(rs, "SUB-001");
+	assert_string_equal(e->each_name, "month");
+	assert_int_equal(e->let_count, 2);
+	assert_null(e->lets[0]);
+	assure_diags_free(d);
+	assure_ruleset_free(rs);
+	free(path);
+
+	static const struct {
+		const char *fields;
+		const char *message;
+	} bad[] = {
+	    {"\"assert\": \"true\"",
+	     "missing required field 'applies_to' in a rule (only a rule with 'group' may leave it out)"},
+	    {"\"group\": {\"kind\": \"finance\", \"by\": {}}, \"assert\": \"true\"",
+	     "'by' must name at least one member of the key"},
+	    {"\"group\": {\"kind\": \"finance\", \"by\": {\"y\": \"$.year\"}}, \"scope\": \"return\", "
+	     "\"assert\": \"true\"",
+	     "a rule with 'group' is evaluated per group: leave out 'scope' or make it 'snapshot'"},
+	    {"\"applies_to\": {\"kind\": \"x\"}, \"each\": {\"a\": \"[1]\", \"b\": \"[2]\"}, \"assert\": "
+	     "\"true\"",
+	     "'each' must have exactly one member: the item's name and the list, as in {\"month\": "
+	     "\"range(1, 12)\"}"},
+	    {"\"applies_to\": {\"paths\": \"returns/**\"}, \"assert\": \"true\"",
+	     "'paths' must be a list of patterns or the name of a param that holds one, such as "
+	     "'params.returns.paths', not 'returns/**'"},
+	    {"\"applies_to\": {\"paths\": \"params.nope\"}, \"assert\": \"true\"",
+	     "param 'nope' cannot give the paths: there is no such param"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char text[600];
+		snprintf(text, sizeof(text),
+		         "{\"ruleset\": \"x\", \"version\": \"1\", \"rules\": [\n"
+		         "{\"id\": \"T-001\", \"title\": \"t\", \"severity\": \"error\", \"domain\": \"d\", "
+		         "\"message\": \"m\",\n %s}]}\n",
+		         bad[i].fields);
+		const assure_diag *gd = load_one_error(&rs, &d, "bad-group.json", text);
+		assert_string_equal(gd->message, bad[i].message);
+		assure_diags_free(d);
+		assure_ruleset_free(rs);
+	}
+}
+
+/* A param named by applies_to.paths sets the globs, and setting the param again sets them again. */
+static void test_ruleset__paths_from_a_param(void **state)
+{
+	(void)state;
+	char *path =
+	    write_file("paths.json", "{\"ruleset\": \"x\", \"version\": \"1\", \"params\": {\"returns\": "
+	                             "{\"paths\": [\"returns/**/*.json\"]}, \"n\": 1},\n"
+	                             " \"rules\": [{\"id\": \"VAL-001\", \"title\": \"t\", \"severity\": "
+	                             "\"error\", \"domain\": \"validity\",\n"
+	                             " \"applies_to\": {\"paths\": \"params.returns.paths\"}, \"assert\": "
+	                             "\"true\", \"message\": \"m\"}]}\n");
+	assure_ruleset *rs;
+	assure_diags *d;
+	assure_ruleset_new(&rs);
+	assure_diags_new(&d);
+	assert_int_equal(assure_ruleset_load(rs, path, d), 0);
+	assert_int_equal(assure_diags_count(d), 0);
+	const assure_rule *r = assure_ruleset_find(rs, "VAL-001");
+	assert_int_equal(r->path_count, 1);
+	assert_string_equal(r->paths[0], "returns/**/*.json");
+	json_t *two = json_pack("[ss]", "a/*.json", "b/**");
+	assert_int_equal(assure_ruleset_set_param(rs, "returns.paths", two, "--param"), 0);
+	assert_int_equal(r->path_count, 2);
+	assert_string_equal(r->paths[1], "b/**");
+	json_t *none = json_array();
+	assert_int_equal(assure_ruleset_set_param(rs, "returns.paths", none, "--param"), -1);
+	assert_string_equal(
+	    assure_error_last(),
+	    "param 'returns.paths' gives the paths of VAL-001: it must be a non-empty list of path patterns");
+	json_t *text = json_string("1");
+	assert_int_equal(assure_ruleset_set_param(rs, "n", text, "--param"), -1);
+	assert_string_equal(assure_error_last(), "param 'n' must be a number, not a string");
+	assert_int_equal(assure_ruleset_set_param(rs, "m", text, "--param"), -1);
+	assert_string_equal(assure_error_last(), "unknown param 'm' (assure rules params lists them)");
+	json_decref(two);
+	json_decref(none);
+	json_decref(text);
+	assure_diags_free(d);
+	assure_ruleset_free(rs);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -283,6 +467,10 @@ int main(void)
 	    cmocka_unit_test(test_ruleset__duplicate_id_across_files),
 	    cmocka_unit_test(test_ruleset__let_names_are_checked),
 	    cmocka_unit_test(test_ruleset__malformed_file_has_position),
+	    cmocka_unit_test(test_ruleset__helpers_across_files),
+	    cmocka_unit_test(test_ruleset__helper_errors),
+	    cmocka_unit_test(test_ruleset__group_and_each),
+	    cmocka_unit_test(test_ruleset__paths_from_a_param),
 	};
 	return cmocka_run_group_tests_name("ruleset", tests, setup, teardown);
 }
