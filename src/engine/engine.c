@@ -88,7 +88,7 @@ static void cached_clear(cached *c)
 struct assure_engine {
 	const assure_ruleset *rs; /* borrowed */
 	json_t *by_oid;           /* oid -> index into parsed (json integer) */
-	parsed *parsed;           /* owned */
+	parsed **parsed; /* owned; each entry stays where it is, so a parsed * outlives later parses */
 	size_t nparsed, capparsed;
 	json_t *by_key;  /* "path\noid" -> index into reuse */
 	reusable *reuse; /* owned */
@@ -133,6 +133,16 @@ typedef struct snap_index {
 	char **why;           /* per lookup that failed: the reason (owned) */
 	char **digest;        /* per lookup: the matching and unreadable files' paths and ids (owned) */
 	size_t nresults, capresults;
+	/*
+	 * Views for lookups: for a kind and the names a filter gives ("finance\norg\nyear"), the
+	 * files by the canonical text of those members' values, built once per check, so that a
+	 * lookup costs the same however many returns the snapshot has.
+	 */
+	assure_strmap *views;      /* "kind\nname\nname..." -> index into view_maps */
+	assure_strmap **view_maps; /* values' canonical text -> index into view_lists */
+	size_t nviews;
+	idx_list *view_lists; /* the files of one combination of values, in path order */
+	size_t nview_lists;
 } snap_index;
 
 /* The nodes one for_each query selects in the document being checked. */
@@ -193,9 +203,10 @@ void assure_engine_free(assure_engine *e)
 	if (!e)
 		return;
 	for (size_t i = 0; i < e->nparsed; i++) {
-		assure_doc_free(e->parsed[i].doc);
-		free(e->parsed[i].error);
-		json_decref(e->parsed[i].salvage);
+		assure_doc_free(e->parsed[i]->doc);
+		free(e->parsed[i]->error);
+		json_decref(e->parsed[i]->salvage);
+		free(e->parsed[i]);
 	}
 	free(e->parsed);
 	for (size_t i = 0; i < e->nreuse; i++) {
@@ -252,7 +263,7 @@ static parsed *get_parsed(assure_engine *e, const assure_snapshot *snap, size_t 
 	const assure_file *f = assure_snapshot_file(snap, i);
 	json_t *idx = json_object_get(e->by_oid, f->oid);
 	if (idx)
-		return &e->parsed[json_integer_value(idx)];
+		return e->parsed[json_integer_value(idx)];
 	char *data;
 	size_t len;
 	if (assure_snapshot_read(snap, i, &data, &len) < 0)
@@ -263,8 +274,7 @@ static parsed *get_parsed(assure_engine *e, const assure_snapshot *snap, size_t 
 		e->capparsed = e->capparsed ? e->capparsed * 2 : 64;
 		e->parsed = assure_xrealloc(e->parsed, e->capparsed * sizeof(*e->parsed));
 	}
-	parsed *p = &e->parsed[e->nparsed];
-	memset(p, 0, sizeof(*p));
+	parsed *p = e->parsed[e->nparsed] = assure_xcalloc(1, sizeof(parsed));
 	memcpy(p->oid, f->oid, sizeof(p->oid));
 	if (assure_doc_parse(&p->doc, data, len, &p->line, &p->column) < 0) {
 		p->doc = NULL;
@@ -371,6 +381,13 @@ static void index_free(snap_index *x, size_t nfiles)
 	free(x->results);
 	free(x->why);
 	free(x->digest);
+	for (size_t i = 0; i < x->nviews; i++)
+		assure_strmap_free(x->view_maps[i]);
+	free(x->view_maps);
+	assure_strmap_free(x->views);
+	for (size_t i = 0; i < x->nview_lists; i++)
+		free(x->view_lists[i].at);
+	free(x->view_lists);
 	assure_strmap_free(x->kinds);
 	assure_strmap_free(x->found);
 	memset(x, 0, sizeof(*x));
@@ -451,6 +468,89 @@ static void put_file_id(assure_buf *b, const assure_file *f)
 	assure_buf_putc(b, '\n');
 }
 
+/*
+ * The canonical text of a member's value, equal for values that are == (numbers by their
+ * exact value: 7 and 7.0 are one), or "-" for an absent member.
+ */
+static void canon_member(assure_buf *b, json_t *v)
+{
+	if (!v) {
+		assure_buf_puts(b, "-");
+	} else if (json_is_number(v)) {
+		assure_dec d;
+		assure_dec_init(&d);
+		char *t = assure_dec_from_json(&d, v) == 0 ? assure_dec_format(&d) : NULL;
+		assure_buf_printf(b, "n%s", t ? t : "?");
+		free(t);
+		assure_dec_clear(&d);
+	} else {
+		char *t = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+		assure_buf_printf(b, "j%s", t ? t : "?");
+		free(t);
+	}
+	assure_buf_putc(b, '\n');
+}
+
+static int cmp_cstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The files of `kind` whose members named in filter have the filter's values (candidates: check them). */
+static const idx_list *view_files(run *rn, const char *kind, json_t *filter)
+{
+	snap_index *x = &rn->index;
+	size_t n = json_object_size(filter), k = 0;
+	const char **names = assure_xcalloc(n + 1, sizeof(char *));
+	const char *name;
+	json_t *v;
+	json_object_foreach(filter, name, v) names[k++] = name;
+	qsort(names, n, sizeof(char *), cmp_cstr);
+	assure_buf key = ASSURE_BUF_INIT, values = ASSURE_BUF_INIT;
+	assure_buf_printf(&key, "%s\n", kind);
+	for (k = 0; k < n; k++) {
+		assure_buf_printf(&key, "%s\n", names[k]);
+		canon_member(&values, json_object_get(filter, names[k]));
+	}
+	if (!x->views)
+		x->views = assure_strmap_new();
+	bool added = false;
+	size_t *slot = assure_strmap_slot(x->views, key.ptr, key.len, &added);
+	if (added) {
+		/* one pass over the kind's files files them all under their values of these names */
+		*slot = x->nviews++;
+		x->view_maps = assure_xrealloc(x->view_maps, x->nviews * sizeof(assure_strmap *));
+		assure_strmap *map = x->view_maps[x->nviews - 1] = assure_strmap_new();
+		const idx_list *files = index_kind(rn, kind);
+		assure_buf mine = ASSURE_BUF_INIT;
+		for (size_t f = 0; files && f < files->count; f++) {
+			json_t *root = assure_doc_root(get_parsed(rn->e, rn->snap, files->at[f])->doc);
+			assure_buf_clear(&mine);
+			for (k = 0; k < n; k++)
+				canon_member(&mine, json_object_get(root, names[k]));
+			bool fresh = false;
+			size_t *list = assure_strmap_slot(map, mine.ptr ? mine.ptr : "", mine.len, &fresh);
+			if (fresh) {
+				*list = x->nview_lists++;
+				x->view_lists =
+				    assure_xrealloc(x->view_lists, x->nview_lists * sizeof(idx_list));
+				memset(&x->view_lists[*list], 0, sizeof(idx_list));
+			}
+			idx_push(&x->view_lists[*list], files->at[f]);
+		}
+		assure_buf_free(&mine);
+	}
+	size_t at;
+	const idx_list *found =
+	    assure_strmap_get(x->view_maps[*slot], values.ptr ? values.ptr : "", values.len, &at)
+	        ? &x->view_lists[at]
+	        : NULL;
+	assure_buf_free(&key);
+	assure_buf_free(&values);
+	free(names);
+	return found;
+}
+
 /* Look up once per check and (kind, filter); returns the result's index. */
 static size_t lookup_index(run *rn, const char *kind, json_t *filter)
 {
@@ -476,7 +576,7 @@ static size_t lookup_index(run *rn, const char *kind, json_t *filter)
 	}
 	json_t *list = json_array();
 	assure_buf digest = ASSURE_BUF_INIT, why = ASSURE_BUF_INIT;
-	const idx_list *files = index_kind(rn, kind);
+	const idx_list *files = view_files(rn, kind, filter);
 	for (size_t k = 0; files && k < files->count; k++) {
 		size_t i = files->at[k];
 		parsed *p = get_parsed(rn->e, rn->snap, i);
@@ -1442,14 +1542,15 @@ void assure_engine_retain(assure_engine *e, const assure_snapshot *const *keep, 
 	size_t kept = 0;
 	json_object_clear(e->by_oid);
 	for (size_t i = 0; i < e->nparsed; i++) {
-		parsed *p = &e->parsed[i];
+		parsed *p = e->parsed[i];
 		if (!json_object_get(oids, p->oid)) {
 			assure_doc_free(p->doc);
 			free(p->error);
 			json_decref(p->salvage);
+			free(p);
 			continue;
 		}
-		e->parsed[kept] = *p;
+		e->parsed[kept] = p;
 		json_object_set_new(e->by_oid, p->oid, json_integer((json_int_t)kept));
 		kept++;
 	}

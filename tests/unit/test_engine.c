@@ -547,6 +547,44 @@ static void test_engine__unreadable_returns_in_groups_and_lookups(void **state)
 	done(&fx);
 }
 
+/*
+ * A return whose findings are reused is checked again after its lookups have made the engine
+ * parse many new files (the snapshot index): what it holds of its own parse must survive that.
+ * Under the sanitizers of ci/test this failed when a parse's slot moved as the cache grew.
+ */
+static void test_engine__reuse_survives_a_growing_parse_cache(void **state)
+{
+	(void)state;
+	write_file(
+	    "lrules/r.json",
+	    "{\"ruleset\": \"l\", \"version\": \"1\", \"rules\": [\n"
+	    "  {\"id\": \"CT-001\", \"title\": \"t\", \"severity\": \"warning\", \"domain\": \"finance\",\n"
+	    "   \"applies_to\": {\"kind\": \"finance\"}, \"let\": {\"t\": \"the('table', {year: "
+	    "$.year})\"},\n"
+	    "   \"assert\": \"exists(t)\", \"message\": \"no table\", \"subject\": \"$.org\"}]}\n");
+	write_file("l1/a.json", "{\"kind\": \"finance\", \"org\": \"A\", \"year\": \"2020-21\"}\n");
+	write_file("l2/a.json", "{\"kind\": \"finance\", \"org\": \"A\", \"year\": \"2020-21\"}\n");
+	for (int i = 0; i < 300; i++) {
+		char name[64], text[96];
+		snprintf(name, sizeof(name), "l2/z/%03d.json", i);
+		snprintf(text, sizeof(text), "{\"kind\": \"other\", \"n\": %d}\n", i);
+		write_file(name, text);
+	}
+	/* the table it looks up appears, so its findings are computed again, after the index is built */
+	write_file("l2/z/table.json", "{\"kind\": \"table\", \"year\": \"2020-21\"}\n");
+	fixture fx = {0};
+	run_in(&fx, "lrules", "l1");
+	assert_non_null(find(&fx, "CT-001", "A"));
+	assure_snapshot *s2 = snapshot_of("l2");
+	assure_findings *l = check_with(&fx, s2, "2021-01-13");
+	assert_int_equal(count_rule(l, "CT-001"), 0);
+	/* a.json is the same blob in both snapshots: 1 + 300 + the table */
+	assert_int_equal(assure_engine_cached(fx.engine), 302);
+	assure_findings_free(l);
+	assure_snapshot_free(s2);
+	done(&fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -563,6 +601,7 @@ int main(void)
 	    cmocka_unit_test(test_engine__retain_drops_only_blobs_outside_the_snapshots),
 	    cmocka_unit_test(test_engine__groups_lookups_and_each),
 	    cmocka_unit_test(test_engine__unreadable_returns_in_groups_and_lookups),
+	    cmocka_unit_test(test_engine__reuse_survives_a_growing_parse_cache),
 	};
 	return cmocka_run_group_tests_name("engine", tests, setup, teardown);
 }
