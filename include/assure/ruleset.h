@@ -102,7 +102,8 @@ const assure_helpers *assure_ruleset_helpers(const assure_ruleset *rs);
  * Override the param `dotted` ("finance.tolerance") with `value` (borrowed), saying it
  * came from `origin` ("--param", a params file's name). The param must exist and the
  * value be of the same JSON type (any number for a number); a param that a rule's
- * applies_to.paths names must stay a list of non-empty strings. Returns -1 with the
+ * applies_to.paths names must stay a list of non-empty strings. An object given for an
+ * object param sets its members one by one, each checked so. Returns -1 with the
  * message naming the param otherwise.
  */
 int assure_ruleset_set_param(assure_ruleset *rs, const char *dotted, json_t *value, const char *origin);

@@ -19,6 +19,8 @@
 #include "assure/decimal.h"
 
 #include <jansson.h>
+
+struct assure_buf;
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -63,6 +65,11 @@ void assure_value_set_string(assure_value *out, const char *s);
 void assure_value_set_date(assure_value *out, int32_t date);
 /* Converts a JSON value (borrowed): scalars to native kinds, objects/arrays to JSON. */
 int assure_value_from_json(assure_value *out, json_t *json);
+/*
+ * The canonical text of a JSON value: values that are == (numbers by exact value, objects
+ * whatever their member order) have the same text, others differ. For hashing.
+ */
+void assure_value_canon_json(struct assure_buf *b, const json_t *j);
 /* A JSON rendering of v (new reference); -1 with the message when a number has no exact JSON form. */
 int assure_value_to_json(json_t **out, const assure_value *v);
 /* Text for messages: numbers exact ("-90.8"), strings unquoted, dates ISO, lists and

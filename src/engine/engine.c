@@ -18,6 +18,7 @@ typedef struct parsed {
 	int line;        /* position of the parse error */
 	int column;
 	json_t *salvage; /* when doc is NULL: the top-level members still readable (doc.h) */
+	json_t *canon;   /* top-level member name -> its canonical text (canon_member), made on use */
 } parsed;
 
 /*
@@ -53,11 +54,12 @@ typedef struct snap_cached {
 
 /* Which group a return falls in, as computed from its blob (and path and as_of where read). */
 typedef struct membership {
-	int state;     /* MEMBER_* */
-	char *key;     /* MEMBER_IN: the key's canonical text (owned) */
-	json_t *value; /* MEMBER_IN: the key as an object, name -> value (owned) */
-	char *field;   /* MEMBER_FAILED: the field that failed (owned) */
-	char *why;     /* MEMBER_FAILED: why (owned) */
+	unsigned long check; /* the check it was worked out in, for one that reads other files */
+	int state;           /* MEMBER_* */
+	char *key;           /* MEMBER_IN: the key's canonical text (owned) */
+	json_t *value;       /* MEMBER_IN: the key as an object, name -> value (owned) */
+	char *field;         /* MEMBER_FAILED: the field that failed (owned) */
+	char *why;           /* MEMBER_FAILED: why (owned) */
 } membership;
 
 enum { MEMBER_OUT, MEMBER_IN, MEMBER_FAILED, MEMBER_UNKNOWN };
@@ -167,6 +169,7 @@ typedef struct run {
 	assure_value *lets;       /* eval_node's let values, nlets of them, cleared after each node */
 	unsigned char *let_state; /* their states */
 	size_t nlets;
+	unsigned long check; /* unique to this check (new_epoch) */
 } run;
 
 /*
@@ -206,6 +209,7 @@ void assure_engine_free(assure_engine *e)
 		assure_doc_free(e->parsed[i]->doc);
 		free(e->parsed[i]->error);
 		json_decref(e->parsed[i]->salvage);
+		json_decref(e->parsed[i]->canon);
 		free(e->parsed[i]);
 	}
 	free(e->parsed);
@@ -431,14 +435,35 @@ static bool matches_filter(json_t *doc, json_t *filter)
 }
 
 /*
+ * Whether a file is where the rule set says returns are: selected by a rule that names
+ * paths. A rule set whose rules all select by kind alone says every .json file is.
+ */
+static bool declared_return(const assure_engine *e, const char *path)
+{
+	bool any = false;
+	for (size_t k = 0; k < assure_ruleset_count(e->rs); k++) {
+		const assure_rule *r = assure_ruleset_rule(e->rs, k);
+		if (r->path_count == 0)
+			continue;
+		any = true;
+		if (path_selected(r, path))
+			return true;
+	}
+	return !any;
+}
+
+/*
  * Whether an unreadable file could be one of `kinds` with the members of filter: what
- * can still be read of it must not say otherwise.
+ * can still be read of it must not say otherwise. One whose kind cannot be read could be
+ * any return, if it is where returns are (a broken editor settings file is not).
  */
 static bool could_be(run *rn, size_t i, const char *const *kinds, size_t nkinds, json_t *filter)
 {
 	parsed *p = get_parsed(rn->e, rn->snap, i);
 	json_t *salvage = p ? p->salvage : NULL;
 	json_t *kind = salvage ? json_object_get(salvage, "kind") : NULL;
+	if (!kind && !declared_return(rn->e, assure_snapshot_file(rn->snap, i)->path))
+		return false; /* no kind to read, and not where the rule set says returns are */
 	if (kind) {
 		bool any = false;
 		for (size_t k = 0; k < nkinds && !any; k++)
@@ -474,21 +499,26 @@ static void put_file_id(assure_buf *b, const assure_file *f)
  */
 static void canon_member(assure_buf *b, json_t *v)
 {
-	if (!v) {
-		assure_buf_puts(b, "-");
-	} else if (json_is_number(v)) {
-		assure_dec d;
-		assure_dec_init(&d);
-		char *t = assure_dec_from_json(&d, v) == 0 ? assure_dec_format(&d) : NULL;
-		assure_buf_printf(b, "n%s", t ? t : "?");
-		free(t);
-		assure_dec_clear(&d);
-	} else {
-		char *t = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
-		assure_buf_printf(b, "j%s", t ? t : "?");
-		free(t);
-	}
+	if (v)
+		assure_value_canon_json(b, v);
+	else
+		assure_buf_putc(b, '-'); /* no canonical text of a value starts so */
 	assure_buf_putc(b, '\n');
+}
+
+/* canon_member of a return's top-level member, worked out once per blob. */
+static void canon_of(assure_buf *b, parsed *p, const char *name)
+{
+	json_t *have = p->canon ? json_object_get(p->canon, name) : NULL;
+	if (!have) {
+		assure_buf one = ASSURE_BUF_INIT;
+		canon_member(&one, json_object_get(assure_doc_root(p->doc), name));
+		if (!p->canon)
+			p->canon = json_object();
+		json_object_set_new(p->canon, name, have = json_stringn(one.ptr, one.len));
+		assure_buf_free(&one);
+	}
+	assure_buf_put(b, json_string_value(have), json_string_length(have));
 }
 
 static int cmp_cstr(const void *a, const void *b)
@@ -524,10 +554,10 @@ static const idx_list *view_files(run *rn, const char *kind, json_t *filter)
 		const idx_list *files = index_kind(rn, kind);
 		assure_buf mine = ASSURE_BUF_INIT;
 		for (size_t f = 0; files && f < files->count; f++) {
-			json_t *root = assure_doc_root(get_parsed(rn->e, rn->snap, files->at[f])->doc);
+			parsed *p = get_parsed(rn->e, rn->snap, files->at[f]);
 			assure_buf_clear(&mine);
 			for (k = 0; k < n; k++)
-				canon_member(&mine, json_object_get(root, names[k]));
+				canon_of(&mine, p, names[k]);
 			bool fresh = false;
 			size_t *list = assure_strmap_slot(map, mine.ptr ? mine.ptr : "", mine.len, &fresh);
 			if (fresh) {
@@ -551,20 +581,26 @@ static const idx_list *view_files(run *rn, const char *kind, json_t *filter)
 	return found;
 }
 
-/* Look up once per check and (kind, filter); returns the result's index. */
-static size_t lookup_index(run *rn, const char *kind, json_t *filter)
+/* A lookup's key, "kind\nfilter as compact JSON with sorted members": what its result is filed under. */
+static void lookup_key(assure_buf *b, const char *kind, json_t *filter)
+{
+	char *ftext = json_dumps(filter, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+	assure_buf_puts(b, kind);
+	assure_buf_putc(b, '\n');
+	assure_buf_puts(b, ftext ? ftext : "");
+	free(ftext);
+}
+
+/*
+ * Look up once per check and (kind, filter); returns the result's index. key is
+ * lookup_key(kind, filter), made by the caller once (a cached result's dependencies keep it).
+ */
+static size_t lookup_index(run *rn, const char *key, size_t keylen, const char *kind, json_t *filter)
 {
 	snap_index *x = &rn->index;
 	index_build(rn);
-	char *ftext = json_dumps(filter, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
-	assure_buf key = ASSURE_BUF_INIT;
-	assure_buf_puts(&key, kind);
-	assure_buf_putc(&key, '\n');
-	assure_buf_puts(&key, ftext ? ftext : "");
-	free(ftext);
 	bool added = false;
-	size_t *slot = assure_strmap_slot(x->found, key.ptr, key.len, &added);
-	assure_buf_free(&key);
+	size_t *slot = assure_strmap_slot(x->found, key, keylen, &added);
 	if (!added)
 		return *slot;
 	size_t at = *slot = x->nresults++;
@@ -612,17 +648,15 @@ static size_t lookup_index(run *rn, const char *kind, json_t *filter)
 static int lookup_cb(json_t **out, const char *kind, json_t *filter, void *payload, char **why)
 {
 	run *rn = payload;
-	size_t at = lookup_index(rn, kind, filter);
+	/* the dependency's name is "\001" and the lookup's key, so that a later check can repeat it */
+	assure_buf key = ASSURE_BUF_INIT;
+	assure_buf_putc(&key, '\001');
+	lookup_key(&key, kind, filter);
+	size_t at = lookup_index(rn, key.ptr + 1, key.len - 1, kind, filter);
 	snap_index *x = &rn->index;
-	if (rn->deps) {
-		/* kept whole so that a later snapshot can repeat the lookup and compare */
-		char *ftext = json_dumps(filter, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
-		assure_buf key = ASSURE_BUF_INIT;
-		assure_buf_printf(&key, "\001%s\n%s", kind, ftext ? ftext : "");
+	if (rn->deps)
 		json_object_set_new(rn->deps, key.ptr, json_pack("[s,O,s]", kind, filter, x->digest[at]));
-		assure_buf_free(&key);
-		free(ftext);
-	}
+	assure_buf_free(&key);
 	if (!x->results[at]) {
 		*why = assure_xstrdup(x->why[at]);
 		return ASSURE_EXPR_FAIL;
@@ -934,8 +968,9 @@ static bool deps_unchanged(run *rn, json_t *deps)
 	json_object_foreach(deps, path, dep)
 	{
 		if (json_is_array(dep)) {
-			size_t at = lookup_index(rn, json_string_value(json_array_get(dep, 0)),
-			                         json_array_get(dep, 1));
+			size_t at =
+			    lookup_index(rn, path + 1, strlen(path + 1),
+			                 json_string_value(json_array_get(dep, 0)), json_array_get(dep, 1));
 			if (strcmp(rn->index.digest[at], json_string_value(json_array_get(dep, 2))) != 0)
 				return false;
 			continue;
@@ -1226,7 +1261,12 @@ static void compute_membership(run *rn, const assure_rule *r, json_t *doc, const
 	assure_value v = {0};
 	char *why = NULL;
 	m->state = MEMBER_IN;
-	if (r->group_where) {
+	/*
+	 * What is left of an unreadable return is not its content: a member missing from it
+	 * may be beyond the break, so its where cannot rule it out and an absent key member
+	 * leaves its group unknown. Only its key, where readable, narrows what it stops.
+	 */
+	if (r->group_where && sure) {
 		int rc = assure_expr_eval(&v, r->group_where, &ctx, &why);
 		if (rc == 0 && v.kind == ASSURE_VAL_BOOL && !v.u.b)
 			m->state = MEMBER_OUT;
@@ -1311,14 +1351,15 @@ static const membership *member_of(run *rn, struct group_state *g, const assure_
 	unsigned reads = r->group_where ? assure_expr_reads(r->group_where) : 0;
 	for (size_t k = 0; k < r->group_by_count; k++)
 		reads |= assure_expr_reads(r->group_by[k]);
-	if (!added && !(reads & ASSURE_EXPR_READS_OTHERS))
+	if (!added && (!(reads & ASSURE_EXPR_READS_OTHERS) || g->blobs[*slot].check == rn->check))
 		return &g->blobs[*slot];
 	if (!added) {
-		/* what it read elsewhere may have changed: work it out again */
+		/* what it read elsewhere may have changed since the last check: work it out again */
 		membership *m = &g->blobs[*slot];
 		membership_clear(m);
 		parsed *p = get_parsed(rn->e, rn->snap, i);
 		compute_membership(rn, r, assure_doc_root(p->doc), f->path, true, m);
+		m->check = rn->check;
 		return m;
 	}
 	if (g->nblobs == g->capblobs) {
@@ -1330,6 +1371,7 @@ static const membership *member_of(run *rn, struct group_state *g, const assure_
 	memset(m, 0, sizeof(*m));
 	parsed *p = get_parsed(rn->e, rn->snap, i);
 	compute_membership(rn, r, assure_doc_root(p->doc), f->path, true, m);
+	m->check = rn->check;
 	return m;
 }
 
@@ -1499,7 +1541,7 @@ int assure_engine_check(assure_engine *e, const assure_snapshot *snap, const ass
 	if (!result)
 		result = &local;
 	memset(result, 0, sizeof(*result));
-	run rn = {.e = e, .snap = snap, .opts = opts, .result = result};
+	run rn = {.e = e, .snap = snap, .opts = opts, .result = result, .check = new_epoch()};
 	size_t n = assure_snapshot_count(snap);
 	result->files_seen = n;
 	for (size_t i = 0; i < n; i++)
@@ -1547,6 +1589,7 @@ void assure_engine_retain(assure_engine *e, const assure_snapshot *const *keep, 
 			assure_doc_free(p->doc);
 			free(p->error);
 			json_decref(p->salvage);
+			json_decref(p->canon);
 			free(p);
 			continue;
 		}

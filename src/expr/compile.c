@@ -157,7 +157,7 @@ static const assure_helper *find_helper(const resolver *r, const char *name, siz
 /* Whether kid i of call n is evaluated once per item (its '@' is the item, not the node). */
 static bool is_body(const enode *n, size_t i)
 {
-	return n->kind == EN_CALL && n->fn && (n->fn->flags & FN_BODY) && i == 1 &&
+	return n->kind == EN_CALL && n->fn && (n->fn->flags & FN_BODY) && i == 1 && n->nkids == 2 &&
 	       (n->kids[1]->kind == EN_LAMBDA || (n->fn->flags & FN_IMPLICIT));
 }
 
@@ -295,10 +295,29 @@ static bool worth_remembering(const enode *n)
 }
 
 /* Give a memo slot to each largest subtree that depends on nothing that changes per node. */
+static void assign_memos(assure_expr *e, enode *n);
+
+/*
+ * Inside a remembered subtree, the bodies evaluated once per item still run once per item
+ * while the subtree is computed: what in them depends on nothing per item is remembered too
+ * (the count($.xs[*]) of map($.xs[*], o -> o * count($.xs[*]))).
+ */
+static void assign_memos_in_bodies(assure_expr *e, enode *n)
+{
+	for (size_t i = 0; i < n->nkids; i++) {
+		enode *k = n->kids[i];
+		if (is_body(n, i))
+			assign_memos(e, k->kind == EN_LAMBDA ? k->kids[0] : k);
+		else
+			assign_memos_in_bodies(e, k);
+	}
+}
+
 static void assign_memos(assure_expr *e, enode *n)
 {
 	if (n->kind != EN_LAMBDA && n->deps == 0 && n->var_mask == 0 && worth_remembering(n)) {
 		n->memo = (int)e->nmemo++;
+		assign_memos_in_bodies(e, n);
 		return;
 	}
 	for (size_t i = 0; i < n->nkids; i++)

@@ -802,7 +802,8 @@ int ev_node(ev *e, const enode *n, assure_value *out)
 	rc = dispatch(e, n, out);
 	if (rc != 0)
 		assure_value_clear(out);
-	if (m && (rc == 0 || rc == EV_FAIL)) {
+	/* a failure of the step budget depends on the steps spent before: not the node's to keep */
+	if (m && (rc == 0 || (rc == EV_FAIL && *e->steps <= ASSURE_EXPR_MAX_STEPS))) {
 		assure_value_clear(&m->val);
 		free(m->why);
 		m->why = NULL;

@@ -1189,6 +1189,9 @@ FN(range)
 		return rc;
 	value_set_list(out);
 	for (long i = a; i <= b; i++) {
+		/* every number made is work: range() inside a per-item body must stay within the budget */
+		if ((rc = ev_step(e)) != 0)
+			return rc;
 		assure_value v;
 		value_set_long(&v, i);
 		value_list_push(out, &v);
@@ -1201,6 +1204,8 @@ FN(range)
 /* The first calendar year of a financial year written YYYY-YY with consecutive years, or -1. */
 static int fy_start(const char *s)
 {
+	if (strlen(s) != 7)
+		return -1;
 	for (int i = 0; i < 7; i++)
 		if (i != 4 && !(s[i] >= '0' && s[i] <= '9'))
 			return -1;

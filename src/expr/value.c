@@ -533,3 +533,8 @@ int assure_value_to_json(json_t **out, const assure_value *v)
 	int rc = value_to_json(out, v);
 	return rc == 0 ? 0 : -1;
 }
+
+void assure_value_canon_json(assure_buf *b, const json_t *j)
+{
+	canon_json(b, j);
+}

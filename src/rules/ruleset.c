@@ -566,6 +566,17 @@ static bool load_group(loader *ld, json_t *rj, assure_rule *r, const char *rule_
 				ok = false;
 				break;
 			}
+			bool twice = false;
+			for (size_t j = 0; j < r->group_kind_count; j++)
+				twice |= strcmp(r->group_kinds[j], json_string_value(k)) == 0;
+			if (twice) {
+				/* each return is a member once: a kind named twice is a mistake to point at
+				 */
+				problem(ld, kp, false, "group.kind", "kind '%s' is listed twice",
+				        json_string_value(k));
+				ok = false;
+				continue;
+			}
 			r->group_kinds[r->group_kind_count++] = assure_xstrdup(json_string_value(k));
 		}
 		if (n == 0) {
@@ -1238,6 +1249,21 @@ static const char *json_type_name(json_t *v)
 int assure_ruleset_set_param(assure_ruleset *rs, const char *dotted, json_t *value, const char *origin)
 {
 	json_t *have = param_at(rs->params, dotted);
+	if (have && json_is_object(have) && json_is_object(value) && json_object_size(value) > 0) {
+		/* an object of params sets each of them, checked one by one, as a params file does */
+		const char *key;
+		json_t *member;
+		json_object_foreach(value, key, member)
+		{
+			assure_buf name = ASSURE_BUF_INIT;
+			assure_buf_printf(&name, "%s.%s", dotted, key);
+			int rc = assure_ruleset_set_param(rs, name.ptr, member, origin);
+			assure_buf_free(&name);
+			if (rc < 0)
+				return -1;
+		}
+		return 0;
+	}
 	if (!have)
 		return assure_error_set("unknown param '%s' (assure rules params lists them)", dotted);
 	if (!same_type(have, value))

@@ -52,6 +52,13 @@ expect_grep "^assure: --param must be NAME=VALUE" e4.txt.err
 run_assure e5.txt check --rules "$pack" --param 'returns.paths=[]' "$cases/FIN-001/fail"
 expect_rc 2 "paths param emptied"
 expect_grep "^assure: --param: param 'returns.paths' gives the paths of VAL-001: it must be a non-empty list of path patterns\$" e5.txt.err
+# an object for an object param sets its members one by one, each checked
+run_assure e8.txt check --rules "$pack" --param 'returns={"paths":[]}' "$cases/FIN-001/fail"
+expect_rc 2 "paths emptied through their object"
+expect_grep "^assure: --param: param 'returns.paths' gives the paths of VAL-001: it must be a non-empty list of path patterns\$" e8.txt.err
+run_assure e9.txt check --rules "$pack" --param 'finance={"tolerance":"abc"}' "$cases/FIN-001/fail"
+expect_rc 2 "wrong type through the object"
+expect_grep "^assure: --param: param 'finance.tolerance' must be a number, not a string\$" e9.txt.err
 printf '{\n  "finance": {\n    "tolerance": true\n  },\n  "nosuch": 1\n}\n' >bad.json
 run_assure e6.txt check --rules "$pack" --params bad.json "$cases/FIN-001/fail"
 expect_rc 2 "bad params file"

@@ -200,6 +200,12 @@ static void test_compile__lambda_errors(void **state)
 	assert_compile_error("{a: 1, a: 2}", NULL, "member 'a' is given twice", 7);
 	assert_compile_error("{a 1}", NULL, "expected ':', found a number", 3);
 	assert_compile_error("{1: 2}", NULL, "expected a member name, found a number", 1);
+	/* min() and max() take a lambda only as the second of two arguments */
+	assert_compile_error(
+	    "max([1, 2], o -> o, 3)", NULL,
+	    "'o -> ...' names the item of a list: it can only be the second argument of a function "
+	    "that goes through one, such as map()",
+	    12);
 	/* a lambda's variable is out of scope after it */
 	assert_compile_error("map([1], x -> x) + x", NULL, "unknown name 'x'", 19);
 }
@@ -214,9 +220,10 @@ static void test_compile__memo_slots(void **state)
 	assert_int_equal(e->nmemo, 2);
 	assure_expr_free(e);
 	e = compile("map($.a[*], x -> x.b + len($.c[*]))", NULL);
-	/* the whole map() depends on nothing per node */
-	assert_int_equal(e->nmemo, 1);
+	/* the whole map() depends on nothing per node, and len($.c[*]) nothing per item */
+	assert_int_equal(e->nmemo, 2);
 	assert_int_equal(e->root->memo, 0);
+	assert_int_equal(e->root->kids[1]->kids[0]->kids[1]->memo, 1);
 	assure_expr_free(e);
 	e = compile("map($.a[*], @.b)", NULL);
 	assert_int_equal(e->nmemo, 1); /* '@' in the body is the item */

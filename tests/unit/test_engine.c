@@ -585,6 +585,48 @@ static void test_engine__reuse_survives_a_growing_parse_cache(void **state)
 	done(&fx);
 }
 
+/*
+ * What is left of an unreadable return is not its content: a where that reads a member
+ * beyond the break cannot leave it out of its group; a broken file with no readable kind
+ * outside the paths the rule set names is no candidate for a lookup; lookups compare nested
+ * numbers exactly, as == does.
+ */
+static void test_engine__unreadable_returns_are_not_guessed_about(void **state)
+{
+	(void)state;
+	write_file(
+	    "urules/r.json",
+	    "{\"ruleset\": \"u\", \"version\": \"1\", \"rules\": [\n"
+	    "  {\"id\": \"TOT-001\", \"title\": \"t\", \"severity\": \"error\", \"domain\": \"finance\",\n"
+	    "   \"group\": {\"kind\": \"finance\", \"where\": \"$?.sector == 'org'\", \"by\": {\"year\": "
+	    "\"$.year\"}},\n"
+	    "   \"assert\": \"sum($.returns[*], r -> r.doc.outturn) >= 0\", \"message\": \"below\"},\n"
+	    "  {\"id\": \"LOOK-001\", \"title\": \"t\", \"severity\": \"info\", \"domain\": \"finance\",\n"
+	    "   \"applies_to\": {\"kind\": \"k\"}, \"assert\": \"len(returns('k', {w: [1]})) == 0\", "
+	    "\"message\": \"found\"},\n"
+	    "  {\"id\": \"VAL-001\", \"title\": \"t\", \"severity\": \"error\", \"domain\": \"validity\",\n"
+	    "   \"applies_to\": {\"paths\": [\"returns/**/*.json\"]}, \"assert\": \"true\", \"message\": "
+	    "\"m\"}]}\n");
+	write_file("u1/returns/a.json",
+	           "{\"kind\": \"finance\", \"year\": \"2020-21\", \"sector\": \"org\", \"outturn\": 5}\n");
+	/* sector comes after the break */
+	write_file("u1/returns/b.json",
+	           "{\"kind\": \"finance\", \"year\": \"2020-21\", \"outturn\": -50, \"x\": [1,2");
+	write_file("u1/returns/k.json", "{\"kind\": \"k\", \"w\": [1.0]}\n");
+	/* no kind can be read of it, and it is not under returns/ */
+	write_file("u1/.vscode/settings.json", "{ // an editor's settings\n \"x\": 1}\n");
+	fixture fx = {0};
+	run_in(&fx, "urules", "u1");
+	assert_null(find(&fx, "TOT-001", NULL));
+	const assure_finding *f = find_in(&fx, "returns/b.json", "TOT-001 could not be evaluated");
+	assert_non_null(f);
+	assert_non_null(find(&fx, "LOOK-001", NULL)); /* [1] found [1.0] */
+	assert_null(find_in(&fx, "returns/k.json", "could not be evaluated"));
+	assert_non_null(find_in(&fx, ".vscode/settings.json", "")); /* its own ASSURE-PARSE */
+	assert_null(find_in(&fx, ".vscode/settings.json", "could not be evaluated"));
+	done(&fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -602,6 +644,7 @@ int main(void)
 	    cmocka_unit_test(test_engine__groups_lookups_and_each),
 	    cmocka_unit_test(test_engine__unreadable_returns_in_groups_and_lookups),
 	    cmocka_unit_test(test_engine__reuse_survives_a_growing_parse_cache),
+	    cmocka_unit_test(test_engine__unreadable_returns_are_not_guessed_about),
 	};
 	return cmocka_run_group_tests_name("engine", tests, setup, teardown);
 }

@@ -784,6 +784,34 @@ static void test_eval__node_independent_parts_remembered(void **state)
 	assure_expr_free(e);
 }
 
+/* A failure of the step budget depends on the node that ran out: it is not remembered for the next. */
+static void test_eval__budget_failures_not_remembered(void **state)
+{
+	(void)state;
+	json_t *big = json_array(), *none = json_array(), *list = json_array();
+	for (int i = 0; i < 600000; i++)
+		json_array_append_new(big, json_integer(i));
+	for (int i = 0; i < 300000; i++)
+		json_array_append_new(list, json_integer(i));
+	json_t *d = json_pack("{s:[{s:o},{s:o}],s:o}", "nodes", "big", big, "big", none, "list", list);
+	assure_expr *e = compile("count(@.big[*], x -> true) >= 0 && count($.list[*], x -> true) >= 0", NULL);
+	assure_eval_ctx c = base_ctx();
+	c.root = d;
+	c.epoch = 77;
+	assure_value v;
+	char *why = NULL;
+	c.current = json_array_get(json_object_get(d, "nodes"), 0);
+	assert_int_equal(assure_expr_eval(&v, e, &c, &why), ASSURE_EXPR_FAIL);
+	assert_string_equal(why, "evaluation took more than 1000000 steps");
+	free(why);
+	c.current = json_array_get(json_object_get(d, "nodes"), 1);
+	assert_int_equal(assure_expr_eval(&v, e, &c, &why), 0);
+	assert_int_equal(v.kind, ASSURE_VAL_BOOL);
+	assert_true(v.u.b);
+	assure_expr_free(e);
+	json_decref(d);
+}
+
 /* The guard: the node-independent conditions at the start of an && chain, once per document. */
 static void test_eval__guard(void **state)
 {
@@ -849,6 +877,7 @@ int main(void)
 	    cmocka_unit_test(test_eval__object_literals),
 	    cmocka_unit_test(test_eval__node_independent_parts_remembered),
 	    cmocka_unit_test(test_eval__guard),
+	    cmocka_unit_test(test_eval__budget_failures_not_remembered),
 	};
 	return cmocka_run_group_tests_name("eval", tests, setup, teardown);
 }

@@ -691,11 +691,15 @@ static void test_functions__range_and_years(void **state)
 	assert_eval("range(3, 1)", "[]");
 	assert_fails("range(1, 1000000)", "range(1, 1000000) would make more than 100000 numbers");
 	assert_fails("range(0.5, 2)", "0.5 is not a whole number");
+	/* each number made is a step: a range per item cannot run away */
+	assert_fails("count(range(1, 3000), o -> len(range(o, o + 99999)) > 0) == 0",
+	             "evaluation took more than 1000000 steps");
 	assert_eval("is_fy('2020-21')", "true");
 	assert_eval("is_fy('1999-00')", "true");
 	assert_eval(
 	    "[is_fy('2020-22'), is_fy('2020/21'), is_fy('2020-2021'), is_fy(2020), is_fy(' 2020-21')]",
 	    "[false,false,false,false,false]");
+	assert_eval("[is_fy('2020'), is_fy(''), is_fy('2020-21x')]", "[false,false,false]");
 	assert_eval("fy_next('2020-21')", "'2021-22'");
 	assert_eval("fy_prev('2000-01')", "'1999-00'");
 	assert_eval("fy_next('1999-00')", "'2000-01'");
