@@ -386,7 +386,8 @@ static void test_ruleset__group_and_each(void **state)
 	     "missing required field 'applies_to' in a rule (only a rule with 'group' may leave it out)"},
 	    {"\"group\": {\"kind\": \"finance\", \"by\": {}}, \"assert\": \"true\"",
 	     "'by' must name at least one member of the key"},
-	    {"\"group\": {\"kind\": [\"finance\", \"finance\"], \"by\": {\"y\": \"$.year\"}}, \"assert\": \"true\"",
+	    {"\"group\": {\"kind\": [\"finance\", \"finance\"], \"by\": {\"y\": \"$.year\"}}, \"assert\": "
+	     "\"true\"",
 	     "kind 'finance' is listed twice"},
 	    {"\"group\": {\"kind\": \"finance\", \"by\": {\"y\": \"$.year\"}}, \"scope\": \"return\", "
 	     "\"assert\": \"true\"",
