@@ -65,12 +65,11 @@ typedef struct assure_audit_opts {
 		0                                                                                            \
 	}
 
-/* The system's figures of one financial year in one commit's snapshot (exact decimal text). */
+/* One point of a chart the rule set declares, in one commit's snapshot (exact decimal text). */
 typedef struct assure_audit_figures {
-	char *year;          /* "2020-21" */
-	int month;           /* month of the system finance return read, 0 when there is none */
-	char *outturn;       /* its forecast.outturn, or NULL */
-	char *control_total; /* the year's control_totals.system, or NULL */
+	size_t chart;  /* index of the chart in the rule set (assure_ruleset_chart) */
+	char *key;     /* the group's key ("2020-21") */
+	char **values; /* per series of the chart: its value, or NULL where there is none */
 } assure_audit_figures;
 
 /* One checked commit. */
@@ -92,7 +91,7 @@ typedef struct assure_audit_commit {
 	size_t total;              /* findings in the snapshot */
 	size_t counts[ASSURE_SEV_COUNT]; /* findings by severity */
 	size_t *by_domain;               /* findings per domain (indexed like assure_audit_domain) */
-	assure_audit_figures *figures;   /* system figures per financial year, by year */
+	assure_audit_figures *figures;   /* the declared charts' points, by chart then key */
 	size_t nfigures;                 /* entries of figures */
 	assure_check_result result;      /* what the check saw */
 } assure_audit_commit;

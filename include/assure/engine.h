@@ -43,6 +43,7 @@ typedef struct assure_engine_stats {
 	unsigned long blobs_parsed;    /* JSON parses */
 	unsigned long evaluations;     /* rule evaluations on a node */
 	unsigned long findings_reused; /* return-scope findings copied from a previous check */
+	unsigned long chart_failures;  /* series values that were neither numbers, null nor absent */
 } assure_engine_stats;
 
 int assure_engine_new(assure_engine **out, const assure_ruleset *rs);
@@ -53,6 +54,20 @@ int assure_engine_check(assure_engine *e, const assure_snapshot *snap, const ass
                         assure_findings *out, assure_check_result *result);
 
 void assure_engine_get_stats(const assure_engine *e, assure_engine_stats *out);
+
+/* One point of a declared chart (ruleset.h) in one snapshot: a group's key and its values. */
+typedef struct assure_chart_point {
+	char *key;     /* the group's key, its values separated by blanks ("2020-21"), owned */
+	char **values; /* per series: exact decimal text, or NULL where there is no number, owned */
+} assure_chart_point;
+
+/*
+ * Evaluate chart c of the rule set on snap: *out is one point per group, in key order
+ * (free with assure_chart_points_free). A rule set that declares no chart costs nothing.
+ */
+int assure_engine_chart(assure_engine *e, const assure_snapshot *snap, const assure_check_opts *opts,
+                        size_t c, assure_chart_point **out, size_t *count);
+void assure_chart_points_free(assure_chart_point *p, size_t n, size_t nseries);
 
 /*
  * The parsed document of file i of snap, through the same cache as the checks, or NULL

@@ -73,6 +73,21 @@ typedef struct assure_rule {
 	unsigned reads;            /* ASSURE_EXPR_READS_* of all its expressions */
 } assure_rule;
 
+/*
+ * A chart the rule set declares for audits: per group of returns (as a group rule groups
+ * them) and per commit, the value of each series, drawn across the commits.
+ */
+typedef struct assure_chart {
+	char *id;             /* its name in the rule file */
+	char *title;          /* one line, after the group's key */
+	char *unit;           /* of the values ("£m"), or NULL */
+	assure_rule group;    /* only its group_* fields and file: what is grouped, and how */
+	char **series;        /* series names, in order */
+	assure_expr **values; /* each series' value on a group ($ = {"key", "returns"}): a number */
+	bool *steps;          /* draw the series as steps (a figure that holds until changed) */
+	size_t nseries;
+} assure_chart;
+
 typedef struct assure_ruleset assure_ruleset;
 
 int assure_ruleset_new(assure_ruleset **out);
@@ -95,6 +110,9 @@ const char *assure_ruleset_version(const assure_ruleset *rs);
 const char *assure_ruleset_hash(const assure_ruleset *rs);
 /* Number of files loaded. */
 size_t assure_ruleset_file_count(const assure_ruleset *rs);
+/* The charts the rule set declares, in the order of the files and of their declarations. */
+size_t assure_ruleset_chart_count(const assure_ruleset *rs);
+const assure_chart *assure_ruleset_chart(const assure_ruleset *rs, size_t i);
 /* The helpers of the rule set (borrowed). */
 const assure_helpers *assure_ruleset_helpers(const assure_ruleset *rs);
 

@@ -96,9 +96,10 @@ struct assure_engine {
 	reusable *reuse; /* owned */
 	size_t nreuse, capreuse;
 	assure_engine_stats stats;
-	bool any_kind_rule;         /* some rule selects files by kind alone */
-	snap_cached *snap_cache;    /* one per rule, used by the snapshot-scope ones (owned) */
-	struct group_state *groups; /* one per rule, used by the group rules (owned) */
+	bool any_kind_rule;               /* some rule selects files by kind alone */
+	snap_cached *snap_cache;          /* one per rule, used by the snapshot-scope ones (owned) */
+	struct group_state *groups;       /* one per rule, used by the group rules (owned) */
+	struct group_state *chart_groups; /* one per declared chart (owned) */
 };
 
 static void group_state_free(struct group_state *g);
@@ -191,6 +192,7 @@ int assure_engine_new(assure_engine **out, const assure_ruleset *rs)
 	e->by_key = json_object();
 	e->snap_cache = assure_xcalloc(assure_ruleset_count(rs) + 1, sizeof(*e->snap_cache));
 	e->groups = assure_xcalloc(assure_ruleset_count(rs) + 1, sizeof(*e->groups));
+	e->chart_groups = assure_xcalloc(assure_ruleset_chart_count(rs) + 1, sizeof(*e->chart_groups));
 	for (size_t i = 0; i < assure_ruleset_count(rs); i++) {
 		const assure_rule *r = assure_ruleset_rule(rs, i);
 		if (r->path_count == 0)
@@ -227,6 +229,9 @@ void assure_engine_free(assure_engine *e)
 	for (size_t i = 0; i < assure_ruleset_count(e->rs); i++)
 		group_state_free(&e->groups[i]);
 	free(e->groups);
+	for (size_t i = 0; i < assure_ruleset_chart_count(e->rs); i++)
+		group_state_free(&e->chart_groups[i]);
+	free(e->chart_groups);
 	json_decref(e->by_oid);
 	json_decref(e->by_key);
 	free(e);
@@ -1427,9 +1432,13 @@ static void eval_group(run *rn, assure_findings *out, const assure_rule *r, cons
 	json_decref(root);
 }
 
-static void eval_group_rule(run *rn, assure_findings *out, size_t k, const assure_rule *r)
+/*
+ * The members of r's groups in this snapshot, sorted by key then path (caller frees); a
+ * member whose key cannot be worked out is an ASSURE-EVAL in out, when out is given.
+ */
+static grouped *collect_members(run *rn, struct group_state *gs, const assure_rule *r, assure_findings *out,
+                                size_t *count)
 {
-	struct group_state *gs = &rn->e->groups[k];
 	if (!gs->by_blob) {
 		gs->by_blob = assure_strmap_new();
 		gs->by_key = assure_strmap_new();
@@ -1450,7 +1459,7 @@ static void eval_group_rule(run *rn, assure_findings *out, size_t k, const assur
 			if (!path_selected(r, f->path))
 				continue;
 			const membership *m = member_of(rn, gs, r, i);
-			if (m->state == MEMBER_FAILED) {
+			if (m->state == MEMBER_FAILED && out) {
 				place pl = {f->path, "", get_parsed(rn->e, rn->snap, i)->doc, 0, 0};
 				eval_failure(rn, out, r, &pl, m->field, m->why);
 			} else if (m->state == MEMBER_IN) {
@@ -1459,6 +1468,15 @@ static void eval_group_rule(run *rn, assure_findings *out, size_t k, const assur
 		}
 	}
 	qsort(members, n, sizeof(grouped), cmp_grouped);
+	*count = n;
+	return members;
+}
+
+static void eval_group_rule(run *rn, assure_findings *out, size_t k, const assure_rule *r)
+{
+	struct group_state *gs = &rn->e->groups[k];
+	size_t n;
+	grouped *members = collect_members(rn, gs, r, out, &n);
 
 	/*
 	 * A return that cannot be read could belong to a group: where what is left of it says
@@ -1532,6 +1550,79 @@ static void eval_group_rule(run *rn, assure_findings *out, size_t k, const assur
 			cached_clear(&gs->cache[c].c);
 	assure_strmap_free(poisoned);
 	free(members);
+}
+
+/* A series' value as exact decimal text, or NULL where it is absent, null, not a number or failed. */
+static char *series_value(run *rn, const assure_expr *x, json_t *root)
+{
+	assure_eval_ctx ctx = {
+	    .root = root,
+	    .current = root,
+	    .current_pointer = "",
+	    .params = assure_ruleset_params(rn->e->rs),
+	    .as_of = rn->opts->as_of,
+	    .file_doc = file_doc_cb,
+	    .lookup = lookup_cb,
+	    .payload = rn,
+	    .epoch = rn->epoch,
+	};
+	assure_value v = {0};
+	char *why = NULL;
+	char *text = NULL;
+	if (assure_expr_eval(&v, x, &ctx, &why) == 0 && v.kind == ASSURE_VAL_NUMBER)
+		text = assure_dec_format(&v.u.num);
+	else
+		rn->e->stats.chart_failures += v.kind != ASSURE_VAL_NULL && v.kind != ASSURE_VAL_ABSENT;
+	assure_value_clear(&v);
+	free(why);
+	return text;
+}
+
+int assure_engine_chart(assure_engine *e, const assure_snapshot *snap, const assure_check_opts *opts,
+                        size_t c, assure_chart_point **out, size_t *count)
+{
+	const assure_chart *ch = assure_ruleset_chart(e->rs, c);
+	*out = NULL;
+	*count = 0;
+	if (!ch)
+		return assure_error_set("no chart %zu in the rule set", c);
+	assure_check_result result = {0};
+	run rn = {.e = e, .snap = snap, .opts = opts, .result = &result, .check = new_epoch()};
+	size_t n;
+	grouped *members = collect_members(&rn, &e->chart_groups[c], &ch->group, NULL, &n);
+	for (size_t a = 0, b; a < n; a = b) {
+		for (b = a + 1; b < n && strcmp(members[b].key, members[a].key) == 0; b++)
+			;
+		json_t *root = json_object(), *returns = json_array();
+		json_object_set(root, "key", members[a].value);
+		json_object_set_new(root, "returns", returns);
+		for (size_t i = a; i < b; i++)
+			json_array_append(returns, index_entry(&rn, members[i].file));
+		rn.epoch = new_epoch();
+		*out = assure_xrealloc(*out, (*count + 1) * sizeof(assure_chart_point));
+		assure_chart_point *p = &(*out)[(*count)++];
+		p->key = group_subject(members[a].value);
+		p->values = assure_xcalloc(ch->nseries + 1, sizeof(char *));
+		for (size_t s = 0; s < ch->nseries; s++)
+			p->values[s] = series_value(&rn, ch->values[s], root);
+		json_decref(root);
+	}
+	free(members);
+	index_free(&rn.index, assure_snapshot_count(snap));
+	free(rn.lets);
+	free(rn.let_state);
+	return 0;
+}
+
+void assure_chart_points_free(assure_chart_point *p, size_t n, size_t nseries)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(p[i].key);
+		for (size_t s = 0; s < nseries; s++)
+			free(p[i].values[s]);
+		free(p[i].values);
+	}
+	free(p);
 }
 
 int assure_engine_check(assure_engine *e, const assure_snapshot *snap, const assure_check_opts *opts,

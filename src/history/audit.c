@@ -266,81 +266,37 @@ static const char *org_of(walk_state *ws, const assure_snapshot *snap, const cha
 	return intern_org(ws->a, json_is_string(org) ? json_string_value(org) : "");
 }
 
-/* Exact decimal text of a JSON number, or NULL. */
-static char *number_text(json_t *v)
-{
-	if (!json_is_number(v))
-		return NULL;
-	assure_dec d;
-	assure_dec_init(&d);
-	char *s = assure_dec_from_json(&d, v) == 0 ? assure_dec_format(&d) : NULL;
-	assure_dec_clear(&d);
-	return s;
-}
-
-static assure_audit_figures *figures_for(assure_audit_commit *c, const char *year)
-{
-	for (size_t i = 0; i < c->nfigures; i++)
-		if (strcmp(c->figures[i].year, year) == 0)
-			return &c->figures[i];
-	c->figures = assure_xrealloc(c->figures, (c->nfigures + 1) * sizeof(*c->figures));
-	assure_audit_figures *f = &c->figures[c->nfigures++];
-	memset(f, 0, sizeof(*f));
-	f->year = assure_xstrdup(year);
-	return f;
-}
-
-static int cmp_figures(const void *x, const void *y)
-{
-	return strcmp(((const assure_audit_figures *)x)->year, ((const assure_audit_figures *)y)->year);
-}
-
 /*
- * The system's figures per financial year: the forecast outturn of the latest month's
- * finance return with sector "system", and the system control total of the year's
- * control_totals return (the first by path when there are several).
+ * The points of every chart the rule set declares (what a chart reads is the rule set's to
+ * say: a rule set that declares none costs nothing here).
  */
-static void read_figures(walk_state *ws, assure_audit_commit *c, const assure_snapshot *snap)
+static void read_figures(walk_state *ws, assure_audit_commit *c, const assure_snapshot *snap,
+                         const assure_check_opts *copts)
 {
-	for (size_t i = 0; i < assure_snapshot_count(snap); i++) {
-		const assure_file *f = assure_snapshot_file(snap, i);
-		if (!is_return(ws->a->rs, f->path))
+	size_t ncharts = assure_ruleset_chart_count(ws->a->rs);
+	for (size_t k = 0; k < ncharts; k++) {
+		assure_chart_point *pts = NULL;
+		size_t n = 0;
+		if (assure_engine_chart(ws->engine, snap, copts, k, &pts, &n) < 0)
 			continue;
-		json_t *root = assure_engine_root(ws->engine, snap, i);
-		if (!json_is_object(root))
-			continue;
-		const char *kind = json_string_value(json_object_get(root, "kind"));
-		const char *year = json_string_value(json_object_get(root, "year"));
-		if (!kind || !year)
-			continue;
-		if (strcmp(kind, "finance") == 0) {
-			const char *sector = json_string_value(json_object_get(root, "sector"));
-			json_t *month = json_object_get(root, "month");
-			if (!sector || strcmp(sector, "system") != 0 || !json_is_integer(month))
+		c->figures = assure_xrealloc(c->figures, (c->nfigures + n + 1) * sizeof(*c->figures));
+		const assure_chart *ch = assure_ruleset_chart(ws->a->rs, k);
+		for (size_t i = 0; i < n; i++) {
+			bool any = false;
+			for (size_t v = 0; v < ch->nseries; v++)
+				any |= pts[i].values[v] != NULL;
+			if (!any) { /* a group with nothing to draw is no point */
+				free(pts[i].key);
+				for (size_t v = 0; v < ch->nseries; v++)
+					free(pts[i].values[v]);
+				free(pts[i].values);
 				continue;
-			json_t *fc = json_object_get(root, "forecast");
-			char *outturn =
-			    number_text(json_is_object(fc) ? json_object_get(fc, "outturn") : NULL);
-			assure_audit_figures *fg = figures_for(c, year);
-			int m = (int)json_integer_value(month);
-			if (outturn && m > fg->month) {
-				free(fg->outturn);
-				fg->outturn = outturn;
-				fg->month = m;
-			} else {
-				free(outturn);
 			}
-		} else if (strcmp(kind, "control_totals") == 0) {
-			char *total = number_text(json_object_get(root, "system"));
-			assure_audit_figures *fg = total ? figures_for(c, year) : NULL;
-			if (fg && !fg->control_total)
-				fg->control_total = total;
-			else
-				free(total);
+			/* the point's strings move into the commit's figures */
+			c->figures[c->nfigures++] = (assure_audit_figures){k, pts[i].key, pts[i].values};
 		}
+		free(pts);
 	}
-	if (c->nfigures > 1)
-		qsort(c->figures, c->nfigures, sizeof(*c->figures), cmp_figures);
 }
 
 /* Keep the return files' changes; count the others. */
@@ -562,7 +518,7 @@ static int check_record(walk_state *ws, size_t rec)
 		if (d >= 0)
 			c->by_domain[d]++;
 	}
-	read_figures(ws, c, snap);
+	read_figures(ws, c, snap, &copts);
 	if (rec + 1 == a->ncommits) {
 		/* the last record (always a walked one): what is open at the end */
 		a->open_at_end = assure_xcalloc(n + 1, sizeof(size_t));
@@ -751,9 +707,11 @@ void assure_audit_free(assure_audit *a)
 		free(c->resolved_interval);
 		free(c->by_domain);
 		for (size_t i = 0; i < c->nfigures; i++) {
-			free(c->figures[i].year);
-			free(c->figures[i].outturn);
-			free(c->figures[i].control_total);
+			const assure_chart *ch = assure_ruleset_chart(a->rs, c->figures[i].chart);
+			free(c->figures[i].key);
+			for (size_t v = 0; ch && v < ch->nseries; v++)
+				free(c->figures[i].values[v]);
+			free(c->figures[i].values);
 		}
 		free(c->figures);
 	}

@@ -145,75 +145,81 @@ static char *chart_label(const assure_audit_commit *c)
 	return assure_buf_detach(&b);
 }
 
-static const assure_audit_figures *figures_of(const assure_audit_commit *c, const char *year)
+static const assure_audit_figures *figures_of(const assure_audit_commit *c, size_t chart, const char *key)
 {
 	for (size_t i = 0; i < c->nfigures; i++)
-		if (strcmp(c->figures[i].year, year) == 0)
+		if (c->figures[i].chart == chart && strcmp(c->figures[i].key, key) == 0)
 			return &c->figures[i];
 	return NULL;
 }
 
-/* One chart per financial year: the system's forecast outturn against its control total. */
-static int finance_charts(assure_buf *out, const assure_audit *a, const size_t *rep, size_t nrep)
+/* The charts the rule set declares: one per chart and group key, across the reported commits. */
+static int declared_charts(assure_buf *out, const assure_audit *a, const size_t *rep, size_t nrep)
 {
-	json_t *years = json_object();
-	for (size_t i = 0; i < nrep; i++) {
-		const assure_audit_commit *c = &a->commits[rep[i]];
-		for (size_t k = 0; k < c->nfigures; k++)
-			json_object_set_new(years, c->figures[k].year, json_true());
-	}
-	size_t ny = json_object_size(years);
-	const char **names = assure_xcalloc(ny + 1, sizeof(char *));
-	size_t k = 0;
-	const char *key;
-	json_t *v;
-	json_object_foreach(years, key, v) names[k++] = key;
-	/* in year order, whatever order the commits brought them in */
-	for (size_t i = 1; i < ny; i++)
-		for (size_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
-			const char *t = names[j];
-			names[j] = names[j - 1];
-			names[j - 1] = t;
-		}
+	size_t ncharts = assure_ruleset_chart_count(a->rs);
 	int rc = 0;
-	if (!ny)
-		assure_buf_puts(out, "<p>No system finance return or control totals in the range.</p>\n");
-	for (size_t y = 0; y < ny && rc == 0; y++) {
-		const char **labels = assure_xcalloc(nrep + 1, sizeof(char *));
-		const char **outturn = assure_xcalloc(nrep + 1, sizeof(char *));
-		const char **total = assure_xcalloc(nrep + 1, sizeof(char *));
-		size_t n = 0;
+	for (size_t k = 0; k < ncharts && rc == 0; k++) {
+		const assure_chart *ch = assure_ruleset_chart(a->rs, k);
+		json_t *keys = json_object();
 		for (size_t i = 0; i < nrep; i++) {
-			const assure_audit_figures *fg = figures_of(&a->commits[rep[i]], names[y]);
-			if (!fg)
-				continue;
-			labels[n] = chart_label(&a->commits[rep[i]]);
-			outturn[n] = fg->outturn;
-			total[n] = fg->control_total;
-			n++;
+			const assure_audit_commit *c = &a->commits[rep[i]];
+			for (size_t f = 0; f < c->nfigures; f++)
+				if (c->figures[f].chart == k)
+					json_object_set_new(keys, c->figures[f].key, json_true());
 		}
-		ah_series series[2] = {
-		    {"forecast outturn (system finance return)", ah_svg_color(0), outturn, false},
-		    {"control total (control_totals.system)", ah_svg_color(1), total, true},
-		};
-		assure_buf title = ASSURE_BUF_INIT;
-		assure_buf_printf(&title, "%s: the system's forecast outturn against its control total",
-		                  names[y]);
-		ah_line_chart chart = {title.ptr, "£m", labels, n, series, 2};
-		assure_buf_puts(out, "<figure>\n");
-		rc = ah_svg_line_chart(out, &chart);
-		assure_buf_puts(out, "</figure>\n");
-		assure_buf_free(&title);
-		for (size_t i = 0; i < n; i++)
-			free((char *)labels[i]);
-		free(labels);
-		free(outturn);
-		free(total);
+		size_t nk = json_object_size(keys), j = 0;
+		const char **names = assure_xcalloc(nk + 1, sizeof(char *));
+		const char *key;
+		json_t *v;
+		json_object_foreach(keys, key, v) names[j++] = key;
+		/* in key order, whatever order the commits brought them in */
+		for (size_t i = 1; i < nk; i++)
+			for (size_t m = i; m > 0 && strcmp(names[m - 1], names[m]) > 0; m--) {
+				const char *t = names[m];
+				names[m] = names[m - 1];
+				names[m - 1] = t;
+			}
+		if (!nk) {
+			assure_buf_puts(out, "<p>");
+			ah_html_escape(out, ch->title);
+			assure_buf_puts(out, ": nothing to draw in the range.</p>\n");
+		}
+		for (size_t y = 0; y < nk && rc == 0; y++) {
+			const char **labels = assure_xcalloc(nrep + 1, sizeof(char *));
+			const char **vals = assure_xcalloc((nrep + 1) * (ch->nseries + 1), sizeof(char *));
+			size_t n = 0;
+			for (size_t i = 0; i < nrep; i++) {
+				const assure_audit_figures *fg = figures_of(&a->commits[rep[i]], k, names[y]);
+				if (!fg)
+					continue;
+				labels[n] = chart_label(&a->commits[rep[i]]);
+				for (size_t s2 = 0; s2 < ch->nseries; s2++)
+					vals[s2 * (nrep + 1) + n] = fg->values[s2];
+				n++;
+			}
+			ah_series *series = assure_xcalloc(ch->nseries + 1, sizeof(ah_series));
+			for (size_t s2 = 0; s2 < ch->nseries; s2++)
+				series[s2] = (ah_series){ch->series[s2], ah_svg_color(s2),
+				                         vals + s2 * (nrep + 1), ch->steps[s2]};
+			assure_buf title = ASSURE_BUF_INIT;
+			assure_buf_printf(&title, "%s: %s", names[y], ch->title);
+			ah_line_chart chart = {title.ptr,  ch->unit ? ch->unit : "", labels, n, series,
+			                       ch->nseries};
+			assure_buf_puts(out, "<figure>\n");
+			rc = ah_svg_line_chart(out, &chart);
+			assure_buf_puts(out, "</figure>\n");
+			assure_buf_free(&title);
+			for (size_t i = 0; i < n; i++)
+				free((char *)labels[i]);
+			free(labels);
+			free(vals);
+			free(series);
+		}
+		free(names);
+		json_decref(keys);
 	}
-	free(names);
-	json_decref(years);
 	if (rc < 0)
-		return assure_error_set("a figure of the finance chart is not a decimal number");
+		return assure_error_set("a value of a chart is not a decimal number");
 	return 0;
 }
 
@@ -267,7 +273,7 @@ static int index_page(assure_buf *out, const assure_audit *a, const assure_audit
 		assure_buf_puts(out, ")");
 	}
 	assure_buf_puts(out, ".</p>\n<h2>Charts</h2>\n");
-	if (finance_charts(out, a, rep, nrep) < 0)
+	if (declared_charts(out, a, rep, nrep) < 0)
 		return -1;
 	domain_chart(out, a, rep, nrep);
 	tally_table(out, "By rule", "Rule", s->by_rule, s->nrules);

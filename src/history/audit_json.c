@@ -80,14 +80,16 @@ static json_t *commit_json(const assure_audit *a, const assure_audit_commit *c)
 	json_t *figures = json_array();
 	for (size_t i = 0; i < c->nfigures; i++) {
 		const assure_audit_figures *fg = &c->figures[i];
-		json_t *f = json_object();
-		json_object_set_new(f, "year", json_string(fg->year));
-		json_object_set_new(f, "month", fg->month ? json_integer(fg->month) : json_null());
-		json_object_set_new(f, "forecast_outturn", nullable(fg->outturn));
-		json_object_set_new(f, "control_total", nullable(fg->control_total));
+		const assure_chart *ch = assure_ruleset_chart(a->rs, fg->chart);
+		json_t *f = json_object(), *values = json_object();
+		json_object_set_new(f, "chart", json_string(ch->id));
+		json_object_set_new(f, "key", json_string(fg->key));
+		for (size_t v = 0; v < ch->nseries; v++)
+			json_object_set_new(values, ch->series[v], nullable(fg->values[v]));
+		json_object_set_new(f, "values", values);
 		json_array_append_new(figures, f);
 	}
-	json_object_set_new(o, "system_finance", figures);
+	json_object_set_new(o, "charts", figures);
 	return o;
 }
 

@@ -26,6 +26,8 @@ struct assure_ruleset {
 	json_t *param_origin;    /* dotted name of every param -> where its value came from */
 	json_t *id_origin;       /* rule id -> "file:line" of its first definition, valid or not */
 	assure_helpers *helpers; /* every file's helpers, owned */
+	assure_chart **charts;   /* owned, in load order */
+	size_t ncharts;
 };
 
 /* Everything needed to report a problem at a place in one rule file. */
@@ -36,6 +38,8 @@ typedef struct loader {
 	const char *file;
 	const char *rule_id; /* rule being loaded, or NULL */
 } loader;
+
+static void chart_free(assure_chart *c);
 
 static void rule_free(assure_rule *r)
 {
@@ -108,6 +112,9 @@ void assure_ruleset_free(assure_ruleset *rs)
 	json_decref(rs->param_origin);
 	json_decref(rs->id_origin);
 	assure_helpers_free(rs->helpers);
+	for (size_t i = 0; i < rs->ncharts; i++)
+		chart_free(rs->charts[i]);
+	free(rs->charts);
 	assure_buf_free(&rs->names);
 	assure_buf_free(&rs->versions);
 	assure_buf_free(&rs->hashed);
@@ -164,6 +171,16 @@ size_t assure_ruleset_file_count(const assure_ruleset *rs)
 const assure_helpers *assure_ruleset_helpers(const assure_ruleset *rs)
 {
 	return rs->helpers;
+}
+
+size_t assure_ruleset_chart_count(const assure_ruleset *rs)
+{
+	return rs->ncharts;
+}
+
+const assure_chart *assure_ruleset_chart(const assure_ruleset *rs, size_t i)
+{
+	return i < rs->ncharts ? rs->charts[i] : NULL;
 }
 
 /* ---- diagnostics at places in the rule file ---- */
@@ -261,7 +278,7 @@ static void expr_problem(loader *ld, const char *pointer, const char *field, con
 
 /* ---- field tables ---- */
 
-typedef enum field_type { F_STRING, F_OBJECT, F_ARRAY, F_PATHS } field_type;
+typedef enum field_type { F_STRING, F_OBJECT, F_ARRAY, F_PATHS, F_BOOL } field_type;
 
 typedef struct field_spec {
 	const char *name; /* JSON member name */
@@ -272,7 +289,20 @@ typedef struct field_spec {
 static const field_spec file_fields[] = {
     {"ruleset", true, F_STRING},  {"version", true, F_STRING}, {"description", false, F_STRING},
     {"params", false, F_OBJECT},  {"rules", true, F_ARRAY},    {"$schema", false, F_STRING},
-    {"helpers", false, F_OBJECT},
+    {"helpers", false, F_OBJECT}, {"charts", false, F_OBJECT},
+};
+
+static const field_spec chart_fields[] = {
+    {"title", true, F_STRING},
+    {"unit", false, F_STRING},
+    {"group", true, F_OBJECT},
+    {"series", true, F_ARRAY},
+};
+
+static const field_spec series_fields[] = {
+    {"name", true, F_STRING},
+    {"value", true, F_STRING},
+    {"step", false, F_BOOL},
 };
 
 static const field_spec rule_fields[] = {
@@ -309,6 +339,7 @@ static const char *type_name(field_type t)
 	return t == F_STRING   ? "a string"
 	       : t == F_OBJECT ? "an object"
 	       : t == F_ARRAY  ? "an array"
+	       : t == F_BOOL   ? "true or false"
 	                       : "an array or a string";
 }
 
@@ -323,6 +354,8 @@ static bool has_type(json_t *v, field_type t)
 		return json_is_array(v);
 	case F_PATHS:
 		return json_is_array(v) || json_is_string(v);
+	case F_BOOL:
+		return json_is_boolean(v);
 	}
 	return false;
 }
@@ -657,6 +690,103 @@ static bool load_each(loader *ld, json_t *rj, assure_rule *r, const char *rule_p
 	}
 	free(ep);
 	return ok;
+}
+
+static void chart_free(assure_chart *c)
+{
+	if (!c)
+		return;
+	free(c->id);
+	free(c->title);
+	free(c->unit);
+	for (size_t i = 0; i < c->group.group_kind_count; i++)
+		free(c->group.group_kinds[i]);
+	free(c->group.group_kinds);
+	assure_expr_free(c->group.group_where);
+	for (size_t i = 0; i < c->group.group_by_count; i++) {
+		free(c->group.group_by_names[i]);
+		assure_expr_free(c->group.group_by[i]);
+	}
+	free(c->group.group_by_names);
+	free(c->group.group_by);
+	free(c->group.id);
+	for (size_t i = 0; i < c->nseries; i++) {
+		free(c->series[i]);
+		assure_expr_free(c->values[i]);
+	}
+	free(c->series);
+	free(c->values);
+	free(c->steps);
+	free(c);
+}
+
+/* A chart: a group, as a group rule has it, and a value per series on each group. */
+static void load_chart(loader *ld, const char *id, json_t *cj)
+{
+	char *cp = child_pointer("/charts", id);
+	ld->rule_id = id;
+	if (!json_is_object(cj)) {
+		problem(ld, cp, false, "charts", "chart '%s' must be an object", id);
+		free(cp);
+		return;
+	}
+	bool ok = check_fields(ld, cj, cp, "a chart", chart_fields, COUNT(chart_fields));
+	assure_chart *c = assure_xcalloc(1, sizeof(*c));
+	c->id = assure_xstrdup(id);
+	c->group.id = assure_xstrdup(id);
+	c->group.scope = ASSURE_SCOPE_GROUP;
+	c->title = opt_string(cj, "title");
+	c->unit = opt_string(cj, "unit");
+	assure_expr_names names = {NULL, 0, NULL, ld->rs->helpers};
+	json_t *gj = json_object_get(cj, "group");
+	if (ok && !load_group(ld, cj, &c->group, cp, gj, &names))
+		ok = false;
+	json_t *sj = json_object_get(cj, "series");
+	size_t n = json_array_size(sj), i;
+	json_t *one;
+	c->series = assure_xcalloc(n + 1, sizeof(char *));
+	c->values = assure_xcalloc(n + 1, sizeof(assure_expr *));
+	c->steps = assure_xcalloc(n + 1, sizeof(bool));
+	char *sp = child_pointer(cp, "series");
+	json_array_foreach(sj, i, one)
+	{
+		char idx[24];
+		snprintf(idx, sizeof(idx), "%zu", i);
+		char *p = child_pointer(sp, idx);
+		if (!json_is_object(one) ||
+		    !check_fields(ld, one, p, "a series", series_fields, COUNT(series_fields))) {
+			if (!json_is_object(one))
+				problem(ld, p, false, "series",
+				        "a series must be an object with a name and a value");
+			ok = false;
+		} else {
+			char *vp = child_pointer(p, "value");
+			assure_expr *e =
+			    compile_plain(ld, vp, "series.value", json_object_get(one, "value"), &names);
+			free(vp);
+			if (e) {
+				c->series[c->nseries] = opt_string(one, "name");
+				c->steps[c->nseries] = json_is_true(json_object_get(one, "step"));
+				c->values[c->nseries++] = e;
+			} else {
+				ok = false;
+			}
+		}
+		free(p);
+	}
+	if (n == 0 && json_is_array(sj)) {
+		problem(ld, sp, false, "series", "a chart needs at least one series");
+		ok = false;
+	}
+	free(sp);
+	free(cp);
+	ld->rule_id = NULL;
+	if (!ok) {
+		chart_free(c);
+		return;
+	}
+	ld->rs->charts = assure_xrealloc(ld->rs->charts, (ld->rs->ncharts + 1) * sizeof(assure_chart *));
+	ld->rs->charts[ld->rs->ncharts++] = c;
 }
 
 static void add_rule(assure_ruleset *rs, assure_rule *r)
@@ -1116,6 +1246,10 @@ static void compile_rule_files(assure_ruleset *rs, pending *files, size_t n)
 		json_t *rj;
 		json_array_foreach(json_object_get(files[i].root, "rules"), k, rj)
 		    load_rule(&files[i].ld, rj, k);
+		const char *cid;
+		json_t *cj;
+		json_object_foreach(json_object_get(files[i].root, "charts"), cid, cj)
+		    load_chart(&files[i].ld, cid, cj);
 		/* a param named by applies_to.paths must hold patterns, whichever file defines it */
 		for (size_t j = first; j < rs->count; j++) {
 			assure_rule *r = rs->rules[j];

@@ -47,8 +47,10 @@ assert c[1]["resolved"][0]["interval"]["days"] == 4
 readme = [x for x in d["commits"] if x["subject"].startswith("README")][0]
 assert readme["changes"] == [] and readme["other_changes"] == 1 and readme["new"] == [] and readme["resolved"] == []
 assert d["rules"]["name"] == "lsc-saf" and d["source"]["repository"] == "demo-repo"
-fig = [f for f in d["commits"][-1]["system_finance"] if f["year"] == "2020-21"][0]
-assert fig == {"year": "2020-21", "month": 7, "forecast_outturn": "-90.8", "control_total": "-90"}, fig
+# the chart lsc-saf declares: the system's outturn against its control total, per year
+fig = [f for f in d["commits"][-1]["charts"] if f["chart"] == "system-finance" and f["key"] == "2020-21"][0]
+assert fig["values"] == {"forecast outturn (system finance return)": "-90.8",
+                         "control total (control_totals.system)": "-90"}, fig
 PY
 pass
 

@@ -24,7 +24,16 @@ static const char *const afx_rules =
     " {\"id\": \"DUE-001\", \"title\": \"overdue\", \"severity\": \"warning\", \"domain\": \"governance\",\n"
     "  \"applies_to\": {\"paths\": [\"returns/**/actions.json\"]}, \"for_each\": \"$.actions[*]\",\n"
     "  \"assert\": \"date(@.due) >= as_of\", \"message\": \"{@.code} overdue\", \"subject\": \"@.code\"}\n"
-    "]}\n";
+    "],\n"
+    " \"charts\": {\"totals\": {\"title\": \"outturn and total\", \"unit\": \"m\",\n"
+    "  \"group\": {\"kind\": [\"finance\", \"control_totals\"], \"by\": {\"year\": \"$.year\"}},\n"
+    "  \"series\": [{\"name\": \"outturn\", \"value\": \"len(filter($.returns[*], r -> r.doc?.sector == "
+    "'system')) == "
+    "0 ? null : sort_by(filter($.returns[*], r -> r.doc?.sector == 'system'), r -> "
+    "r.doc.month)[-1].doc.forecast.outturn\"},\n"
+    "   {\"name\": \"total\", \"value\": \"filter($.returns[*], r -> r.doc.kind == "
+    "'control_totals')[0]?.doc?.system\", "
+    "\"step\": true}]}}}\n";
 
 typedef struct afx {
 	char *tmp;          /* the test's folder (owned) */

@@ -174,7 +174,7 @@ static void test_audit__paths_select_reported_commits(void **state)
 	afx_end(&f);
 }
 
-/* The system's forecast outturn and control total are read per year as exact decimal text. */
+/* A chart the rule set declares gives a point per group and commit, its values exact decimal text. */
 static void test_audit__reads_system_figures_exactly(void **state)
 {
 	(void)state;
@@ -197,13 +197,13 @@ static void test_audit__reads_system_figures_exactly(void **state)
 	afx_run(&f, NULL);
 	const assure_audit_commit *c = afx_commit(&f, "one");
 	assert_int_equal(c->nfigures, 2);
-	assert_string_equal(c->figures[0].year, "2019-20");
-	assert_null(c->figures[0].outturn);
-	assert_string_equal(c->figures[0].control_total, "0.1");
-	assert_string_equal(c->figures[1].year, "2020-21");
-	assert_int_equal(c->figures[1].month, 7);
-	assert_string_equal(c->figures[1].outturn, "-90.8");
-	assert_string_equal(c->figures[1].control_total, "-90");
+	assert_int_equal(c->figures[0].chart, 0);
+	assert_string_equal(c->figures[0].key, "2019-20");
+	assert_null(c->figures[0].values[0]);
+	assert_string_equal(c->figures[0].values[1], "0.1");
+	assert_string_equal(c->figures[1].key, "2020-21");
+	assert_string_equal(c->figures[1].values[0], "-90.8"); /* month 7's, the latest */
+	assert_string_equal(c->figures[1].values[1], "-90");
 	afx_end(&f);
 }
 
