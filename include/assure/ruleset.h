@@ -116,6 +116,9 @@ const assure_chart *assure_ruleset_chart(const assure_ruleset *rs, size_t i);
 /* The helpers of the rule set (borrowed). */
 const assure_helpers *assure_ruleset_helpers(const assure_ruleset *rs);
 
+/* The value of the param `dotted` ("finance.tolerance") now (borrowed), or NULL when there is none. */
+json_t *assure_ruleset_param(const assure_ruleset *rs, const char *dotted);
+
 /*
  * Override the param `dotted` ("finance.tolerance") with `value` (borrowed), saying it
  * came from `origin` ("--param", a params file's name). The param must exist and the

@@ -32,20 +32,6 @@ static bool is_dir(const char *p)
 	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* The value of param `dotted` now, or NULL. Borrowed. */
-static json_t *current_param(assure_ruleset *rs, const char *dotted)
-{
-	json_t *at = assure_ruleset_params(rs);
-	const char *p = dotted;
-	while (at && *p) {
-		const char *dot = strchr(p, '.');
-		size_t len = dot ? (size_t)(dot - p) : strlen(p);
-		at = json_is_object(at) ? json_object_getn(at, p, len) : NULL;
-		p += len + (dot ? 1 : 0);
-	}
-	return at;
-}
-
 /* A params file's members, set leaf by leaf (an object replaces a param only where the param is not one). */
 static int params_from(assure_ruleset *rs, assure_doc *doc, const char *file, json_t *obj, const char *dotted,
                        const char *pointer)
@@ -59,7 +45,7 @@ static int params_from(assure_ruleset *rs, assure_doc *doc, const char *file, js
 		assure_buf_printf(&name, "%s%s%s", dotted, *dotted ? "." : "", key);
 		assure_buf_puts(&ptr, pointer);
 		assure_buf_put_pointer_token(&ptr, key);
-		json_t *have = current_param(rs, name.ptr);
+		json_t *have = assure_ruleset_param(rs, name.ptr);
 		if (json_is_object(v) && json_is_object(have)) {
 			rc |= params_from(rs, doc, file, v, name.ptr, ptr.ptr);
 		} else if (assure_ruleset_set_param(rs, name.ptr, v, file) < 0) {
@@ -117,7 +103,7 @@ static int param_arg(assure_ruleset *rs, const char *arg)
 		return -1;
 	}
 	char *name = assure_xstrndup(arg, (size_t)(eq - arg));
-	json_t *have = current_param(rs, name);
+	json_t *have = assure_ruleset_param(rs, name);
 	json_t *value = NULL;
 	if (json_is_string(have)) {
 		value = json_string(eq + 1);

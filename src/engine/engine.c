@@ -760,6 +760,29 @@ static int eval_bool(run *rn, assure_findings *out, const assure_rule *r, const 
 	return result;
 }
 
+/* The evaluation context of a rule (or group expression, r NULL) on a node of the document at root. */
+static assure_eval_ctx rule_ctx(run *rn, const assure_rule *r, json_t *root, json_t *current,
+                                const char *pointer, const char *file, assure_value *lets,
+                                unsigned char *state)
+{
+	return (assure_eval_ctx){
+	    .root = root,
+	    .current = current,
+	    .current_pointer = pointer,
+	    .params = assure_ruleset_params(rn->e->rs),
+	    .as_of = rn->opts->as_of,
+	    .file = file,
+	    .let_exprs = r ? r->lets : NULL,
+	    .let_values = lets,
+	    .let_state = state,
+	    .let_count = r ? r->let_count : 0,
+	    .file_doc = file_doc_cb,
+	    .lookup = lookup_cb,
+	    .payload = rn,
+	    .epoch = rn->epoch,
+	};
+}
+
 /* when, assert, and on a breach message and subject, with the lets as ctx holds them. */
 static void eval_once(run *rn, assure_findings *out, const assure_rule *r, const assure_eval_ctx *ctx,
                       const place *pl, const char *default_subject)
@@ -815,22 +838,7 @@ static void eval_node(run *rn, assure_findings *out, const assure_rule *r, json_
 	assure_value *lets = rn->lets;
 	unsigned char *state = rn->let_state;
 	memset(state, 0, r->let_count + 1);
-	assure_eval_ctx ctx = {
-	    .root = root,
-	    .current = node->value,
-	    .current_pointer = node->pointer,
-	    .params = assure_ruleset_params(rn->e->rs),
-	    .as_of = rn->opts->as_of,
-	    .file = file,
-	    .let_exprs = r->lets,
-	    .let_values = lets,
-	    .let_state = state,
-	    .let_count = r->let_count,
-	    .file_doc = file_doc_cb,
-	    .lookup = lookup_cb,
-	    .payload = rn,
-	    .epoch = rn->epoch,
-	};
+	assure_eval_ctx ctx = rule_ctx(rn, r, root, node->value, node->pointer, file, lets, state);
 	if (!r->each_expr) {
 		eval_once(rn, out, r, &ctx, pl, default_subject);
 	} else {
@@ -883,22 +891,7 @@ static bool ruled_out(run *rn, const assure_rule *r, json_t *root, const char *f
 		return false;
 	assure_value *lets = assure_xcalloc(r->let_count + 1, sizeof(assure_value));
 	unsigned char *state = assure_xcalloc(r->let_count + 1, 1);
-	assure_eval_ctx ctx = {
-	    .root = root,
-	    .current = root,
-	    .current_pointer = "",
-	    .params = assure_ruleset_params(rn->e->rs),
-	    .as_of = rn->opts->as_of,
-	    .file = file,
-	    .let_exprs = r->lets,
-	    .let_values = lets,
-	    .let_state = state,
-	    .let_count = r->let_count,
-	    .file_doc = file_doc_cb,
-	    .lookup = lookup_cb,
-	    .payload = rn,
-	    .epoch = rn->epoch,
-	};
+	assure_eval_ctx ctx = rule_ctx(rn, r, root, root, "", file, lets, state);
 	bool holds = true;
 	int rc = r->each_expr ? 0 : assure_expr_guard(r->when, &ctx, &holds);
 	clear_lets(lets, state, r->let_count);
@@ -1252,17 +1245,8 @@ static void group_state_free(struct group_state *g)
 static void compute_membership(run *rn, const assure_rule *r, json_t *doc, const char *path, bool sure,
                                membership *m)
 {
-	assure_eval_ctx ctx = {
-	    .root = doc,
-	    .current = doc,
-	    .current_pointer = "",
-	    .params = assure_ruleset_params(rn->e->rs),
-	    .as_of = rn->opts->as_of,
-	    .file = path,
-	    .file_doc = file_doc_cb,
-	    .lookup = lookup_cb,
-	    .payload = rn,
-	};
+	assure_eval_ctx ctx = rule_ctx(rn, NULL, doc, doc, "", path, NULL, NULL);
+	ctx.epoch = 0; /* evaluated on one member after another: nothing to remember between them */
 	assure_value v = {0};
 	char *why = NULL;
 	m->state = MEMBER_IN;
@@ -1555,17 +1539,7 @@ static void eval_group_rule(run *rn, assure_findings *out, size_t k, const assur
 /* A series' value as exact decimal text, or NULL where it is absent, null, not a number or failed. */
 static char *series_value(run *rn, const assure_expr *x, json_t *root)
 {
-	assure_eval_ctx ctx = {
-	    .root = root,
-	    .current = root,
-	    .current_pointer = "",
-	    .params = assure_ruleset_params(rn->e->rs),
-	    .as_of = rn->opts->as_of,
-	    .file_doc = file_doc_cb,
-	    .lookup = lookup_cb,
-	    .payload = rn,
-	    .epoch = rn->epoch,
-	};
+	assure_eval_ctx ctx = rule_ctx(rn, NULL, root, root, "", NULL, NULL, NULL);
 	assure_value v = {0};
 	char *why = NULL;
 	char *text = NULL;

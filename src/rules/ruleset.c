@@ -1350,6 +1350,11 @@ int assure_ruleset_load(assure_ruleset *rs, const char *path, assure_diags *diag
 
 /* ---- params set after loading ---- */
 
+json_t *assure_ruleset_param(const assure_ruleset *rs, const char *dotted)
+{
+	return param_at(rs->params, dotted);
+}
+
 static bool same_type(json_t *a, json_t *b)
 {
 	if (json_is_number(a) && json_is_number(b))
