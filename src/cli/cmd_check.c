@@ -27,10 +27,12 @@ int cli_check(const cli_args *args)
 	bool worktree = cli_flag(args, "worktree");
 	if (repo_path && args->npositional)
 		return cli_usage_error("check", "give either --repo or paths, not both");
+	if (!repo_path && (rev || worktree))
+		return cli_usage_error("check", "%s needs --repo DIR: the repository whose %s to check",
+		                       worktree ? "--worktree" : "--rev",
+		                       worktree ? "working tree" : "commit");
 	if (!repo_path && !args->npositional)
 		return cli_usage_error("check", "nothing to check: give --repo DIR or paths");
-	if (!repo_path && (rev || worktree))
-		return cli_usage_error("check", "--rev and --worktree need --repo");
 	if (rev && worktree)
 		return cli_usage_error("check", "give either --rev or --worktree, not both");
 	const char *fmt_name = cli_get(args, "format");

@@ -12,8 +12,8 @@ static int cmd_help(const cli_args *args);
 static const cli_command commands[] = {
     {"check", "assure check [OPTIONS] [--repo DIR [--rev REV | --worktree] | PATH...]",
      "evaluate the rules on one commit, a working tree or plain files", cli_check_opts, cli_check, NULL},
-    {"rules", "assure rules (lint [PATH...] | list [--rules DIR])",
-     "check rule files for errors, or list the rules", cli_rules_opts, cli_rules,
+    {"rules", "assure rules (lint [PATH...] | list | params) [--rules DIR] [--param N=V] [--params FILE]",
+     "check rule files for errors, list the rules, or list the params", cli_rules_opts, cli_rules,
      "  0  no problem in the rule files (lint), or the list was printed\n"},
     {"explain", "assure explain [--rules DIR] RULE-ID", "print everything a rule carries, with examples",
      cli_explain_opts, cli_explain,
@@ -118,10 +118,15 @@ int main(int argc, char **argv)
 	}
 	const cli_command *c = find_command(argv[1]);
 	if (!c) {
-		fprintf(stderr,
-		        "assure: unknown command '%s'\nusage: assure COMMAND [OPTIONS]   (assure help lists "
-		        "the commands)\n",
-		        argv[1]);
+		const char *names[NCOMMANDS];
+		for (size_t i = 0; i < NCOMMANDS; i++)
+			names[i] = commands[i].name;
+		const char *near = cli_did_you_mean(argv[1], strlen(argv[1]), names, NCOMMANDS);
+		if (near)
+			fprintf(stderr, "assure: unknown command '%s' (did you mean '%s'?)\n", argv[1], near);
+		else
+			fprintf(stderr, "assure: unknown command '%s'\n", argv[1]);
+		fprintf(stderr, "usage: assure COMMAND [OPTIONS]   (assure help lists the commands)\n");
 		return ASSURE_EXIT_USAGE;
 	}
 	current_command = c->name;

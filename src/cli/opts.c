@@ -2,7 +2,52 @@
 #include "cli/opts.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* Levenshtein distance of a[0, la) and b, with one row of memory. */
+static size_t edit_distance(const char *a, size_t la, const char *b)
+{
+	size_t lb = strlen(b);
+	size_t *row = calloc(lb + 1, sizeof(size_t));
+	if (!row)
+		return (size_t)-1;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t best = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	size_t d = row[lb];
+	free(row);
+	return d;
+}
+
+const char *cli_did_you_mean(const char *word, size_t len, const char *const *names, size_t n)
+{
+	const char *best = NULL;
+	size_t best_d = (size_t)-1;
+	for (size_t i = 0; n ? i < n : names[i] != NULL; i++) {
+		size_t d = edit_distance(word, len, names[i]);
+		if (d < best_d) {
+			best_d = d;
+			best = names[i];
+		}
+	}
+	/* a slip: one or two keys, and not most of a short word */
+	size_t limit = len <= 4 ? 1 : 2;
+	return best && best_d <= limit ? best : NULL;
+}
 
 static long find(const cli_opt *opts, const char *name, size_t len)
 {
@@ -43,7 +88,16 @@ int cli_parse(cli_args *out, const char *cmd, const cli_opt *opts, int argc, cha
 		size_t len = eq ? (size_t)(eq - name) : strlen(name);
 		long k = find(opts, name, len);
 		if (k < 0) {
-			fprintf(stderr, "assure %s: unknown option '--%.*s'\n", cmd, (int)len, name);
+			const char *names[CLI_MAX_OPTS + 1];
+			size_t n = 0;
+			for (; opts[n].name && n < CLI_MAX_OPTS; n++)
+				names[n] = opts[n].name;
+			const char *near = cli_did_you_mean(name, len, names, n);
+			if (near)
+				fprintf(stderr, "assure %s: unknown option '--%.*s' (did you mean '--%s'?)\n",
+				        cmd, (int)len, name, near);
+			else
+				fprintf(stderr, "assure %s: unknown option '--%.*s'\n", cmd, (int)len, name);
 			return -1;
 		}
 		const char *value = NULL;

@@ -36,6 +36,11 @@ const char *cli_get(const cli_args *a, const char *name);
 bool cli_flag(const cli_args *a, const char *name);
 /* All values of a repeatable option. */
 size_t cli_all(const cli_args *a, const char *name, const char *const **values);
+/*
+ * The name among `names` (n of them, or up to a NULL when n is 0) nearest to `word` by edit
+ * distance, when it is near enough to be a slip of the keyboard ("chek" for "check"), else NULL.
+ */
+const char *cli_did_you_mean(const char *word, size_t len, const char *const *names, size_t n);
 /* Print the usage line and the option table. */
 void cli_print_options(const cli_opt *opts);
 

@@ -31,6 +31,19 @@ expect_rc 2 "no command"
 run_assure u.txt check --no-such-option
 expect_rc 2 "unknown option"
 expect_grep "^usage: assure check" u.txt.err
+expect_grep "^assure check: unknown option '--no-such-option'\$" u.txt.err
+# a slip of the keyboard is named
+run_assure u.txt chek --repo x
+expect_rc 2 "misspelt command"
+expect_grep "^assure: unknown command 'chek' (did you mean 'check'?)\$" u.txt.err
+run_assure u.txt check --fromat json
+expect_rc 2 "misspelt option"
+expect_grep "^assure check: unknown option '--fromat' (did you mean '--format'?)\$" u.txt.err
+run_assure u.txt check --worktree
+expect_rc 2 "--worktree without --repo"
+expect_grep "^assure check: --worktree needs --repo DIR: the repository whose working tree to check\$" u.txt.err
+run_assure u.txt audit --repo . --rule x
+expect_grep "^assure audit: unknown option '--rule' (did you mean '--rules'?)\$" u.txt.err
 run_assure u.txt rules frob
 expect_rc 2 "unknown rules subcommand"
 run_assure u.txt explain
