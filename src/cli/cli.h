@@ -48,6 +48,8 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
  * values applied in the order given; problems are printed and NULL returned.
  */
 assure_ruleset *cli_load_rules(const cli_args *args);
+/* The rule set used without --rules: the installed one, or in a build tree the source tree's. */
+const char *cli_default_rules(void);
 /* Print diagnostics to stderr. */
 void cli_print_diags(assure_diags *d);
 /* --as-of, or today (UTC). Returns -1 after printing an error. */

@@ -146,6 +146,7 @@ int cli_walk_run(cli_walk *w, const cli_args *args, const char *cmd, bool with_p
 
 typedef struct sink {
 	const char *out; /* --out, or NULL for standard output */
+	size_t files;    /* files written under out */
 } sink;
 
 static int make_dirs(const char *path)
@@ -179,9 +180,23 @@ static int write_file(const char *path, const char *data, size_t len)
 
 static int emit(const char *name, const char *data, size_t len, void *payload)
 {
-	const sink *s = payload;
+	sink *s = payload;
+	if (!name && s->out) {
+		/* a single file's folder is made as a report folder's is */
+		char dir[4096];
+		snprintf(dir, sizeof(dir), "%s", s->out);
+		char *slash = strrchr(dir, '/');
+		if (slash && slash != dir) {
+			*slash = '\0';
+			if (make_dirs(dir) < 0)
+				return -1;
+		}
+		s->files++;
+		return write_file(s->out, data, len);
+	}
 	if (!name)
-		return s->out ? write_file(s->out, data, len) : cli_write(data, len);
+		return cli_write(data, len);
+	s->files++;
 	char path[4096];
 	if (snprintf(path, sizeof(path), "%s/%s", s->out, name) >= (int)sizeof(path))
 		return assure_error_set("path too long: '%s/%s'", s->out, name);
@@ -211,7 +226,7 @@ int cli_audit(const cli_args *args)
 		cli_walk_free(&w);
 		return rc;
 	}
-	sink s = {out};
+	sink s = {out, 0};
 	if (fmt->folder && make_dirs(out) < 0) {
 		fprintf(stderr, "assure: %s\n", assure_error_last());
 		cli_walk_free(&w);
@@ -222,6 +237,9 @@ int cli_audit(const cli_args *args)
 		cli_walk_free(&w);
 		return ASSURE_EXIT_USAGE;
 	}
+	if (out) /* say where the report went: nothing on standard output says it */
+		fprintf(stderr, "assure audit: wrote %s (%zu %s)\n", out, s.files,
+		        s.files == 1 ? "file" : "files");
 	/* Like check: what is open at the end decides, and an incomplete last check fails. */
 	long last = assure_audit_last(w.audit);
 	rc = ASSURE_EXIT_OK;

@@ -14,7 +14,7 @@ const cli_opt cli_rules_opts[] = {
 
 static int lint(const cli_args *args)
 {
-	const char *fallback[] = {ASSURE_SOURCE_DIR "/rules"};
+	const char *fallback[] = {cli_default_rules()};
 	const char *const *paths = args->positional + 1;
 	size_t n = args->npositional - 1;
 	const char *const *given;

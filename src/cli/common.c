@@ -139,15 +139,19 @@ static int apply_params(assure_ruleset *rs, const cli_args *args)
 	return rc ? -1 : 0;
 }
 
+const char *cli_default_rules(void)
+{
+	/* the installed rule set first; in a build tree, the source tree's rules/ */
+	return is_dir(ASSURE_RULES_INSTALL_DIR) ? ASSURE_RULES_INSTALL_DIR : ASSURE_SOURCE_DIR "/rules";
+}
+
 assure_ruleset *cli_load_rules(const cli_args *args)
 {
 	const char *const *paths;
 	size_t n = cli_all(args, "rules", &paths);
 	const char *fallback[1];
 	if (n == 0) {
-		/* the installed rule set first; in a build tree, the source tree's rules/ */
-		fallback[0] =
-		    is_dir(ASSURE_RULES_INSTALL_DIR) ? ASSURE_RULES_INSTALL_DIR : ASSURE_SOURCE_DIR "/rules";
+		fallback[0] = cli_default_rules();
 		paths = fallback;
 		n = 1;
 	}

@@ -957,13 +957,15 @@ static void load_rule(loader *ld, json_t *rj, size_t index)
 				assure_expr_names names = {(const char *const *)r->let_names, r->let_count,
 				                           let_deps, ld->rs->helpers};
 				assure_expr *e = compile_field(ld, rj, rule_ptr, field, "let", v, &names);
-				if (e) {
-					let_deps[r->let_count] = assure_expr_deps(e);
-					r->let_names[r->let_count] = assure_xstrdup(key);
-					r->lets[r->let_count++] = e;
-				} else {
+				/*
+				 * A let that did not compile still names itself, so that what uses it is not
+				 * reported again as an unknown name: one mistake, one error.
+				 */
+				let_deps[r->let_count] = e ? assure_expr_deps(e) : ASSURE_EXPR_DEP_NODE;
+				r->let_names[r->let_count] = assure_xstrdup(key);
+				r->lets[r->let_count++] = e;
+				if (!e)
 					ok = false;
-				}
 			}
 			free(kp);
 		}

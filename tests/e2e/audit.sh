@@ -186,6 +186,11 @@ expect_grep '^| Rules | e2e-audit 1.0.0 (2 rules, hash `[0-9a-f]\{40\}`) |$' all
 expect_grep '^### 4\. `[0-9a-f]\{12\}` c4 A back under$' all.md
 run_assure out.json audit --repo repo "${R[@]}" --format json --out "$TEST_TMP/written.json"
 [ ! -s out.json ] && cmp -s written.json all.json || fail "--out FILE should hold the report, stdout nothing"
+expect_grep "^assure audit: wrote $TEST_TMP/written.json (1 file)\$" out.json.err
+# a report file's folders are made, as a report folder's are
+run_assure md.txt audit --repo repo "${R[@]}" --format markdown --out "$TEST_TMP/new/folders/audit.md"
+[ -s "$TEST_TMP/new/folders/audit.md" ] || fail "--out into folders that do not exist yet wrote nothing: $(cat md.txt.err)"
+pass
 pass
 
 # The progress line: on standard error when it is a terminal (script(1) gives it one), not with --quiet.

@@ -458,6 +458,26 @@ static void test_ruleset__paths_from_a_param(void **state)
 	free(path);
 }
 
+/* A let that does not compile is one error: what uses it is not reported again as an unknown name. */
+static void test_ruleset__one_mistake_one_error(void **state)
+{
+	(void)state;
+	assure_ruleset *rs;
+	assure_diags *d;
+	const assure_diag *g = load_one_error(
+	    &rs, &d, "lowr.json",
+	    "{\"ruleset\": \"x\", \"version\": \"1\", \"rules\": [\n"
+	    "{\"id\": \"GOV-001\", \"title\": \"t\", \"severity\": \"error\", \"domain\": \"d\",\n"
+	    " \"applies_to\": {\"kind\": \"action_log\"},\n"
+	    " \"let\": {\"status\": \"lowr(@.status)\", \"open\": \"status != 'closed'\"},\n"
+	    " \"assert\": \"open\", \"message\": \"{status}\"}]}\n");
+	assert_string_equal(g->message, "unknown function 'lowr'");
+	assert_string_equal(g->field, "let.status");
+	assert_int_equal(assure_ruleset_count(rs), 0);
+	assure_diags_free(d);
+	assure_ruleset_free(rs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -474,6 +494,7 @@ int main(void)
 	    cmocka_unit_test(test_ruleset__helper_errors),
 	    cmocka_unit_test(test_ruleset__group_and_each),
 	    cmocka_unit_test(test_ruleset__paths_from_a_param),
+	    cmocka_unit_test(test_ruleset__one_mistake_one_error),
 	};
 	return cmocka_run_group_tests_name("ruleset", tests, setup, teardown);
 }
