@@ -141,7 +141,24 @@ static int apply_params(assure_ruleset *rs, const cli_args *args)
 
 const char *cli_default_rules(void)
 {
-	/* the installed rule set first; in a build tree, the source tree's rules/ */
+	/*
+	 * Beside the binary first (<prefix>/bin/assure reads <prefix>/share/assure/rules), so that
+	 * an installation that was unpacked or moved finds its own rules; then where it was
+	 * installed to; then, in a build tree, the source tree's rules/.
+	 */
+	static char beside[4096 + 32];
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			snprintf(beside, sizeof(beside), "%s/../share/assure/rules", exe);
+			if (is_dir(beside))
+				return beside;
+		}
+	}
 	return is_dir(ASSURE_RULES_INSTALL_DIR) ? ASSURE_RULES_INSTALL_DIR : ASSURE_SOURCE_DIR "/rules";
 }
 

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# End-to-end: an installation works where it is put. `cmake --install` into a prefix, then the
+# prefix moved elsewhere: the binary finds the rules installed beside it (not the source tree's),
+# and `assure explain` runs each rule's examples, which are installed with the rules.
+source "$(dirname "$0")/lib.sh"
+build=$(dirname "$ASSURE_BIN")
+cd "$TEST_TMP"
+cmake --install "$build" --prefix "$TEST_TMP/prefix" >install.log 2>&1 || fail "cmake --install: $(tail -5 install.log)"
+pass
+mv prefix moved
+bin="$TEST_TMP/moved/bin/assure"
+[ -x "$bin" ] || fail "no assure in the installed bin/"
+pass
+ASSURE_BIN="$bin"
+run_assure list.txt rules list
+expect_rc 0 "rules list of the moved installation"
+expect_grep '^FIN-001 ' list.txt
+run_assure params.txt rules params
+expect_grep "(.*/moved/bin/../share/assure/rules/lsc-saf/finance.json)\$" params.txt
+for id in FIN-001 GOV-001 SUB-001; do
+	run_assure "$id.txt" explain "$id"
+	expect_rc 0 "explain $id from the moved installation"
+	expect_grep '^Example that raises it' "$id.txt"
+done
+finish
