@@ -5,7 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 
-static const cli_opt no_opts[] = {{NULL, NULL, false, NULL}};
+static const cli_opt help_opts[] = {
+    {"man", NULL, false, "print the manual page (roff), made from the command and option tables"},
+    {"completion", NULL, false, "print a bash completion script, made from the same tables"},
+    {NULL, NULL, false, NULL},
+};
 
 static int cmd_help(const cli_args *args);
 
@@ -27,8 +31,8 @@ static const cli_command commands[] = {
     {"history", "assure history --repo DIR [--rule ID] [--subject S] [--path P] [OPTIONS] [RANGE]",
      "when each finding was open: the commit that introduced it and the one that resolved it",
      cli_history_opts, cli_history, "  0  the intervals were listed\n"},
-    {"help", "assure help [COMMAND]", "show help for assure or one command", no_opts, cmd_help,
-     "  0  the help was printed\n"},
+    {"help", "assure help [COMMAND | --man | --completion]", "show help for assure or one command", help_opts,
+     cmd_help, "  0  the help was printed\n"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -89,8 +93,128 @@ static void print_command_help(const cli_command *c)
 	print_exit_codes(c->exits);
 }
 
+/* Text for roff: a backslash, a hyphen and a line-leading dot or quote are roff's own. */
+static void roff(const char *s)
+{
+	for (const char *p = s; *p; p++) {
+		if (*p == '\\')
+			fputs("\\e", stdout);
+		else if (*p == '-')
+			fputs("\\-", stdout);
+		else if ((*p == '.' || *p == '\'') && (p == s || p[-1] == '\n'))
+			fputs("\\&", stdout), putchar(*p);
+		else
+			putchar(*p);
+	}
+}
+
+/* The exit codes of a command, as print_exit_codes prints them, as a roff list. */
+static void man_exits(const char *exits)
+{
+	char text[2048];
+	if (!exits) {
+		snprintf(text, sizeof(text),
+		         "  %d  no finding at or above --fail-on, and the run was complete\n"
+		         "  %d  findings at or above --fail-on, or the run was incomplete\n",
+		         ASSURE_EXIT_OK, ASSURE_EXIT_FINDINGS);
+		exits = text;
+	}
+	for (const char *line = exits; *line;) {
+		const char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+		char one[512];
+		snprintf(one, sizeof(one), "%.*s", (int)len, line);
+		char *p = one;
+		while (*p == ' ')
+			p++;
+		char *rest = strchr(p, ' ');
+		if (rest) {
+			*rest++ = '\0';
+			while (*rest == ' ')
+				rest++;
+			printf(".TP\n\\fB%s\\fR\n", p);
+			roff(rest);
+			putchar('\n');
+		}
+		line = end ? end + 1 : line + len;
+	}
+}
+
+/* The manual page, from the same tables as --help: they cannot say different things. */
+static void print_man(void)
+{
+	printf(".TH ASSURE 1 \"\" \"assure %s\" \"User Commands\"\n", ASSURE_VERSION);
+	printf(".SH NAME\nassure \\- rules\\-based assurance checks on returns kept in git\n");
+	printf(".SH SYNOPSIS\n\\fBassure\\fR \\fICOMMAND\\fR [\\fIOPTIONS\\fR]\n");
+	printf(".SH DESCRIPTION\n");
+	roff("assure evaluates a declarative rule set on JSON returns read straight from a git "
+	     "repository, a working tree or plain files, and reports every breach with the file, line "
+	     "and column it comes from; its audit says which commit introduced a breach and which "
+	     "cleared it. docs/rules.md and docs/audit-format.md, installed with the rules, are the "
+	     "reference.");
+	printf("\n.SH COMMANDS\n");
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		const cli_command *c = &commands[i];
+		printf(".SS %s\n", c->name);
+		printf(".B ");
+		roff(c->usage);
+		printf("\n.PP\n");
+		roff(c->summary);
+		printf(".\n");
+		for (const cli_opt *o = c->opts; o->name; o++) {
+			printf(".TP\n\\fB\\-\\-");
+			roff(o->name);
+			printf("\\fR");
+			if (o->arg) {
+				printf(" \\fI");
+				roff(o->arg);
+				printf("\\fR");
+			}
+			printf("\n");
+			roff(o->help);
+			if (o->repeatable)
+				printf(" (repeatable)");
+			printf("\n");
+		}
+		printf(".PP\nExit status:\n");
+		man_exits(c->exits);
+	}
+	printf(".SH EXIT STATUS\n");
+	man_exits(NULL);
+	printf(".TP\n\\fB%d\\fR\n", ASSURE_EXIT_USAGE);
+	roff("usage error, a rule set that cannot be read or has problems, a repository that cannot be read, "
+	     "output that cannot be written");
+	printf("\n.SH ENVIRONMENT\n.TP\n\\fBNO_COLOR\\fR\nno colour, even on a terminal\n");
+}
+
+/* A bash completion script, from the same tables. */
+static void print_completion(void)
+{
+	printf("# bash completion for assure %s, made by 'assure help --completion'\n", ASSURE_VERSION);
+	printf("_assure() {\n\tlocal cur=${COMP_WORDS[COMP_CWORD]} words=\n");
+	printf("\tif [ \"$COMP_CWORD\" -eq 1 ]; then\n\t\twords=\"");
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		printf("%s%s", i ? " " : "", commands[i].name);
+	printf(" --version --help\"\n\telse\n\t\tcase ${COMP_WORDS[1]} in\n");
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		printf("\t\t%s) words=\"", commands[i].name);
+		for (const cli_opt *o = commands[i].opts; o->name; o++)
+			printf("--%s ", o->name);
+		printf("--help\" ;;\n");
+	}
+	printf("\t\tesac\n\tfi\n\tCOMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n}\n");
+	printf("complete -o default -F _assure assure\n");
+}
+
 static int cmd_help(const cli_args *args)
 {
+	if (cli_flag(args, "man") || cli_flag(args, "completion")) {
+		if (cli_flag(args, "man"))
+			print_man();
+		else
+			print_completion();
+		return cli_finish_output() == 0 ? ASSURE_EXIT_OK : ASSURE_EXIT_USAGE;
+	}
 	if (args->npositional == 0) {
 		print_main_help();
 		return cli_finish_output() == 0 ? ASSURE_EXIT_OK : ASSURE_EXIT_USAGE;

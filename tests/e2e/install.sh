@@ -11,6 +11,10 @@ mv prefix moved
 bin="$TEST_TMP/moved/bin/assure"
 [ -x "$bin" ] || fail "no assure in the installed bin/"
 pass
+for f in share/man/man1/assure.1 share/bash-completion/completions/assure share/doc/assure/rules.md; do
+	[ -s "moved/$f" ] || fail "the installation has no $f"
+	pass
+done
 ASSURE_BIN="$bin"
 run_assure list.txt rules list
 expect_rc 0 "rules list of the moved installation"

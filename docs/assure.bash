@@ -1,0 +1,18 @@
+# bash completion for assure 0.1.0, made by 'assure help --completion'
+_assure() {
+	local cur=${COMP_WORDS[COMP_CWORD]} words=
+	if [ "$COMP_CWORD" -eq 1 ]; then
+		words="check rules explain audit history help --version --help"
+	else
+		case ${COMP_WORDS[1]} in
+		check) words="--repo --rev --worktree --rules --param --params --as-of --format --fail-on --stats --help" ;;
+		rules) words="--rules --param --params --help" ;;
+		explain) words="--rules --param --params --help" ;;
+		audit) words="--repo --rules --param --params --first-parent --since --until --as-of --quiet --stats --paths --format --out --fail-on --help" ;;
+		history) words="--repo --rules --param --params --first-parent --since --until --as-of --quiet --stats --rule --subject --path --format --help" ;;
+		help) words="--man --completion --help" ;;
+		esac
+	fi
+	COMPREPLY=($(compgen -W "$words" -- "$cur"))
+}
+complete -o default -F _assure assure
