@@ -167,7 +167,8 @@ assure_ruleset *cli_load_rules(const cli_args *args)
 	const char *const *paths;
 	size_t n = cli_all(args, "rules", &paths);
 	const char *fallback[1];
-	if (n == 0) {
+	bool defaulted = n == 0;
+	if (defaulted) {
 		fallback[0] = cli_default_rules();
 		paths = fallback;
 		n = 1;
@@ -180,6 +181,12 @@ assure_ruleset *cli_load_rules(const cli_args *args)
 	for (size_t i = 0; i < n && rc == 0; i++)
 		if (assure_ruleset_load(rs, paths[i], diags) < 0) {
 			fprintf(stderr, "assure: %s\n", assure_error_last());
+			if (defaulted) /* a binary moved out of its build or installation finds none of its
+			                  own */
+				fprintf(
+				    stderr,
+				    "assure: no rule set was given and none is installed beside this binary: "
+				    "give one with --rules DIR\n");
 			rc = -1;
 		}
 	cli_print_diags(diags);

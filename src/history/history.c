@@ -141,8 +141,9 @@ void ah_interval_span(assure_buf *out, const assure_audit *a, const assure_audit
 		assure_buf_printf(out, "open %s%d %s", at_least, iv->days,
 		                  ah_plural((size_t)iv->days, "day", "days"));
 	else
-		assure_buf_printf(out, "still open after %s%d %s", at_least, iv->days,
-		                  ah_plural((size_t)iv->days, "day", "days"));
+		/* counted to the last commit of the range, not to today: say so */
+		assure_buf_printf(out, "still open at the last commit, %s%d %s after it opened", at_least,
+		                  iv->days, ah_plural((size_t)iv->days, "day", "days"));
 	(void)a;
 }
 

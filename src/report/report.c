@@ -65,11 +65,14 @@ int assure_report_text(assure_buf *out, const assure_findings *findings, const a
 	char date[11];
 	assure_date_format(meta->as_of, date);
 	size_t checked = meta->result ? meta->result->files_checked : 0;
-	assure_buf_printf(out, "%zu %s, %zu %s, %zu info in %zu %s checked (rules %s %s, as of %s",
+	/* the number of rules says what ran: a partial rule set is not the whole pack */
+	size_t nrules = assure_ruleset_count(meta->rules);
+	assure_buf_printf(out, "%zu %s, %zu %s, %zu info in %zu %s checked (%zu %s of %s %s, as of %s",
 	                  c[ASSURE_SEV_ERROR], plural(c[ASSURE_SEV_ERROR], "error", "errors"),
 	                  c[ASSURE_SEV_WARNING], plural(c[ASSURE_SEV_WARNING], "warning", "warnings"),
-	                  c[ASSURE_SEV_INFO], checked, plural(checked, "file", "files"),
-	                  assure_ruleset_name(meta->rules), assure_ruleset_version(meta->rules), date);
+	                  c[ASSURE_SEV_INFO], checked, plural(checked, "file", "files"), nrules,
+	                  plural(nrules, "rule", "rules"), assure_ruleset_name(meta->rules),
+	                  assure_ruleset_version(meta->rules), date);
 	if (meta->commit)
 		assure_buf_printf(out, ", commit %.12s", meta->commit);
 	assure_buf_puts(out, ")\n");

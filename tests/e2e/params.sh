@@ -10,7 +10,7 @@ run_assure list.txt rules params --rules "$pack"
 expect_rc 0 "rules params"
 expect_grep "^finance.tolerance = 0    (.*/rules/lsc-saf/finance.json)\$" list.txt
 expect_grep "^finance.max_unidentified_share = 0.05    (" list.txt
-expect_grep '^returns.paths = \["returns/\*\*/\*.json"\]    (.*/pack.json)$' list.txt
+expect_grep '^returns.paths = \["returns/\*\*/\*.json"\]    (.*/validity.json)$' list.txt
 
 # A params file and a --param: the command line is applied last and wins.
 cat >local.json <<'JSON'
@@ -21,6 +21,12 @@ expect_rc 0 "rules params with overrides"
 expect_grep '^finance.tolerance = 0.5    (--param)$' list2.txt
 expect_grep '^finance.ytd_tolerance = 20    (local.json)$' list2.txt
 expect_grep '^governance.action_code = "\[A-Z\]+-\[0-9\]+"    (local.json)$' list2.txt
+
+# One file of the pack is a rule set of its own (its helpers and params are its own), and the
+# summary says how many rules ran
+run_assure part.txt check --rules "$pack/finance.json" --as-of 2021-01-13 --fail-on none "$cases/FIN-001/fail"
+expect_rc 0 "finance.json alone"
+expect_grep '(11 rules of lsc-saf 1.1.0, as of 2021-01-13)$' part.txt
 
 # The override changes what the rules find: FIN-001's case breaches by 1.5, within a tolerance of 2.
 run_assure fin.txt check --rules "$pack" --as-of 2021-01-13 --fail-on none "$cases/FIN-001/fail"

@@ -99,7 +99,7 @@ static void test_history__text_lists_intervals(void **state)
 	    strstr(out.ptr, " 2021-01-01 10:00:00 +0000 by Finance Lead <finance@example.nhs.uk>: A over\n"));
 	assert_non_null(strstr(out.ptr, "     resolved "));
 	assert_non_null(strstr(out.ptr, "     open 3 days\n  2. opened "));
-	assert_non_null(strstr(out.ptr, "     still open after 21 days\n"));
+	assert_non_null(strstr(out.ptr, "     still open at the last commit, 21 days after it opened\n"));
 	assert_non_null(strstr(
 	    out.ptr, "2 intervals of 1 finding, 1 open at the end (rules unit-audit 1.0.0, range HEAD"));
 	assure_buf_free(&out);
