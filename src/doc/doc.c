@@ -69,6 +69,19 @@ static void set_parse_error(const char *text, size_t len, size_t start, const js
 		assure_buf_free(&key);
 		return;
 	}
+	/*
+	 * jansson expects the container to close where the next member or item starts: what is
+	 * missing there is usually the comma before it, which is what a reader needs to hear.
+	 */
+	bool object = starts_with(e->text, "'}' expected near '"),
+	     array = starts_with(e->text, "']' expected near '");
+	if (object || array) {
+		const char *near = strstr(e->text, "near '") + 6;
+		size_t n = strlen(near);
+		assure_error_setc(ASSURE_EINVALID, "expected ',' or '%c' before '%.*s' (is a comma missing?)",
+		                  object ? '}' : ']', (int)(n > 0 ? n - 1 : 0), near);
+		return;
+	}
 	if (starts_with(e->text, "\\u0000 is not allowed")) {
 		assure_error_setc(ASSURE_EINVALID, "'\\u0000' is not allowed in a string");
 		return;

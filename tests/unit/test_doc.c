@@ -248,6 +248,11 @@ static void test_doc__error_positions(void **state)
 	assert_parse_error(t4, strlen(t4), 1, 9, "invalid token near 'tru'");
 	const char *t5 = "{\"a\": 1} x";
 	assert_parse_error(t5, strlen(t5), 1, 10, "end of file expected near 'x'");
+	/* a missing comma is named as such, at the member or item it is missing before */
+	const char *t7 = "{\"a\": 1\n \"b\": 2}";
+	assert_parse_error(t7, strlen(t7), 2, 2, "expected ',' or '}' before '\"b\"' (is a comma missing?)");
+	const char *t8 = "[1 2]";
+	assert_parse_error(t8, strlen(t8), 1, 4, "expected ',' or ']' before '2' (is a comma missing?)");
 	const char *t6 = "[1,\n  \"unterminated";
 	assert_parse_error(t6, strlen(t6), 2, 3, "premature end of input near '\"unterminated'");
 	assert_parse_error("", 0, 1, 1, "no JSON value (the text is empty)");
