@@ -44,6 +44,14 @@ expect_rc 2 "--worktree without --repo"
 expect_grep "^assure check: --worktree needs --repo DIR: the repository whose working tree to check\$" u.txt.err
 run_assure u.txt audit --repo . --rule x
 expect_grep "^assure audit: unknown option '--rule' (did you mean '--rules'?)\$" u.txt.err
+# lint and the other commands read the same rule set when none is given
+run_assure dl.txt rules lint
+expect_rc 0 "rules lint of the default rule set"
+run_assure dlist.txt rules list
+expect_rc 0 "rules list of the default rule set"
+[ "$(sed -n 's/^\([0-9]*\) rules in .*/\1/p' dl.txt)" = "$(wc -l <dlist.txt)" ] ||
+	fail "lint and list read different default rule sets: $(cat dl.txt) against $(wc -l <dlist.txt) rules"
+pass
 run_assure u.txt rules frob
 expect_rc 2 "unknown rules subcommand"
 run_assure u.txt explain
