@@ -40,6 +40,13 @@ void assure_buf_put_quoted(assure_buf *b, const char *s, size_t n, char quote);
 void assure_buf_put_json_string(assure_buf *b, const char *s);
 /* Append one JSON Pointer reference token (RFC 6901 escaping of ~ and /), with the leading '/'. */
 void assure_buf_put_pointer_token(assure_buf *b, const char *key);
+/*
+ * s as a terminal or a log shows it as written, for the human-readable formats: what a
+ * submitter puts in a return, a file name or a commit subject can neither move the cursor,
+ * clear the screen, ring a bell nor start a line. C0 and C1 controls and DEL are written as
+ * \n, \r, \t or \xNN (\u0080 to \u009f for C1), bytes that are not UTF-8 as \xNN.
+ */
+void assure_buf_put_visible(assure_buf *b, const char *s);
 /* The decimal digits of n: what "%zu" prints, without printf's cost on hot paths. */
 void assure_buf_put_size(assure_buf *b, size_t n);
 /* Return the contents (caller frees) and reset the buffer. */

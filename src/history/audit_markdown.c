@@ -8,14 +8,15 @@
 
 void ah_md_escape(assure_buf *out, const char *s)
 {
-	for (; *s; s++) {
-		if (strchr("\\`*_[]<>|#", *s))
+	/* controls are made visible first (buf.h), then Markdown's own characters escaped */
+	assure_buf shown = ASSURE_BUF_INIT;
+	assure_buf_put_visible(&shown, s);
+	for (const char *p = shown.ptr; *p; p++) {
+		if (strchr("\\`*_[]<>|#", *p))
 			assure_buf_putc(out, '\\');
-		if (*s == '\n')
-			assure_buf_putc(out, ' ');
-		else
-			assure_buf_putc(out, *s);
+		assure_buf_putc(out, *p);
 	}
+	assure_buf_free(&shown);
 }
 
 static void where(assure_buf *out, const assure_finding *f)
@@ -25,7 +26,7 @@ static void where(assure_buf *out, const assure_finding *f)
 		return;
 	}
 	assure_buf_putc(out, '`');
-	assure_buf_puts(out, f->path);
+	assure_buf_put_visible(out, f->path);
 	if (f->line > 0)
 		assure_buf_printf(out, ":%d:%d", f->line, f->column);
 	assure_buf_putc(out, '`');

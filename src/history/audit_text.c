@@ -35,11 +35,12 @@ static void finding_line(assure_buf *out, const assure_finding *f)
 {
 	if (!*f->path)
 		assure_buf_puts(out, "(snapshot)");
-	else if (f->line > 0)
-		assure_buf_printf(out, "%s:%d:%d", f->path, f->line, f->column);
 	else
-		assure_buf_puts(out, f->path);
-	assure_buf_printf(out, ": %s: [%s] %s", assure_severity_name(f->severity), f->rule_id, f->message);
+		assure_buf_put_visible(out, f->path);
+	if (*f->path && f->line > 0)
+		assure_buf_printf(out, ":%d:%d", f->line, f->column);
+	assure_buf_printf(out, ": %s: [%s] ", assure_severity_name(f->severity), f->rule_id);
+	assure_buf_put_visible(out, f->message);
 }
 
 static void counts_text(assure_buf *out, const size_t c[ASSURE_SEV_COUNT])
@@ -53,7 +54,11 @@ static void commit_block(assure_buf *out, const assure_audit *a, const assure_au
 {
 	char t[48], d[11];
 	assure_buf_printf(out, "commit %s\n", c->info.id);
-	assure_buf_printf(out, "Author: %s <%s>\n", c->info.author_name, c->info.author_email);
+	assure_buf_puts(out, "Author: ");
+	assure_buf_put_visible(out, c->info.author_name);
+	assure_buf_puts(out, " <");
+	assure_buf_put_visible(out, c->info.author_email);
+	assure_buf_puts(out, ">\n");
 	assure_audit_format_time(t, c->info.commit_time, c->info.commit_offset);
 	assure_date_format(c->as_of, d);
 	assure_buf_printf(out, "Date:   %s (as of %s)\n", t, d);
@@ -62,13 +67,19 @@ static void commit_block(assure_buf *out, const assure_audit *a, const assure_au
 	else if (c->info.parent_count > 1)
 		assure_buf_printf(out, "Merge:  compared with its first parent %.12s\n",
 		                  c->info.first_parent);
-	assure_buf_printf(out, "\n    %s\n\n", c->info.subject);
+	assure_buf_puts(out, "\n    ");
+	assure_buf_put_visible(out, c->info.subject);
+	assure_buf_puts(out, "\n\n");
 	assure_buf_printf(out, "  returns changed:%s\n", c->nchanges ? "" : " none");
 	for (size_t i = 0; i < c->nchanges; i++) {
 		const assure_change *ch = &c->changes[i];
-		assure_buf_printf(out, "    %-9s %s", assure_audit_change_name(ch->kind), ch->path);
-		if (ch->old_path)
-			assure_buf_printf(out, " (from %s)", ch->old_path);
+		assure_buf_printf(out, "    %-9s ", assure_audit_change_name(ch->kind));
+		assure_buf_put_visible(out, ch->path);
+		if (ch->old_path) {
+			assure_buf_puts(out, " (from ");
+			assure_buf_put_visible(out, ch->old_path);
+			assure_buf_putc(out, ')');
+		}
 		assure_buf_putc(out, '\n');
 	}
 	if (c->other_changes)
@@ -110,9 +121,14 @@ static void tally_table(assure_buf *out, const char *title, const char *head, co
 	if (!n)
 		return;
 	assure_buf_printf(out, "  %s:\n    %-28s %6s %6s %6s\n", title, head, "opened", "closed", "open");
-	for (size_t i = 0; i < n; i++)
-		assure_buf_printf(out, "    %-28s %6zu %6zu %6zu\n", *t[i].key ? t[i].key : "(none)",
-		                  t[i].opened, t[i].closed, t[i].open);
+	assure_buf key = ASSURE_BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		assure_buf_clear(&key);
+		assure_buf_put_visible(&key, *t[i].key ? t[i].key : "(none)");
+		assure_buf_printf(out, "    %-28s %6zu %6zu %6zu\n", key.ptr, t[i].opened, t[i].closed,
+		                  t[i].open);
+	}
+	assure_buf_free(&key);
 }
 
 int assure_audit_text(const assure_audit *a, const assure_audit_meta *meta, assure_audit_emit_fn emit,
@@ -147,11 +163,13 @@ int assure_audit_text(const assure_audit *a, const assure_audit_meta *meta, assu
 			const assure_audit_interval *iv = &a->intervals[s->longest[i]];
 			char d[11];
 			assure_date_format(ah_commit_day(&a->commits[iv->opened]), d);
-			assure_buf_printf(&out, "    %s%4d %s  [%s] %s %s, opened %.12s %s, ",
-			                  iv->before_range ? ">=" : "  ", iv->days,
-			                  ah_plural((size_t)iv->days, "day ", "days"), iv->finding.rule_id,
-			                  iv->finding.path[0] ? iv->finding.path : "(snapshot)",
-			                  iv->finding.subject, a->commits[iv->opened].info.id, d);
+			assure_buf_printf(&out, "    %s%4d %s  [%s] ", iv->before_range ? ">=" : "  ",
+			                  iv->days, ah_plural((size_t)iv->days, "day ", "days"),
+			                  iv->finding.rule_id);
+			assure_buf_put_visible(&out, iv->finding.path[0] ? iv->finding.path : "(snapshot)");
+			assure_buf_putc(&out, ' ');
+			assure_buf_put_visible(&out, iv->finding.subject);
+			assure_buf_printf(&out, ", opened %.12s %s, ", a->commits[iv->opened].info.id, d);
 			if (iv->closed >= 0) {
 				assure_date_format(ah_commit_day(&a->commits[iv->closed]), d);
 				assure_buf_printf(&out, "resolved %.12s %s\n", a->commits[iv->closed].info.id,

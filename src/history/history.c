@@ -196,8 +196,12 @@ static void commit_line(assure_buf *out, const assure_audit_commit *c)
 {
 	char t[48];
 	assure_audit_format_time(t, c->info.commit_time, c->info.commit_offset);
-	assure_buf_printf(out, "%.12s %s by %s <%s>: %s", c->info.id, t, c->info.author_name,
-	                  c->info.author_email, c->info.subject);
+	assure_buf_printf(out, "%.12s %s by ", c->info.id, t);
+	assure_buf_put_visible(out, c->info.author_name);
+	assure_buf_puts(out, " <");
+	assure_buf_put_visible(out, c->info.author_email);
+	assure_buf_puts(out, ">: ");
+	assure_buf_put_visible(out, c->info.subject);
 }
 
 int assure_history_text(assure_buf *out, const assure_audit *a, const assure_history_filter *f,
@@ -212,10 +216,11 @@ int assure_history_text(assure_buf *out, const assure_audit *a, const assure_his
 		if (!prev || strcmp(prev, iv->finding.fingerprint) != 0) {
 			if (prev)
 				assure_buf_putc(out, '\n');
-			assure_buf_printf(out, "%s %s %s [%s]\n",
-			                  iv->finding.path[0] ? iv->finding.path : "(snapshot)",
-			                  iv->finding.rule_id, assure_severity_name(iv->finding.severity),
-			                  iv->finding.subject);
+			assure_buf_put_visible(out, iv->finding.path[0] ? iv->finding.path : "(snapshot)");
+			assure_buf_printf(out, " %s %s [", iv->finding.rule_id,
+			                  assure_severity_name(iv->finding.severity));
+			assure_buf_put_visible(out, iv->finding.subject);
+			assure_buf_puts(out, "]\n");
 			assure_buf_printf(out, "  %s\n", iv->finding.title);
 			prev = iv->finding.fingerprint;
 			groups++;

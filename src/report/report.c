@@ -47,18 +47,20 @@ int assure_report_text(assure_buf *out, const assure_findings *findings, const a
 		const assure_finding *f = assure_findings_get(findings, i);
 		if (meta->color)
 			assure_buf_puts(out, "\033[1m");
+		/* a path and a message are the submitter's text: shown, never obeyed (buf.h) */
 		if (!*f->path)
 			assure_buf_puts(out, "(snapshot)");
-		else if (f->line > 0)
-			assure_buf_printf(out, "%s:%d:%d", f->path, f->line, f->column);
 		else
-			assure_buf_puts(out, f->path);
+			assure_buf_put_visible(out, f->path);
+		if (*f->path && f->line > 0)
+			assure_buf_printf(out, ":%d:%d", f->line, f->column);
 		if (meta->color)
-			assure_buf_printf(out, ":\033[0m %s%s:\033[0m [%s] %s\n", severity_color[f->severity],
-			                  assure_severity_name(f->severity), f->rule_id, f->message);
+			assure_buf_printf(out, ":\033[0m %s%s:\033[0m [%s] ", severity_color[f->severity],
+			                  assure_severity_name(f->severity), f->rule_id);
 		else
-			assure_buf_printf(out, ": %s: [%s] %s\n", assure_severity_name(f->severity),
-			                  f->rule_id, f->message);
+			assure_buf_printf(out, ": %s: [%s] ", assure_severity_name(f->severity), f->rule_id);
+		assure_buf_put_visible(out, f->message);
+		assure_buf_putc(out, '\n');
 	}
 	size_t c[ASSURE_SEV_COUNT];
 	assure_findings_counts(findings, c);

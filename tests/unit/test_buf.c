@@ -24,10 +24,40 @@ static void test_buf__quoted_escapes_its_own_quote_only(void **state)
 	assure_buf_free(&b);
 }
 
+/* What a submitter writes reaches a terminal as text: controls and bytes that are not UTF-8 shown escaped. */
+static void test_buf__put_visible(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+	    {"plain text, caf\xc3\xa9", "plain text, caf\xc3\xa9"},
+	    {"a\nb\rc\td", "a\\nb\\rc\\td"},
+	    {"\x1b[2J\x1b]0;title\x07", "\\x1b[2J\\x1b]0;title\\x07"},
+	    {"back\bspace\x7f", "back\\x08space\\x7f"},
+	    {"csi\xc2\x9b"
+	     "31m",
+	     "csi\\u009b31m"},
+	    {"bad\xff\xfe"
+	     "name",
+	     "bad\\xff\\xfename"},
+	    {"overlong\xc0\xaf", "overlong\\xc0\\xaf"},
+	    {"cut\xe2\x82", "cut\\xe2\\x82"},
+	    {"emoji \xf0\x9f\x98\x80", "emoji \xf0\x9f\x98\x80"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assure_buf b = ASSURE_BUF_INIT;
+		assure_buf_put_visible(&b, cases[i].in);
+		assert_string_equal(b.ptr, cases[i].out);
+		assure_buf_free(&b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_buf__quoted_escapes_its_own_quote_only),
+	    cmocka_unit_test(test_buf__put_visible),
 	};
 	return cmocka_run_group_tests_name("buf", tests, NULL, NULL);
 }
