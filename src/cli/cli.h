@@ -48,6 +48,11 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
  * values applied in the order given; problems are printed and NULL returned.
  */
 assure_ruleset *cli_load_rules(const cli_args *args);
+/*
+ * The rule `id` of rs, or NULL after saying on stderr that there is none, with the id it
+ * was probably meant to be (another case, or a slip of a key or two).
+ */
+const assure_rule *cli_find_rule(const assure_ruleset *rs, const char *cmd, const char *id);
 /* The rule set used without --rules: the installed one, or in a build tree the source tree's. */
 const char *cli_default_rules(void);
 /* Print diagnostics to stderr. */

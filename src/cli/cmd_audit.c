@@ -74,6 +74,43 @@ void cli_walk_free(cli_walk *w)
 	assure_ruleset_free(w->rs);
 }
 
+/*
+ * A --paths glob that names no file at all is a slip (a misspelt folder), not a quiet range:
+ * say so rather than report "0 commits" beside the findings open at the end.
+ */
+static int paths_name_a_file(cli_walk *w, const assure_audit_opts *o, const char *cmd)
+{
+	size_t n = assure_audit_commit_count(w->audit);
+	for (size_t i = 0; i < n; i++)
+		if (assure_audit_commit_at(w->audit, i)->reported)
+			return ASSURE_EXIT_OK;
+	long last = assure_audit_last(w->audit);
+	if (last < 0)
+		return ASSURE_EXIT_OK;
+	const char *id = assure_audit_commit_at(w->audit, (size_t)last)->info.id;
+	assure_snapshot *snap = NULL;
+	if (assure_snapshot_from_commit(&snap, w->repo, id) < 0) {
+		fprintf(stderr, "assure: %s\n", assure_error_last());
+		return ASSURE_EXIT_USAGE;
+	}
+	bool named = false;
+	for (size_t i = 0; i < assure_snapshot_count(snap) && !named; i++)
+		for (size_t g = 0; g < o->npaths && !named; g++)
+			named = assure_glob_match(o->paths[g], assure_snapshot_file(snap, i)->path);
+	assure_snapshot_free(snap);
+	if (named)
+		return ASSURE_EXIT_OK;
+	assure_buf globs = ASSURE_BUF_INIT;
+	for (size_t g = 0; g < o->npaths; g++)
+		assure_buf_printf(&globs, "%s'%s'", g ? ", " : "", o->paths[g]);
+	cli_usage_error(cmd,
+	                "--paths %s: no file matches, neither in the last commit (%.12s) nor among "
+	                "the changes of the range",
+	                globs.ptr, id);
+	assure_buf_free(&globs);
+	return ASSURE_EXIT_USAGE;
+}
+
 int cli_walk_run(cli_walk *w, const cli_args *args, const char *cmd, bool with_paths)
 {
 	memset(w, 0, sizeof(*w));
@@ -100,6 +137,11 @@ int cli_walk_run(cli_walk *w, const cli_args *args, const char *cmd, bool with_p
 	}
 	if (!(w->rs = cli_load_rules(args)))
 		return ASSURE_EXIT_USAGE;
+	/* "0 intervals" for a misspelt id would read as "this rule never fired" */
+	const char *rule = cli_get(args, "rule");
+	if (rule && strcmp(rule, ASSURE_RULE_PARSE) != 0 && strcmp(rule, ASSURE_RULE_EVAL) != 0 &&
+	    !cli_find_rule(w->rs, cmd, rule))
+		return ASSURE_EXIT_USAGE;
 	if (assure_repo_open(&w->repo, repo_path) < 0 ||
 	    assure_audit_run(&w->audit, w->repo, w->rs, &o) < 0) {
 		fprintf(stderr, "assure: %s\n", assure_error_last());
@@ -115,6 +157,11 @@ int cli_walk_run(cli_walk *w, const cli_args *args, const char *cmd, bool with_p
 			    "so it is compared with nothing (git fetch --unshallow gets the whole "
 			    "history)\n",
 			    repo_path, c->info.id);
+	}
+	if (o.npaths) {
+		int rc = paths_name_a_file(w, &o, cmd);
+		if (rc != ASSURE_EXIT_OK)
+			return rc;
 	}
 	w->meta = (assure_audit_meta){
 	    .tool_version = ASSURE_VERSION,

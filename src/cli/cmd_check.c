@@ -92,6 +92,23 @@ int cli_check(const cli_args *args)
 		fprintf(stderr, "assure: %s\n", assure_error_last());
 		goto done;
 	}
+	if (result.files_checked == 0 && result.parse_failures == 0) {
+		/* "0 errors in 0 files" would read as a clean return: nothing was looked at */
+		if (repo_path)
+			cli_usage_error("check",
+			                "no return to check: no rule of %s %s applies to any of the %zu "
+			                "file%s in %s of '%s'",
+			                assure_ruleset_name(rs), assure_ruleset_version(rs),
+			                result.files_seen, result.files_seen == 1 ? "" : "s",
+			                worktree ? "the working tree" : "the commit", repo_path);
+		else
+			cli_usage_error("check",
+			                "no return to check: no rule of %s %s applies to the %zu file%s "
+			                "given ('assure rules list' shows what each rule reads)",
+			                assure_ruleset_name(rs), assure_ruleset_version(rs),
+			                result.files_seen, result.files_seen == 1 ? "" : "s");
+		goto done;
+	}
 	assure_findings_sort(findings);
 	assure_report_meta meta = {
 	    .tool_version = ASSURE_VERSION,

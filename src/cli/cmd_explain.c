@@ -114,10 +114,8 @@ int cli_explain(const cli_args *args)
 	assure_ruleset *rs = cli_load_rules(args);
 	if (!rs)
 		return ASSURE_EXIT_USAGE;
-	const assure_rule *r = assure_ruleset_find(rs, args->positional[0]);
+	const assure_rule *r = cli_find_rule(rs, "explain", args->positional[0]);
 	if (!r) {
-		fprintf(stderr, "assure explain: no rule '%s' in rule set %s\n", args->positional[0],
-		        assure_ruleset_name(rs));
 		assure_ruleset_free(rs);
 		return ASSURE_EXIT_USAGE;
 	}

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -266,4 +267,28 @@ int cli_finish_output(void)
 		fprintf(stderr, "assure: cannot write output: %s\n", strerror(errno));
 	write_failed = true;
 	return -1;
+}
+
+const assure_rule *cli_find_rule(const assure_ruleset *rs, const char *cmd, const char *id)
+{
+	const assure_rule *r = assure_ruleset_find(rs, id);
+	if (r)
+		return r;
+	size_t n = assure_ruleset_count(rs);
+	const char **ids = assure_xcalloc(n + 1, sizeof(char *));
+	const char *near = NULL;
+	for (size_t i = 0; i < n; i++) {
+		ids[i] = assure_ruleset_rule(rs, i)->id;
+		if (strcasecmp(ids[i], id) == 0)
+			near = ids[i];
+	}
+	if (!near)
+		near = cli_did_you_mean(id, strlen(id), ids, n);
+	fprintf(stderr, "assure %s: no rule '%s' in rule set %s %s", cmd, id, assure_ruleset_name(rs),
+	        assure_ruleset_version(rs));
+	if (near)
+		fprintf(stderr, " (did you mean '%s'?)", near);
+	fprintf(stderr, "; 'assure rules list' shows them\n");
+	free(ids);
+	return NULL;
 }

@@ -61,6 +61,12 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	return ASSURE_EXIT_USAGE;
 }
 
+/* What exit 2 means, for --help, the man page and the README alike. */
+static const char usage_exit_text[] =
+    "usage error (a run that would look at nothing counts: no return selected, a rule id the "
+    "rule set does not have, --paths that names no file), a rule set that cannot be read or has "
+    "problems, a repository that cannot be read, output that cannot be written";
+
 static void print_exit_codes(const char *exits)
 {
 	printf("\nexit codes:\n");
@@ -70,9 +76,7 @@ static void print_exit_codes(const char *exits)
 		printf("  %d  no finding at or above --fail-on, and the run was complete\n"
 		       "  %d  findings at or above --fail-on, or the run was incomplete\n",
 		       ASSURE_EXIT_OK, ASSURE_EXIT_FINDINGS);
-	printf("  %d  usage error, a rule set that cannot be read or has problems, a repository that cannot "
-	       "be read, output that cannot be written\n",
-	       ASSURE_EXIT_USAGE);
+	printf("  %d  %s\n", ASSURE_EXIT_USAGE, usage_exit_text);
 }
 
 static void print_main_help(void)
@@ -182,8 +186,7 @@ static void print_man(void)
 	printf(".SH EXIT STATUS\n");
 	man_exits(NULL);
 	printf(".TP\n\\fB%d\\fR\n", ASSURE_EXIT_USAGE);
-	roff("usage error, a rule set that cannot be read or has problems, a repository that cannot be read, "
-	     "output that cannot be written");
+	roff(usage_exit_text);
 	printf("\n.SH ENVIRONMENT\n.TP\n\\fBNO_COLOR\\fR\nno colour, even on a terminal\n");
 }
 
