@@ -33,7 +33,8 @@ typedef struct assure_check_opts {
 typedef struct assure_check_result {
 	size_t files_seen;     /* files in the snapshot */
 	size_t files_checked;  /* files some rule applied to */
-	size_t parse_failures; /* files that could not be parsed */
+	size_t parse_failures; /* files that could not be parsed or read */
+	size_t read_failures;  /* of those, files whose content could not be read (a damaged repository) */
 	size_t eval_failures;  /* rule evaluations that failed */
 } assure_check_result;
 

@@ -100,7 +100,14 @@ typedef struct cli_walk {
 	assure_repo *repo;      /* --repo */
 	assure_audit *audit;    /* the walk's result */
 	assure_audit_meta meta; /* borrowed from the above and from argv */
+	size_t unreadable;      /* walked commits with a file whose content could not be read */
 } cli_walk;
+
+/*
+ * The exit code of a run that read a repository, given the one its findings call for: a file
+ * whose content the repository could not give is damage, not a finding about a return.
+ */
+int cli_unreadable_exit(size_t unreadable, bool commits, int rc);
 
 /*
  * Parse CLI_WALK_OPTS (and --paths when with_paths), load the rules, open the repository

@@ -158,6 +158,8 @@ int cli_walk_run(cli_walk *w, const cli_args *args, const char *cmd, bool with_p
 			    "history)\n",
 			    repo_path, c->info.id);
 	}
+	for (size_t i = 0; i < assure_audit_commit_count(w->audit); i++)
+		w->unreadable += assure_audit_commit_at(w->audit, i)->result.read_failures > 0;
 	if (o.npaths) {
 		int rc = paths_name_a_file(w, &o, cmd);
 		if (rc != ASSURE_EXIT_OK)
@@ -298,6 +300,7 @@ int cli_audit(const cli_args *args)
 			if (c->counts[sev])
 				rc = ASSURE_EXIT_FINDINGS;
 	}
+	rc = cli_unreadable_exit(w.unreadable, true, rc);
 	cli_walk_free(&w);
 	return rc;
 }

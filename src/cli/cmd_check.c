@@ -143,6 +143,8 @@ int cli_check(const cli_args *args)
 	for (size_t i = 0; i < assure_findings_count(findings); i++)
 		if ((int)assure_findings_get(findings, i)->severity >= fail_on)
 			rc = ASSURE_EXIT_FINDINGS;
+	if (repo_path && !worktree)
+		rc = cli_unreadable_exit(result.read_failures, false, rc);
 done:
 	assure_buf_free(&out);
 	assure_findings_free(findings);

@@ -269,6 +269,20 @@ int cli_finish_output(void)
 	return -1;
 }
 
+int cli_unreadable_exit(size_t unreadable, bool commits, int rc)
+{
+	if (!unreadable)
+		return rc;
+	const char *what = commits ? (unreadable == 1 ? "commit has a file that" : "commits have a file that")
+	                           : (unreadable == 1 ? "file" : "files");
+	fprintf(stderr,
+	        "assure: %zu %s could not be read (the ASSURE-PARSE findings say which and why): the "
+	        "repository is damaged or incomplete, and so is the run; 'git fsck' names what is "
+	        "missing\n",
+	        unreadable, what);
+	return ASSURE_EXIT_USAGE;
+}
+
 const assure_rule *cli_find_rule(const assure_ruleset *rs, const char *cmd, const char *id)
 {
 	const assure_rule *r = assure_ruleset_find(rs, id);

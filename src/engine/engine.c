@@ -1051,6 +1051,7 @@ static void check_file(run *rn, assure_findings *out, size_t i)
 		add_finding(out, NULL, ASSURE_RULE_PARSE, ASSURE_SEV_ERROR, "file could not be read",
 		            assure_error_last(), &pl, "");
 		rn->result->parse_failures++;
+		rn->result->read_failures++;
 		return;
 	}
 	if (!p->doc) {

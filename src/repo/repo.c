@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -109,8 +110,22 @@ int assure_repo_resolve(assure_repo *repo, const char *rev, char oid[41])
 	git_object *obj = NULL, *commit = NULL;
 	int rc = git_revparse_single(&obj, repo->git, rev);
 	if (rc < 0) {
-		if (rc == GIT_ENOTFOUND)
+		/* libgit2 says "not found" also when a reference's object is lost to a truncated pack */
+		if (rc == GIT_ENOTFOUND) {
+			char why[256];
+			snprintf(why, sizeof(why), "%s",
+			         git_error_last() ? git_error_last()->message : "unknown error");
+			git_reference *ref = NULL;
+			if (git_reference_dwim(&ref, repo->git, rev) == 0) {
+				git_reference_free(ref);
+				return assure_error_setc(
+				    ASSURE_EINVALID,
+				    "revision '%s' cannot be read: %s (the repository is "
+				    "damaged: 'git fsck' names what is missing)",
+				    rev, why);
+			}
 			return assure_error_setc(ASSURE_ENOTFOUND, "revision '%s' not found", rev);
+		}
 		if (rc == GIT_EAMBIGUOUS)
 			return assure_error_setc(ASSURE_EINVALID, "revision '%s' is ambiguous", rev);
 		return assure_error_setc(ASSURE_EINVALID, "invalid revision '%s': %s", rev,
@@ -146,8 +161,12 @@ int assure_repo_commit_info(assure_repo *repo, const char *oid, assure_commit_in
 	if (rp_parse_oid(&id, oid) < 0)
 		return ASSURE_EINVALID;
 	git_commit *c = NULL;
-	if (git_commit_lookup(&c, repo->git, &id) < 0)
+	int rc = git_commit_lookup(&c, repo->git, &id);
+	if (rc == GIT_ENOTFOUND)
 		return assure_error_setc(ASSURE_ENOTFOUND, "commit '%s' not found", oid);
+	if (rc < 0)
+		return assure_error_setc(ASSURE_EINVALID, "commit '%s' cannot be read: %s", oid,
+		                         git_error_last() ? git_error_last()->message : "unknown error");
 	const git_signature *a = git_commit_author(c);
 	git_oid_tostr(out->id, sizeof(out->id), git_commit_id(c));
 	out->author_name = assure_xstrdup(a->name ? a->name : "");

@@ -543,8 +543,12 @@ static int commit_snapshot(assure_snapshot **out, git_tree **tree, assure_repo *
 	if (rp_parse_oid(&id, commit_oid) < 0)
 		return ASSURE_EINVALID;
 	git_commit *c = NULL;
-	if (git_commit_lookup(&c, repo->git, &id) < 0)
+	int rc = git_commit_lookup(&c, repo->git, &id);
+	if (rc == GIT_ENOTFOUND)
 		return assure_error_setc(ASSURE_ENOTFOUND, "commit '%s' not found", commit_oid);
+	if (rc < 0)
+		return assure_error_setc(ASSURE_EINVALID, "commit '%s' cannot be read: %s", commit_oid,
+		                         git_error_last() ? git_error_last()->message : "unknown error");
 	assure_snapshot *s = snapshot_new(SRC_COMMIT, repo, arena);
 	git_oid_tostr(s->commit, sizeof(s->commit), &id);
 	git_oid_cpy(&s->tree, git_commit_tree_id(c));
