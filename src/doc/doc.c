@@ -6,8 +6,14 @@
  *    pass with whichever jansson kept;
  *  - JSON_DECODE_ANY: any JSON value is a document; whether a rule file or a
  *    return must be an object is for the caller to say, with its own message;
- *  - not JSON_ALLOW_NUL: with it a string "RXN\u0000x" would read as "RXN" to
- *    every caller that takes a C string, so a value could pass as another.
+ *  - JSON_ALLOW_NUL: "RXN\u0000x" is valid JSON (RFC 8259) and is read; but as a
+ *    C string it would read as "RXN" to every caller, so a value could pass as
+ *    another. show_nuls() writes each such NUL as the six characters \u0000, as
+ *    the file has it, so the value stays whole and visibly different.
+ *
+ * A raw NUL byte is not JSON anywhere (a control character in a string, or no
+ * token at all), and jansson would take it for the end of the text: it is
+ * reported at its own place in those words.
  *
  * Numbers: jansson rejects a real too large for a double ("real number
  * overflow") but reads one too small for it, such as 1e-400, as 0, which would
@@ -126,6 +132,43 @@ static bool has_zero_real(const json_t *j)
 	return false;
 }
 
+/* Whether the text has "\u0000" at all: only then can a string hold a NUL. */
+static bool has_nul_escape(const char *text, size_t len)
+{
+	for (const char *p = text, *end = text + len; (p = memchr(p, '\\', (size_t)(end - p)));) {
+		if (end - p >= 6 && memcmp(p, "\\u0000", 6) == 0)
+			return true;
+		p += p + 1 < end && p[1] == '\\' ? 2 : 1;
+	}
+	return false;
+}
+
+/* Rewrite every string value that holds a NUL with the NUL as the text "\u0000" (see above). */
+static void show_nuls(json_t *j)
+{
+	size_t i;
+	const char *key;
+	json_t *v;
+	if (json_is_string(j)) {
+		const char *s = json_string_value(j);
+		size_t n = json_string_length(j);
+		if (strlen(s) == n)
+			return;
+		assure_buf b = ASSURE_BUF_INIT;
+		for (size_t k = 0; k < n; k++)
+			if (s[k])
+				assure_buf_putc(&b, s[k]);
+			else
+				assure_buf_puts(&b, "\\u0000");
+		json_string_setn_nocheck(j, b.ptr, b.len);
+		assure_buf_free(&b);
+	} else if (json_is_array(j)) {
+		json_array_foreach(j, i, v) show_nuls(v);
+	} else if (json_is_object(j)) {
+		json_object_foreach(j, key, v) show_nuls(v);
+	}
+}
+
 /*
  * In text that jansson has accepted, the start of the first real number with a
  * nonzero digit that strtod (as jansson reads it) takes to 0; len if there is none.
@@ -181,8 +224,21 @@ int assure_doc_parse(assure_doc **out, const char *text, size_t len, int *err_li
 		text += 3;
 		len -= 3;
 	}
+	const char *nul = memchr(text, '\0', len);
+	if (nul) {
+		int line, col;
+		locator_position(text, len, (size_t)(nul - text), &line, &col);
+		assure_error_setc(
+		    ASSURE_EINVALID,
+		    "a NUL byte (0x00) is not allowed in JSON text (in a string, write \\u0000)");
+		if (err_line)
+			*err_line = line;
+		if (err_col)
+			*err_col = col;
+		return ASSURE_EINVALID;
+	}
 	json_error_t e;
-	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &e);
+	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY | JSON_ALLOW_NUL, &e);
 	if (!root) {
 		size_t pos = e.position < 0 ? 0 : (size_t)e.position;
 		if (pos > len)
@@ -198,6 +254,8 @@ int assure_doc_parse(assure_doc **out, const char *text, size_t len, int *err_li
 			*err_col = col;
 		return ASSURE_EINVALID;
 	}
+	if (has_nul_escape(text, len))
+		show_nuls(root);
 	/* the text is scanned only in the rare document with a zero real, not on every parse */
 	size_t tiny = has_zero_real(root) ? find_underflow(text, len) : len;
 	if (tiny < len) {

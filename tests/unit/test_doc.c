@@ -257,11 +257,33 @@ static void test_doc__error_positions(void **state)
 	assert_parse_error(t6, strlen(t6), 2, 3, "premature end of input near '\"unterminated'");
 	assert_parse_error("", 0, 1, 1, "no JSON value (the text is empty)");
 	assert_parse_error("  \n ", 4, 2, 2, "no JSON value (the text is empty)");
-	const char *nul = "{\"a\": \"x\\u0000y\"}";
-	assert_parse_error(nul, strlen(nul), 1, 7, "'\\u0000' is not allowed in a string");
+	/* a raw NUL is not JSON; jansson would call it the end of the text, a column late */
+	const char raw[] = "{\"a\": 1,\0 \"b\": 2}";
+	assert_parse_error(raw, sizeof(raw) - 1, 1, 9,
+	                   "a NUL byte (0x00) is not allowed in JSON text (in a string, write \\u0000)");
+	const char in_string[] = "[\n \"x\0y\"]";
+	assert_parse_error(in_string, sizeof(in_string) - 1, 2, 4,
+	                   "a NUL byte (0x00) is not allowed in JSON text (in a string, write \\u0000)");
 	/* err_line and err_col may be NULL */
 	assure_doc *doc;
 	assert_int_equal(assure_doc_parse(&doc, "[", 1, NULL, NULL), ASSURE_EINVALID);
+}
+
+/*
+ * "\u0000" is valid JSON: the string is read, with the NUL as the six characters \u0000, so that
+ * no C-string caller sees "x" where the file says "x\u0000y"; an escaped backslash before u0000 is
+ * no NUL at all.
+ */
+static void test_doc__nul_escape_read_whole(void **state)
+{
+	(void)state;
+	assure_doc *doc = parse_ok("{\"a\": \"x\\u0000y\", \"b\": [\"\\u0000\"], \"c\": \"\\\\u0000\"}");
+	json_t *root = assure_doc_root(doc);
+	assert_string_equal(json_string_value(json_object_get(root, "a")), "x\\u0000y");
+	assert_int_equal(json_string_length(json_object_get(root, "a")), 8);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(root, "b"), 0)), "\\u0000");
+	assert_string_equal(json_string_value(json_object_get(root, "c")), "\\u0000");
+	assure_doc_free(doc);
 }
 
 /* A nonzero number too small for a double is an error, as one too large is, never a silent 0. */
@@ -376,6 +398,7 @@ int main(void)
 	    cmocka_unit_test(test_doc__not_found),
 	    cmocka_unit_test(test_doc__duplicate_key_rejected),
 	    cmocka_unit_test(test_doc__error_positions),
+	    cmocka_unit_test(test_doc__nul_escape_read_whole),
 	    cmocka_unit_test(test_doc__real_underflow_rejected),
 	    cmocka_unit_test(test_doc__bom_skipped),
 	    cmocka_unit_test(test_doc__text_is_copied),
