@@ -10,6 +10,8 @@
 
 #include "assure/buf.h"
 
+#include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,5 +23,25 @@ int assure_utf8_hex4(const char *s, size_t avail);
 
 /* Append the UTF-8 form of code point cp (at most U+10FFFF; callers reject or replace surrogates). */
 void assure_utf8_put(assure_buf *b, uint32_t cp);
+
+/* Length of the well-formed UTF-8 sequence at s (1 to 4), or 0 (overlong and surrogate forms too). */
+size_t assure_utf8_length(const unsigned char *s);
+/* Whether the NUL-terminated s is UTF-8 throughout. */
+bool assure_utf8_valid(const char *s);
+
+/*
+ * A name (a file name, a repository path) as text: git allows any bytes in a name, so each byte
+ * that is not part of UTF-8 is written \xNN and the rest as is.
+ */
+void assure_utf8_put_name(assure_buf *b, const char *s);
+/* s as a JSON string: itself when it is UTF-8, otherwise its text form (assure_utf8_put_name). */
+json_t *assure_json_text(const char *s);
+/*
+ * Set obj[key] to the name s: the string itself when it is UTF-8; otherwise its text form
+ * (assure_utf8_put_name) and, so that it survives byte for byte, obj[key + "_base64"] with
+ * its exact bytes in base64 (RFC 4648). JSON strings must be Unicode, so the bytes cannot go in
+ * key itself.
+ */
+void assure_json_set_name(json_t *obj, const char *key, const char *s);
 
 #endif

@@ -1,5 +1,6 @@
 /* engine.c: evaluate a rule set over a snapshot of returns (see engine.h). */
 #include "assure/engine.h"
+#include "assure/utf8.h"
 
 #include "assure/buf.h"
 #include "assure/doc.h"
@@ -418,7 +419,7 @@ static json_t *index_entry(run *rn, size_t i)
 	if (!x->entries[i]) {
 		parsed *p = get_parsed(rn->e, rn->snap, i);
 		json_t *entry = json_object();
-		json_object_set_new(entry, "path", json_string(assure_snapshot_file(rn->snap, i)->path));
+		json_object_set_new(entry, "path", assure_json_text(assure_snapshot_file(rn->snap, i)->path));
 		json_object_set(entry, "doc", assure_doc_root(p->doc));
 		x->entries[i] = entry;
 	}
@@ -1187,7 +1188,7 @@ static void eval_snapshot_rule_now(run *rn, assure_findings *out, const assure_r
 		if (!kind_selected(r, assure_doc_root(p->doc)))
 			continue;
 		json_t *entry = json_object();
-		json_object_set_new(entry, "path", json_string(f->path));
+		json_object_set_new(entry, "path", assure_json_text(f->path));
 		json_object_set(entry, "doc", assure_doc_root(p->doc));
 		json_array_append_new(returns, entry);
 		docs[m++] = p->doc;

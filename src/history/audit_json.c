@@ -1,5 +1,6 @@
 /* audit_json.c: the audit as one JSON document, format "assure-audit/1" (docs/audit-format.md). */
 #include "assure/audit.h"
+#include "assure/utf8.h"
 
 #include "assure/date.h"
 #include "assure/error.h"
@@ -54,8 +55,11 @@ static json_t *commit_json(const assure_audit *a, const assure_audit_commit *c)
 	for (size_t i = 0; i < c->nchanges; i++) {
 		json_t *ch = json_object();
 		json_object_set_new(ch, "change", json_string(assure_audit_change_name(c->changes[i].kind)));
-		json_object_set_new(ch, "path", json_string(c->changes[i].path));
-		json_object_set_new(ch, "old_path", nullable(c->changes[i].old_path));
+		assure_json_set_name(ch, "path", c->changes[i].path);
+		if (c->changes[i].old_path)
+			assure_json_set_name(ch, "old_path", c->changes[i].old_path);
+		else
+			json_object_set_new(ch, "old_path", json_null());
 		json_array_append_new(changes, ch);
 	}
 	json_object_set_new(o, "changes", changes);
@@ -124,8 +128,8 @@ static json_t *summary_json(const assure_audit *a)
 		const assure_audit_interval *iv = &a->intervals[s->longest[i]];
 		json_t *l = json_object();
 		json_object_set_new(l, "rule", json_string(iv->finding.rule_id));
-		json_object_set_new(l, "path", json_string(iv->finding.path));
-		json_object_set_new(l, "subject", json_string(iv->finding.subject));
+		assure_json_set_name(l, "path", iv->finding.path);
+		json_object_set_new(l, "subject", assure_json_text(iv->finding.subject));
 		json_object_set_new(l, "fingerprint", json_string(iv->finding.fingerprint));
 		json_object_set_new(l, "org", json_string(iv->org));
 		json_object_set_new(l, "opened", json_string(a->commits[iv->opened].info.id));

@@ -3,6 +3,7 @@
  * walks (audit_int.h), then selected and printed (see history.h).
  */
 #include "assure/history.h"
+#include "assure/utf8.h"
 
 #include "assure/date.h"
 #include "assure/error.h"
@@ -260,10 +261,10 @@ json_t *ah_commit_json(const assure_audit_commit *c)
 	char t[48];
 	assure_audit_format_time(t, c->info.commit_time, c->info.commit_offset);
 	json_object_set_new(o, "id", json_string(c->info.id));
-	json_object_set_new(o, "author", json_string(c->info.author_name));
-	json_object_set_new(o, "email", json_string(c->info.author_email));
+	json_object_set_new(o, "author", assure_json_text(c->info.author_name));
+	json_object_set_new(o, "email", assure_json_text(c->info.author_email));
 	json_object_set_new(o, "date", json_string(t));
-	json_object_set_new(o, "subject", json_string(c->info.subject));
+	json_object_set_new(o, "subject", assure_json_text(c->info.subject));
 	return o;
 }
 
@@ -271,8 +272,10 @@ json_t *ah_meta_json(const assure_audit_meta *meta, const char *format)
 {
 	json_t *doc = assure_report_json_header(format, meta->tool_version, meta->rules);
 	json_t *src = json_object();
-	json_object_set_new(src, "repository",
-	                    meta->repository ? json_string(meta->repository) : json_null());
+	if (meta->repository)
+		assure_json_set_name(src, "repository", meta->repository);
+	else
+		json_object_set_new(src, "repository", json_null());
 	json_object_set_new(src, "range", json_string(meta->range ? meta->range : "HEAD"));
 	json_object_set_new(src, "first_parent", json_boolean(meta->first_parent));
 	json_object_set_new(src, "since", meta->since ? json_string(meta->since) : json_null());
@@ -310,8 +313,8 @@ int assure_history_json(assure_buf *out, const assure_audit *a, const assure_his
 			                    json_string(assure_severity_name(iv->finding.severity)));
 			json_object_set_new(g, "domain", json_string(iv->finding.domain));
 			json_object_set_new(g, "title", json_string(iv->finding.title));
-			json_object_set_new(g, "path", json_string(iv->finding.path));
-			json_object_set_new(g, "subject", json_string(iv->finding.subject));
+			assure_json_set_name(g, "path", iv->finding.path);
+			json_object_set_new(g, "subject", assure_json_text(iv->finding.subject));
 			json_object_set_new(g, "org", json_string(iv->org));
 			cur = json_array();
 			json_object_set_new(g, "intervals", cur);
@@ -321,7 +324,7 @@ int assure_history_json(assure_buf *out, const assure_audit *a, const assure_his
 		json_t *o = json_object();
 		json_object_set_new(o, "opened", ah_commit_json(&a->commits[iv->opened]));
 		json_object_set_new(o, "open_before_range", json_boolean(iv->before_range));
-		json_object_set_new(o, "message", json_string(iv->finding.message));
+		json_object_set_new(o, "message", assure_json_text(iv->finding.message));
 		json_object_set_new(o, "resolved",
 		                    iv->closed >= 0 ? ah_commit_json(&a->commits[iv->closed]) : json_null());
 		json_object_set_new(o, "days", json_integer(iv->days));

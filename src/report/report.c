@@ -1,5 +1,6 @@
 /* report.c: the format table and the text and JSON reports of a check (see report.h). */
 #include "assure/report.h"
+#include "assure/utf8.h"
 
 #include "assure/date.h"
 #include "assure/error.h"
@@ -93,8 +94,8 @@ json_t *assure_report_finding_json(const assure_finding *f)
 	json_object_set_new(o, "severity", json_string(assure_severity_name(f->severity)));
 	json_object_set_new(o, "domain", json_string(f->domain));
 	json_object_set_new(o, "title", json_string(f->title));
-	json_object_set_new(o, "message", json_string(f->message));
-	json_object_set_new(o, "path", json_string(f->path));
+	json_object_set_new(o, "message", assure_json_text(f->message));
+	assure_json_set_name(o, "path", f->path);
 	json_object_set_new(o, "pointer", json_string(f->pointer));
 	json_object_set_new(o, "line", json_integer(f->line));
 	json_object_set_new(o, "column", json_integer(f->column));
@@ -142,7 +143,10 @@ int assure_report_json(assure_buf *out, const assure_findings *findings, const a
 	json_t *doc = assure_report_json_header(ASSURE_REPORT_FORMAT, meta->tool_version, meta->rules);
 	json_t *src = json_object();
 	json_object_set_new(src, "type", json_string(meta->source));
-	json_object_set_new(src, "repository", nullable_string(meta->repository));
+	if (meta->repository)
+		assure_json_set_name(src, "repository", meta->repository);
+	else
+		json_object_set_new(src, "repository", json_null());
 	json_object_set_new(src, "commit", nullable_string(meta->commit));
 	json_object_set_new(doc, "source", src);
 	char date[11];

@@ -1,5 +1,6 @@
 /* buf.c: growable text buffer (see buf.h). */
 #include "assure/buf.h"
+#include "assure/utf8.h"
 
 #include "assure/error.h"
 
@@ -163,32 +164,12 @@ void assure_buf_put_size(assure_buf *b, size_t n)
 	assure_buf_put(b, digits + i, sizeof(digits) - i);
 }
 
-/* Length of the well-formed UTF-8 sequence at s (1 to 4), or 0. */
-static size_t utf8_length(const unsigned char *s)
-{
-	if (s[0] < 0x80)
-		return 1;
-	size_t n = s[0] >= 0xc2 && s[0] <= 0xdf   ? 2
-	           : s[0] >= 0xe0 && s[0] <= 0xef ? 3
-	           : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4
-	                                          : 0;
-	for (size_t i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	/* overlong and surrogate forms are not UTF-8 either */
-	if (n == 3 && ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0)))
-		return 0;
-	if (n == 4 && ((s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90)))
-		return 0;
-	return n;
-}
-
 void assure_buf_put_visible(assure_buf *b, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
 	while (*p) {
-		size_t n = utf8_length(p);
+		size_t n = assure_utf8_length(p);
 		if (n == 1 && *p >= 0x20 && *p != 0x7f) {
 			assure_buf_putc(b, (char)*p);
 		} else if (n == 1 && (*p == '\n' || *p == '\r' || *p == '\t')) {

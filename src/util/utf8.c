@@ -1,6 +1,8 @@
 /* utf8.c: \uXXXX escape digits and UTF-8 encoding (see utf8.h). */
 #include "assure/utf8.h"
 
+#include <string.h>
+
 int assure_utf8_hex4(const char *s, size_t avail)
 {
 	if (avail < 4)
@@ -43,4 +45,88 @@ void assure_utf8_put(assure_buf *b, uint32_t cp)
 		n = 4;
 	}
 	assure_buf_put(b, u, n);
+}
+
+size_t assure_utf8_length(const unsigned char *s)
+{
+	if (s[0] < 0x80)
+		return 1;
+	size_t n = s[0] >= 0xc2 && s[0] <= 0xdf   ? 2
+	           : s[0] >= 0xe0 && s[0] <= 0xef ? 3
+	           : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4
+	                                          : 0;
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	/* overlong and surrogate forms are not UTF-8 either */
+	if (n == 3 && ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0)))
+		return 0;
+	if (n == 4 && ((s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90)))
+		return 0;
+	return n;
+}
+
+bool assure_utf8_valid(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		size_t n = assure_utf8_length(p);
+		if (!n)
+			return false;
+		p += n;
+	}
+	return true;
+}
+
+void assure_utf8_put_name(assure_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		size_t n = assure_utf8_length(p);
+		if (n) {
+			assure_buf_put(b, (const char *)p, n);
+			p += n;
+		} else {
+			char x[5] = {'\\', 'x', hex[*p >> 4], hex[*p & 15], 0};
+			assure_buf_puts(b, x);
+			p++;
+		}
+	}
+}
+
+static void put_base64(assure_buf *b, const unsigned char *s, size_t n)
+{
+	static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	for (size_t i = 0; i < n; i += 3) {
+		uint32_t v = (uint32_t)s[i] << 16 | (i + 1 < n ? (uint32_t)s[i + 1] << 8 : 0) |
+		             (i + 2 < n ? s[i + 2] : 0);
+		char q[5] = {abc[v >> 18 & 63], abc[v >> 12 & 63], i + 1 < n ? abc[v >> 6 & 63] : '=',
+		             i + 2 < n ? abc[v & 63] : '=', 0};
+		assure_buf_puts(b, q);
+	}
+}
+
+json_t *assure_json_text(const char *s)
+{
+	if (assure_utf8_valid(s))
+		return json_string(s);
+	assure_buf text = ASSURE_BUF_INIT;
+	assure_utf8_put_name(&text, s);
+	json_t *j = json_stringn(text.ptr, text.len);
+	assure_buf_free(&text);
+	return j;
+}
+
+void assure_json_set_name(json_t *obj, const char *key, const char *s)
+{
+	if (assure_utf8_valid(s)) {
+		json_object_set_new(obj, key, json_string(s));
+		return;
+	}
+	assure_buf bytes = ASSURE_BUF_INIT, k = ASSURE_BUF_INIT;
+	put_base64(&bytes, (const unsigned char *)s, strlen(s));
+	assure_buf_printf(&k, "%s_base64", key);
+	json_object_set_new(obj, key, assure_json_text(s));
+	json_object_set_new(obj, k.ptr, json_stringn(bytes.ptr, bytes.len));
+	assure_buf_free(&bytes);
+	assure_buf_free(&k);
 }
