@@ -56,6 +56,7 @@ typedef struct assure_audit_opts {
 	size_t npaths;                     /* 0: report every commit */
 	bool has_as_of;                    /* as_of is fixed for every commit */
 	int32_t as_of;                     /* the fixed as_of (a day number) */
+	uint64_t max_file_size;            /* as assure_check_opts has it; 0: the default */
 	assure_audit_progress_fn progress; /* NULL: no progress calls */
 	void *payload;                     /* passed to progress */
 } assure_audit_opts;

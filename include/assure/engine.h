@@ -20,8 +20,12 @@
 
 typedef struct assure_engine assure_engine;
 
+/* The largest file a check reads, in bytes, unless told otherwise (assure_check_opts). */
+#define ASSURE_MAX_FILE_SIZE ((uint64_t)64 << 20)
+
 typedef struct assure_check_opts {
-	int32_t as_of; /* the reference date, a day number (date.h) */
+	int32_t as_of;          /* the reference date, a day number (date.h) */
+	uint64_t max_file_size; /* larger files get ASSURE-LIMIT and are not read; 0: the default */
 } assure_check_opts;
 
 #define ASSURE_CHECK_OPTS_INIT                                                                               \

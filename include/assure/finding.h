@@ -29,6 +29,7 @@ typedef enum assure_severity {
 /* Ids of the findings the tool itself raises. */
 #define ASSURE_RULE_PARSE "ASSURE-PARSE" /* a file is not valid JSON */
 #define ASSURE_RULE_EVAL  "ASSURE-EVAL"  /* a rule could not be evaluated on a node */
+#define ASSURE_RULE_LIMIT "ASSURE-LIMIT" /* a file is larger than the run reads */
 
 typedef struct assure_finding {
 	char *rule_id;            /* the rule that found it */

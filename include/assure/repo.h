@@ -113,6 +113,8 @@ long assure_snapshot_find(const assure_snapshot *s, const char *path);
 const char *assure_snapshot_commit(const assure_snapshot *s);
 /* Read a file's bytes (caller frees *data; a NUL follows the last byte). */
 int assure_snapshot_read(const assure_snapshot *s, size_t i, char **data, size_t *len);
+/* The size in bytes of file i, without reading its content (git's object header, or stat). */
+int assure_snapshot_size(const assure_snapshot *s, size_t i, uint64_t *size);
 
 /* Counters for --stats. */
 typedef struct assure_repo_stats {

@@ -57,6 +57,8 @@ const assure_rule *cli_find_rule(const assure_ruleset *rs, const char *cmd, cons
 const char *cli_default_rules(void);
 /* Print diagnostics to stderr. */
 void cli_print_diags(assure_diags *d);
+/* --max-file-size in bytes, or 0 when it is not given. Returns -1 after printing an error. */
+int cli_max_file_size(const cli_args *args, const char *cmd, uint64_t *out);
 /* --as-of, or today (UTC). Returns -1 after printing an error. */
 int cli_as_of(const cli_args *args, const char *cmd, int32_t *out);
 /*
@@ -81,9 +83,14 @@ int cli_finish_output(void);
 	}
 
 /* The options with which `audit` and `history` choose and walk commits (cmd_audit.c). */
+#define CLI_MAX_FILE_SIZE_OPT                                                                                \
+	{                                                                                                    \
+		"max-file-size", "SIZE", false,                                                              \
+		    "skip, with ASSURE-LIMIT, files larger than SIZE bytes (K, M, G suffixes; default 64M)"  \
+	}
 #define CLI_WALK_OPTS                                                                                        \
 	{"repo", "DIR", false, "the git repository of returns (required)"}, CLI_RULE_OPTS,                   \
-	    {"first-parent", NULL, false, "follow first parents only"},                                      \
+	    CLI_MAX_FILE_SIZE_OPT, {"first-parent", NULL, false, "follow first parents only"},               \
 	    {"since", "DATE", false, "only commits committed on or after DATE (YYYY-MM-DD, UTC)"},           \
 	    {"until", "DATE", false, "only commits committed on or before DATE (YYYY-MM-DD, UTC)"},          \
 	    {"as-of", "DATE", false,                                                                         \

@@ -12,6 +12,7 @@ const cli_opt cli_check_opts[] = {
     {"rev", "REV", false, "the commit to check (default HEAD)"},
     {"worktree", NULL, false, "check the working tree of --repo instead of a commit"},
     CLI_RULE_OPTS,
+    CLI_MAX_FILE_SIZE_OPT,
     {"as-of", "DATE", false, "reference date YYYY-MM-DD for date rules (default today, UTC)"},
     {"format", "FMT", false, "report format: text (default) or json"},
     {"fail-on", "SEV", false,
@@ -44,6 +45,9 @@ int cli_check(const cli_args *args)
 		return ASSURE_EXIT_USAGE;
 	int32_t as_of;
 	if (cli_as_of(args, "check", &as_of) < 0)
+		return ASSURE_EXIT_USAGE;
+	uint64_t max_file_size;
+	if (cli_max_file_size(args, "check", &max_file_size) < 0)
 		return ASSURE_EXIT_USAGE;
 
 	assure_ruleset *rs = cli_load_rules(args);
@@ -85,6 +89,7 @@ int cli_check(const cli_args *args)
 
 	assure_check_opts opts = ASSURE_CHECK_OPTS_INIT;
 	opts.as_of = as_of;
+	opts.max_file_size = max_file_size;
 	assure_check_result result;
 	assure_engine_new(&engine, rs);
 	assure_findings_new(&findings);

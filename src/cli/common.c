@@ -283,6 +283,29 @@ int cli_unreadable_exit(size_t unreadable, bool commits, int rc)
 	return ASSURE_EXIT_USAGE;
 }
 
+int cli_max_file_size(const cli_args *args, const char *cmd, uint64_t *out)
+{
+	*out = 0;
+	const char *s = cli_get(args, "max-file-size");
+	if (!s)
+		return 0;
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(s, &end, 10);
+	unsigned shift = *end == 'K' ? 10 : *end == 'M' ? 20 : *end == 'G' ? 30 : 0;
+	if (shift)
+		end++;
+	if (end == s || *end || errno || *s == '-' || n == 0 || n > (UINT64_MAX >> shift)) {
+		cli_usage_error(cmd,
+		                "--max-file-size must be a positive number of bytes, with K, M or G "
+		                "for 1024, 1024^2 or 1024^3 (64M), not '%s'",
+		                s);
+		return -1;
+	}
+	*out = (uint64_t)n << shift;
+	return 0;
+}
+
 const assure_rule *cli_find_rule(const assure_ruleset *rs, const char *cmd, const char *id)
 {
 	const assure_rule *r = assure_ruleset_find(rs, id);

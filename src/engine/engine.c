@@ -20,6 +20,7 @@ typedef struct parsed {
 	int column;
 	json_t *salvage; /* when doc is NULL: the top-level members still readable (doc.h) */
 	json_t *canon;   /* top-level member name -> its canonical text (canon_member), made on use */
+	bool too_large;  /* not read: larger than max_file_size (error says how large) */
 } parsed;
 
 /*
@@ -90,6 +91,7 @@ static void cached_clear(cached *c)
 
 struct assure_engine {
 	const assure_ruleset *rs; /* borrowed */
+	uint64_t max_file_size;   /* of the check under way (assure_check_opts) */
 	json_t *by_oid;           /* oid -> index into parsed (json integer) */
 	parsed **parsed; /* owned; each entry stays where it is, so a parsed * outlives later parses */
 	size_t nparsed, capparsed;
@@ -189,6 +191,7 @@ int assure_engine_new(assure_engine **out, const assure_ruleset *rs)
 {
 	assure_engine *e = assure_xcalloc(1, sizeof(*e));
 	e->rs = rs;
+	e->max_file_size = ASSURE_MAX_FILE_SIZE;
 	e->by_oid = json_object();
 	e->by_key = json_object();
 	e->snap_cache = assure_xcalloc(assure_ruleset_count(rs) + 1, sizeof(*e->snap_cache));
@@ -276,16 +279,33 @@ static parsed *get_parsed(assure_engine *e, const assure_snapshot *snap, size_t 
 		return e->parsed[json_integer_value(idx)];
 	char *data;
 	size_t len;
-	if (assure_snapshot_read(snap, i, &data, &len) < 0)
+	uint64_t size;
+	if (assure_snapshot_size(snap, i, &size) < 0)
 		return NULL;
-	e->stats.blobs_read++;
-	e->stats.blobs_parsed++;
+	/* the size is known before anything is read: a file too large costs nothing */
+	bool too_large = size > e->max_file_size;
+	if (!too_large && assure_snapshot_read(snap, i, &data, &len) < 0)
+		return NULL;
 	if (e->nparsed == e->capparsed) {
 		e->capparsed = e->capparsed ? e->capparsed * 2 : 64;
 		e->parsed = assure_xrealloc(e->parsed, e->capparsed * sizeof(*e->parsed));
 	}
 	parsed *p = e->parsed[e->nparsed] = assure_xcalloc(1, sizeof(parsed));
 	memcpy(p->oid, f->oid, sizeof(p->oid));
+	json_object_set_new(e->by_oid, f->oid, json_integer((json_int_t)e->nparsed));
+	e->nparsed++;
+	if (too_large) {
+		assure_buf why = ASSURE_BUF_INIT;
+		assure_buf_printf(&why,
+		                  "the file is %llu bytes, more than the limit of %llu (--max-file-size): "
+		                  "it was not read",
+		                  (unsigned long long)size, (unsigned long long)e->max_file_size);
+		p->error = assure_buf_detach(&why);
+		p->too_large = true;
+		return p;
+	}
+	e->stats.blobs_read++;
+	e->stats.blobs_parsed++;
 	if (assure_doc_parse(&p->doc, data, len, &p->line, &p->column) < 0) {
 		p->doc = NULL;
 		p->error = assure_xstrdup(assure_error_last());
@@ -293,8 +313,6 @@ static parsed *get_parsed(assure_engine *e, const assure_snapshot *snap, size_t 
 	if (!p->doc)
 		p->salvage = assure_doc_salvage(data, len);
 	free(data);
-	json_object_set_new(e->by_oid, f->oid, json_integer((json_int_t)e->nparsed));
-	e->nparsed++;
 	return p;
 }
 
@@ -1055,6 +1073,13 @@ static void check_file(run *rn, assure_findings *out, size_t i)
 		rn->result->read_failures++;
 		return;
 	}
+	if (p->too_large) {
+		place pl = {f->path, "", NULL, 0, 0};
+		add_finding(out, NULL, ASSURE_RULE_LIMIT, ASSURE_SEV_ERROR, "file is too large to check",
+		            p->error, &pl, "");
+		rn->result->parse_failures++;
+		return;
+	}
 	if (!p->doc) {
 		place pl = {f->path, "", NULL, p->line, p->column};
 		add_finding(out, NULL, ASSURE_RULE_PARSE, ASSURE_SEV_ERROR, "file is not valid JSON",
@@ -1608,6 +1633,7 @@ int assure_engine_check(assure_engine *e, const assure_snapshot *snap, const ass
 	if (!result)
 		result = &local;
 	memset(result, 0, sizeof(*result));
+	e->max_file_size = opts->max_file_size ? opts->max_file_size : ASSURE_MAX_FILE_SIZE;
 	run rn = {.e = e, .snap = snap, .opts = opts, .result = result, .check = new_epoch()};
 	size_t n = assure_snapshot_count(snap);
 	result->files_seen = n;

@@ -489,6 +489,7 @@ static int check_record(walk_state *ws, size_t rec)
 	c->as_of = ws->opts->has_as_of ? ws->opts->as_of : assure_date_from_unix(c->info.commit_time);
 	assure_check_opts copts = ASSURE_CHECK_OPTS_INIT;
 	copts.as_of = c->as_of;
+	copts.max_file_size = ws->opts->max_file_size;
 	/* A record that others read was given its slot (with the count of readers) by plan(). */
 	live *cur = ws->lives[rec] ? ws->lives[rec] : assure_xcalloc(1, sizeof(live));
 	cur->snap = snap;

@@ -261,6 +261,43 @@ int assure_snapshot_read(const assure_snapshot *s, size_t i, char **data, size_t
 	return assure_error_set("unknown snapshot source");
 }
 
+int assure_snapshot_size(const assure_snapshot *s, size_t i, uint64_t *size)
+{
+	*size = 0;
+	if (i >= s->count)
+		return assure_error_setc(ASSURE_ENOTFOUND, "no file %zu in the snapshot", i);
+	if (s->source == SRC_COMMIT) {
+		git_odb *odb = NULL;
+		git_oid id;
+		size_t n = 0;
+		git_object_t type;
+		if (git_oid_fromstrn(&id, s->files[i].oid, 40) < 0 ||
+		    git_repository_odb(&odb, s->repo->git) < 0 ||
+		    git_odb_read_header(&n, &type, odb, &id) < 0) {
+			git_odb_free(odb);
+			return assure_error_set(
+			    "cannot read '%s' (blob %s): %s", s->files[i].path, s->files[i].oid,
+			    git_error_last() ? git_error_last()->message : "unknown error");
+		}
+		git_odb_free(odb);
+		*size = n;
+		return 0;
+	}
+	assure_buf fs = ASSURE_BUF_INIT;
+	if (s->source == SRC_WORKTREE)
+		assure_buf_printf(&fs, "%s%s", s->root, s->files[i].path);
+	else
+		assure_buf_puts(&fs, s->fs_paths[i]);
+	struct stat st;
+	int rc = stat(fs.ptr, &st);
+	if (rc < 0)
+		rc = assure_error_set("cannot read '%s': %s", fs.ptr, strerror(errno));
+	else
+		*size = (uint64_t)st.st_size;
+	assure_buf_free(&fs);
+	return rc;
+}
+
 /* ---- walking commits ---- */
 
 /* A change while walking; paths point into the snapshots involved, copied at the end. */
