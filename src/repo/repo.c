@@ -5,10 +5,13 @@
 #include "repo/repo_int.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned long init_refs;
@@ -65,6 +68,23 @@ int rp_tree_lookup(git_tree **out, assure_repo *repo, const git_oid *id)
 	return 0;
 }
 
+/* Whether path looks like a repository (a .git, or a bare one's HEAD) that another user owns. */
+static bool owned_by_another(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) < 0 || st.st_uid == geteuid())
+		return false;
+	bool looks = false;
+	for (const char *const *p = (const char *const[]){"/.git", "/HEAD", NULL}; *p && !looks; p++) {
+		char *f = assure_xmalloc(strlen(path) + strlen(*p) + 1);
+		strcpy(f, path);
+		strcat(f, *p);
+		looks = stat(f, &st) == 0;
+		free(f);
+	}
+	return looks;
+}
+
 int assure_repo_open(assure_repo **out, const char *path)
 {
 	*out = NULL;
@@ -77,7 +97,18 @@ int assure_repo_open(assure_repo **out, const char *path)
 	 */
 	int rc = git_repository_open_ext(&git, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
 	if (rc < 0) {
-		if (rc == GIT_ENOTFOUND)
+		/*
+		 * libgit2 also says "not found" for a repository another user owns (git's "dubious
+		 * ownership"), in words about a config value: name the cause and the remedy.
+		 */
+		if (rc == GIT_ENOTFOUND && owned_by_another(path))
+			assure_error_setc(
+			    ASSURE_ENOTFOUND,
+			    "'%s' is owned by another user, and libgit2 (like git) reads such a "
+			    "repository only when git config --global --add safe.directory "
+			    "'%s' says it may (%s)",
+			    path, path, git_error_last() ? git_error_last()->message : "unknown error");
+		else if (rc == GIT_ENOTFOUND)
 			assure_error_setc(ASSURE_ENOTFOUND, "'%s' is not a git repository", path);
 		else
 			assure_error_set("cannot open repository '%s': %s", path,
