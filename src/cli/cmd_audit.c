@@ -140,9 +140,12 @@ int cli_walk_run(cli_walk *w, const cli_args *args, const char *cmd, bool with_p
 	if (!(w->rs = cli_load_rules(args)))
 		return ASSURE_EXIT_USAGE;
 	/* "0 intervals" for a misspelt id would read as "this rule never fired" */
+	static const char *const tool_rules[] = {ASSURE_RULE_PARSE, ASSURE_RULE_EVAL, ASSURE_RULE_LIMIT};
 	const char *rule = cli_get(args, "rule");
-	if (rule && strcmp(rule, ASSURE_RULE_PARSE) != 0 && strcmp(rule, ASSURE_RULE_EVAL) != 0 &&
-	    !cli_find_rule(w->rs, cmd, rule))
+	bool known = !rule;
+	for (size_t i = 0; i < sizeof(tool_rules) / sizeof(*tool_rules) && !known; i++)
+		known = strcmp(rule, tool_rules[i]) == 0;
+	if (!known && !cli_find_rule(w->rs, cmd, rule))
 		return ASSURE_EXIT_USAGE;
 	if (assure_repo_open(&w->repo, repo_path) < 0 ||
 	    assure_audit_run(&w->audit, w->repo, w->rs, &o) < 0) {

@@ -1,6 +1,7 @@
 /* repo.c: opening a repository read only, resolving revisions and describing commits (see repo.h). */
 #include "assure/repo.h"
 
+#include "assure/buf.h"
 #include "assure/error.h"
 #include "repo/repo_int.h"
 
@@ -42,10 +43,15 @@ void rp_git_shutdown(void)
 	pthread_mutex_unlock(&init_lock);
 }
 
-int rp_git_error(const char *what)
+const char *rp_git_why(void)
 {
 	const git_error *e = git_error_last();
-	return assure_error_set("%s: %s", what, e && e->message ? e->message : "unknown error");
+	return e && e->message ? e->message : "unknown error";
+}
+
+int rp_git_error(const char *what)
+{
+	return assure_error_set("%s: %s", what, rp_git_why());
 }
 
 int rp_parse_oid(git_oid *out, const char *hex)
@@ -61,8 +67,7 @@ int rp_tree_lookup(git_tree **out, assure_repo *repo, const git_oid *id)
 	if (git_tree_lookup(out, repo->git, id) < 0) {
 		char hex[GIT_OID_HEXSZ + 1];
 		git_oid_tostr(hex, sizeof(hex), id);
-		return assure_error_set("cannot read tree '%s': %s", hex,
-		                        git_error_last() ? git_error_last()->message : "unknown error");
+		return assure_error_set("cannot read tree '%s': %s", hex, rp_git_why());
 	}
 	repo->stats.trees_read++;
 	return 0;
@@ -74,14 +79,12 @@ static bool owned_by_another(const char *path)
 	struct stat st;
 	if (stat(path, &st) < 0 || st.st_uid == geteuid())
 		return false;
-	bool looks = false;
-	for (const char *const *p = (const char *const[]){"/.git", "/HEAD", NULL}; *p && !looks; p++) {
-		char *f = assure_xmalloc(strlen(path) + strlen(*p) + 1);
-		strcpy(f, path);
-		strcat(f, *p);
-		looks = stat(f, &st) == 0;
-		free(f);
-	}
+	assure_buf git = ASSURE_BUF_INIT, head = ASSURE_BUF_INIT;
+	assure_buf_printf(&git, "%s/.git", path);
+	assure_buf_printf(&head, "%s/HEAD", path);
+	bool looks = stat(git.ptr, &st) == 0 || stat(head.ptr, &st) == 0;
+	assure_buf_free(&git);
+	assure_buf_free(&head);
 	return looks;
 }
 
@@ -107,12 +110,11 @@ int assure_repo_open(assure_repo **out, const char *path)
 			    "'%s' is owned by another user, and libgit2 (like git) reads such a "
 			    "repository only when git config --global --add safe.directory "
 			    "'%s' says it may (%s)",
-			    path, path, git_error_last() ? git_error_last()->message : "unknown error");
+			    path, path, rp_git_why());
 		else if (rc == GIT_ENOTFOUND)
 			assure_error_setc(ASSURE_ENOTFOUND, "'%s' is not a git repository", path);
 		else
-			assure_error_set("cannot open repository '%s': %s", path,
-			                 git_error_last() ? git_error_last()->message : "unknown error");
+			assure_error_set("cannot open repository '%s': %s", path, rp_git_why());
 		rp_git_shutdown();
 		return rc == GIT_ENOTFOUND ? ASSURE_ENOTFOUND : ASSURE_ERROR;
 	}
@@ -144,8 +146,7 @@ int assure_repo_resolve(assure_repo *repo, const char *rev, char oid[41])
 		/* libgit2 says "not found" also when a reference's object is lost to a truncated pack */
 		if (rc == GIT_ENOTFOUND) {
 			char why[256];
-			snprintf(why, sizeof(why), "%s",
-			         git_error_last() ? git_error_last()->message : "unknown error");
+			snprintf(why, sizeof(why), "%s", rp_git_why());
 			git_reference *ref = NULL;
 			if (git_reference_dwim(&ref, repo->git, rev) == 0) {
 				git_reference_free(ref);
@@ -159,8 +160,7 @@ int assure_repo_resolve(assure_repo *repo, const char *rev, char oid[41])
 		}
 		if (rc == GIT_EAMBIGUOUS)
 			return assure_error_setc(ASSURE_EINVALID, "revision '%s' is ambiguous", rev);
-		return assure_error_setc(ASSURE_EINVALID, "invalid revision '%s': %s", rev,
-		                         git_error_last() ? git_error_last()->message : "unknown error");
+		return assure_error_setc(ASSURE_EINVALID, "invalid revision '%s': %s", rev, rp_git_why());
 	}
 	rc = git_object_peel(&commit, obj, GIT_OBJECT_COMMIT);
 	git_object_free(obj);
@@ -197,7 +197,7 @@ int assure_repo_commit_info(assure_repo *repo, const char *oid, assure_commit_in
 		return assure_error_setc(ASSURE_ENOTFOUND, "commit '%s' not found", oid);
 	if (rc < 0)
 		return assure_error_setc(ASSURE_EINVALID, "commit '%s' cannot be read: %s", oid,
-		                         git_error_last() ? git_error_last()->message : "unknown error");
+		                         rp_git_why());
 	const git_signature *a = git_commit_author(c);
 	git_oid_tostr(out->id, sizeof(out->id), git_commit_id(c));
 	out->author_name = assure_xstrdup(a->name ? a->name : "");

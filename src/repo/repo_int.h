@@ -24,6 +24,8 @@ void rp_git_shutdown(void);
 
 /* Set the last error from libgit2's: "<what>: <libgit2's message>"; returns ASSURE_ERROR. */
 int rp_git_error(const char *what);
+/* libgit2's message for the last failure, or "unknown error". */
+const char *rp_git_why(void);
 
 /* Parse a 40-digit hex commit id; the error names `hex`. */
 int rp_parse_oid(git_oid *out, const char *hex);

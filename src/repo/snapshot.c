@@ -225,8 +225,7 @@ static int read_blob(assure_repo *repo, const assure_file *f, char **data, size_
 	git_oid id;
 	git_blob *blob = NULL;
 	if (git_oid_fromstrn(&id, f->oid, 40) < 0 || git_blob_lookup(&blob, repo->git, &id) < 0)
-		return assure_error_set("cannot read '%s' (blob %s): %s", f->path, f->oid,
-		                        git_error_last() ? git_error_last()->message : "unknown error");
+		return assure_error_set("cannot read '%s' (blob %s): %s", f->path, f->oid, rp_git_why());
 	repo->stats.blobs_read++;
 	size_t n = (size_t)git_blob_rawsize(blob);
 	char *p = assure_xmalloc(n + 1);
@@ -275,9 +274,8 @@ int assure_snapshot_size(const assure_snapshot *s, size_t i, uint64_t *size)
 		    git_repository_odb(&odb, s->repo->git) < 0 ||
 		    git_odb_read_header(&n, &type, odb, &id) < 0) {
 			git_odb_free(odb);
-			return assure_error_set(
-			    "cannot read '%s' (blob %s): %s", s->files[i].path, s->files[i].oid,
-			    git_error_last() ? git_error_last()->message : "unknown error");
+			return assure_error_set("cannot read '%s' (blob %s): %s", s->files[i].path,
+			                        s->files[i].oid, rp_git_why());
 		}
 		git_odb_free(odb);
 		*size = n;
@@ -585,7 +583,7 @@ static int commit_snapshot(assure_snapshot **out, git_tree **tree, assure_repo *
 		return assure_error_setc(ASSURE_ENOTFOUND, "commit '%s' not found", commit_oid);
 	if (rc < 0)
 		return assure_error_setc(ASSURE_EINVALID, "commit '%s' cannot be read: %s", commit_oid,
-		                         git_error_last() ? git_error_last()->message : "unknown error");
+		                         rp_git_why());
 	assure_snapshot *s = snapshot_new(SRC_COMMIT, repo, arena);
 	git_oid_tostr(s->commit, sizeof(s->commit), &id);
 	git_oid_cpy(&s->tree, git_commit_tree_id(c));

@@ -36,6 +36,10 @@ pass
 run_assure audit.txt audit --repo repo --as-of 2021-01-13 --max-file-size 1K --quiet
 expect_rc 1 "audit --max-file-size 1K"
 expect_grep 'ASSURE-LIMIT' audit.txt
+# the tool's own rule ids are valid history filters
+run_assure history.txt history --repo repo --as-of 2021-01-13 --max-file-size 1K --rule ASSURE-LIMIT --quiet
+expect_rc 0 "history --rule ASSURE-LIMIT"
+expect_grep '^returns/board/log.json ASSURE-LIMIT error' history.txt
 run_assure big.txt check --repo repo --as-of 2021-01-13 --max-file-size 1M
 expect_rc 1 "check --max-file-size 1M"
 grep -q ASSURE-LIMIT big.txt && fail "a file under the limit was refused"
