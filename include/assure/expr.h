@@ -88,6 +88,14 @@ const char *assure_helpers_name(const assure_helpers *h, size_t i);
 /* Signature of helper i as written ("agreed(table, ret)"). */
 const char *assure_helpers_signature(const assure_helpers *h, size_t i);
 
+/* A range of days, both ends included; INT32_MIN and INT32_MAX stand for no bound. */
+typedef struct assure_day_range {
+	int32_t lo; /* first day */
+	int32_t hi; /* last day */
+} assure_day_range;
+
+#define ASSURE_DAY_RANGE_ALL ((assure_day_range){INT32_MIN, INT32_MAX})
+
 /* Returned by the evaluators when the expression could not be evaluated. */
 #define ASSURE_EXPR_FAIL 1
 
@@ -97,7 +105,16 @@ typedef struct assure_eval_ctx {
 	const char *current_pointer; /* JSON Pointer of current ("" for the root) */
 	json_t *params;              /* the rule set's params object, or NULL */
 	int32_t as_of;               /* the reference date (day number) */
-	const char *file;            /* path of the file being evaluated, or NULL in snapshot scope */
+	/*
+	 * When set, narrowed to the days as_of could have been and every evaluation so far
+	 * would have gone the same way: as_of compared with a date that does not depend on it
+	 * narrows it to the side of that date it is on; any other use of as_of to the day
+	 * itself. A caller evaluating over many nodes starts it at ASSURE_DAY_RANGE_ALL and
+	 * may reuse the results on any day inside it (a rule whose result changes only when a
+	 * due date passes is not evaluated again every day).
+	 */
+	assure_day_range *as_of_range;
+	const char *file; /* path of the file being evaluated, or NULL in snapshot scope */
 	/*
 	 * The rule's let variables, indexed as in the names they were compiled with. They
 	 * are evaluated lazily, on first use, and memoised in let_values/let_state, so a

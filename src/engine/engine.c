@@ -25,14 +25,17 @@ typedef struct parsed {
 
 /*
  * Findings kept for reuse while what they were computed from is the same: besides the
- * key they are filed under, as_of if one of their rules reads it, and every file their
- * rules read with file_doc() (recorded as it is read).
+ * key they are filed under, the days of as_of on which their rules would have gone the
+ * same way if one of them reads it, and every file their rules read with file_doc() or a
+ * lookup (recorded as it is read).
  */
 typedef struct cached {
 	assure_findings *findings; /* NULL until first computed (owned) */
 	json_t *deps;              /* files read with file_doc(): path -> blob id, "" when absent (owned) */
-	int32_t as_of;             /* the as_of they were computed with */
+	int32_t as_of;             /* the as_of they were computed with (their messages say it) */
+	assure_day_range valid;    /* where reads_as_of: the as_of days on which they are the same */
 	bool reads_as_of;          /* whether one of their rules reads as_of */
+	unsigned long used;        /* the engine's check in which they were last used or computed */
 } cached;
 
 /*
@@ -100,6 +103,7 @@ struct assure_engine {
 	size_t nreuse, capreuse;
 	assure_engine_stats stats;
 	bool any_kind_rule;               /* some rule selects files by kind alone */
+	unsigned long checks;             /* checks run, numbering them for cached.used */
 	snap_cached *snap_cache;          /* one per rule, used by the snapshot-scope ones (owned) */
 	struct group_state *groups;       /* one per rule, used by the group rules (owned) */
 	struct group_state *chart_groups; /* one per declared chart (owned) */
@@ -173,7 +177,8 @@ typedef struct run {
 	assure_value *lets;       /* eval_node's let values, nlets of them, cleared after each node */
 	unsigned char *let_state; /* their states */
 	size_t nlets;
-	unsigned long check; /* unique to this check (new_epoch) */
+	unsigned long check;     /* unique to this check (new_epoch) */
+	assure_day_range *range; /* while set: narrowed by what reads as_of (assure_eval_ctx) */
 } run;
 
 /*
@@ -790,6 +795,7 @@ static assure_eval_ctx rule_ctx(run *rn, const assure_rule *r, json_t *root, jso
 	    .current_pointer = pointer,
 	    .params = assure_ruleset_params(rn->e->rs),
 	    .as_of = rn->opts->as_of,
+	    .as_of_range = rn->range,
 	    .file = file,
 	    .let_exprs = r ? r->lets : NULL,
 	    .let_values = lets,
@@ -810,10 +816,13 @@ static void eval_once(run *rn, assure_findings *out, const assure_rule *r, const
 	int ok = r->when ? eval_bool(rn, out, r, pl, "when", r->when, ctx) : 1;
 	if (ok != 1 || eval_bool(rn, out, r, pl, "assert", r->assert_expr, ctx) != 0)
 		return;
-	char *msg = NULL, *why = NULL;
-	if (assure_template_render(&msg, r->message, ctx, &why) != 0) {
-		eval_failure(rn, out, r, pl, "message", why ? why : assure_error_last());
-	} else if (r->subject) {
+	/*
+	 * The subject is worked out before the message: what the message alone reads of as_of
+	 * (a finding's "as of" day) does not change which findings there are, so it does not
+	 * narrow the days they are reused on, and the lets it is first to read would not.
+	 */
+	char *msg = NULL, *why = NULL, *subject = NULL;
+	if (r->subject) {
 		assure_value sv = {0};
 		if (assure_expr_eval(&sv, r->subject, ctx, &why) != 0) {
 			eval_failure(rn, out, r, pl, "subject", why ? why : assure_error_last());
@@ -824,14 +833,21 @@ static void eval_once(run *rn, assure_findings *out, const assure_rule *r, const
 			eval_failure(rn, out, r, pl, "subject", b.ptr);
 			assure_buf_free(&b);
 		} else {
-			char *subject = assure_value_to_string(&sv);
-			add_finding(out, r, r->id, r->severity, r->title, msg, pl, subject);
-			free(subject);
+			subject = assure_value_to_string(&sv);
 		}
 		assure_value_clear(&sv);
-	} else {
-		add_finding(out, r, r->id, r->severity, r->title, msg, pl, default_subject);
+		if (!subject)
+			goto done;
 	}
+	assure_eval_ctx text_ctx = *ctx;
+	text_ctx.as_of_range = NULL;
+	if (assure_template_render(&msg, r->message, &text_ctx, &why) != 0)
+		eval_failure(rn, out, r, pl, "message", why ? why : assure_error_last());
+	else
+		add_finding(out, r, r->id, r->severity, r->title, msg, pl,
+		            subject ? subject : default_subject);
+done:
+	free(subject);
 	free(msg);
 	free(why);
 }
@@ -1007,7 +1023,16 @@ static bool deps_unchanged(run *rn, json_t *deps)
  */
 static bool cached_use(run *rn, cached *c, assure_findings *out)
 {
-	if (c->findings && (!c->reads_as_of || c->as_of == rn->opts->as_of) && deps_unchanged(rn, c->deps)) {
+	int32_t as_of = rn->opts->as_of;
+	/*
+	 * On another day inside their range they are the same findings. Those that were not in
+	 * use in the last check are made again all the same: in an audit they open again, and
+	 * their messages must say the day they open on.
+	 */
+	bool same_day = !c->reads_as_of || c->as_of == as_of ||
+	                (c->used + 1 == rn->e->checks && c->valid.lo <= as_of && as_of <= c->valid.hi);
+	if (c->findings && same_day && deps_unchanged(rn, c->deps)) {
+		c->used = rn->e->checks;
 		assure_findings_extend(out, c->findings);
 		rn->e->stats.findings_reused += assure_findings_count(c->findings);
 		for (size_t k = 0; k < assure_findings_count(c->findings); k++)
@@ -1018,14 +1043,18 @@ static bool cached_use(run *rn, cached *c, assure_findings *out)
 	cached_clear(c);
 	assure_findings_new(&c->findings);
 	c->deps = json_object();
-	c->as_of = rn->opts->as_of;
+	c->as_of = as_of;
+	c->valid = ASSURE_DAY_RANGE_ALL;
+	c->used = rn->e->checks;
 	rn->deps = c->deps;
+	rn->range = &c->valid;
 	return false;
 }
 
 static void cached_end(run *rn, cached *c, assure_findings *out)
 {
 	rn->deps = NULL;
+	rn->range = NULL;
 	assure_findings_extend(out, c->findings);
 }
 
@@ -1273,7 +1302,8 @@ static void compute_membership(run *rn, const assure_rule *r, json_t *doc, const
                                membership *m)
 {
 	assure_eval_ctx ctx = rule_ctx(rn, NULL, doc, doc, "", path, NULL, NULL);
-	ctx.epoch = 0; /* evaluated on one member after another: nothing to remember between them */
+	ctx.epoch = 0;          /* evaluated on one member after another: nothing to remember between them */
+	ctx.as_of_range = NULL; /* a membership that reads as_of is kept per day (member_of) */
 	assure_value v = {0};
 	char *why = NULL;
 	m->state = MEMBER_IN;
@@ -1634,6 +1664,7 @@ int assure_engine_check(assure_engine *e, const assure_snapshot *snap, const ass
 		result = &local;
 	memset(result, 0, sizeof(*result));
 	e->max_file_size = opts->max_file_size ? opts->max_file_size : ASSURE_MAX_FILE_SIZE;
+	e->checks++;
 	run rn = {.e = e, .snap = snap, .opts = opts, .result = result, .check = new_epoch()};
 	size_t n = assure_snapshot_count(snap);
 	result->files_seen = n;

@@ -434,22 +434,103 @@ static int operands(ev *e, const enode *n, assure_value *a, assure_value *b)
 	return rc;
 }
 
+static void narrow(const ev *e, int64_t lo, int64_t hi)
+{
+	assure_day_range *r = e->ctx->as_of_range;
+	if (lo > r->lo)
+		r->lo = (int32_t)lo;
+	if (hi < r->hi)
+		r->hi = (int32_t)hi;
+}
+
+/* What a comparison node gives for cmp (the sign of left - right). */
+static bool compare_outcome(enode_kind kind, int cmp)
+{
+	switch (kind) {
+	case EN_EQ:
+		return cmp == 0;
+	case EN_NE:
+		return cmp != 0;
+	case EN_LT:
+		return cmp < 0;
+	case EN_LE:
+		return cmp <= 0;
+	case EN_GT:
+		return cmp > 0;
+	default:
+		return cmp >= 0;
+	}
+}
+
+/*
+ * as_of (the kid at `side`) was compared with the date d: the outcome is the same for
+ * every as_of before d, for d itself, and for every as_of after d, so the range narrows
+ * to the run of those three around the day it is that give the same outcome.
+ */
+static void narrow_by_comparison(const ev *e, enode_kind kind, int side, int32_t d)
+{
+	bool at[3]; /* the outcome for as_of before d, on d, after d */
+	for (int region = 0; region < 3; region++) {
+		int as_of_vs_d = region - 1;
+		at[region] = compare_outcome(kind, side == 0 ? as_of_vs_d : -as_of_vs_d);
+	}
+	int64_t as_of = e->ctx->as_of;
+	int here = as_of < d ? 0 : as_of == d ? 1 : 2;
+	int first = here, last = here;
+	while (first > 0 && at[first - 1] == at[here])
+		first--;
+	while (last < 2 && at[last + 1] == at[here])
+		last++;
+	int64_t lo = first == 0 ? INT32_MIN : first == 1 ? (int64_t)d : (int64_t)d + 1;
+	int64_t hi = last == 2 ? INT32_MAX : last == 1 ? (int64_t)d : (int64_t)d - 1;
+	narrow(e, lo, hi);
+}
+
+/* ev_present, reading as_of as a comparison's operand when compared is true. */
+static int ev_present_as(ev *e, const enode *n, assure_value *out, bool compared)
+{
+	e->as_of_compared = compared;
+	int rc = ev_present(e, n, out);
+	e->as_of_compared = false;
+	return rc;
+}
+
+/* The kid of a comparison that is as_of itself, when the range is tracked: 0, 1, or -1. */
+static int as_of_side(const ev *e, const enode *n)
+{
+	if (!e->ctx->as_of_range)
+		return -1;
+	if (n->kids[0]->kind == EN_AS_OF && n->kids[1]->kind != EN_AS_OF)
+		return 0;
+	if (n->kids[1]->kind == EN_AS_OF && n->kids[0]->kind != EN_AS_OF)
+		return 1;
+	return -1;
+}
+
 static int eval_compare(ev *e, const enode *n, assure_value *out)
 {
 	assure_value a, b;
-	int rc = operands(e, n, &a, &b);
+	int side = as_of_side(e, n);
+	int rc = ev_present_as(e, n->kids[0], &a, side == 0);
 	if (rc != 0)
 		return rc;
+	if ((rc = ev_present_as(e, n->kids[1], &b, side == 1)) != 0) {
+		assure_value_clear(&a);
+		return rc;
+	}
 	int cmp = 0;
 	if (n->kind == EN_EQ || n->kind == EN_NE) {
 		bool eq = ev_equal(&a, &b);
 		assure_value_set_bool(out, n->kind == EN_EQ ? eq : !eq);
 	} else if ((rc = ev_compare(e, &a, &b, &cmp)) == 0) {
-		bool r = n->kind == EN_LT   ? cmp < 0
-		         : n->kind == EN_LE ? cmp <= 0
-		         : n->kind == EN_GT ? cmp > 0
-		                            : cmp >= 0;
-		assure_value_set_bool(out, r);
+		assure_value_set_bool(out, compare_outcome(n->kind, cmp));
+	}
+	if (side >= 0) {
+		const assure_value *other = side == 0 ? &b : &a;
+		if (rc == 0 && other->kind == ASSURE_VAL_DATE)
+			narrow_by_comparison(e, n->kind, side, other->u.date);
+		else /* compared with something else: take no chances */
+			narrow(e, e->ctx->as_of, e->ctx->as_of);
 	}
 	assure_value_clear(&a);
 	assure_value_clear(&b);
@@ -731,6 +812,9 @@ static int dispatch(ev *e, const enode *n, assure_value *out)
 	case EN_LET:
 		return eval_let(e, n, out);
 	case EN_AS_OF:
+		/* read for anything but a comparison, the result may differ on any other day */
+		if (c->as_of_range && !e->as_of_compared)
+			narrow(e, c->as_of, c->as_of);
 		assure_value_set_date(out, c->as_of);
 		return 0;
 	case EN_FILE:

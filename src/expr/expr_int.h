@@ -245,6 +245,7 @@ typedef struct ev {
 	unsigned long *steps;       /* shared by an evaluation and the lets it evaluates */
 	unsigned let_depth;         /* lets and helpers being evaluated inside one another */
 	char *why;                  /* the failure reason, owned, when a function returned EV_FAIL */
+	bool as_of_compared;        /* as_of is being read as the operand of a comparison (eval_compare) */
 } ev;
 
 /* Internal return codes: 0 ok, EV_FAIL (ev.why set), or -1 (library error, message set). */

@@ -837,6 +837,81 @@ static void test_eval__guard(void **state)
 	assure_expr_free(e);
 }
 
+/* Evaluate src with the as_of range tracked from ALL; the value described, the range in out. */
+static char *eval_ranged(const char *src, int32_t as_of, assure_day_range *out)
+{
+	assure_eval_ctx c = base_ctx();
+	c.as_of = as_of;
+	*out = ASSURE_DAY_RANGE_ALL;
+	c.as_of_range = out;
+	assure_expr *e = compile(src, NULL);
+	assure_value v;
+	char *why = NULL;
+	char *got = assure_expr_eval(&v, e, &c, &why) == 0 ? assure_value_describe(&v) : strdup("failed");
+	if (strcmp(got, "failed") != 0)
+		assure_value_clear(&v);
+	free(why);
+	assure_expr_free(e);
+	return got;
+}
+
+/*
+ * The as_of range says exactly the days on which an evaluation goes the same way: the same
+ * value on every day inside it, and (where it is bounded) another value just outside it.
+ */
+static void test_eval__as_of_range(void **state)
+{
+	(void)state;
+	int32_t due;
+	assure_date_from_ymd(&due, 2020, 11, 30);
+	struct {
+		const char *src;
+		int32_t lo, hi; /* offsets from due, or INT32_MIN/INT32_MAX */
+		int32_t at;     /* as_of, offset from due */
+	} cases[] = {
+	    {"date('2020-11-30') < as_of", 1, INT32_MAX, 5},
+	    {"date('2020-11-30') < as_of", INT32_MIN, 0, -3},
+	    {"date('2020-11-30') < as_of", INT32_MIN, 0, 0},
+	    {"!(as_of <= date('2020-11-30'))", 1, INT32_MAX, 1},
+	    {"as_of == date('2020-11-30')", 0, 0, 0},
+	    {"as_of != date('2020-11-30')", 1, INT32_MAX, 9},
+	    {"as_of >= date('2020-11-30') && as_of < date('2020-11-30') + 10", 0, 9, 4},
+	    {"as_of >= date('2020-11-30') && as_of < date('2020-11-30') + 10", 10, INT32_MAX, 12},
+	    /* as_of read for anything but a comparison: that day only */
+	    {"as_of - date('2020-11-30') > 3", 7, 7, 7},
+	    {"string(as_of) == '2020-12-07'", 7, 7, 7},
+	    /* nothing read of as_of: every day */
+	    {"date('2020-11-30') < date('2021-01-01')", INT32_MIN, INT32_MAX, 7},
+	    /* the right side of && is not evaluated when the left is false */
+	    {"false && as_of > date('2020-11-30')", INT32_MIN, INT32_MAX, 7},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assure_day_range r, other;
+		int32_t at = due + cases[i].at;
+		char *v = eval_ranged(cases[i].src, at, &r);
+		int32_t lo = cases[i].lo == INT32_MIN ? INT32_MIN : due + cases[i].lo;
+		int32_t hi = cases[i].hi == INT32_MAX ? INT32_MAX : due + cases[i].hi;
+		if (r.lo != lo || r.hi != hi)
+			fail_msg("'%s' on day %+d: range [%ld, %ld], not [%ld, %ld]", cases[i].src,
+			         (int)cases[i].at, (long)r.lo - due, (long)r.hi - due, (long)lo - due,
+			         (long)hi - due);
+		/* inside: the same value; just outside a bound: another */
+		for (int32_t d = at - 40; d <= at + 40; d++) {
+			char *w = eval_ranged(cases[i].src, d, &other);
+			bool inside = d >= r.lo && d <= r.hi;
+			bool next_to = d == (int64_t)r.lo - 1 || d == (int64_t)r.hi + 1;
+			if (inside && strcmp(v, w) != 0)
+				fail_msg("'%s' gave %s on day %+d, inside its range, and %s on %+d",
+				         cases[i].src, w, (int)(d - due), v, (int)cases[i].at);
+			if (next_to && cases[i].lo != cases[i].hi && strcmp(v, w) == 0)
+				fail_msg("'%s' gave %s on day %+d, just outside its range", cases[i].src, w,
+				         (int)(d - due));
+			free(w);
+		}
+		free(v);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -877,6 +952,7 @@ int main(void)
 	    cmocka_unit_test(test_eval__object_literals),
 	    cmocka_unit_test(test_eval__node_independent_parts_remembered),
 	    cmocka_unit_test(test_eval__guard),
+	    cmocka_unit_test(test_eval__as_of_range),
 	    cmocka_unit_test(test_eval__budget_failures_not_remembered),
 	};
 	return cmocka_run_group_tests_name("eval", tests, setup, teardown);
