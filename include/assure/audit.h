@@ -130,10 +130,11 @@ typedef struct assure_audit_summary {
 
 /* Counters of the whole run (for --stats). */
 typedef struct assure_audit_stats {
-	size_t commits;             /* commits checked (boundary records included) */
-	assure_repo_stats repo;     /* trees and blobs read from git */
-	assure_engine_stats engine; /* blobs parsed, evaluations, findings reused */
-	size_t live_max;            /* most snapshots held at once */
+	size_t commits;               /* commits checked (boundary records included) */
+	assure_repo_stats repo;       /* trees and blobs read from git */
+	assure_engine_stats engine;   /* blobs parsed, evaluations, findings reused */
+	size_t live_max;              /* most snapshots held at once */
+	unsigned long partitions_max; /* most partitions evaluated for one commit (assure_engine_stats) */
 } assure_audit_stats;
 
 typedef struct assure_audit assure_audit;

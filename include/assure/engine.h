@@ -44,11 +44,14 @@ typedef struct assure_check_result {
 
 /* Running totals over the engine's life (for --stats). */
 typedef struct assure_engine_stats {
-	unsigned long blobs_read;      /* file contents read */
-	unsigned long blobs_parsed;    /* JSON parses */
-	unsigned long evaluations;     /* rule evaluations on a node */
-	unsigned long findings_reused; /* return-scope findings copied from a previous check */
-	unsigned long chart_failures;  /* series values that were neither numbers, null nor absent */
+	unsigned long blobs_read;   /* file contents read */
+	unsigned long blobs_parsed; /* JSON parses */
+	unsigned long evaluations;  /* rule evaluations on a node */
+	unsigned long
+	    findings_reused; /* findings taken from a previous check without evaluating their rules */
+	unsigned long partitions_evaluated; /* sets of findings worked out (a file's rules of one kind, a
+	                                       group, a snapshot rule) */
+	unsigned long chart_failures;       /* series values that were neither numbers, null nor absent */
 } assure_engine_stats;
 
 int assure_engine_new(assure_engine **out, const assure_ruleset *rs);
@@ -58,6 +61,18 @@ void assure_engine_free(assure_engine *e);
 int assure_engine_check(assure_engine *e, const assure_snapshot *snap, const assure_check_opts *opts,
                         assure_findings *out, assure_check_result *result);
 
+/*
+ * Check snap as a change from prev, which must be the snapshot of the engine's last check
+ * or update (ch: the changes from prev to snap, as assure_snapshot_derive gives them):
+ * only what the change can affect is evaluated. The findings that the change brings are
+ * appended to added and those it takes away to removed; a finding that stays is in
+ * neither, unless it was made again (then it is in both). With another prev, or none,
+ * every finding of the last check is removed and every finding of snap added.
+ * result gets the totals of snap, as assure_engine_check would give them.
+ */
+int assure_engine_update(assure_engine *e, const assure_snapshot *snap, const assure_snapshot *prev,
+                         const assure_change *ch, size_t nch, const assure_check_opts *opts,
+                         assure_findings *added, assure_findings *removed, assure_check_result *result);
 void assure_engine_get_stats(const assure_engine *e, assure_engine_stats *out);
 
 /* One point of a declared chart (ruleset.h) in one snapshot: a group's key and its values. */

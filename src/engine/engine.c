@@ -36,6 +36,9 @@ typedef struct cached {
 	assure_day_range valid;    /* where reads_as_of: the as_of days on which they are the same */
 	bool reads_as_of;          /* whether one of their rules reads as_of */
 	unsigned long used;        /* the engine's check in which they were last used or computed */
+	bool active;               /* they are among the findings of the engine's last check */
+	uint64_t dep_kinds;        /* the kinds their lookups read (kind_bit), to tell what can change them */
+	bool dep_paths;            /* they read files by path (file_doc) */
 } cached;
 
 /*
@@ -48,7 +51,13 @@ enum { GROUP_BLOB, GROUP_AS_OF, GROUP_OTHERS, GROUP_COUNT };
 /* The return-scope findings of one file (path and blob), by group. */
 typedef struct reusable {
 	char *key;                 /* "path\noid", its key in by_key (owned) */
+	cached file;               /* what is said of the file itself: ASSURE-PARSE, ASSURE-LIMIT */
 	cached group[GROUP_COUNT]; /* one per GROUP_* */
+	bool known;                /* file and the counts below are worked out */
+	bool checked;              /* some rule applies to it (assure_check_result.files_checked) */
+	bool parse_failure;        /* it could not be read or parsed */
+	bool read_failure;         /* its content could not be read */
+	size_t dyn_at;             /* 1 + its place in the engine's dyn list, 0 when not there */
 } reusable;
 
 /* The last result of one snapshot-scope rule, reused while its inputs are the same. */
@@ -98,9 +107,22 @@ struct assure_engine {
 	json_t *by_oid;           /* oid -> index into parsed (json integer) */
 	parsed **parsed; /* owned; each entry stays where it is, so a parsed * outlives later parses */
 	size_t nparsed, capparsed;
-	json_t *by_key;  /* "path\noid" -> index into reuse */
-	reusable *reuse; /* owned */
+	json_t *by_key;   /* "path\noid" -> index into reuse */
+	reusable **reuse; /* owned; each entry stays where it is (the dyn list points at them) */
 	size_t nreuse, capreuse;
+	/*
+	 * What assure_engine_update needs of the last check: the files whose findings can change
+	 * without the file changing (they read as_of or other files), the totals, the findings
+	 * group rules give outside their groups, and the kinds, numbered for kind_bit.
+	 */
+	reusable **dyn;
+	size_t ndyn, capdyn;
+	assure_check_result state;   /* the last check's result */
+	assure_findings **direct;    /* per group rule: its findings outside any group (owned) */
+	const assure_snapshot *last; /* the snapshot of the last check (its address only) */
+	int32_t last_as_of;          /* its as_of */
+	assure_strmap *kind_ids;     /* kind -> its number */
+	size_t nstate;               /* findings in the state */
 	assure_engine_stats stats;
 	bool any_kind_rule;               /* some rule selects files by kind alone */
 	unsigned long checks;             /* checks run, numbering them for cached.used */
@@ -110,6 +132,28 @@ struct assure_engine {
 };
 
 static void group_state_free(struct group_state *g);
+
+static void reusable_free(reusable *r)
+{
+	free(r->key);
+	cached_clear(&r->file);
+	for (int g = 0; g < GROUP_COUNT; g++)
+		cached_clear(&r->group[g]);
+	free(r);
+}
+
+/*
+ * A kind's bit in a mask of kinds (cached.dep_kinds): the first 63 kinds a run meets have
+ * their own, the others share the last, which can only make a result be looked at again.
+ */
+static uint64_t kind_bit(assure_engine *e, const char *kind)
+{
+	bool added = false;
+	size_t *slot = assure_strmap_slot(e->kind_ids, kind, strlen(kind), &added);
+	if (added)
+		*slot = assure_strmap_count(e->kind_ids) - 1;
+	return (uint64_t)1 << (*slot < 63 ? *slot : 63);
+}
 
 /* A growable list of file indices into a snapshot. */
 typedef struct idx_list {
@@ -177,8 +221,10 @@ typedef struct run {
 	assure_value *lets;       /* eval_node's let values, nlets of them, cleared after each node */
 	unsigned char *let_state; /* their states */
 	size_t nlets;
-	unsigned long check;     /* unique to this check (new_epoch) */
-	assure_day_range *range; /* while set: narrowed by what reads as_of (assure_eval_ctx) */
+	unsigned long check;      /* unique to this check (new_epoch) */
+	assure_day_range *range;  /* while set: narrowed by what reads as_of (assure_eval_ctx) */
+	bool delta;               /* assure_engine_update: out takes only findings new to the state */
+	assure_findings *removed; /* delta: where findings that leave the state go */
 } run;
 
 /*
@@ -202,6 +248,8 @@ int assure_engine_new(assure_engine **out, const assure_ruleset *rs)
 	e->snap_cache = assure_xcalloc(assure_ruleset_count(rs) + 1, sizeof(*e->snap_cache));
 	e->groups = assure_xcalloc(assure_ruleset_count(rs) + 1, sizeof(*e->groups));
 	e->chart_groups = assure_xcalloc(assure_ruleset_chart_count(rs) + 1, sizeof(*e->chart_groups));
+	e->direct = assure_xcalloc(assure_ruleset_count(rs) + 1, sizeof(*e->direct));
+	e->kind_ids = assure_strmap_new();
 	for (size_t i = 0; i < assure_ruleset_count(rs); i++) {
 		const assure_rule *r = assure_ruleset_rule(rs, i);
 		if (r->path_count == 0)
@@ -224,12 +272,14 @@ void assure_engine_free(assure_engine *e)
 		free(e->parsed[i]);
 	}
 	free(e->parsed);
-	for (size_t i = 0; i < e->nreuse; i++) {
-		free(e->reuse[i].key);
-		for (int g = 0; g < GROUP_COUNT; g++)
-			cached_clear(&e->reuse[i].group[g]);
-	}
+	for (size_t i = 0; i < e->nreuse; i++)
+		reusable_free(e->reuse[i]);
 	free(e->reuse);
+	free(e->dyn);
+	for (size_t i = 0; i < assure_ruleset_count(e->rs); i++)
+		assure_findings_free(e->direct[i]);
+	free(e->direct);
+	assure_strmap_free(e->kind_ids);
 	for (size_t i = 0; i < assure_ruleset_count(e->rs); i++) {
 		cached_clear(&e->snap_cache[i].c);
 		assure_buf_free(&e->snap_cache[i].key);
@@ -1017,6 +1067,17 @@ static bool deps_unchanged(run *rn, json_t *deps)
 }
 
 /*
+ * c's findings leave the engine's state: in an update they go to the removed findings, if
+ * they were in it. Then c is empty.
+ */
+static void cached_retire(run *rn, cached *c)
+{
+	if (c->active && rn->removed && c->findings)
+		assure_findings_extend(rn->removed, c->findings);
+	cached_clear(c);
+}
+
+/*
  * If c is still valid, add its findings to out (counting the evaluation failures among
  * them again for this run) and return true. Otherwise empty it for recomputing, record
  * file_doc() reads and lookups in it from now on, and return false; cached_end() finishes.
@@ -1030,17 +1091,22 @@ static bool cached_use(run *rn, cached *c, assure_findings *out)
 	 * their messages must say the day they open on.
 	 */
 	bool same_day = !c->reads_as_of || c->as_of == as_of ||
-	                (c->used + 1 == rn->e->checks && c->valid.lo <= as_of && as_of <= c->valid.hi);
+	                (c->active && c->valid.lo <= as_of && as_of <= c->valid.hi);
 	if (c->findings && same_day && deps_unchanged(rn, c->deps)) {
 		c->used = rn->e->checks;
-		assure_findings_extend(out, c->findings);
-		rn->e->stats.findings_reused += assure_findings_count(c->findings);
-		for (size_t k = 0; k < assure_findings_count(c->findings); k++)
-			if (strcmp(assure_findings_get(c->findings, k)->rule_id, ASSURE_RULE_EVAL) == 0)
-				rn->result->eval_failures++;
+		if (!rn->delta || !c->active) {
+			assure_findings_extend(out, c->findings);
+			rn->e->stats.findings_reused += assure_findings_count(c->findings);
+			for (size_t k = 0; k < assure_findings_count(c->findings); k++)
+				if (strcmp(assure_findings_get(c->findings, k)->rule_id, ASSURE_RULE_EVAL) ==
+				    0)
+					rn->result->eval_failures++;
+		}
+		c->active = true;
 		return true;
 	}
-	cached_clear(c);
+	cached_retire(rn, c);
+	rn->e->stats.partitions_evaluated++;
 	assure_findings_new(&c->findings);
 	c->deps = json_object();
 	c->as_of = as_of;
@@ -1055,6 +1121,16 @@ static void cached_end(run *rn, cached *c, assure_findings *out)
 {
 	rn->deps = NULL;
 	rn->range = NULL;
+	c->active = true;
+	const char *name;
+	json_t *dep;
+	json_object_foreach(c->deps, name, dep)
+	{
+		if (json_is_array(dep))
+			c->dep_kinds |= kind_bit(rn->e, json_string_value(json_array_get(dep, 0)));
+		else
+			c->dep_paths = true;
+	}
 	assure_findings_extend(out, c->findings);
 }
 
@@ -1083,6 +1159,115 @@ static bool rule_applies(const assure_rule *r, const char *path, json_t *root)
 	return kind_selected(r, root);
 }
 
+/* The reusable findings of a file's path and blob, made empty on first use. */
+static reusable *reusable_of(assure_engine *e, const assure_file *f, bool make)
+{
+	assure_buf key = ASSURE_BUF_INIT;
+	assure_buf_printf(&key, "%s\n%s", f->path, f->oid);
+	json_t *idx = json_object_get(e->by_key, key.ptr);
+	if (!idx && make) {
+		if (e->nreuse == e->capreuse) {
+			e->capreuse = e->capreuse ? e->capreuse * 2 : 64;
+			e->reuse = assure_xrealloc(e->reuse, e->capreuse * sizeof(*e->reuse));
+		}
+		reusable *r = e->reuse[e->nreuse] = assure_xcalloc(1, sizeof(reusable));
+		r->key = assure_xstrdup(key.ptr);
+		idx = json_integer((json_int_t)e->nreuse++);
+		json_object_set_new(e->by_key, key.ptr, idx);
+	}
+	assure_buf_free(&key);
+	return idx ? e->reuse[json_integer_value(idx)] : NULL;
+}
+
+/* Whether a file's findings can change while it does not: they read as_of or other files. */
+static bool dynamic(const reusable *ru)
+{
+	for (int g = 0; g < GROUP_COUNT; g++) {
+		const cached *c = &ru->group[g];
+		if (c->active && (c->reads_as_of || c->dep_kinds || c->dep_paths))
+			return true;
+	}
+	return false;
+}
+
+static void dyn_add(assure_engine *e, reusable *ru)
+{
+	if (ru->dyn_at || !dynamic(ru))
+		return;
+	if (e->ndyn == e->capdyn) {
+		e->capdyn = e->capdyn ? 2 * e->capdyn : 64;
+		e->dyn = assure_xrealloc(e->dyn, e->capdyn * sizeof(*e->dyn));
+	}
+	e->dyn[e->ndyn++] = ru;
+	ru->dyn_at = e->ndyn;
+}
+
+static void dyn_remove(assure_engine *e, reusable *ru)
+{
+	if (!ru->dyn_at)
+		return;
+	size_t at = ru->dyn_at - 1;
+	e->dyn[at] = e->dyn[--e->ndyn];
+	e->dyn[at]->dyn_at = at + 1;
+	ru->dyn_at = 0;
+}
+
+/* The return-scope rules of group g on file i (whose parse is p), reused while they hold. */
+static void check_file_group(run *rn, assure_findings *out, reusable *ru, int g, size_t i, parsed *p)
+{
+	const assure_file *f = assure_snapshot_file(rn->snap, i);
+	json_t *root = assure_doc_root(p->doc);
+	cached *c = &ru->group[g];
+	if (cached_use(rn, c, out))
+		return;
+	for (size_t k = 0; k < assure_ruleset_count(rn->e->rs); k++) {
+		const assure_rule *r = assure_ruleset_rule(rn->e->rs, k);
+		if (r->scope != ASSURE_SCOPE_RETURN || rule_group(r) != g || !path_selected(r, f->path) ||
+		    !kind_selected(r, root))
+			continue;
+		c->reads_as_of |= (r->reads & ASSURE_EXPR_READS_AS_OF) != 0;
+		eval_return_rule(rn, c->findings, r, f->path, p->doc);
+	}
+	cached_end(rn, c, out);
+}
+
+/* What is said of the file itself, and whether a rule applies to it: worked out once per blob. */
+static void know_file(run *rn, reusable *ru, size_t i, parsed *p)
+{
+	const assure_file *f = assure_snapshot_file(rn->snap, i);
+	ru->known = true;
+	assure_findings_new(&ru->file.findings);
+	ru->file.used = rn->e->checks;
+	if (!p) {
+		place pl = {f->path, "", NULL, 0, 0};
+		add_finding(ru->file.findings, NULL, ASSURE_RULE_PARSE, ASSURE_SEV_ERROR,
+		            "file could not be read", assure_error_last(), &pl, "");
+		ru->parse_failure = ru->read_failure = true;
+	} else if (p->too_large) {
+		place pl = {f->path, "", NULL, 0, 0};
+		add_finding(ru->file.findings, NULL, ASSURE_RULE_LIMIT, ASSURE_SEV_ERROR,
+		            "file is too large to check", p->error, &pl, "");
+		ru->parse_failure = true;
+	} else if (!p->doc) {
+		place pl = {f->path, "", NULL, p->line, p->column};
+		add_finding(ru->file.findings, NULL, ASSURE_RULE_PARSE, ASSURE_SEV_ERROR,
+		            "file is not valid JSON", p->error, &pl, "");
+		ru->parse_failure = true;
+	} else {
+		json_t *root = assure_doc_root(p->doc);
+		for (size_t k = 0; k < assure_ruleset_count(rn->e->rs) && !ru->checked; k++)
+			ru->checked = rule_applies(assure_ruleset_rule(rn->e->rs, k), f->path, root);
+	}
+}
+
+/* The file's counts, added to (or, sign -1, taken from) a result. */
+static void count_file(assure_check_result *r, const reusable *ru, int sign)
+{
+	r->files_checked += (size_t)(sign * ru->checked);
+	r->parse_failures += (size_t)(sign * ru->parse_failure);
+	r->read_failures += (size_t)(sign * ru->read_failure);
+}
+
 static void check_file(run *rn, assure_findings *out, size_t i)
 {
 	assure_engine *e = rn->e;
@@ -1093,68 +1278,42 @@ static void check_file(run *rn, assure_findings *out, size_t i)
 		wanted = path_selected(assure_ruleset_rule(e->rs, k), f->path);
 	if (!wanted)
 		return;
+	/* findings are filed under the path and blob, and reused while they hold */
+	reusable *ru = reusable_of(e, f, true);
 	parsed *p = get_parsed(e, rn->snap, i);
-	if (!p) {
-		place pl = {f->path, "", NULL, 0, 0};
-		add_finding(out, NULL, ASSURE_RULE_PARSE, ASSURE_SEV_ERROR, "file could not be read",
-		            assure_error_last(), &pl, "");
-		rn->result->parse_failures++;
-		rn->result->read_failures++;
-		return;
-	}
-	if (p->too_large) {
-		place pl = {f->path, "", NULL, 0, 0};
-		add_finding(out, NULL, ASSURE_RULE_LIMIT, ASSURE_SEV_ERROR, "file is too large to check",
-		            p->error, &pl, "");
-		rn->result->parse_failures++;
-		return;
-	}
-	if (!p->doc) {
-		place pl = {f->path, "", NULL, p->line, p->column};
-		add_finding(out, NULL, ASSURE_RULE_PARSE, ASSURE_SEV_ERROR, "file is not valid JSON",
-		            p->error, &pl, "");
-		rn->result->parse_failures++;
-		return;
-	}
-	json_t *root = assure_doc_root(p->doc);
-
-	bool checked = false;
-	for (size_t k = 0; k < nrules && !checked; k++)
-		checked = rule_applies(assure_ruleset_rule(e->rs, k), f->path, root);
-	if (checked)
-		rn->result->files_checked++;
-
-	/* return-scope findings are filed under the path and blob, and reused while they hold */
-	assure_buf key = ASSURE_BUF_INIT;
-	assure_buf_printf(&key, "%s\n%s", f->path, f->oid);
-	json_t *idx = json_object_get(e->by_key, key.ptr);
-	if (!idx) {
-		if (e->nreuse == e->capreuse) {
-			e->capreuse = e->capreuse ? e->capreuse * 2 : 64;
-			e->reuse = assure_xrealloc(e->reuse, e->capreuse * sizeof(*e->reuse));
-		}
-		memset(&e->reuse[e->nreuse], 0, sizeof(e->reuse[e->nreuse]));
-		e->reuse[e->nreuse].key = assure_xstrdup(key.ptr);
-		idx = json_integer((json_int_t)e->nreuse++);
-		json_object_set_new(e->by_key, key.ptr, idx);
-	}
-	assure_buf_free(&key);
-	reusable *ru = &e->reuse[json_integer_value(idx)];
-	for (int g = 0; g < GROUP_COUNT; g++) {
-		cached *c = &ru->group[g];
-		if (cached_use(rn, c, out))
-			continue;
-		for (size_t k = 0; k < nrules; k++) {
-			const assure_rule *r = assure_ruleset_rule(e->rs, k);
-			if (r->scope != ASSURE_SCOPE_RETURN || rule_group(r) != g ||
-			    !path_selected(r, f->path) || !kind_selected(r, root))
-				continue;
-			c->reads_as_of |= (r->reads & ASSURE_EXPR_READS_AS_OF) != 0;
-			eval_return_rule(rn, c->findings, r, f->path, p->doc);
-		}
-		cached_end(rn, c, out);
+	if (!ru->known)
+		know_file(rn, ru, i, p);
+	else if (!rn->delta || !ru->file.active)
+		e->stats.findings_reused += assure_findings_count(ru->file.findings);
+	count_file(rn->delta ? &e->state : rn->result, ru, 1);
+	if (!rn->delta || !ru->file.active)
+		assure_findings_extend(out, ru->file.findings);
+	ru->file.active = true;
+	ru->file.used = e->checks;
+	if (p && p->doc) {
+		for (int g = 0; g < GROUP_COUNT; g++)
+			check_file_group(rn, out, ru, g, i, p);
+		dyn_add(e, ru);
 	}
 	shared_clear(rn);
+}
+
+/* The file leaves the engine's state (assure_engine_update): its findings are removed. */
+static void retire_file(run *rn, const assure_file *f)
+{
+	reusable *ru = reusable_of(rn->e, f, false);
+	if (!ru || !ru->file.active)
+		return;
+	count_file(&rn->e->state, ru, -1);
+	assure_findings_extend(rn->removed, ru->file.findings);
+	ru->file.active = false;
+	for (int g = 0; g < GROUP_COUNT; g++) {
+		cached *c = &ru->group[g];
+		if (c->active && c->findings)
+			assure_findings_extend(rn->removed, c->findings);
+		c->active = false;
+	}
+	dyn_remove(rn->e, ru);
 }
 
 /* Map a node of a snapshot or group document back to the return it lies in. */
@@ -1260,7 +1419,7 @@ static void eval_snapshot_rule(run *rn, assure_findings *out, size_t k, const as
 	assure_buf key = ASSURE_BUF_INIT;
 	snapshot_key(rn, r, &key);
 	if (key.len != sc->key.len || (key.len && memcmp(key.ptr, sc->key.ptr, key.len) != 0))
-		cached_clear(&sc->c); /* other files selected: start again */
+		cached_retire(rn, &sc->c); /* other files selected: start again */
 	assure_buf_free(&sc->key);
 	sc->key = key;
 	if (cached_use(rn, &sc->c, out))
@@ -1517,7 +1676,10 @@ static void eval_group_rule(run *rn, assure_findings *out, size_t k, const assur
 {
 	struct group_state *gs = &rn->e->groups[k];
 	size_t n;
-	grouped *members = collect_members(rn, gs, r, out, &n);
+	/* what is said outside any group (a member that cannot be placed) is made again each time */
+	assure_findings *direct;
+	assure_findings_new(&direct);
+	grouped *members = collect_members(rn, gs, r, direct, &n);
 
 	/*
 	 * A return that cannot be read could belong to a group: where what is left of it says
@@ -1541,7 +1703,7 @@ static void eval_group_rule(run *rn, assure_findings *out, size_t k, const assur
 			membership_clear(&m);
 			continue;
 		}
-		unreadable_input(rn, out, r, i);
+		unreadable_input(rn, direct, r, i);
 		if (m.state == MEMBER_IN)
 			assure_strmap_slot(poisoned, m.key, strlen(m.key), NULL);
 		else
@@ -1576,7 +1738,7 @@ static void eval_group_rule(run *rn, assure_findings *out, size_t k, const assur
 		for (size_t i = a; i < b; i++)
 			put_file_id(&ids, assure_snapshot_file(rn->snap, members[i].file));
 		if (ids.len != gc->members.len || memcmp(ids.ptr, gc->members.ptr, ids.len) != 0)
-			cached_clear(&gc->c); /* other members: start again */
+			cached_retire(rn, &gc->c); /* other members: start again */
 		assure_buf_free(&gc->members);
 		gc->members = ids;
 		if (cached_use(rn, &gc->c, out))
@@ -1588,7 +1750,12 @@ static void eval_group_rule(run *rn, assure_findings *out, size_t k, const assur
 	/* a group that no longer has members keeps nothing: memory follows the snapshot */
 	for (size_t c = 0; c < gs->ncache; c++)
 		if (!gs->cache[c].seen && gs->cache[c].c.findings)
-			cached_clear(&gs->cache[c].c);
+			cached_retire(rn, &gs->cache[c].c);
+	if (rn->removed && rn->e->direct[k])
+		assure_findings_extend(rn->removed, rn->e->direct[k]);
+	assure_findings_extend(out, direct);
+	assure_findings_free(rn->e->direct[k]);
+	rn->e->direct[k] = direct;
 	assure_strmap_free(poisoned);
 	free(members);
 }
@@ -1656,6 +1823,234 @@ void assure_chart_points_free(assure_chart_point *p, size_t n, size_t nseries)
 	free(p);
 }
 
+/*
+ * After a check: what was used in it is the engine's state (what an update starts from),
+ * and nothing else is.
+ */
+static void settle(assure_engine *e, const assure_snapshot *snap, const assure_check_opts *opts,
+                   const assure_check_result *result)
+{
+	e->ndyn = 0;
+	for (size_t i = 0; i < e->nreuse; i++) {
+		reusable *r = e->reuse[i];
+		r->dyn_at = 0;
+		r->file.active = r->file.used == e->checks;
+		for (int g = 0; g < GROUP_COUNT; g++)
+			r->group[g].active = r->file.active && r->group[g].used == e->checks;
+		if (r->file.active)
+			dyn_add(e, r);
+	}
+	for (size_t k = 0; k < assure_ruleset_count(e->rs); k++) {
+		cached *c = &e->snap_cache[k].c;
+		c->active = c->findings && c->used == e->checks;
+		for (size_t j = 0; j < e->groups[k].ncache; j++) {
+			cached *g = &e->groups[k].cache[j].c;
+			g->active = g->findings && g->used == e->checks;
+		}
+	}
+	e->state = *result;
+	e->last = snap;
+	e->last_as_of = opts->as_of;
+}
+
+/* ---- updating the last check by a change ---- */
+
+/* What changed between the last check's snapshot and the next one, as an update needs it. */
+typedef struct change_set {
+	uint64_t kinds;       /* the kinds of the changed files' old and new contents (kind_bit) */
+	bool unreadable;      /* an old or new content could not be read: it could be of any kind */
+	bool any;             /* anything changed */
+	bool new_day;         /* as_of is another day */
+	int32_t as_of;        /* the new as_of */
+	assure_strmap *paths; /* every changed path, old and new */
+} change_set;
+
+static void note_content(run *rn, change_set *cs, const assure_snapshot *snap, size_t i)
+{
+	parsed *p = get_parsed(rn->e, snap, i);
+	json_t *root = p && p->doc ? assure_doc_root(p->doc) : NULL;
+	if (!p || !p->doc) {
+		cs->unreadable = true;
+		return;
+	}
+	const char *kind = kind_of(root);
+	if (kind)
+		cs->kinds |= kind_bit(rn->e, kind);
+}
+
+/* Whether cached findings must be looked at again: their day range or their inputs may no longer hold. */
+static bool stale(const cached *c, const change_set *cs)
+{
+	if (!c->active)
+		return false;
+	if (c->reads_as_of && (cs->as_of < c->valid.lo || cs->as_of > c->valid.hi))
+		return true;
+	if ((c->dep_kinds & cs->kinds) || (c->dep_kinds && cs->unreadable))
+		return true;
+	return c->dep_paths && cs->any;
+}
+
+/* Whether a group rule must be evaluated again. */
+static bool group_rule_stale(run *rn, const assure_rule *r, size_t k, const change_set *cs)
+{
+	uint64_t kinds = 0;
+	for (size_t t = 0; t < r->group_kind_count; t++)
+		kinds |= kind_bit(rn->e, r->group_kinds[t]);
+	if ((kinds & cs->kinds) || (cs->unreadable && cs->any))
+		return true;
+	unsigned reads = r->group_where ? assure_expr_reads(r->group_where) : 0;
+	for (size_t i = 0; i < r->group_by_count; i++)
+		reads |= assure_expr_reads(r->group_by[i]);
+	if ((reads & ASSURE_EXPR_READS_OTHERS) || ((reads & ASSURE_EXPR_READS_AS_OF) && cs->new_day))
+		return true;
+	const struct group_state *gs = &rn->e->groups[k];
+	for (size_t j = 0; j < gs->ncache; j++)
+		if (stale(&gs->cache[j].c, cs))
+			return true;
+	return false;
+}
+
+/* Whether a snapshot-scope rule must be evaluated again. */
+static bool snapshot_rule_stale(run *rn, const assure_rule *r, size_t k, const assure_change *ch, size_t nch,
+                                const change_set *cs)
+{
+	for (size_t i = 0; i < nch; i++)
+		if (path_selected(r, ch[i].path) || (ch[i].old_path && path_selected(r, ch[i].old_path)))
+			return true;
+	const cached *c = &rn->e->snap_cache[k].c;
+	return !c->active || stale(c, cs);
+}
+
+/* Every finding of the engine's state, appended to out. */
+static void state_findings(const assure_engine *e, assure_findings *out)
+{
+	for (size_t i = 0; i < e->nreuse; i++) {
+		const reusable *r = e->reuse[i];
+		if (!r->file.active)
+			continue;
+		assure_findings_extend(out, r->file.findings);
+		for (int g = 0; g < GROUP_COUNT; g++)
+			if (r->group[g].active && r->group[g].findings)
+				assure_findings_extend(out, r->group[g].findings);
+	}
+	for (size_t k = 0; k < assure_ruleset_count(e->rs); k++) {
+		if (e->snap_cache[k].c.active && e->snap_cache[k].c.findings)
+			assure_findings_extend(out, e->snap_cache[k].c.findings);
+		for (size_t j = 0; j < e->groups[k].ncache; j++)
+			if (e->groups[k].cache[j].c.active && e->groups[k].cache[j].c.findings)
+				assure_findings_extend(out, e->groups[k].cache[j].c.findings);
+		if (e->direct[k])
+			assure_findings_extend(out, e->direct[k]);
+	}
+}
+
+int assure_engine_update(assure_engine *e, const assure_snapshot *snap, const assure_snapshot *prev,
+                         const assure_change *ch, size_t nch, const assure_check_opts *opts,
+                         assure_findings *added, assure_findings *removed, assure_check_result *result)
+{
+	if (!prev || prev != e->last) {
+		/* not the change from the last check: take back all of its findings, and check anew */
+		state_findings(e, removed);
+		return assure_engine_check(e, snap, opts, added, result);
+	}
+	e->max_file_size = opts->max_file_size ? opts->max_file_size : ASSURE_MAX_FILE_SIZE;
+	e->checks++;
+	assure_check_result scratch = {0};
+	run rn = {.e = e,
+	          .snap = snap,
+	          .opts = opts,
+	          .result = &scratch,
+	          .check = new_epoch(),
+	          .delta = true,
+	          .removed = removed};
+	size_t removed_before = assure_findings_count(removed);
+	size_t added_before = assure_findings_count(added);
+	change_set cs = {.as_of = opts->as_of, .new_day = opts->as_of != e->last_as_of, .any = nch > 0};
+	cs.paths = assure_strmap_new();
+
+	/* 1. what changed, and the old contents' findings taken back */
+	for (size_t i = 0; i < nch; i++) {
+		const char *old = ch[i].kind == ASSURE_CHANGE_RENAMED ? ch[i].old_path
+		                  : ch[i].kind == ASSURE_CHANGE_ADDED ? NULL
+		                                                      : ch[i].path;
+		assure_strmap_slot(cs.paths, ch[i].path, strlen(ch[i].path), NULL);
+		if (old) {
+			assure_strmap_slot(cs.paths, old, strlen(old), NULL);
+			long at = assure_snapshot_find(prev, old);
+			if (at >= 0) {
+				note_content(&rn, &cs, prev, (size_t)at);
+				retire_file(&rn, assure_snapshot_file(prev, (size_t)at));
+			}
+		}
+		if (ch[i].kind != ASSURE_CHANGE_DELETED) {
+			long at = assure_snapshot_find(snap, ch[i].path);
+			if (at >= 0)
+				note_content(&rn, &cs, snap, (size_t)at);
+		}
+	}
+	/* 2. the new contents */
+	for (size_t i = 0; i < nch; i++) {
+		if (ch[i].kind == ASSURE_CHANGE_DELETED)
+			continue;
+		long at = assure_snapshot_find(snap, ch[i].path);
+		if (at >= 0)
+			check_file(&rn, added, (size_t)at);
+	}
+	/* 3. the files that did not change but whose findings read what did, or the day */
+	for (size_t d = 0; d < e->ndyn; d++) {
+		reusable *ru = e->dyn[d];
+		if (ru->file.used == e->checks)
+			continue; /* checked in 2 */
+		bool look = false;
+		for (int g = 0; g < GROUP_COUNT && !look; g++)
+			look = stale(&ru->group[g], &cs);
+		if (!look)
+			continue;
+		const char *nl = strchr(ru->key, '\n');
+		assure_buf path = ASSURE_BUF_INIT;
+		assure_buf_put(&path, ru->key, (size_t)(nl - ru->key));
+		long at = assure_snapshot_find(snap, path.ptr);
+		assure_buf_free(&path);
+		parsed *p = at >= 0 ? get_parsed(e, snap, (size_t)at) : NULL;
+		if (!p || !p->doc)
+			continue; /* cannot be: its findings were made from this content */
+		for (int g = 0; g < GROUP_COUNT; g++)
+			if (stale(&ru->group[g], &cs))
+				check_file_group(&rn, added, ru, g, (size_t)at, p);
+		shared_clear(&rn);
+	}
+	/* 4. rules over groups and over the snapshot, where what they read changed */
+	for (size_t k = 0; k < assure_ruleset_count(e->rs); k++) {
+		const assure_rule *r = assure_ruleset_rule(e->rs, k);
+		if (r->scope == ASSURE_SCOPE_SNAPSHOT && snapshot_rule_stale(&rn, r, k, ch, nch, &cs))
+			eval_snapshot_rule(&rn, added, k, r);
+		else if (r->scope == ASSURE_SCOPE_GROUP && group_rule_stale(&rn, r, k, &cs))
+			eval_group_rule(&rn, added, k, r);
+	}
+	index_free(&rn.index, assure_snapshot_count(snap));
+	free(rn.lets);
+	free(rn.let_state);
+	assure_strmap_free(cs.paths);
+
+	/* the totals follow the findings that came and went */
+	size_t gone = 0, came = 0;
+	for (size_t i = removed_before; i < assure_findings_count(removed); i++)
+		gone += strcmp(assure_findings_get(removed, i)->rule_id, ASSURE_RULE_EVAL) == 0;
+	for (size_t i = added_before; i < assure_findings_count(added); i++)
+		came += strcmp(assure_findings_get(added, i)->rule_id, ASSURE_RULE_EVAL) == 0;
+	e->state.eval_failures = e->state.eval_failures + came - gone;
+	size_t nadded = assure_findings_count(added) - added_before;
+	e->nstate = e->nstate + nadded - (assure_findings_count(removed) - removed_before);
+	/* what stayed without its rules being evaluated */
+	e->stats.findings_reused += e->nstate - nadded;
+	e->state.files_seen = assure_snapshot_count(snap);
+	e->last = snap;
+	e->last_as_of = opts->as_of;
+	if (result)
+		*result = e->state;
+	return 0;
+}
+
 int assure_engine_check(assure_engine *e, const assure_snapshot *snap, const assure_check_opts *opts,
                         assure_findings *out, assure_check_result *result)
 {
@@ -1667,6 +2062,7 @@ int assure_engine_check(assure_engine *e, const assure_snapshot *snap, const ass
 	e->checks++;
 	run rn = {.e = e, .snap = snap, .opts = opts, .result = result, .check = new_epoch()};
 	size_t n = assure_snapshot_count(snap);
+	size_t before = assure_findings_count(out);
 	result->files_seen = n;
 	for (size_t i = 0; i < n; i++)
 		check_file(&rn, out, i);
@@ -1680,6 +2076,8 @@ int assure_engine_check(assure_engine *e, const assure_snapshot *snap, const ass
 	index_free(&rn.index, n);
 	free(rn.lets);
 	free(rn.let_state);
+	settle(e, snap, opts, result);
+	e->nstate = assure_findings_count(out) - before;
 	return 0;
 }
 
@@ -1725,14 +2123,13 @@ void assure_engine_retain(assure_engine *e, const assure_snapshot *const *keep, 
 	kept = 0;
 	json_object_clear(e->by_key);
 	for (size_t i = 0; i < e->nreuse; i++) {
-		reusable *r = &e->reuse[i];
-		if (!json_object_get(keys, r->key)) {
-			free(r->key);
-			for (int g = 0; g < GROUP_COUNT; g++)
-				cached_clear(&r->group[g]);
+		reusable *r = e->reuse[i];
+		/* the last check's files stay: an update takes their findings back when they change */
+		if (!r->file.active && !json_object_get(keys, r->key)) {
+			reusable_free(r);
 			continue;
 		}
-		e->reuse[kept] = *r;
+		e->reuse[kept] = r;
 		json_object_set_new(e->by_key, r->key, json_integer((json_int_t)kept));
 		kept++;
 	}

@@ -11,6 +11,7 @@
 #include "assure/date.h"
 #include "assure/decimal.h"
 #include "assure/error.h"
+#include "assure/strmap.h"
 #include "assure/walk.h"
 #include "history/audit_int.h"
 
@@ -32,6 +33,18 @@ typedef struct step {
 	size_t nmerged; /* entries of merged */
 } step;
 
+/* A fingerprint open after the last record, in the incremental walk (see check_linear). */
+typedef struct open_fp {
+	char fp[41];   /* the fingerprint */
+	size_t iv;     /* its interval, while count > 0 */
+	size_t count;  /* findings of it open */
+	size_t before; /* count before the record being checked (touched only) */
+	int fate;      /* FATE_*: what the record being checked did to it (touched only) */
+	size_t stamp;  /* 1 + the record that last touched it */
+} open_fp;
+
+enum { FATE_NONE, FATE_OPENED, FATE_RESOLVED, FATE_MOVED };
+
 /* Everything one run needs on the way. */
 typedef struct walk_state {
 	assure_audit *a;
@@ -42,6 +55,23 @@ typedef struct walk_state {
 	live **lives;        /* one per record, NULL when not (or no longer) held */
 	size_t nlive;        /* records held */
 	size_t since_retain; /* files changed since the engine's cache was last trimmed */
+	/*
+	 * A history whose records each follow the one before (no merge to compare with, no
+	 * commit outside the range but the first's parent) is checked incrementally: the engine
+	 * says what each change brings and takes away, and the open findings are counted by
+	 * fingerprint, not compared one by one.
+	 */
+	bool linear;
+	assure_snapshot *prev; /* the last record's snapshot (owned) */
+	assure_strmap *by_fp;  /* fingerprint -> index into opens */
+	open_fp *opens;        /* every fingerprint seen since the map was last compacted */
+	size_t nopens, capopens;
+	size_t live_fps; /* of them, open */
+	size_t *touched; /* opens the record being checked changed */
+	size_t ntouched, captouched;
+	size_t total;                    /* findings open */
+	size_t counts[ASSURE_SEV_COUNT]; /* of them, by severity */
+	size_t *by_domain;               /* of them, by domain (a->domains) */
 } walk_state;
 
 /* ---- the rule set's view of paths ---- */
@@ -223,6 +253,15 @@ static int plan(walk_state *ws)
 			}
 		}
 		free(others);
+	}
+	ws->linear = true;
+	for (size_t r = 0; r < a->ncommits && ws->linear; r++) {
+		const assure_audit_commit *c = &a->commits[r];
+		if (c->boundary)
+			ws->linear = r == 0;
+		else
+			ws->linear = c->parent == (long)r - 1 && ws->steps[r].nmerged == 0 &&
+			             (r == 0 || c->info.parent_count > 0);
 	}
 	/* Stash the counts in the lives array's slots until each record is checked. */
 	for (size_t r = 0; r < a->ncommits; r++) {
@@ -544,6 +583,254 @@ static int check_record(walk_state *ws, size_t rec)
 	return 0;
 }
 
+/* ---- checking one record of a linear history (incrementally) ---- */
+
+static size_t fp_slot(walk_state *ws, const char *fp)
+{
+	bool added = false;
+	size_t *slot = assure_strmap_slot(ws->by_fp, fp, strlen(fp), &added);
+	if (added) {
+		if (ws->nopens == ws->capopens) {
+			ws->capopens = ws->capopens ? 2 * ws->capopens : 1024;
+			ws->opens = assure_xrealloc(ws->opens, ws->capopens * sizeof(open_fp));
+		}
+		*slot = ws->nopens;
+		open_fp *o = &ws->opens[ws->nopens++];
+		memset(o, 0, sizeof(*o));
+		memcpy(o->fp, fp, sizeof(o->fp));
+	}
+	return *slot;
+}
+
+static open_fp *fp_find(walk_state *ws, const char *fp)
+{
+	size_t at;
+	return assure_strmap_get(ws->by_fp, fp, strlen(fp), &at) ? &ws->opens[at] : NULL;
+}
+
+static void touch(walk_state *ws, size_t slot, size_t rec)
+{
+	open_fp *o = &ws->opens[slot];
+	if (o->stamp == rec + 1)
+		return;
+	o->stamp = rec + 1;
+	if (ws->ntouched == ws->captouched) {
+		ws->captouched = ws->captouched ? 2 * ws->captouched : 256;
+		ws->touched = assure_xrealloc(ws->touched, ws->captouched * sizeof(size_t));
+	}
+	ws->touched[ws->ntouched++] = slot;
+	o->before = o->count;
+	o->fate = FATE_NONE;
+}
+
+/* Count a finding in or out of the open totals. */
+static void tally(walk_state *ws, const assure_finding *f, int sign)
+{
+	ws->total += (size_t)sign;
+	ws->counts[f->severity] += (size_t)sign;
+	long d = domain_index(ws->a, f->domain);
+	if (d >= 0)
+		ws->by_domain[d] += (size_t)sign;
+}
+
+/* Keep only the open fingerprints once the closed ones outnumber them: memory follows what is open. */
+static void compact_fps(walk_state *ws)
+{
+	if (ws->nopens < 4096 || ws->nopens < 2 * ws->live_fps)
+		return;
+	size_t kept = 0;
+	assure_strmap_free(ws->by_fp);
+	ws->by_fp = assure_strmap_new();
+	for (size_t i = 0; i < ws->nopens; i++) {
+		if (!ws->opens[i].count)
+			continue;
+		ws->opens[kept] = ws->opens[i];
+		*assure_strmap_slot(ws->by_fp, ws->opens[kept].fp, strlen(ws->opens[kept].fp), NULL) = kept;
+		kept++;
+	}
+	ws->nopens = kept;
+}
+
+typedef struct fp_at {
+	const char *fp; /* borrowed from opens */
+	size_t slot;    /* index into opens */
+} fp_at;
+
+static int cmp_fp_at(const void *x, const void *y)
+{
+	return strcmp(((const fp_at *)x)->fp, ((const fp_at *)y)->fp);
+}
+
+/* Sort indices of opens by fingerprint. */
+static void sort_slots(walk_state *ws, size_t *slots, size_t n)
+{
+	fp_at *v = assure_xcalloc(n + 1, sizeof(fp_at));
+	for (size_t i = 0; i < n; i++)
+		v[i] = (fp_at){ws->opens[slots[i]].fp, slots[i]};
+	qsort(v, n, sizeof(fp_at), cmp_fp_at);
+	for (size_t i = 0; i < n; i++)
+		slots[i] = v[i].slot;
+	free(v);
+}
+
+/*
+ * The record checked as a change from the one before: the engine gives the findings the
+ * change brought and took away; a fingerprint whose count goes from none to some opens,
+ * one whose count goes to none is resolved, any other persists.
+ */
+static int check_linear(walk_state *ws, size_t rec)
+{
+	assure_audit *a = ws->a;
+	assure_audit_commit *c = &a->commits[rec];
+	assure_snapshot *snap = NULL;
+	assure_change *ch = NULL;
+	size_t nch = 0;
+	int rc = assure_snapshot_derive(&snap, &ch, &nch, ws->repo, ws->prev, c->info.id);
+	if (rc < 0)
+		return rc;
+	size_t files = assure_snapshot_count(snap);
+	c->as_of = ws->opts->has_as_of ? ws->opts->as_of : assure_date_from_unix(c->info.commit_time);
+	assure_check_opts copts = ASSURE_CHECK_OPTS_INIT;
+	copts.as_of = c->as_of;
+	copts.max_file_size = ws->opts->max_file_size;
+	assure_findings *added, *removed;
+	assure_findings_new(&added);
+	assure_findings_new(&removed);
+	if ((rc = assure_engine_update(ws->engine, snap, ws->prev, ch, nch, &copts, added, removed,
+	                               &c->result)) < 0) {
+		assure_findings_free(added);
+		assure_findings_free(removed);
+		assure_changes_free(ch, nch);
+		assure_snapshot_free(snap);
+		return rc;
+	}
+	size_t nadded = assure_findings_count(added), nremoved = assure_findings_count(removed);
+	ws->ntouched = 0;
+	for (size_t i = 0; i < nremoved; i++) {
+		const assure_finding *f = assure_findings_get(removed, i);
+		size_t slot = fp_slot(ws, f->fingerprint);
+		touch(ws, slot, rec);
+		ws->opens[slot].count--;
+		tally(ws, f, -1);
+	}
+	for (size_t i = 0; i < nadded; i++) {
+		const assure_finding *f = assure_findings_get(added, i);
+		size_t slot = fp_slot(ws, f->fingerprint);
+		touch(ws, slot, rec);
+		ws->opens[slot].count++;
+		tally(ws, f, 1);
+	}
+	/* What each touched fingerprint's fate is, opened ones in fingerprint order (as intervals are
+	 * numbered). */
+	sort_slots(ws, ws->touched, ws->ntouched);
+	for (size_t t = 0; t < ws->ntouched; t++) {
+		open_fp *o = &ws->opens[ws->touched[t]];
+		if (!o->before && o->count)
+			o->fate = FATE_OPENED;
+		else if (o->before && !o->count)
+			o->fate = FATE_RESOLVED;
+		ws->live_fps += (o->count > 0) - (o->before > 0);
+	}
+	assure_findings_new(&c->opened);
+	assure_findings_new(&c->resolved);
+	if (!c->boundary) {
+		keep_return_changes(ws, c, ch, nch);
+		c->reported = ws->opts->npaths == 0 || touches_paths(ws->opts, ch, nch);
+		a->last = (long)rec;
+	}
+	/* The findings of each opened fingerprint, in fingerprint order: its interval opens (or moves with a
+	 * renamed file). */
+	assure_findings *opening;
+	assure_findings_new(&opening);
+	for (size_t i = 0; i < nadded; i++) {
+		const assure_finding *f = assure_findings_get(added, i);
+		if (fp_find(ws, f->fingerprint)->fate == FATE_OPENED)
+			assure_findings_add(opening, f);
+	}
+	assure_findings_sort_by_fingerprint(opening);
+	size_t nopening = assure_findings_count(opening);
+	for (size_t i = 0; i < nopening; i++) {
+		const assure_finding *f = assure_findings_get(opening, i);
+		open_fp *o = fp_find(ws, f->fingerprint);
+		bool first =
+		    i == 0 || strcmp(assure_findings_get(opening, i - 1)->fingerprint, f->fingerprint) != 0;
+		if (first) {
+			const char *old = c->boundary ? NULL : renamed_from(ch, nch, f->path);
+			open_fp *from = NULL;
+			if (old) {
+				char fp[41];
+				assure_finding_fingerprint(fp, f->rule_id, old, f->subject);
+				from = fp_find(ws, fp);
+				if (from && from->fate != FATE_RESOLVED)
+					from = NULL;
+			}
+			if (from) {
+				/* the return was renamed: its interval goes on under the new path */
+				ah_interval_move(a, from->iv, f);
+				o->iv = from->iv;
+				from->fate = FATE_MOVED;
+				o->fate = FATE_MOVED;
+			} else {
+				o->iv = ah_interval_open(a, f, rec, c->boundary, org_of(ws, snap, f->path));
+			}
+		}
+		if (o->fate == FATE_OPENED && !c->boundary)
+			assure_findings_add(c->opened, f);
+	}
+	assure_findings_free(opening);
+	for (size_t i = 0; i < nremoved && !c->boundary; i++) {
+		const assure_finding *f = assure_findings_get(removed, i);
+		if (fp_find(ws, f->fingerprint)->fate == FATE_RESOLVED)
+			assure_findings_add(c->resolved, f);
+	}
+	for (size_t t = 0; t < ws->ntouched; t++) {
+		open_fp *o = &ws->opens[ws->touched[t]];
+		if (o->fate == FATE_RESOLVED)
+			ah_interval_close(a, o->iv, rec);
+	}
+	assure_findings_sort(c->opened);
+	assure_findings_sort(c->resolved);
+	size_t no = assure_findings_count(c->opened), nr = assure_findings_count(c->resolved);
+	c->opened_interval = assure_xcalloc(no + 1, sizeof(size_t));
+	c->resolved_interval = assure_xcalloc(nr + 1, sizeof(size_t));
+	for (size_t i = 0; i < no; i++)
+		c->opened_interval[i] = fp_find(ws, assure_findings_get(c->opened, i)->fingerprint)->iv;
+	for (size_t i = 0; i < nr; i++)
+		c->resolved_interval[i] = fp_find(ws, assure_findings_get(c->resolved, i)->fingerprint)->iv;
+	c->persisting = c->boundary ? 0 : ws->total - no;
+	c->total = ws->total;
+	memcpy(c->counts, ws->counts, sizeof(ws->counts));
+	memcpy(c->by_domain, ws->by_domain, a->ndomains * sizeof(size_t));
+	read_figures(ws, c, snap, &copts);
+	if (rec + 1 == a->ncommits) {
+		/* the last record: what is open at the end, in fingerprint order */
+		size_t *slots = assure_xcalloc(ws->nopens + 1, sizeof(size_t));
+		size_t n = 0;
+		for (size_t i = 0; i < ws->nopens; i++)
+			if (ws->opens[i].count)
+				slots[n++] = i;
+		sort_slots(ws, slots, n);
+		a->open_at_end = assure_xcalloc(n + 1, sizeof(size_t));
+		for (size_t i = 0; i < n; i++)
+			a->open_at_end[a->nopen_at_end++] = ws->opens[slots[i]].iv;
+		free(slots);
+	}
+	assure_findings_free(added);
+	assure_findings_free(removed);
+	assure_changes_free(ch, nch);
+	assure_snapshot_free(ws->prev);
+	ws->prev = snap;
+	a->stats.live_max = rec ? 2 : 1;
+	compact_fps(ws);
+	ws->since_retain += nch;
+	if (ws->since_retain >= 256 && ws->since_retain >= files) {
+		ws->since_retain = 0;
+		const assure_snapshot *keep[1] = {snap};
+		assure_engine_retain(ws->engine, keep, 1);
+	}
+	return 0;
+}
+
 /* ---- the summary ---- */
 
 static assure_audit_tally *tally_for(assure_audit_tally **list, size_t *n, json_t *index, const char *key)
@@ -666,9 +953,18 @@ int assure_audit_run(assure_audit **out, assure_repo *repo, const assure_ruleset
 	if (rc < 0)
 		goto done;
 	assure_engine_new(&ws.engine, rs);
+	if (ws.linear) {
+		ws.by_fp = assure_strmap_new();
+		ws.by_domain = assure_xcalloc(a->ndomains + 1, sizeof(size_t));
+	}
 	for (size_t r = 0; r < a->ncommits; r++) {
-		if ((rc = check_record(&ws, r)) < 0)
+		assure_engine_stats before, after;
+		assure_engine_get_stats(ws.engine, &before);
+		if ((rc = ws.linear ? check_linear(&ws, r) : check_record(&ws, r)) < 0)
 			goto done;
+		assure_engine_get_stats(ws.engine, &after);
+		if (after.partitions_evaluated - before.partitions_evaluated > a->stats.partitions_max)
+			a->stats.partitions_max = after.partitions_evaluated - before.partitions_evaluated;
 		if (opts->progress)
 			opts->progress(r + 1, a->ncommits, opts->payload);
 	}
@@ -685,6 +981,11 @@ done:
 	for (size_t r = 0; ws.lives && r < a->ncommits; r++)
 		live_free(ws.lives[r]);
 	free(ws.lives);
+	assure_snapshot_free(ws.prev);
+	assure_strmap_free(ws.by_fp);
+	free(ws.opens);
+	free(ws.touched);
+	free(ws.by_domain);
 	assure_engine_free(ws.engine);
 	if (rc < 0) {
 		assure_audit_free(a);
