@@ -254,7 +254,7 @@ static int plan(walk_state *ws)
 		}
 		free(others);
 	}
-	ws->linear = true;
+	ws->linear = !o->compare_each;
 	for (size_t r = 0; r < a->ncommits && ws->linear; r++) {
 		const assure_audit_commit *c = &a->commits[r];
 		if (c->boundary)

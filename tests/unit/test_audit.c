@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -288,6 +289,88 @@ static void test_audit__format_time_uses_the_offset(void **state)
 	assert_string_equal(assure_audit_change_name(ASSURE_CHANGE_RENAMED), "renamed");
 }
 
+static int append(const char *name, const char *data, size_t len, void *payload)
+{
+	(void)name;
+	assure_buf_put(payload, data, len);
+	return 0;
+}
+
+/* The audit's JSON report of f's repository, walked incrementally or commit by commit (caller frees). */
+static char *audit_json_of(afx *f, bool compare_each, assure_audit_stats *st)
+{
+	assure_audit_opts o = ASSURE_AUDIT_OPTS_INIT;
+	o.compare_each = compare_each;
+	afx_run(f, &o);
+	assure_audit_get_stats(f->a, st);
+	assure_audit_meta meta = {.tool_version = "test", .rules = f->rs, .repository = "repo"};
+	assure_buf b = ASSURE_BUF_INIT;
+	assert_int_equal(assure_audit_json(f->a, &meta, append, &b), 0);
+	return assure_buf_detach(&b);
+}
+
+/*
+ * On a linear history the incremental walk gives the report, byte for byte, that checking
+ * every commit whole and comparing it with its parent gives: through edits, renames,
+ * deletions, a content coming back, due dates passing and days without change; and it
+ * evaluates no more.
+ */
+static void test_audit__incremental_walk_equals_comparing_each_commit(void **state)
+{
+	(void)state;
+	afx f;
+	afx_begin(&f);
+	unsigned seed = 7;
+	int day = 1;
+	for (int i = 0; i < 40; i++) {
+		seed = seed * 1103515245u + 12345u;
+		unsigned op = (seed >> 16) % 6;
+		char text[256], date[32];
+		if (op == 0 || i < 3) {
+			snprintf(text, sizeof(text), "{\"org\": \"A\", \"value\": %u}\n", (seed >> 8) % 20);
+			fx_write(f.repo, "returns/a.json", text);
+		} else if (op == 1) {
+			snprintf(text, sizeof(text), "{\"org\": \"B\", \"value\": %u}\n", (seed >> 9) % 20);
+			fx_write(f.repo, i % 4 ? "returns/b.json" : "returns/old/b.json", text);
+		} else if (op == 2) {
+			fx_sh("cd '%s' && if [ -f returns/b.json ]; then mkdir -p returns/moved && git mv -k "
+			      "returns/b.json returns/moved/b.json; elif [ -f returns/moved/b.json ]; then "
+			      "git mv -k "
+			      "returns/moved/b.json returns/b.json; fi",
+			      f.repo);
+		} else if (op == 3) {
+			snprintf(text, sizeof(text),
+			         "{\"actions\": [{\"code\": \"X1\", \"due\": \"2021-01-%02u\"}, {\"code\": "
+			         "\"X2\", "
+			         "\"due\": \"2021-02-%02u\"}]}\n",
+			         1 + (seed >> 10) % 28, 1 + (seed >> 12) % 28);
+			fx_write(f.repo, "returns/x/actions.json", text);
+		} else if (op == 4) {
+			fx_sh("cd '%s' && git rm -q -r --ignore-unmatch returns/old", f.repo);
+			fx_write(f.repo, "returns/a.json", "{\"org\": \"A\", \"value\": 12}\n");
+		}
+		/* op 5: nothing changes but the day */
+		day += (int)((seed >> 20) % 4);
+		time_t t = (time_t)(1609495200L + 86400L * day); /* 2021-01-01 10:00 UTC, and days on */
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S", &tm);
+		fx_commit(f.repo, date, "step");
+	}
+	assure_audit_stats inc, each;
+	char *a = audit_json_of(&f, false, &inc);
+	char *b = audit_json_of(&f, true, &each);
+	assert_string_equal(a, b);
+	assert_true(strstr(a, "\"DUE-001\"") != NULL);
+	assert_true(strstr(a, "\"LIM-001\"") != NULL);
+	assert_true(strstr(a, "\"renamed\"") != NULL);
+	assert_true(strstr(a, "returns/moved/b.json") != NULL);
+	assert_true(inc.engine.evaluations <= each.engine.evaluations);
+	free(a);
+	free(b);
+	afx_end(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -297,6 +380,7 @@ int main(void)
 	    cmocka_unit_test(test_audit__paths_select_reported_commits),
 	    cmocka_unit_test(test_audit__reads_system_figures_exactly),
 	    cmocka_unit_test(test_audit__memory_stays_bounded),
+	    cmocka_unit_test(test_audit__incremental_walk_equals_comparing_each_commit),
 	    cmocka_unit_test(test_audit__formats_emit_their_files),
 	    cmocka_unit_test(test_audit__format_time_uses_the_offset),
 	};
