@@ -83,6 +83,8 @@ typedef struct group_cached {
 	assure_buf members; /* the members' paths and ids */
 	cached c;           /* its findings */
 	bool seen;          /* it had members in the last check */
+	char **values;      /* of a chart's group: its series' values (exact text or NULL, owned) */
+	size_t nvalues;     /* entries of values */
 } group_cached;
 
 struct group_state {
@@ -123,6 +125,14 @@ struct assure_engine {
 	int32_t last_as_of;          /* its as_of */
 	assure_strmap *kind_ids;     /* kind -> its number */
 	size_t nstate;               /* findings in the state */
+	/* each chart's points in the check chart_check (0: none), kept for the next (owned) */
+	assure_chart_point **chart_points;
+	size_t *chart_npoints;
+	unsigned long *chart_check;
+	/* what the update that made check change_check changed (change_set) */
+	unsigned long change_check;
+	uint64_t change_kinds;
+	bool change_unreadable, change_new_day;
 	assure_engine_stats stats;
 	bool any_kind_rule;               /* some rule selects files by kind alone */
 	unsigned long checks;             /* checks run, numbering them for cached.used */
@@ -249,6 +259,10 @@ int assure_engine_new(assure_engine **out, const assure_ruleset *rs)
 	e->groups = assure_xcalloc(assure_ruleset_count(rs) + 1, sizeof(*e->groups));
 	e->chart_groups = assure_xcalloc(assure_ruleset_chart_count(rs) + 1, sizeof(*e->chart_groups));
 	e->direct = assure_xcalloc(assure_ruleset_count(rs) + 1, sizeof(*e->direct));
+	size_t ncharts = assure_ruleset_chart_count(rs);
+	e->chart_points = assure_xcalloc(ncharts + 1, sizeof(*e->chart_points));
+	e->chart_npoints = assure_xcalloc(ncharts + 1, sizeof(size_t));
+	e->chart_check = assure_xcalloc(ncharts + 1, sizeof(unsigned long));
 	e->kind_ids = assure_strmap_new();
 	for (size_t i = 0; i < assure_ruleset_count(rs); i++) {
 		const assure_rule *r = assure_ruleset_rule(rs, i);
@@ -288,8 +302,14 @@ void assure_engine_free(assure_engine *e)
 	for (size_t i = 0; i < assure_ruleset_count(e->rs); i++)
 		group_state_free(&e->groups[i]);
 	free(e->groups);
-	for (size_t i = 0; i < assure_ruleset_chart_count(e->rs); i++)
+	for (size_t i = 0; i < assure_ruleset_chart_count(e->rs); i++) {
 		group_state_free(&e->chart_groups[i]);
+		assure_chart_points_free(e->chart_points[i], e->chart_npoints[i],
+		                         assure_ruleset_chart(e->rs, i)->nseries);
+	}
+	free(e->chart_points);
+	free(e->chart_npoints);
+	free(e->chart_check);
 	free(e->chart_groups);
 	json_decref(e->by_oid);
 	json_decref(e->by_key);
@@ -1440,6 +1460,15 @@ static void membership_clear(membership *m)
 	memset(m, 0, sizeof(*m));
 }
 
+static void values_free(group_cached *gc)
+{
+	for (size_t s = 0; s < gc->nvalues; s++)
+		free(gc->values[s]);
+	free(gc->values);
+	gc->values = NULL;
+	gc->nvalues = 0;
+}
+
 static void group_state_free(struct group_state *g)
 {
 	if (!g)
@@ -1450,6 +1479,7 @@ static void group_state_free(struct group_state *g)
 	for (size_t i = 0; i < g->ncache; i++) {
 		assure_buf_free(&g->cache[i].members);
 		cached_clear(&g->cache[i].c);
+		values_free(&g->cache[i]);
 	}
 	free(g->cache);
 	assure_strmap_free(g->by_blob);
@@ -1672,6 +1702,24 @@ static grouped *collect_members(run *rn, struct group_state *gs, const assure_ru
 	return members;
 }
 
+/* The cache of the group with this key, made empty on first use. */
+static group_cached *group_slot(struct group_state *gs, const char *key)
+{
+	bool added = false;
+	size_t *slot = assure_strmap_slot(gs->by_key, key, strlen(key), &added);
+	if (added) {
+		if (gs->ncache == gs->capcache) {
+			gs->capcache = gs->capcache ? 2 * gs->capcache : 16;
+			gs->cache = assure_xrealloc(gs->cache, gs->capcache * sizeof(group_cached));
+		}
+		*slot = gs->ncache;
+		memset(&gs->cache[gs->ncache], 0, sizeof(group_cached));
+		assure_buf_init(&gs->cache[gs->ncache].members);
+		gs->ncache++;
+	}
+	return &gs->cache[*slot];
+}
+
 static void eval_group_rule(run *rn, assure_findings *out, size_t k, const assure_rule *r)
 {
 	struct group_state *gs = &rn->e->groups[k];
@@ -1720,19 +1768,7 @@ static void eval_group_rule(run *rn, assure_findings *out, size_t k, const assur
 		if (all_poisoned ||
 		    assure_strmap_get(poisoned, members[a].key, strlen(members[a].key), &dummy))
 			continue;
-		bool added = false;
-		size_t *slot = assure_strmap_slot(gs->by_key, members[a].key, strlen(members[a].key), &added);
-		if (added) {
-			if (gs->ncache == gs->capcache) {
-				gs->capcache = gs->capcache ? 2 * gs->capcache : 16;
-				gs->cache = assure_xrealloc(gs->cache, gs->capcache * sizeof(group_cached));
-			}
-			*slot = gs->ncache;
-			memset(&gs->cache[gs->ncache], 0, sizeof(group_cached));
-			assure_buf_init(&gs->cache[gs->ncache].members);
-			gs->ncache++;
-		}
-		group_cached *gc = &gs->cache[*slot];
+		group_cached *gc = group_slot(gs, members[a].key);
 		gc->seen = true;
 		assure_buf ids = ASSURE_BUF_INIT;
 		for (size_t i = a; i < b; i++)
@@ -1776,6 +1812,54 @@ static char *series_value(run *rn, const assure_expr *x, json_t *root)
 	return text;
 }
 
+static char *dup_or_null(const char *s)
+{
+	return s ? assure_xstrdup(s) : NULL;
+}
+
+static assure_chart_point *points_copy(const assure_chart_point *p, size_t n, size_t nseries)
+{
+	assure_chart_point *out = assure_xcalloc(n + 1, sizeof(*out));
+	for (size_t i = 0; i < n; i++) {
+		out[i].key = assure_xstrdup(p[i].key);
+		out[i].values = assure_xcalloc(nseries + 1, sizeof(char *));
+		for (size_t s = 0; s < nseries; s++)
+			out[i].values[s] = dup_or_null(p[i].values[s]);
+	}
+	return out;
+}
+
+/* What a chart's values read besides its groups' members. */
+static unsigned chart_reads(const assure_chart *ch)
+{
+	unsigned reads = ch->group.group_where ? assure_expr_reads(ch->group.group_where) : 0;
+	for (size_t i = 0; i < ch->group.group_by_count; i++)
+		reads |= assure_expr_reads(ch->group.group_by[i]);
+	for (size_t s = 0; s < ch->nseries; s++)
+		reads |= assure_expr_reads(ch->values[s]);
+	return reads;
+}
+
+/*
+ * Whether chart c's points of the last check hold for this one: an update changed no return
+ * of its kinds, and its values read no other file and no date that changed.
+ */
+static bool chart_holds(assure_engine *e, const assure_snapshot *snap, size_t c)
+{
+	const assure_chart *ch = assure_ruleset_chart(e->rs, c);
+	if (snap != e->last || e->chart_check[c] == 0)
+		return false;
+	if (e->chart_check[c] == e->checks)
+		return true;
+	unsigned reads = chart_reads(ch);
+	uint64_t kinds = 0;
+	for (size_t t = 0; t < ch->group.group_kind_count; t++)
+		kinds |= kind_bit(e, ch->group.group_kinds[t]);
+	return e->chart_check[c] + 1 == e->checks && e->change_check == e->checks &&
+	       !(e->change_kinds & kinds) && !e->change_unreadable && !(reads & ASSURE_EXPR_READS_OTHERS) &&
+	       !((reads & ASSURE_EXPR_READS_AS_OF) && e->change_new_day);
+}
+
 int assure_engine_chart(assure_engine *e, const assure_snapshot *snap, const assure_check_opts *opts,
                         size_t c, assure_chart_point **out, size_t *count)
 {
@@ -1784,31 +1868,71 @@ int assure_engine_chart(assure_engine *e, const assure_snapshot *snap, const ass
 	*count = 0;
 	if (!ch)
 		return assure_error_set("no chart %zu in the rule set", c);
+	if (chart_holds(e, snap, c)) {
+		*out = points_copy(e->chart_points[c], e->chart_npoints[c], ch->nseries);
+		*count = e->chart_npoints[c];
+		e->chart_check[c] = e->checks;
+		return 0;
+	}
 	assure_check_result result = {0};
 	run rn = {.e = e, .snap = snap, .opts = opts, .result = &result, .check = new_epoch()};
+	struct group_state *gs = &e->chart_groups[c];
+	/* a group's values are kept while its members are the same, unless they read more */
+	bool keep = !(chart_reads(ch) & (ASSURE_EXPR_READS_OTHERS | ASSURE_EXPR_READS_AS_OF));
 	size_t n;
-	grouped *members = collect_members(&rn, &e->chart_groups[c], &ch->group, NULL, &n);
+	grouped *members = collect_members(&rn, gs, &ch->group, NULL, &n);
+	for (size_t j = 0; j < gs->ncache; j++)
+		gs->cache[j].seen = false;
 	for (size_t a = 0, b; a < n; a = b) {
 		for (b = a + 1; b < n && strcmp(members[b].key, members[a].key) == 0; b++)
 			;
+		*out = assure_xrealloc(*out, (*count + 1) * sizeof(assure_chart_point));
+		assure_chart_point *p = &(*out)[(*count)++];
+		p->key = group_subject(members[a].value);
+		p->values = assure_xcalloc(ch->nseries + 1, sizeof(char *));
+		group_cached *gc = group_slot(gs, members[a].key);
+		gc->seen = true;
+		assure_buf ids = ASSURE_BUF_INIT;
+		for (size_t i = a; i < b; i++)
+			put_file_id(&ids, assure_snapshot_file(snap, members[i].file));
+		bool same = keep && gc->values && ids.len == gc->members.len &&
+		            memcmp(ids.ptr, gc->members.ptr, ids.len) == 0;
+		assure_buf_free(&gc->members);
+		gc->members = ids;
+		if (same) {
+			for (size_t s = 0; s < ch->nseries; s++)
+				p->values[s] = dup_or_null(gc->values[s]);
+			continue;
+		}
 		json_t *root = json_object(), *returns = json_array();
 		json_object_set(root, "key", members[a].value);
 		json_object_set_new(root, "returns", returns);
 		for (size_t i = a; i < b; i++)
 			json_array_append(returns, index_entry(&rn, members[i].file));
 		rn.epoch = new_epoch();
-		*out = assure_xrealloc(*out, (*count + 1) * sizeof(assure_chart_point));
-		assure_chart_point *p = &(*out)[(*count)++];
-		p->key = group_subject(members[a].value);
-		p->values = assure_xcalloc(ch->nseries + 1, sizeof(char *));
-		for (size_t s = 0; s < ch->nseries; s++)
+		values_free(gc);
+		gc->values = assure_xcalloc(ch->nseries + 1, sizeof(char *));
+		gc->nvalues = ch->nseries;
+		for (size_t s = 0; s < ch->nseries; s++) {
 			p->values[s] = series_value(&rn, ch->values[s], root);
+			gc->values[s] = dup_or_null(p->values[s]);
+		}
 		json_decref(root);
 	}
+	/* a group that no longer has members keeps nothing */
+	for (size_t j = 0; j < gs->ncache; j++)
+		if (!gs->cache[j].seen)
+			values_free(&gs->cache[j]);
 	free(members);
 	index_free(&rn.index, assure_snapshot_count(snap));
 	free(rn.lets);
 	free(rn.let_state);
+	if (snap == e->last) {
+		assure_chart_points_free(e->chart_points[c], e->chart_npoints[c], ch->nseries);
+		e->chart_points[c] = points_copy(*out, *count, ch->nseries);
+		e->chart_npoints[c] = *count;
+		e->chart_check[c] = e->checks;
+	}
 	return 0;
 }
 
@@ -2031,6 +2155,10 @@ int assure_engine_update(assure_engine *e, const assure_snapshot *snap, const as
 	free(rn.lets);
 	free(rn.let_state);
 	assure_strmap_free(cs.paths);
+	e->change_check = e->checks;
+	e->change_kinds = cs.kinds;
+	e->change_unreadable = cs.unreadable;
+	e->change_new_day = cs.new_day;
 
 	/* the totals follow the findings that came and went */
 	size_t gone = 0, came = 0;
