@@ -125,6 +125,8 @@ struct assure_engine {
 	int32_t last_as_of;          /* its as_of */
 	assure_strmap *kind_ids;     /* kind -> its number */
 	size_t nstate;               /* findings in the state */
+	struct snap_index *index;    /* the last check's snapshot by kind, kept for the next (owned) */
+	unsigned long index_check;   /* the check it describes the snapshot of (0: none) */
 	/* each chart's points in the check chart_check (0: none), kept for the next (owned) */
 	assure_chart_point **chart_points;
 	size_t *chart_npoints;
@@ -142,6 +144,8 @@ struct assure_engine {
 };
 
 static void group_state_free(struct group_state *g);
+struct snap_index;
+static void index_free(struct snap_index *x);
 
 static void reusable_free(reusable *r)
 {
@@ -207,6 +211,10 @@ typedef struct snap_index {
 	size_t nviews;
 	idx_list *view_lists; /* the files of one combination of values, in path order */
 	size_t nview_lists;
+	char **view_keys;        /* per view: its key in views (owned), to update it by a change */
+	char **result_keys;      /* per lookup: its key in found (owned), to keep it across a change */
+	json_t **result_filters; /* per lookup: its filter (owned) */
+	size_t nfiles;           /* files in the snapshot it describes */
 } snap_index;
 
 /* The nodes one for_each query selects in the document being checked. */
@@ -217,6 +225,18 @@ typedef struct shared_nodes {
 	char *error;           /* why, when it failed (owned) */
 } shared_nodes;
 
+/* What changed between the last check's snapshot and the next one, as an update needs it. */
+typedef struct change_set {
+	uint64_t kinds;       /* the kinds of the changed files' old and new contents (kind_bit) */
+	bool unreadable;      /* an old or new content could not be read: it could be of any kind */
+	bool any;             /* anything changed */
+	bool new_day;         /* as_of is another day */
+	int32_t as_of;        /* the new as_of */
+	assure_strmap *paths; /* every changed path, old and new */
+	json_t **roots;       /* the changed files' old and new contents that could be read (borrowed) */
+	size_t nroots, caproots;
+} change_set;
+
 /* What one evaluation needs to reach: the snapshot for file_doc() and lookups. */
 typedef struct run {
 	assure_engine *e;
@@ -224,7 +244,8 @@ typedef struct run {
 	const assure_check_opts *opts;
 	assure_check_result *result;
 	json_t *deps; /* while set: what file_doc() and lookups read (see cached) */
-	snap_index index;
+	snap_index
+	    *index; /* the snapshot by kind: the engine's (kept for the next update), or one of its own */
 	unsigned long epoch;  /* of the document being evaluated (assure_eval_ctx.epoch) */
 	shared_nodes *shared; /* for_each results on the file being checked, cleared per file */
 	size_t nshared;
@@ -235,7 +256,10 @@ typedef struct run {
 	assure_day_range *range;  /* while set: narrowed by what reads as_of (assure_eval_ctx) */
 	bool delta;               /* assure_engine_update: out takes only findings new to the state */
 	assure_findings *removed; /* delta: where findings that leave the state go */
+	const change_set *cs;     /* delta: what changed since the last check */
 } run;
+
+static bool change_touches(const change_set *cs, const char *kind, json_t *filter);
 
 /*
  * Memoised sub-expressions live in the compiled rules, which every engine over the rule
@@ -264,6 +288,7 @@ int assure_engine_new(assure_engine **out, const assure_ruleset *rs)
 	e->chart_npoints = assure_xcalloc(ncharts + 1, sizeof(size_t));
 	e->chart_check = assure_xcalloc(ncharts + 1, sizeof(unsigned long));
 	e->kind_ids = assure_strmap_new();
+	e->index = assure_xcalloc(1, sizeof(*e->index));
 	for (size_t i = 0; i < assure_ruleset_count(rs); i++) {
 		const assure_rule *r = assure_ruleset_rule(rs, i);
 		if (r->path_count == 0)
@@ -294,6 +319,8 @@ void assure_engine_free(assure_engine *e)
 		assure_findings_free(e->direct[i]);
 	free(e->direct);
 	assure_strmap_free(e->kind_ids);
+	index_free(e->index);
+	free(e->index);
 	for (size_t i = 0; i < assure_ruleset_count(e->rs); i++) {
 		cached_clear(&e->snap_cache[i].c);
 		assure_buf_free(&e->snap_cache[i].key);
@@ -343,6 +370,12 @@ static bool kind_selected(const assure_rule *r, json_t *root)
 		return true;
 	json_t *k = json_is_object(root) ? json_object_get(root, "kind") : NULL;
 	return json_is_string(k) && strcmp(json_string_value(k), r->kind) == 0;
+}
+
+static const char *kind_of(json_t *root)
+{
+	json_t *k = json_is_object(root) ? json_object_get(root, "kind") : NULL;
+	return json_is_string(k) ? json_string_value(k) : NULL;
 }
 
 /* Parse a file once per run, however many rules and commits read it. */
@@ -430,45 +463,121 @@ static int file_doc_cb(json_t **doc, const char *path, void *payload, char **why
 
 /* ---- the snapshot by kind ---- */
 
+/* Put i in l, which is in snapshot order, where it belongs. */
+static void idx_insert(idx_list *l, size_t i)
+{
+	size_t lo = 0, hi = l->count;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (l->at[mid] < i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	idx_push(l, i);
+	memmove(&l->at[lo + 1], &l->at[lo], (l->count - 1 - lo) * sizeof(size_t));
+	l->at[lo] = i;
+}
+
+static void canon_of(assure_buf *b, parsed *p, const char *name);
+
+/* Where a view's values of file i's members are filed: that list, made on first use. */
+static idx_list *view_list_of(snap_index *x, size_t v, const char *values, size_t len)
+{
+	bool fresh = false;
+	size_t *list = assure_strmap_slot(x->view_maps[v], values ? values : "", len, &fresh);
+	if (fresh) {
+		*list = x->nview_lists++;
+		x->view_lists = assure_xrealloc(x->view_lists, x->nview_lists * sizeof(idx_list));
+		memset(&x->view_lists[*list], 0, sizeof(idx_list));
+	}
+	return &x->view_lists[*list];
+}
+
+/* A view's values of the members of p, as its key names them (one per line). */
+static void view_values(assure_buf *out, const char *key, parsed *p)
+{
+	const char *nl = strchr(key, '\n');
+	assure_buf name = ASSURE_BUF_INIT;
+	for (const char *at = nl + 1; *at;) {
+		const char *end = strchr(at, '\n');
+		assure_buf_clear(&name);
+		assure_buf_put(&name, at, (size_t)(end - at));
+		canon_of(out, p, name.ptr);
+		at = end + 1;
+	}
+	assure_buf_free(&name);
+}
+
+/*
+ * File its under its kind (or among the unreadable), and, when the index is being updated
+ * (views), in every view of its kind; i is its place in the snapshot.
+ */
+static void index_add(run *rn, size_t i, bool views)
+{
+	snap_index *x = rn->index;
+	const assure_file *f = assure_snapshot_file(rn->snap, i);
+	if (!ends_with_json(f->path))
+		return;
+	parsed *p = get_parsed(rn->e, rn->snap, i);
+	if (!p || !p->doc) {
+		idx_insert(&x->unreadable, i);
+		return;
+	}
+	json_t *root = assure_doc_root(p->doc);
+	json_t *k = json_is_object(root) ? json_object_get(root, "kind") : NULL;
+	if (!json_is_string(k))
+		return;
+	bool added = false;
+	size_t *slot = assure_strmap_slot(x->kinds, json_string_value(k), json_string_length(k), &added);
+	if (added) {
+		*slot = x->nkinds++;
+		x->by_kind = assure_xrealloc(x->by_kind, x->nkinds * sizeof(idx_list));
+		memset(&x->by_kind[*slot], 0, sizeof(idx_list));
+	}
+	idx_insert(&x->by_kind[*slot], i);
+	assure_buf values = ASSURE_BUF_INIT;
+	for (size_t v = 0; views && v < x->nviews; v++) {
+		const char *key = x->view_keys[v];
+		size_t kl = json_string_length(k);
+		if (strncmp(key, json_string_value(k), kl) != 0 || key[kl] != '\n')
+			continue;
+		assure_buf_clear(&values);
+		view_values(&values, key, p);
+		idx_insert(view_list_of(x, v, values.ptr, values.len), i);
+	}
+	assure_buf_free(&values);
+}
+
 static void index_build(run *rn)
 {
-	snap_index *x = &rn->index;
+	snap_index *x = rn->index;
 	if (x->built)
 		return;
 	x->built = true;
 	x->kinds = assure_strmap_new();
 	x->found = assure_strmap_new();
 	size_t n = assure_snapshot_count(rn->snap);
+	x->nfiles = n;
 	x->entries = assure_xcalloc(n + 1, sizeof(json_t *));
-	for (size_t i = 0; i < n; i++) {
-		const assure_file *f = assure_snapshot_file(rn->snap, i);
-		if (!ends_with_json(f->path))
-			continue;
-		parsed *p = get_parsed(rn->e, rn->snap, i);
-		if (!p || !p->doc) {
-			idx_push(&x->unreadable, i);
-			continue;
-		}
-		json_t *root = assure_doc_root(p->doc);
-		json_t *k = json_is_object(root) ? json_object_get(root, "kind") : NULL;
-		if (!json_is_string(k))
-			continue;
-		bool added = false;
-		size_t *slot =
-		    assure_strmap_slot(x->kinds, json_string_value(k), json_string_length(k), &added);
-		if (added) {
-			*slot = x->nkinds++;
-			x->by_kind = assure_xrealloc(x->by_kind, x->nkinds * sizeof(idx_list));
-			memset(&x->by_kind[*slot], 0, sizeof(idx_list));
-		}
-		idx_push(&x->by_kind[*slot], i);
-	}
+	for (size_t i = 0; i < n; i++)
+		index_add(rn, i, false);
 }
 
-static void index_free(snap_index *x, size_t nfiles)
+static void index_free(snap_index *x)
 {
 	if (!x->built)
 		return;
+	size_t nfiles = x->nfiles;
+	for (size_t i = 0; i < x->nviews; i++)
+		free(x->view_keys[i]);
+	free(x->view_keys);
+	for (size_t i = 0; i < x->nresults; i++) {
+		free(x->result_keys[i]);
+		json_decref(x->result_filters[i]);
+	}
+	free(x->result_keys);
+	free(x->result_filters);
 	for (size_t i = 0; i < x->nkinds; i++)
 		free(x->by_kind[i].at);
 	free(x->by_kind);
@@ -500,15 +609,97 @@ static const idx_list *index_kind(run *rn, const char *kind)
 {
 	size_t k;
 	index_build(rn);
-	if (!assure_strmap_get(rn->index.kinds, kind, strlen(kind), &k))
+	if (!assure_strmap_get(rn->index->kinds, kind, strlen(kind), &k))
 		return NULL;
-	return &rn->index.by_kind[k];
+	return &rn->index->by_kind[k];
+}
+
+/* Its place in the new snapshot of each entry of l, dropping those that changed or went. */
+static void idx_remap(idx_list *l, const size_t *remap)
+{
+	size_t kept = 0;
+	for (size_t k = 0; k < l->count; k++)
+		if (remap[l->at[k]] != SIZE_MAX)
+			l->at[kept++] = remap[l->at[k]];
+	l->count = kept;
+}
+
+/*
+ * The index of prev made the index of rn->snap: prev's files that are the same (path and
+ * blob) move to their places in the new snapshot, the changed files' old contents leave, the
+ * new ones are filed, and lookups of a kind that changed are forgotten. The cost is the
+ * number of files (a few integers each) and the change, not a parse of every file.
+ */
+static void index_update(run *rn, const assure_snapshot *prev, const assure_change *ch, size_t nch)
+{
+	snap_index *x = rn->index;
+	const assure_snapshot *snap = rn->snap;
+	size_t np = assure_snapshot_count(prev), nn = assure_snapshot_count(snap);
+	size_t *remap = assure_xcalloc(np + 1, sizeof(size_t));
+	for (size_t o = 0, n = 0; o < np; o++) {
+		const assure_file *fo = assure_snapshot_file(prev, o);
+		int c = 1;
+		while (n < nn && (c = strcmp(assure_snapshot_file(snap, n)->path, fo->path)) < 0)
+			n++;
+		bool same = n < nn && c == 0 && memcmp(assure_snapshot_file(snap, n)->oid, fo->oid, 40) == 0;
+		remap[o] = same ? n : SIZE_MAX;
+	}
+	idx_remap(&x->unreadable, remap);
+	for (size_t k = 0; k < x->nkinds; k++)
+		idx_remap(&x->by_kind[k], remap);
+	for (size_t v = 0; v < x->nview_lists; v++)
+		idx_remap(&x->view_lists[v], remap);
+	json_t **entries = assure_xcalloc(nn + 1, sizeof(json_t *));
+	for (size_t o = 0; o < np; o++) {
+		if (remap[o] != SIZE_MAX)
+			entries[remap[o]] = x->entries[o];
+		else
+			json_decref(x->entries[o]);
+	}
+	free(x->entries);
+	x->entries = entries;
+	x->nfiles = nn;
+	free(remap);
+	for (size_t i = 0; i < nch; i++) {
+		if (ch[i].kind == ASSURE_CHANGE_DELETED)
+			continue;
+		long at = assure_snapshot_find(snap, ch[i].path);
+		if (at >= 0)
+			index_add(rn, (size_t)at, true);
+	}
+	/* lookups of the kinds that changed are made again when asked */
+	size_t kept = 0;
+	assure_strmap_free(x->found);
+	x->found = assure_strmap_new();
+	for (size_t r = 0; r < x->nresults; r++) {
+		const char *key = x->result_keys[r];
+		assure_buf kind = ASSURE_BUF_INIT;
+		assure_buf_put(&kind, key, strcspn(key, "\n"));
+		bool stale = change_touches(rn->cs, kind.ptr, x->result_filters[r]);
+		assure_buf_free(&kind);
+		if (stale) {
+			json_decref(x->results[r]);
+			json_decref(x->result_filters[r]);
+			free(x->why[r]);
+			free(x->digest[r]);
+			free(x->result_keys[r]);
+			continue;
+		}
+		x->results[kept] = x->results[r];
+		x->why[kept] = x->why[r];
+		x->digest[kept] = x->digest[r];
+		x->result_keys[kept] = x->result_keys[r];
+		x->result_filters[kept] = x->result_filters[r];
+		*assure_strmap_slot(x->found, key, strlen(key), NULL) = kept;
+		kept++;
+	}
+	x->nresults = kept;
 }
 
 /* {"path", "doc"} of file i, made once per check. Borrowed. */
 static json_t *index_entry(run *rn, size_t i)
 {
-	snap_index *x = &rn->index;
+	snap_index *x = rn->index;
 	if (!x->entries[i]) {
 		parsed *p = get_parsed(rn->e, rn->snap, i);
 		json_t *entry = json_object();
@@ -628,7 +819,7 @@ static int cmp_cstr(const void *a, const void *b)
 /* The files of `kind` whose members named in filter have the filter's values (candidates: check them). */
 static const idx_list *view_files(run *rn, const char *kind, json_t *filter)
 {
-	snap_index *x = &rn->index;
+	snap_index *x = rn->index;
 	size_t n = json_object_size(filter), k = 0;
 	const char **names = assure_xcalloc(n + 1, sizeof(char *));
 	const char *name;
@@ -647,25 +838,18 @@ static const idx_list *view_files(run *rn, const char *kind, json_t *filter)
 	size_t *slot = assure_strmap_slot(x->views, key.ptr, key.len, &added);
 	if (added) {
 		/* one pass over the kind's files files them all under their values of these names */
-		*slot = x->nviews++;
+		size_t view = *slot = x->nviews++;
 		x->view_maps = assure_xrealloc(x->view_maps, x->nviews * sizeof(assure_strmap *));
-		assure_strmap *map = x->view_maps[x->nviews - 1] = assure_strmap_new();
+		x->view_keys = assure_xrealloc(x->view_keys, x->nviews * sizeof(char *));
+		x->view_maps[view] = assure_strmap_new();
+		x->view_keys[view] = assure_xstrdup(key.ptr);
 		const idx_list *files = index_kind(rn, kind);
 		assure_buf mine = ASSURE_BUF_INIT;
 		for (size_t f = 0; files && f < files->count; f++) {
 			parsed *p = get_parsed(rn->e, rn->snap, files->at[f]);
 			assure_buf_clear(&mine);
-			for (k = 0; k < n; k++)
-				canon_of(&mine, p, names[k]);
-			bool fresh = false;
-			size_t *list = assure_strmap_slot(map, mine.ptr ? mine.ptr : "", mine.len, &fresh);
-			if (fresh) {
-				*list = x->nview_lists++;
-				x->view_lists =
-				    assure_xrealloc(x->view_lists, x->nview_lists * sizeof(idx_list));
-				memset(&x->view_lists[*list], 0, sizeof(idx_list));
-			}
-			idx_push(&x->view_lists[*list], files->at[f]);
+			view_values(&mine, key.ptr, p);
+			idx_push(view_list_of(x, view, mine.ptr, mine.len), files->at[f]);
 		}
 		assure_buf_free(&mine);
 	}
@@ -696,7 +880,7 @@ static void lookup_key(assure_buf *b, const char *kind, json_t *filter)
  */
 static size_t lookup_index(run *rn, const char *key, size_t keylen, const char *kind, json_t *filter)
 {
-	snap_index *x = &rn->index;
+	snap_index *x = rn->index;
 	index_build(rn);
 	bool added = false;
 	size_t *slot = assure_strmap_slot(x->found, key, keylen, &added);
@@ -708,7 +892,11 @@ static size_t lookup_index(run *rn, const char *key, size_t keylen, const char *
 		x->results = assure_xrealloc(x->results, x->capresults * sizeof(json_t *));
 		x->why = assure_xrealloc(x->why, x->capresults * sizeof(char *));
 		x->digest = assure_xrealloc(x->digest, x->capresults * sizeof(char *));
+		x->result_keys = assure_xrealloc(x->result_keys, x->capresults * sizeof(char *));
+		x->result_filters = assure_xrealloc(x->result_filters, x->capresults * sizeof(json_t *));
 	}
+	x->result_keys[at] = assure_xstrdup(key);
+	x->result_filters[at] = json_deep_copy(filter);
 	json_t *list = json_array();
 	assure_buf digest = ASSURE_BUF_INIT, why = ASSURE_BUF_INIT;
 	const idx_list *files = view_files(rn, kind, filter);
@@ -752,7 +940,7 @@ static int lookup_cb(json_t **out, const char *kind, json_t *filter, void *paylo
 	assure_buf_putc(&key, '\001');
 	lookup_key(&key, kind, filter);
 	size_t at = lookup_index(rn, key.ptr + 1, key.len - 1, kind, filter);
-	snap_index *x = &rn->index;
+	snap_index *x = rn->index;
 	if (rn->deps)
 		json_object_set_new(rn->deps, key.ptr, json_pack("[s,O,s]", kind, filter, x->digest[at]));
 	assure_buf_free(&key);
@@ -1064,17 +1252,38 @@ static int rule_group(const assure_rule *r)
 }
 
 /* Whether everything a cached result read (files by path, lookups) is the same in this snapshot. */
+/*
+ * Whether a change can have changed what a lookup of kind with filter finds: only a file
+ * whose old or new content is of that kind with the filter's values can (or one that cannot
+ * be read, which could be anything).
+ */
+static bool change_touches(const change_set *cs, const char *kind, json_t *filter)
+{
+	if (cs->unreadable)
+		return true;
+	for (size_t i = 0; i < cs->nroots; i++) {
+		const char *k = kind_of(cs->roots[i]);
+		if (k && strcmp(k, kind) == 0 && matches_filter(cs->roots[i], filter))
+			return true;
+	}
+	return false;
+}
+
 static bool deps_unchanged(run *rn, json_t *deps)
 {
 	const char *path;
 	json_t *dep;
 	json_object_foreach(deps, path, dep)
 	{
+		if (json_is_array(dep) && rn->cs &&
+		    !change_touches(rn->cs, json_string_value(json_array_get(dep, 0)),
+		                    json_array_get(dep, 1)))
+			continue; /* the last check's result holds */
 		if (json_is_array(dep)) {
 			size_t at =
 			    lookup_index(rn, path + 1, strlen(path + 1),
 			                 json_string_value(json_array_get(dep, 0)), json_array_get(dep, 1));
-			if (strcmp(rn->index.digest[at], json_string_value(json_array_get(dep, 2))) != 0)
+			if (strcmp(rn->index->digest[at], json_string_value(json_array_get(dep, 2))) != 0)
 				return false;
 			continue;
 		}
@@ -1161,12 +1370,6 @@ static bool group_kind(const assure_rule *r, const char *kind)
 		if (strcmp(r->group_kinds[i], kind) == 0)
 			return true;
 	return false;
-}
-
-static const char *kind_of(json_t *root)
-{
-	json_t *k = json_is_object(root) ? json_object_get(root, "kind") : NULL;
-	return json_is_string(k) ? json_string_value(k) : NULL;
 }
 
 /* Whether rule r applies to a file at this path with this root (for the files_checked count). */
@@ -1735,8 +1938,8 @@ static void eval_group_rule(run *rn, assure_findings *out, size_t k, const assur
 	 */
 	assure_strmap *poisoned = assure_strmap_new();
 	bool all_poisoned = false;
-	for (size_t j = 0; j < rn->index.unreadable.count; j++) {
-		size_t i = rn->index.unreadable.at[j];
+	for (size_t j = 0; j < rn->index->unreadable.count; j++) {
+		size_t i = rn->index->unreadable.at[j];
 		if (!path_selected(r, assure_snapshot_file(rn->snap, i)->path) ||
 		    !could_be(rn, i, (const char *const *)r->group_kinds, r->group_kind_count, NULL))
 			continue;
@@ -1875,7 +2078,14 @@ int assure_engine_chart(assure_engine *e, const assure_snapshot *snap, const ass
 		return 0;
 	}
 	assure_check_result result = {0};
-	run rn = {.e = e, .snap = snap, .opts = opts, .result = &result, .check = new_epoch()};
+	snap_index own = {0};
+	bool shared = snap == e->last && e->index_check == e->checks;
+	run rn = {.e = e,
+	          .snap = snap,
+	          .opts = opts,
+	          .result = &result,
+	          .check = new_epoch(),
+	          .index = shared ? e->index : &own};
 	struct group_state *gs = &e->chart_groups[c];
 	/* a group's values are kept while its members are the same, unless they read more */
 	bool keep = !(chart_reads(ch) & (ASSURE_EXPR_READS_OTHERS | ASSURE_EXPR_READS_AS_OF));
@@ -1924,7 +2134,7 @@ int assure_engine_chart(assure_engine *e, const assure_snapshot *snap, const ass
 		if (!gs->cache[j].seen)
 			values_free(&gs->cache[j]);
 	free(members);
-	index_free(&rn.index, assure_snapshot_count(snap));
+	index_free(&own);
 	free(rn.lets);
 	free(rn.let_state);
 	if (snap == e->last) {
@@ -1979,16 +2189,6 @@ static void settle(assure_engine *e, const assure_snapshot *snap, const assure_c
 
 /* ---- updating the last check by a change ---- */
 
-/* What changed between the last check's snapshot and the next one, as an update needs it. */
-typedef struct change_set {
-	uint64_t kinds;       /* the kinds of the changed files' old and new contents (kind_bit) */
-	bool unreadable;      /* an old or new content could not be read: it could be of any kind */
-	bool any;             /* anything changed */
-	bool new_day;         /* as_of is another day */
-	int32_t as_of;        /* the new as_of */
-	assure_strmap *paths; /* every changed path, old and new */
-} change_set;
-
 static void note_content(run *rn, change_set *cs, const assure_snapshot *snap, size_t i)
 {
 	parsed *p = get_parsed(rn->e, snap, i);
@@ -2000,6 +2200,11 @@ static void note_content(run *rn, change_set *cs, const assure_snapshot *snap, s
 	const char *kind = kind_of(root);
 	if (kind)
 		cs->kinds |= kind_bit(rn->e, kind);
+	if (cs->nroots == cs->caproots) {
+		cs->caproots = cs->caproots ? 2 * cs->caproots : 16;
+		cs->roots = assure_xrealloc(cs->roots, cs->caproots * sizeof(json_t *));
+	}
+	cs->roots[cs->nroots++] = root;
 }
 
 /* Whether cached findings must be looked at again: their day range or their inputs may no longer hold. */
@@ -2086,11 +2291,17 @@ int assure_engine_update(assure_engine *e, const assure_snapshot *snap, const as
 	          .result = &scratch,
 	          .check = new_epoch(),
 	          .delta = true,
-	          .removed = removed};
+	          .removed = removed,
+	          .index = e->index};
+	bool index_kept = e->index->built && e->index_check + 1 == e->checks;
+	if (!index_kept)
+		index_free(e->index);
+	e->index_check = e->checks;
 	size_t removed_before = assure_findings_count(removed);
 	size_t added_before = assure_findings_count(added);
 	change_set cs = {.as_of = opts->as_of, .new_day = opts->as_of != e->last_as_of, .any = nch > 0};
 	cs.paths = assure_strmap_new();
+	rn.cs = &cs;
 
 	/* 1. what changed, and the old contents' findings taken back */
 	for (size_t i = 0; i < nch; i++) {
@@ -2112,6 +2323,8 @@ int assure_engine_update(assure_engine *e, const assure_snapshot *snap, const as
 				note_content(&rn, &cs, snap, (size_t)at);
 		}
 	}
+	if (index_kept)
+		index_update(&rn, prev, ch, nch);
 	/* 2. the new contents */
 	for (size_t i = 0; i < nch; i++) {
 		if (ch[i].kind == ASSURE_CHANGE_DELETED)
@@ -2151,10 +2364,10 @@ int assure_engine_update(assure_engine *e, const assure_snapshot *snap, const as
 		else if (r->scope == ASSURE_SCOPE_GROUP && group_rule_stale(&rn, r, k, &cs))
 			eval_group_rule(&rn, added, k, r);
 	}
-	index_free(&rn.index, assure_snapshot_count(snap));
 	free(rn.lets);
 	free(rn.let_state);
 	assure_strmap_free(cs.paths);
+	free(cs.roots);
 	e->change_check = e->checks;
 	e->change_kinds = cs.kinds;
 	e->change_unreadable = cs.unreadable;
@@ -2188,7 +2401,11 @@ int assure_engine_check(assure_engine *e, const assure_snapshot *snap, const ass
 	memset(result, 0, sizeof(*result));
 	e->max_file_size = opts->max_file_size ? opts->max_file_size : ASSURE_MAX_FILE_SIZE;
 	e->checks++;
-	run rn = {.e = e, .snap = snap, .opts = opts, .result = result, .check = new_epoch()};
+	/* the index is made anew (when first asked for) and kept for the next update */
+	index_free(e->index);
+	e->index_check = e->checks;
+	run rn = {
+	    .e = e, .snap = snap, .opts = opts, .result = result, .check = new_epoch(), .index = e->index};
 	size_t n = assure_snapshot_count(snap);
 	size_t before = assure_findings_count(out);
 	result->files_seen = n;
@@ -2201,7 +2418,6 @@ int assure_engine_check(assure_engine *e, const assure_snapshot *snap, const ass
 		else if (r->scope == ASSURE_SCOPE_GROUP)
 			eval_group_rule(&rn, out, k, r);
 	}
-	index_free(&rn.index, n);
 	free(rn.lets);
 	free(rn.let_state);
 	settle(e, snap, opts, result);
