@@ -109,8 +109,8 @@ struct assure_engine {
 	json_t *by_oid;           /* oid -> index into parsed (json integer) */
 	parsed **parsed; /* owned; each entry stays where it is, so a parsed * outlives later parses */
 	size_t nparsed, capparsed;
-	json_t *by_key;   /* "path\noid" -> index into reuse */
-	reusable **reuse; /* owned; each entry stays where it is (the dyn list points at them) */
+	assure_strmap *by_key; /* "path\noid" -> index into reuse (any bytes: a path need not be UTF-8) */
+	reusable **reuse;      /* owned; each entry stays where it is (the dyn list points at them) */
 	size_t nreuse, capreuse;
 	/*
 	 * What assure_engine_update needs of the last check: the files whose findings can change
@@ -278,7 +278,7 @@ int assure_engine_new(assure_engine **out, const assure_ruleset *rs)
 	e->rs = rs;
 	e->max_file_size = ASSURE_MAX_FILE_SIZE;
 	e->by_oid = json_object();
-	e->by_key = json_object();
+	e->by_key = assure_strmap_new();
 	e->snap_cache = assure_xcalloc(assure_ruleset_count(rs) + 1, sizeof(*e->snap_cache));
 	e->groups = assure_xcalloc(assure_ruleset_count(rs) + 1, sizeof(*e->groups));
 	e->chart_groups = assure_xcalloc(assure_ruleset_chart_count(rs) + 1, sizeof(*e->chart_groups));
@@ -339,7 +339,7 @@ void assure_engine_free(assure_engine *e)
 	free(e->chart_check);
 	free(e->chart_groups);
 	json_decref(e->by_oid);
-	json_decref(e->by_key);
+	assure_strmap_free(e->by_key);
 	free(e);
 }
 
@@ -1387,19 +1387,21 @@ static reusable *reusable_of(assure_engine *e, const assure_file *f, bool make)
 {
 	assure_buf key = ASSURE_BUF_INIT;
 	assure_buf_printf(&key, "%s\n%s", f->path, f->oid);
-	json_t *idx = json_object_get(e->by_key, key.ptr);
-	if (!idx && make) {
+	size_t at;
+	reusable *r = NULL;
+	if (assure_strmap_get(e->by_key, key.ptr, key.len, &at)) {
+		r = e->reuse[at];
+	} else if (make) {
 		if (e->nreuse == e->capreuse) {
 			e->capreuse = e->capreuse ? e->capreuse * 2 : 64;
 			e->reuse = assure_xrealloc(e->reuse, e->capreuse * sizeof(*e->reuse));
 		}
-		reusable *r = e->reuse[e->nreuse] = assure_xcalloc(1, sizeof(reusable));
+		r = e->reuse[e->nreuse] = assure_xcalloc(1, sizeof(reusable));
 		r->key = assure_xstrdup(key.ptr);
-		idx = json_integer((json_int_t)e->nreuse++);
-		json_object_set_new(e->by_key, key.ptr, idx);
+		*assure_strmap_slot(e->by_key, key.ptr, key.len, NULL) = e->nreuse++;
 	}
 	assure_buf_free(&key);
-	return idx ? e->reuse[json_integer_value(idx)] : NULL;
+	return r;
 }
 
 /* Whether a file's findings can change while it does not: they read as_of or other files. */
@@ -2433,7 +2435,8 @@ json_t *assure_engine_root(assure_engine *e, const assure_snapshot *snap, size_t
 
 void assure_engine_retain(assure_engine *e, const assure_snapshot *const *keep, size_t n)
 {
-	json_t *oids = json_object(), *keys = json_object();
+	json_t *oids = json_object();
+	assure_strmap *keys = assure_strmap_new();
 	assure_buf key = ASSURE_BUF_INIT;
 	for (size_t s = 0; s < n; s++) {
 		for (size_t i = 0; i < assure_snapshot_count(keep[s]); i++) {
@@ -2441,7 +2444,7 @@ void assure_engine_retain(assure_engine *e, const assure_snapshot *const *keep, 
 			json_object_set_new(oids, f->oid, json_true());
 			assure_buf_clear(&key);
 			assure_buf_printf(&key, "%s\n%s", f->path, f->oid);
-			json_object_set_new(keys, key.ptr, json_true());
+			assure_strmap_slot(keys, key.ptr, key.len, NULL);
 		}
 	}
 	assure_buf_free(&key);
@@ -2465,21 +2468,23 @@ void assure_engine_retain(assure_engine *e, const assure_snapshot *const *keep, 
 	}
 	e->nparsed = kept;
 	kept = 0;
-	json_object_clear(e->by_key);
+	assure_strmap_free(e->by_key);
+	e->by_key = assure_strmap_new();
+	size_t unused;
 	for (size_t i = 0; i < e->nreuse; i++) {
 		reusable *r = e->reuse[i];
 		/* the last check's files stay: an update takes their findings back when they change */
-		if (!r->file.active && !json_object_get(keys, r->key)) {
+		if (!r->file.active && !assure_strmap_get(keys, r->key, strlen(r->key), &unused)) {
 			reusable_free(r);
 			continue;
 		}
 		e->reuse[kept] = r;
-		json_object_set_new(e->by_key, r->key, json_integer((json_int_t)kept));
+		*assure_strmap_slot(e->by_key, r->key, strlen(r->key), NULL) = kept;
 		kept++;
 	}
 	e->nreuse = kept;
 	json_decref(oids);
-	json_decref(keys);
+	assure_strmap_free(keys);
 }
 
 size_t assure_engine_cached(const assure_engine *e)
