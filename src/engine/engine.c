@@ -2325,7 +2325,7 @@ int assure_engine_update(assure_engine *e, const assure_snapshot *snap, const as
 				note_content(&rn, &cs, snap, (size_t)at);
 		}
 	}
-	if (index_kept)
+	if (index_kept && nch) /* no change: the same files in the same places */
 		index_update(&rn, prev, ch, nch);
 	/* 2. the new contents */
 	for (size_t i = 0; i < nch; i++) {
