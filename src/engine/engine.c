@@ -827,9 +827,11 @@ static const idx_list *view_files(run *rn, const char *kind, json_t *filter)
 	json_object_foreach(filter, name, v) names[k++] = name;
 	qsort(names, n, sizeof(char *), cmp_cstr);
 	assure_buf key = ASSURE_BUF_INIT, values = ASSURE_BUF_INIT;
-	assure_buf_printf(&key, "%s\n", kind);
+	assure_buf_puts(&key, kind);
+	assure_buf_putc(&key, '\n');
 	for (k = 0; k < n; k++) {
-		assure_buf_printf(&key, "%s\n", names[k]);
+		assure_buf_puts(&key, names[k]);
+		assure_buf_putc(&key, '\n');
 		canon_member(&values, json_object_get(filter, names[k]));
 	}
 	if (!x->views)
@@ -1162,7 +1164,9 @@ static void eval_node(run *rn, assure_findings *out, const assure_rule *r, json_
 			state[0] = 1; /* bound: evaluated (eval.c's LET_DONE) */
 			char *item = assure_value_to_string(&lets[0]);
 			assure_buf subj = ASSURE_BUF_INIT;
-			assure_buf_printf(&subj, "%s %s", default_subject, item);
+			assure_buf_puts(&subj, default_subject);
+			assure_buf_putc(&subj, ' ');
+			assure_buf_puts(&subj, item);
 			eval_once(rn, out, r, &ctx, pl, subj.ptr);
 			assure_buf_free(&subj);
 			free(item);
@@ -1382,11 +1386,19 @@ static bool rule_applies(const assure_rule *r, const char *path, json_t *root)
 	return kind_selected(r, root);
 }
 
+/* "path\noid" of a file: what its reusable results and memberships are filed under. */
+static void put_file_key(assure_buf *b, const assure_file *f)
+{
+	assure_buf_puts(b, f->path);
+	assure_buf_putc(b, '\n');
+	assure_buf_put(b, f->oid, 40);
+}
+
 /* The reusable findings of a file's path and blob, made empty on first use. */
 static reusable *reusable_of(assure_engine *e, const assure_file *f, bool make)
 {
 	assure_buf key = ASSURE_BUF_INIT;
-	assure_buf_printf(&key, "%s\n%s", f->path, f->oid);
+	put_file_key(&key, f);
 	size_t at;
 	reusable *r = NULL;
 	if (assure_strmap_get(e->by_key, key.ptr, key.len, &at)) {
@@ -1782,7 +1794,7 @@ static const membership *member_of(run *rn, struct group_state *g, const assure_
 {
 	const assure_file *f = assure_snapshot_file(rn->snap, i);
 	assure_buf key = ASSURE_BUF_INIT;
-	assure_buf_printf(&key, "%s\n%s", f->path, f->oid);
+	put_file_key(&key, f);
 	if (r->reads & ASSURE_EXPR_READS_AS_OF)
 		assure_buf_printf(&key, "\n%ld", (long)rn->opts->as_of);
 	bool added = false;
@@ -2443,7 +2455,7 @@ void assure_engine_retain(assure_engine *e, const assure_snapshot *const *keep, 
 			const assure_file *f = assure_snapshot_file(keep[s], i);
 			json_object_set_new(oids, f->oid, json_true());
 			assure_buf_clear(&key);
-			assure_buf_printf(&key, "%s\n%s", f->path, f->oid);
+			put_file_key(&key, f);
 			assure_strmap_slot(keys, key.ptr, key.len, NULL);
 		}
 	}
