@@ -933,7 +933,9 @@ int assure_snapshot_from_worktree(assure_snapshot **out, assure_repo *repo)
 		assure_snapshot_free(s);
 		return rc;
 	}
-	qsort(s->files, s->count, sizeof(*s->files), cmp_files);
+	/* an empty working tree has no list at all, and qsort may not be given NULL */
+	if (s->count > 1)
+		qsort(s->files, s->count, sizeof(*s->files), cmp_files);
 	*out = s;
 	return 0;
 }
