@@ -93,8 +93,8 @@ run_case() {
 				return 1
 			}
 	fi
-	local runs=() expect=() key value line
-	local want_exit=""
+	local runs=() expect=() envs=() key value line
+	local want_exit="" to=""
 	while IFS= read -r line || [ -n "$line" ]; do
 		case $line in '' | '#'*) continue ;; esac
 		key=${line%%:*}
@@ -103,6 +103,8 @@ run_case() {
 		case $key in
 		run) runs+=("$value") ;;
 		exit) want_exit=$value ;;
+		env) envs+=("$value") ;;
+		stdout-to) to=$value ;;
 		class | known-defect) ;;
 		stdout | stderr | stdout-* | stderr-* | printable | verify) expect+=("$key" "$value") ;;
 		*)
@@ -127,8 +129,13 @@ run_case() {
 			case_failed "cannot split the run line: $r"
 			return 1
 		fi
-		(cd "$work" && exec timeout -k 5 "$limit" "$ASSURE_BIN" "${argv[@]}") >"$STDOUT" 2>"$STDERR" </dev/null
+		(
+			cd "$work" || exit 125
+			for e in "${envs[@]}"; do eval "export $e"; done
+			exec timeout -k 5 "$limit" "$ASSURE_BIN" "${argv[@]}"
+		) >"${to:-$STDOUT}" 2>"$STDERR" </dev/null
 		rc=$?
+		[ -z "$to" ] || : >"$STDOUT"
 		if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 			case_failed "'$r' did not finish in $limit s"
 			return 1
