@@ -429,18 +429,17 @@ static int descend(walker *w, const git_tree_entry *eo, const git_tree_entry *en
 {
 	git_tree *to = NULL, *tn = NULL;
 	int rc = 0;
-	if ((eo && rp_tree_lookup(&to, w->repo, git_tree_entry_id(eo)) < 0) ||
-	    (en && rp_tree_lookup(&tn, w->repo, git_tree_entry_id(en)) < 0)) {
-		rc = ASSURE_ERROR;
-		goto done;
-	}
 	size_t len = w->path.len;
 	assure_buf_puts(&w->path, git_tree_entry_name(en ? en : eo));
 	assure_buf_putc(&w->path, '/');
-	rc = walk(w, to, tn);
+	if ((eo && rp_tree_lookup(&to, w->repo, git_tree_entry_id(eo), w->prev ? w->prev->commit : "",
+	                          w->path.ptr) < 0) ||
+	    (en && rp_tree_lookup(&tn, w->repo, git_tree_entry_id(en), w->out->commit, w->path.ptr) < 0))
+		rc = ASSURE_ERROR;
+	else
+		rc = walk(w, to, tn);
 	w->path.len = len;
 	w->path.ptr[len] = '\0';
-done:
 	git_tree_free(to);
 	git_tree_free(tn);
 	return rc;
@@ -589,7 +588,7 @@ static int commit_snapshot(assure_snapshot **out, git_tree **tree, assure_repo *
 	git_oid_cpy(&s->tree, git_commit_tree_id(c));
 	s->tree_order = true;
 	git_commit_free(c);
-	if (rp_tree_lookup(tree, repo, &s->tree) < 0) {
+	if (rp_tree_lookup(tree, repo, &s->tree, s->commit, NULL) < 0) {
 		assure_snapshot_free(s);
 		return ASSURE_ERROR;
 	}
@@ -749,7 +748,7 @@ int assure_snapshot_derive(assure_snapshot **out, assure_change **changes, size_
 		goto done;
 	w.out = s;
 	if (walkable) {
-		if (prev && (rc = rp_tree_lookup(&old, repo, &prev->tree)) < 0)
+		if (prev && (rc = rp_tree_lookup(&old, repo, &prev->tree, prev->commit, NULL)) < 0)
 			goto done;
 		rc = walk(&w, old, tree);
 		if (rc == MISMATCH || (rc == 0 && !s->tree_order)) {
