@@ -269,18 +269,74 @@ int cli_finish_output(void)
 	return -1;
 }
 
-int cli_unreadable_exit(size_t unreadable, bool commits, int rc)
+int cli_unreadable_exit(size_t unreadable, bool commits, assure_repo *repo, int rc)
 {
 	if (!unreadable)
 		return rc;
 	const char *what = commits ? (unreadable == 1 ? "commit has a file that" : "commits have a file that")
 	                           : (unreadable == 1 ? "file" : "files");
+	assure_repo_stats st = {0};
+	if (repo)
+		assure_repo_get_stats(repo, &st);
 	fprintf(stderr,
 	        "assure: %zu %s could not be read (the ASSURE-PARSE findings say which and why): the "
-	        "repository is damaged or incomplete, and so is the run; 'git fsck' names what is "
-	        "missing\n",
-	        unreadable, what);
+	        "repository is damaged or incomplete, and so is the run; %s\n",
+	        unreadable, what,
+	        st.lfs_pointers ? "some files are Git LFS pointers, whose content the repository does not "
+	                          "hold, and 'git fsck' names anything else that is missing"
+	                        : "'git fsck' names what is missing");
 	return ASSURE_EXIT_USAGE;
+}
+
+/* At most this many notes about entries that are not files, then a count of the rest. */
+#define SKIPPED_NOTES 10
+
+void cli_note_skipped(const assure_snapshot *snap)
+{
+	assure_skipped *skipped = NULL;
+	size_t n = 0;
+	/* a tree that cannot be walked has already failed the run, or will: say nothing here */
+	if (assure_snapshot_skipped(snap, &skipped, &n) < 0)
+		return;
+	for (size_t i = 0; i < n && i < SKIPPED_NOTES; i++) {
+		/* the name is the submitter's: shown as text, so that it cannot forge a line */
+		assure_buf name = ASSURE_BUF_INIT;
+		assure_buf_put_visible(&name, skipped[i].path);
+		switch (skipped[i].kind) {
+		case ASSURE_SKIP_SUBMODULE:
+			if (skipped[i].oid[0])
+				fprintf(
+				    stderr,
+				    "assure: note: '%s' is a submodule (commit %.12s): not followed, so its "
+				    "files are not checked (check its own repository)\n",
+				    name.ptr, skipped[i].oid);
+			else
+				fprintf(stderr,
+				        "assure: note: '%s' is another repository (it holds .git): not "
+				        "followed, so "
+				        "its files are not checked (check it on its own)\n",
+				        name.ptr);
+			break;
+		case ASSURE_SKIP_SYMLINK:
+			fprintf(stderr,
+			        "assure: note: '%s' is a symbolic link: not followed, so what it points at "
+			        "is not "
+			        "checked (name the target to check it)\n",
+			        name.ptr);
+			break;
+		case ASSURE_SKIP_SPECIAL:
+			fprintf(
+			    stderr,
+			    "assure: note: '%s' is not a regular file (a FIFO, socket or device): not read\n",
+			    name.ptr);
+			break;
+		}
+		assure_buf_free(&name);
+	}
+	if (n > SKIPPED_NOTES)
+		fprintf(stderr, "assure: note: and %zu more entries that are not files were left out\n",
+		        n - SKIPPED_NOTES);
+	assure_skipped_free(skipped, n);
 }
 
 int cli_max_file_size(const cli_args *args, const char *cmd, uint64_t *out)
