@@ -14,9 +14,14 @@ git_repo() {
 
 # commit DIR [SUBJECT] [DATE] [NAME] [EMAIL]: commit everything in DIR's working tree.
 commit() {
+	git -C "$1" add -A
+	commit_index "$@"
+}
+
+# commit_index DIR [SUBJECT] [DATE] [NAME] [EMAIL]: commit what the index holds, as it is.
+commit_index() {
 	local dir=$1 subject=${2:-returns} date=${3:-"2021-01-10 10:00:00"}
 	local name=${4:-"Test Author"} email=${5:-"author@example.nhs.uk"}
-	git -C "$dir" add -A
 	GIT_AUTHOR_NAME="$name" GIT_AUTHOR_EMAIL="$email" GIT_AUTHOR_DATE="$date +0000" \
 		GIT_COMMITTER_NAME="$name" GIT_COMMITTER_EMAIL="$email" GIT_COMMITTER_DATE="$date +0000" \
 		git -C "$dir" -c commit.gpgsign=false commit -q --allow-empty -m "$subject"
