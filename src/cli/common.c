@@ -4,6 +4,7 @@
 #include "assure/date.h"
 #include "assure/doc.h"
 #include "assure/error.h"
+#include "assure/file.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -64,20 +65,16 @@ static int params_from(assure_ruleset *rs, assure_doc *doc, const char *file, js
 
 static int params_file(assure_ruleset *rs, const char *file)
 {
-	FILE *f = fopen(file, "rb");
-	if (!f) {
-		fprintf(stderr, "assure: cannot open params file '%s': %s\n", file, strerror(errno));
+	char *text = NULL;
+	size_t len = 0;
+	/* a FIFO or a folder named as the params file is refused, never waited on (file.h) */
+	if (assure_file_read(file, &text, &len) < 0) {
+		fprintf(stderr, "assure: params file: %s\n", assure_error_last());
 		return -1;
 	}
-	assure_buf text = ASSURE_BUF_INIT;
-	char chunk[8192];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		assure_buf_put(&text, chunk, n);
-	fclose(f);
 	assure_doc *doc = NULL;
 	int line = 0, col = 0, rc = 0;
-	if (assure_doc_parse(&doc, text.ptr ? text.ptr : "", text.len, &line, &col) < 0) {
+	if (assure_doc_parse(&doc, text, len, &line, &col) < 0) {
 		fprintf(stderr, "%s:%d:%d: error: %s\n", file, line, col, assure_error_last());
 		rc = -1;
 	} else if (!json_is_object(assure_doc_root(doc))) {
@@ -90,7 +87,7 @@ static int params_file(assure_ruleset *rs, const char *file)
 		rc = params_from(rs, doc, file, assure_doc_root(doc), "", "");
 	}
 	assure_doc_free(doc);
-	assure_buf_free(&text);
+	free(text);
 	return rc;
 }
 

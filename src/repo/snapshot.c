@@ -18,12 +18,12 @@
 
 #include "assure/buf.h"
 #include "assure/error.h"
+#include "assure/file.h"
 #include "repo/repo_int.h"
 
 #include <dirent.h>
 #include <stdio.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -195,34 +195,10 @@ size_t rp_snapshot_path_bytes(const assure_snapshot *s)
 
 /* ---- reading files ---- */
 
+/* A file on disk; one swapped for a FIFO since it was listed is refused, not waited on. */
 static int read_fs(const char *fs, char **data, size_t *len)
 {
-	*data = NULL;
-	*len = 0;
-	int fd = open(fs, O_RDONLY);
-	if (fd < 0)
-		return assure_error_set("cannot read '%s': %s", fs, strerror(errno));
-	assure_buf b = ASSURE_BUF_INIT;
-	assure_buf_init(&b);
-	char tmp[65536];
-	for (;;) {
-		ssize_t n = read(fd, tmp, sizeof(tmp));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = errno;
-			close(fd);
-			assure_buf_free(&b);
-			return assure_error_set("cannot read '%s': %s", fs, strerror(e));
-		}
-		if (n == 0)
-			break;
-		assure_buf_put(&b, tmp, (size_t)n);
-	}
-	close(fd);
-	*len = b.len;
-	*data = assure_buf_detach(&b);
-	return 0;
+	return assure_file_read(fs, data, len);
 }
 
 static int read_blob(assure_repo *repo, const assure_file *f, char **data, size_t *len)
