@@ -236,8 +236,12 @@ static int write_file(const char *path, const char *data, size_t len)
 	if (!f)
 		return assure_error_set("cannot write '%s': %s", path, strerror(errno));
 	size_t n = fwrite(data, 1, len, f);
-	if (fclose(f) != 0 || n != len)
-		return assure_error_set("cannot write '%s'", path);
+	/* the reason of the first failure: a short write's, else the one fclose met flushing */
+	int err = n != len ? errno : 0;
+	if (fclose(f) != 0 && !err)
+		err = errno;
+	if (err || n != len)
+		return assure_error_set("cannot write '%s': %s", path, strerror(err ? err : EIO));
 	return 0;
 }
 
