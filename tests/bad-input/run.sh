@@ -216,9 +216,11 @@ for d in "${selected[@]}"; do
 			ok=$((ok + 1))
 		fi
 	elif [ -n "$defect" ]; then
+		why=${why//$'\n'/|}
 		echo "XFAIL $n: known defect, $defect ($why)"
 		known=$((known + 1))
 	else
+		why=${why//$'\n'/|}
 		echo "FAIL $n: $why"
 		failed+=("$n")
 	fi
