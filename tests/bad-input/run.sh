@@ -64,6 +64,7 @@ check_text() {
 		bad=$(grep -vE -e "$value" "$file" | head -3 | cat -v)
 		[ -z "$bad" ] || case_failed "lines of $(basename "$file") not like /$value/: $bad"
 		;;
+	*) case_failed "unknown check '$(basename "$file")-$kind' in the case file" ;;
 	esac
 }
 
