@@ -3,8 +3,11 @@
  * or plain paths, and the changes between two commits (see repo.h).
  *
  * Only regular and executable files count as files. Symbolic links and submodules
- * (gitlinks, "commit" entries in a tree) are skipped everywhere: a return is a JSON
- * file, and a link's target or another repository's commit has no content to check.
+ * (gitlinks, "commit" entries in a tree), and on disk FIFOs, sockets and devices, are
+ * skipped everywhere: a return is a JSON file, and a link's target or another
+ * repository's commit has no content to check (assure_snapshot_skipped lists them, so
+ * that the CLI can say what was not looked at). A file whose bytes are a Git LFS
+ * pointer has its content elsewhere: reading it is an error that says so.
  *
  * Path strings live in an arena that is shared by every snapshot derived from one
  * another (a "chain", as an audit walks history): a derived snapshot copies the
