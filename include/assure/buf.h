@@ -44,7 +44,10 @@ void assure_buf_put_pointer_token(assure_buf *b, const char *key);
  * s as a terminal or a log shows it as written, for the human-readable formats: what a
  * submitter puts in a return, a file name or a commit subject can neither move the cursor,
  * clear the screen, ring a bell nor start a line. C0 and C1 controls and DEL are written as
- * \n, \r, \t or \xNN (\u0080 to \u009f for C1), bytes that are not UTF-8 as \xNN.
+ * \n, \r, \t or \xNN (\u0080 to \u009f for C1), bytes that are not UTF-8 as \xNN. So are the
+ * characters that move text without being controls: U+2028 and U+2029 (a line break to many
+ * viewers) and the bidirectional embeddings, overrides and isolates (U+202A to U+202E, U+2066 to
+ * U+2069), which would reorder what a reader sees, as \u2028 and so on.
  */
 void assure_buf_put_visible(assure_buf *b, const char *s);
 /* The decimal digits of n: what "%zu" prints, without printf's cost on hot paths. */

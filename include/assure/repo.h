@@ -71,8 +71,9 @@ void assure_commit_info_clear(assure_commit_info *info);
 
 /*
  * Every blob in the commit's tree, recursively. Only regular and executable files are
- * files: symbolic links and submodules (gitlinks) are skipped, in commits, in the
- * working tree (where a folder holding .git is a nested repository) and in folders.
+ * files: symbolic links and submodules (gitlinks) are skipped, never followed nor read, in
+ * commits, in the working tree (where a folder holding .git is a nested repository) and in
+ * folders (assure_snapshot_skipped lists them).
  */
 int assure_snapshot_from_commit(assure_snapshot **out, assure_repo *repo, const char *commit_oid);
 /*
@@ -111,15 +112,47 @@ const assure_file *assure_snapshot_file(const assure_snapshot *s, size_t i);
 long assure_snapshot_find(const assure_snapshot *s, const char *path);
 /* The commit id the snapshot was read from, or NULL for working tree and plain files. */
 const char *assure_snapshot_commit(const assure_snapshot *s);
-/* Read a file's bytes (caller frees *data; a NUL follows the last byte). */
+/*
+ * Read a file's bytes (caller frees *data; a NUL follows the last byte). A file whose bytes are
+ * a Git LFS pointer (git-lfs's docs/spec.md: "version https://git-lfs.github.com/spec/v1",
+ * "oid sha256:...", "size ...") is not its content, which Git LFS keeps outside the repository:
+ * it is an error (ASSURE_EINVALID) that names the file, says what it is and how to fetch it, and
+ * counts in the stats of the repository, if there is one.
+ */
 int assure_snapshot_read(const assure_snapshot *s, size_t i, char **data, size_t *len);
 /* The size in bytes of file i, without reading its content (git's object header, or stat). */
 int assure_snapshot_size(const assure_snapshot *s, size_t i, uint64_t *size);
 
+/*
+ * What a snapshot leaves out because it is no file whose bytes are a return: its path and why.
+ * Nothing of it is read or followed: a submodule's commit is in another repository (and may not
+ * be in this one at all), a link's target may be anywhere.
+ */
+typedef enum assure_skip_kind {
+	ASSURE_SKIP_SUBMODULE, /* a gitlink (a "commit" tree entry), or a nested repository on disk */
+	ASSURE_SKIP_SYMLINK,   /* a symbolic link */
+	ASSURE_SKIP_SPECIAL,   /* on disk, a FIFO, socket or device (never opened: it may block) */
+} assure_skip_kind;
+
+typedef struct assure_skipped {
+	char *path;            /* as the snapshot's paths are named; owned */
+	assure_skip_kind kind; /* what it is */
+	char oid[41];          /* a gitlink's commit id, "" otherwise */
+} assure_skipped;
+
+/*
+ * The entries snapshot s left out, sorted by path (free with assure_skipped_free). For a
+ * commit they are found by walking its tree again (a derived snapshot's too); for a working
+ * tree or folders they were noted while reading them.
+ */
+int assure_snapshot_skipped(const assure_snapshot *s, assure_skipped **out, size_t *count);
+void assure_skipped_free(assure_skipped *skipped, size_t count);
+
 /* Counters for --stats. */
 typedef struct assure_repo_stats {
-	unsigned long trees_read; /* tree objects loaded */
-	unsigned long blobs_read; /* blob objects loaded */
+	unsigned long trees_read;   /* tree objects loaded */
+	unsigned long blobs_read;   /* blob objects loaded */
+	unsigned long lfs_pointers; /* reads that found a Git LFS pointer instead of a file's content */
 } assure_repo_stats;
 void assure_repo_get_stats(const assure_repo *repo, assure_repo_stats *out);
 

@@ -8,6 +8,7 @@
 #include "assure/audit.h"
 #include "assure/diag.h"
 #include "assure/error.h"
+#include "assure/repo.h"
 #include "assure/ruleset.h"
 #include "cli/opts.h"
 
@@ -114,7 +115,12 @@ typedef struct cli_walk {
  * The exit code of a run that read a repository, given the one its findings call for: a file
  * whose content the repository could not give is damage, not a finding about a return.
  */
-int cli_unreadable_exit(size_t unreadable, bool commits, int rc);
+int cli_unreadable_exit(size_t unreadable, bool commits, assure_repo *repo, int rc);
+/*
+ * Note on stderr what the snapshot left out because it is no file (submodules, symbolic links,
+ * FIFOs; assure_snapshot_skipped), so that an operator knows what was not looked at.
+ */
+void cli_note_skipped(const assure_snapshot *snap);
 
 /*
  * Parse CLI_WALK_OPTS (and --paths when with_paths), load the rules, open the repository

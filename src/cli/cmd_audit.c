@@ -165,6 +165,15 @@ int cli_walk_run(cli_walk *w, const cli_args *args, const char *cmd, bool with_p
 	}
 	for (size_t i = 0; i < assure_audit_commit_count(w->audit); i++)
 		w->unreadable += assure_audit_commit_at(w->audit, i)->result.read_failures > 0;
+	/* what the last commit holds that is no file (a submodule, a link) was not looked at */
+	long last = assure_audit_last(w->audit);
+	if (last >= 0) {
+		assure_snapshot *snap = NULL;
+		if (assure_snapshot_from_commit(&snap, w->repo,
+		                                assure_audit_commit_at(w->audit, (size_t)last)->info.id) == 0)
+			cli_note_skipped(snap);
+		assure_snapshot_free(snap);
+	}
 	if (o.npaths) {
 		int rc = paths_name_a_file(w, &o, cmd);
 		if (rc != ASSURE_EXIT_OK)
@@ -229,8 +238,12 @@ static int write_file(const char *path, const char *data, size_t len)
 	if (!f)
 		return assure_error_set("cannot write '%s': %s", path, strerror(errno));
 	size_t n = fwrite(data, 1, len, f);
-	if (fclose(f) != 0 || n != len)
-		return assure_error_set("cannot write '%s'", path);
+	/* the reason of the first failure: a short write's, else the one fclose met flushing */
+	int err = n != len ? errno : 0;
+	if (fclose(f) != 0 && !err)
+		err = errno;
+	if (err || n != len)
+		return assure_error_set("cannot write '%s': %s", path, strerror(err ? err : EIO));
 	return 0;
 }
 
@@ -307,7 +320,7 @@ int cli_audit(const cli_args *args)
 			if (c->counts[sev])
 				rc = ASSURE_EXIT_FINDINGS;
 	}
-	rc = cli_unreadable_exit(w.unreadable, true, rc);
+	rc = cli_unreadable_exit(w.unreadable, true, w.repo, rc);
 	cli_walk_free(&w);
 	return rc;
 }

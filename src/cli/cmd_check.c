@@ -87,6 +87,7 @@ int cli_check(const cli_args *args)
 		goto done;
 	}
 
+	cli_note_skipped(snap);
 	assure_check_opts opts = ASSURE_CHECK_OPTS_INIT;
 	opts.as_of = as_of;
 	opts.max_file_size = max_file_size;
@@ -149,7 +150,7 @@ int cli_check(const cli_args *args)
 		if ((int)assure_findings_get(findings, i)->severity >= fail_on)
 			rc = ASSURE_EXIT_FINDINGS;
 	if (repo_path && !worktree)
-		rc = cli_unreadable_exit(result.read_failures, false, rc);
+		rc = cli_unreadable_exit(result.read_failures, false, repo, rc);
 done:
 	assure_buf_free(&out);
 	assure_findings_free(findings);

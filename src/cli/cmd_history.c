@@ -36,7 +36,7 @@ int cli_history(const cli_args *args)
 		rc = cli_write(out.ptr, out.len);
 	if (rc < 0)
 		fprintf(stderr, "assure: %s\n", assure_error_last());
-	rc = rc < 0 ? ASSURE_EXIT_USAGE : cli_unreadable_exit(w.unreadable, true, ASSURE_EXIT_OK);
+	rc = rc < 0 ? ASSURE_EXIT_USAGE : cli_unreadable_exit(w.unreadable, true, w.repo, ASSURE_EXIT_OK);
 	assure_buf_free(&out);
 	cli_walk_free(&w);
 	return rc;

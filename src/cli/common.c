@@ -4,6 +4,7 @@
 #include "assure/date.h"
 #include "assure/doc.h"
 #include "assure/error.h"
+#include "assure/file.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -64,20 +65,16 @@ static int params_from(assure_ruleset *rs, assure_doc *doc, const char *file, js
 
 static int params_file(assure_ruleset *rs, const char *file)
 {
-	FILE *f = fopen(file, "rb");
-	if (!f) {
-		fprintf(stderr, "assure: cannot open params file '%s': %s\n", file, strerror(errno));
+	char *text = NULL;
+	size_t len = 0;
+	/* a FIFO or a folder named as the params file is refused, never waited on (file.h) */
+	if (assure_file_read(file, &text, &len) < 0) {
+		fprintf(stderr, "assure: params file: %s\n", assure_error_last());
 		return -1;
 	}
-	assure_buf text = ASSURE_BUF_INIT;
-	char chunk[8192];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		assure_buf_put(&text, chunk, n);
-	fclose(f);
 	assure_doc *doc = NULL;
 	int line = 0, col = 0, rc = 0;
-	if (assure_doc_parse(&doc, text.ptr ? text.ptr : "", text.len, &line, &col) < 0) {
+	if (assure_doc_parse(&doc, text, len, &line, &col) < 0) {
 		fprintf(stderr, "%s:%d:%d: error: %s\n", file, line, col, assure_error_last());
 		rc = -1;
 	} else if (!json_is_object(assure_doc_root(doc))) {
@@ -90,7 +87,7 @@ static int params_file(assure_ruleset *rs, const char *file)
 		rc = params_from(rs, doc, file, assure_doc_root(doc), "", "");
 	}
 	assure_doc_free(doc);
-	assure_buf_free(&text);
+	free(text);
 	return rc;
 }
 
@@ -269,18 +266,74 @@ int cli_finish_output(void)
 	return -1;
 }
 
-int cli_unreadable_exit(size_t unreadable, bool commits, int rc)
+int cli_unreadable_exit(size_t unreadable, bool commits, assure_repo *repo, int rc)
 {
 	if (!unreadable)
 		return rc;
 	const char *what = commits ? (unreadable == 1 ? "commit has a file that" : "commits have a file that")
 	                           : (unreadable == 1 ? "file" : "files");
+	assure_repo_stats st = {0};
+	if (repo)
+		assure_repo_get_stats(repo, &st);
 	fprintf(stderr,
 	        "assure: %zu %s could not be read (the ASSURE-PARSE findings say which and why): the "
-	        "repository is damaged or incomplete, and so is the run; 'git fsck' names what is "
-	        "missing\n",
-	        unreadable, what);
+	        "repository is damaged or incomplete, and so is the run; %s\n",
+	        unreadable, what,
+	        st.lfs_pointers ? "some files are Git LFS pointers, whose content the repository does not "
+	                          "hold, and 'git fsck' names anything else that is missing"
+	                        : "'git fsck' names what is missing");
 	return ASSURE_EXIT_USAGE;
+}
+
+/* At most this many notes about entries that are not files, then a count of the rest. */
+#define SKIPPED_NOTES 10
+
+void cli_note_skipped(const assure_snapshot *snap)
+{
+	assure_skipped *skipped = NULL;
+	size_t n = 0;
+	/* a tree that cannot be walked has already failed the run, or will: say nothing here */
+	if (assure_snapshot_skipped(snap, &skipped, &n) < 0)
+		return;
+	for (size_t i = 0; i < n && i < SKIPPED_NOTES; i++) {
+		/* the name is the submitter's: shown as text, so that it cannot forge a line */
+		assure_buf name = ASSURE_BUF_INIT;
+		assure_buf_put_visible(&name, skipped[i].path);
+		switch (skipped[i].kind) {
+		case ASSURE_SKIP_SUBMODULE:
+			if (skipped[i].oid[0])
+				fprintf(
+				    stderr,
+				    "assure: note: '%s' is a submodule (commit %.12s): not followed, so its "
+				    "files are not checked (check its own repository)\n",
+				    name.ptr, skipped[i].oid);
+			else
+				fprintf(stderr,
+				        "assure: note: '%s' is another repository (it holds .git): not "
+				        "followed, so "
+				        "its files are not checked (check it on its own)\n",
+				        name.ptr);
+			break;
+		case ASSURE_SKIP_SYMLINK:
+			fprintf(stderr,
+			        "assure: note: '%s' is a symbolic link: not followed, so what it points at "
+			        "is not "
+			        "checked (name the target to check it)\n",
+			        name.ptr);
+			break;
+		case ASSURE_SKIP_SPECIAL:
+			fprintf(
+			    stderr,
+			    "assure: note: '%s' is not a regular file (a FIFO, socket or device): not read\n",
+			    name.ptr);
+			break;
+		}
+		assure_buf_free(&name);
+	}
+	if (n > SKIPPED_NOTES)
+		fprintf(stderr, "assure: note: and %zu more entries that are not files were left out\n",
+		        n - SKIPPED_NOTES);
+	assure_skipped_free(skipped, n);
 }
 
 int cli_max_file_size(const cli_args *args, const char *cmd, uint64_t *out)

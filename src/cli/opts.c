@@ -1,9 +1,11 @@
 /* opts.c: table-driven option parsing for the assure commands (see opts.h). */
 #include "cli/opts.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Levenshtein distance of a[0, la) and b, with one row of memory. */
 static size_t edit_distance(const char *a, size_t la, const char *b)
@@ -57,6 +59,24 @@ static long find(const cli_opt *opts, const char *name, size_t len)
 	return -1;
 }
 
+/*
+ * For an argument that is no option but names a file or folder (a return called -x.json), how
+ * to give it: it is never taken for the path it names, nor for the option it resembles.
+ */
+static bool names_path(const char *arg)
+{
+	struct stat st;
+	return lstat(arg, &st) == 0;
+}
+
+static void unknown_option(const char *cmd, const char *arg)
+{
+	fprintf(stderr, "assure %s: unknown option '%s'", cmd, arg);
+	if (names_path(arg))
+		fprintf(stderr, " (a path that starts with '-' goes after --, or as './%s')", arg);
+	fputc('\n', stderr);
+}
+
 int cli_parse(cli_args *out, const char *cmd, const cli_opt *opts, int argc, char **argv)
 {
 	memset(out, 0, sizeof(*out));
@@ -81,7 +101,7 @@ int cli_parse(cli_args *out, const char *cmd, const cli_opt *opts, int argc, cha
 			continue;
 		}
 		if (a[1] != '-') {
-			fprintf(stderr, "assure %s: unknown option '%s'\n", cmd, a);
+			unknown_option(cmd, a);
 			return -1;
 		}
 		const char *name = a + 2, *eq = strchr(name, '=');
@@ -93,7 +113,9 @@ int cli_parse(cli_args *out, const char *cmd, const cli_opt *opts, int argc, cha
 			for (; opts[n].name && n < CLI_MAX_OPTS; n++)
 				names[n] = opts[n].name;
 			const char *near = cli_did_you_mean(name, len, names, n);
-			if (near)
+			if (names_path(a))
+				unknown_option(cmd, a);
+			else if (near)
 				fprintf(stderr, "assure %s: unknown option '--%.*s' (did you mean '--%s'?)\n",
 				        cmd, (int)len, name, near);
 			else

@@ -29,6 +29,7 @@
 
 #include "assure/buf.h"
 #include "assure/error.h"
+#include "assure/utf8.h"
 #include "doc/locator.h"
 
 #include <stdbool.h>
@@ -47,6 +48,12 @@ static const char bom[] = "\xEF\xBB\xBF";
 static bool starts_with(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* Whether c can be part of a JSON number token. */
+static bool number_char(char c)
+{
+	return c != '\0' && strchr("+-.0123456789eE", c) != NULL;
 }
 
 /*
@@ -96,16 +103,20 @@ static void set_parse_error(const char *text, size_t len, size_t start, const js
 	while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r'))
 		i++;
 	if (i == len) {
-		assure_error_setc(ASSURE_EINVALID, "no JSON value (the text is empty)");
+		assure_error_setc(ASSURE_EINVALID, "no JSON value (the text is %s)",
+		                  len ? "only white space" : "empty");
+		return;
+	}
+	/* jansson names no number here: give the digits, as it does for a real out of range */
+	if (strcmp(e->text, "too big integer") == 0) {
+		size_t end = start;
+		while (end < len && number_char(text[end]))
+			end++;
+		assure_error_setc(ASSURE_EINVALID, "too big integer near '%.*s'", (int)(end - start),
+		                  text + start);
 		return;
 	}
 	assure_error_setc(ASSURE_EINVALID, "%s", e->text);
-}
-
-/* Whether c can be part of a JSON number token. */
-static bool number_char(char c)
-{
-	return c != '\0' && strchr("+-.0123456789eE", c) != NULL;
 }
 
 /* Whether the document holds a real that reads as 0: only then can one have underflowed. */
@@ -213,6 +224,26 @@ static size_t find_underflow(const char *text, size_t len)
 	return len;
 }
 
+/* Offset of the first byte of text that does not begin a well-formed UTF-8 character, or len. */
+static size_t first_non_utf8(const char *text, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	for (size_t i = 0; i < len;) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		/* a copy of at most 4 bytes, NUL-terminated: text may end without a NUL */
+		unsigned char seq[5] = {0};
+		memcpy(seq, p + i, len - i < 4 ? len - i : 4);
+		size_t n = assure_utf8_length(seq);
+		if (n == 0)
+			return i;
+		i += n;
+	}
+	return len;
+}
+
 int assure_doc_parse(assure_doc **out, const char *text, size_t len, int *err_line, int *err_col)
 {
 	*out = NULL;
@@ -244,8 +275,19 @@ int assure_doc_parse(assure_doc **out, const char *text, size_t len, int *err_li
 		if (pos > len)
 			pos = len;
 		size_t start = strstr(e.text, "near end of file") ? pos : locator_token_start(text, len, pos);
-		/* The duplicate's name is the key token jansson stopped after. */
-		set_parse_error(text, len, start, &e);
+		size_t bad = starts_with(e.text, "unable to decode byte") ? first_non_utf8(text, len) : len;
+		if (bad < len) {
+			/* jansson decodes the whole text as it reads: the first byte that is not UTF-8 is
+			 * the one it stopped at, and the place to show is that byte, not its token */
+			start = bad;
+			assure_error_setc(ASSURE_EINVALID,
+			                  "byte 0x%02x is not UTF-8 (JSON text must be UTF-8; was the file "
+			                  "saved in another encoding?)",
+			                  (unsigned char)text[bad]);
+		} else {
+			/* The duplicate's name is the key token jansson stopped after. */
+			set_parse_error(text, len, start, &e);
+		}
 		int line, col;
 		locator_position(text, len, start, &line, &col);
 		if (err_line)

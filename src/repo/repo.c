@@ -3,6 +3,7 @@
 
 #include "assure/buf.h"
 #include "assure/error.h"
+#include "assure/utf8.h"
 #include "repo/repo_int.h"
 
 #include <ctype.h>
@@ -62,12 +63,25 @@ int rp_parse_oid(git_oid *out, const char *hex)
 	return 0;
 }
 
-int rp_tree_lookup(git_tree **out, assure_repo *repo, const git_oid *id)
+int rp_tree_lookup(git_tree **out, assure_repo *repo, const git_oid *id, const char *commit,
+                   const char *folder)
 {
 	if (git_tree_lookup(out, repo->git, id) < 0) {
 		char hex[GIT_OID_HEXSZ + 1];
 		git_oid_tostr(hex, sizeof(hex), id);
-		return assure_error_set("cannot read tree '%s': %s", hex, rp_git_why());
+		/* a tree a commit names is part of it: not there is damage, whatever libgit2 says */
+		assure_buf what = ASSURE_BUF_INIT;
+		if (folder && *folder) {
+			assure_buf_puts(&what, "'");
+			assure_utf8_put_name(&what, folder);
+			assure_buf_puts(&what, "' in ");
+		}
+		int rc =
+		    assure_error_set("cannot read the tree of %scommit %.12s (tree %s): %s (the repository "
+		                     "is damaged: 'git fsck' names what is missing)",
+		                     what.ptr ? what.ptr : "", commit, hex, rp_git_why());
+		assure_buf_free(&what);
+		return rc;
 	}
 	repo->stats.trees_read++;
 	return 0;
@@ -88,6 +102,48 @@ static bool owned_by_another(const char *path)
 	return looks;
 }
 
+/* What is at path/.git: 'd' a folder, 'f' anything else (a linked work tree's file), 0 nothing. */
+static char dot_git(const char *path)
+{
+	assure_buf git = ASSURE_BUF_INIT;
+	assure_buf_printf(&git, "%s/.git", path);
+	struct stat st;
+	char kind = lstat(git.ptr, &st) < 0 ? 0 : S_ISDIR(st.st_mode) ? 'd' : 'f';
+	assure_buf_free(&git);
+	return kind;
+}
+
+/* Set the error for a path libgit2 found no repository at, in words that name the cause. */
+static int not_found(const char *path)
+{
+	struct stat st;
+	char git = dot_git(path);
+	/*
+	 * libgit2 also says "not found" for a repository another user owns (git's "dubious
+	 * ownership"), in words about a config value: name the cause and the remedy.
+	 */
+	if (owned_by_another(path))
+		return assure_error_setc(ASSURE_ENOTFOUND,
+		                         "'%s' is owned by another user, and libgit2 (like git) reads such a "
+		                         "repository only when git config --global --add safe.directory "
+		                         "'%s' says it may (%s)",
+		                         path, path, rp_git_why());
+	if (stat(path, &st) < 0)
+		return assure_error_setc(ASSURE_ENOTFOUND, "'%s' does not exist", path);
+	/* a .git that is there but cannot be opened is damage, not the absence of a repository */
+	if (git == 'f')
+		return assure_error_setc(ASSURE_ENOTFOUND,
+		                         "'%s' cannot be opened: its .git file names a repository libgit2 "
+		                         "cannot read (%s)",
+		                         path, rp_git_why());
+	if (git == 'd')
+		return assure_error_setc(ASSURE_ENOTFOUND,
+		                         "'%s' cannot be opened: libgit2 does not take its .git for a "
+		                         "repository (%s; the repository is damaged or incomplete)",
+		                         path, rp_git_why());
+	return assure_error_setc(ASSURE_ENOTFOUND, "'%s' is not a git repository", path);
+}
+
 int assure_repo_open(assure_repo **out, const char *path)
 {
 	*out = NULL;
@@ -100,19 +156,8 @@ int assure_repo_open(assure_repo **out, const char *path)
 	 */
 	int rc = git_repository_open_ext(&git, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
 	if (rc < 0) {
-		/*
-		 * libgit2 also says "not found" for a repository another user owns (git's "dubious
-		 * ownership"), in words about a config value: name the cause and the remedy.
-		 */
-		if (rc == GIT_ENOTFOUND && owned_by_another(path))
-			assure_error_setc(
-			    ASSURE_ENOTFOUND,
-			    "'%s' is owned by another user, and libgit2 (like git) reads such a "
-			    "repository only when git config --global --add safe.directory "
-			    "'%s' says it may (%s)",
-			    path, path, rp_git_why());
-		else if (rc == GIT_ENOTFOUND)
-			assure_error_setc(ASSURE_ENOTFOUND, "'%s' is not a git repository", path);
+		if (rc == GIT_ENOTFOUND)
+			not_found(path);
 		else
 			assure_error_set("cannot open repository '%s': %s", path, rp_git_why());
 		rp_git_shutdown();
@@ -120,6 +165,7 @@ int assure_repo_open(assure_repo **out, const char *path)
 	}
 	assure_repo *r = assure_xcalloc(1, sizeof(*r));
 	r->git = git;
+	r->path = assure_xstrdup(path);
 	*out = r;
 	return 0;
 }
@@ -129,6 +175,7 @@ void assure_repo_free(assure_repo *repo)
 	if (!repo)
 		return;
 	git_repository_free(repo->git);
+	free(repo->path);
 	free(repo);
 	rp_git_shutdown();
 }
@@ -138,15 +185,61 @@ git_repository *assure_repo_git(assure_repo *repo)
 	return repo->git;
 }
 
+/*
+ * HEAD names a branch with no commit (a new repository, or a branch deleted under it): say
+ * which, and what there is instead. Returns 0 when HEAD is not unborn.
+ */
+static int unborn_head(assure_repo *repo)
+{
+	if (git_repository_head_unborn(repo->git) != 1)
+		return 0;
+	git_reference *head = NULL;
+	const char *target = NULL;
+	if (git_reference_lookup(&head, repo->git, "HEAD") == 0)
+		target = git_reference_symbolic_target(head);
+	const char *branch = target && strncmp(target, "refs/heads/", 11) == 0 ? target + 11 : target;
+	assure_buf names = ASSURE_BUF_INIT;
+	git_branch_iterator *it = NULL;
+	size_t n = 0;
+	if (git_branch_iterator_new(&it, repo->git, GIT_BRANCH_LOCAL) == 0) {
+		git_reference *ref;
+		git_branch_t type;
+		while (git_branch_next(&ref, &type, it) == 0) {
+			const char *name = NULL;
+			if (git_branch_name(&name, ref) == 0)
+				assure_buf_printf(&names, "%s%s", n++ ? ", " : "", name);
+			git_reference_free(ref);
+		}
+		git_branch_iterator_free(it);
+	}
+	int rc;
+	if (n == 0)
+		rc = assure_error_setc(
+		    ASSURE_ENOTFOUND,
+		    "'%s' has no commits yet (HEAD names branch '%s', which does not exist)", repo->path,
+		    branch ? branch : "?");
+	else
+		rc = assure_error_setc(ASSURE_ENOTFOUND,
+		                       "HEAD of '%s' names branch '%s', which does not exist (its branches: "
+		                       "%s; --rev or a range names another)",
+		                       repo->path, branch ? branch : "?", names.ptr);
+	assure_buf_free(&names);
+	git_reference_free(head);
+	return rc;
+}
+
 int assure_repo_resolve(assure_repo *repo, const char *rev, char oid[41])
 {
 	git_object *obj = NULL, *commit = NULL;
 	int rc = git_revparse_single(&obj, repo->git, rev);
 	if (rc < 0) {
+		/* kept before anything else asks libgit2, which would replace its last error */
+		char why[256];
+		snprintf(why, sizeof(why), "%s", rp_git_why());
+		if (rc == GIT_ENOTFOUND && strncmp(rev, "HEAD", 4) == 0 && unborn_head(repo) < 0)
+			return ASSURE_ENOTFOUND;
 		/* libgit2 says "not found" also when a reference's object is lost to a truncated pack */
 		if (rc == GIT_ENOTFOUND) {
-			char why[256];
-			snprintf(why, sizeof(why), "%s", rp_git_why());
 			git_reference *ref = NULL;
 			if (git_reference_dwim(&ref, repo->git, rev) == 0) {
 				git_reference_free(ref);
@@ -160,7 +253,7 @@ int assure_repo_resolve(assure_repo *repo, const char *rev, char oid[41])
 		}
 		if (rc == GIT_EAMBIGUOUS)
 			return assure_error_setc(ASSURE_EINVALID, "revision '%s' is ambiguous", rev);
-		return assure_error_setc(ASSURE_EINVALID, "invalid revision '%s': %s", rev, rp_git_why());
+		return assure_error_setc(ASSURE_EINVALID, "invalid revision '%s': %s", rev, why);
 	}
 	rc = git_object_peel(&commit, obj, GIT_OBJECT_COMMIT);
 	git_object_free(obj);

@@ -15,6 +15,7 @@
 
 struct assure_repo {
 	git_repository *git;     /* owned, opened read only */
+	char *path;              /* as given to assure_repo_open, for messages; owned */
 	assure_repo_stats stats; /* counters for --stats */
 };
 
@@ -30,8 +31,12 @@ const char *rp_git_why(void);
 /* Parse a 40-digit hex commit id; the error names `hex`. */
 int rp_parse_oid(git_oid *out, const char *hex);
 
-/* Look a tree up, counting it in the repository's stats. */
-int rp_tree_lookup(git_tree **out, assure_repo *repo, const git_oid *id);
+/*
+ * Look a tree up, counting it in the repository's stats. The error names the commit (hex) whose
+ * tree it is and the folder ("returns/", or NULL for the root), and calls it damage.
+ */
+int rp_tree_lookup(git_tree **out, assure_repo *repo, const git_oid *id, const char *commit,
+                   const char *folder);
 
 /*
  * Bytes held by the path strings of a snapshot's chain (shared by every snapshot

@@ -3,8 +3,11 @@
  * or plain paths, and the changes between two commits (see repo.h).
  *
  * Only regular and executable files count as files. Symbolic links and submodules
- * (gitlinks, "commit" entries in a tree) are skipped everywhere: a return is a JSON
- * file, and a link's target or another repository's commit has no content to check.
+ * (gitlinks, "commit" entries in a tree), and on disk FIFOs, sockets and devices, are
+ * skipped everywhere: a return is a JSON file, and a link's target or another
+ * repository's commit has no content to check (assure_snapshot_skipped lists them, so
+ * that the CLI can say what was not looked at). A file whose bytes are a Git LFS
+ * pointer has its content elsewhere: reading it is an error that says so.
  *
  * Path strings live in an arena that is shared by every snapshot derived from one
  * another (a "chain", as an audit walks history): a derived snapshot copies the
@@ -18,11 +21,12 @@
 
 #include "assure/buf.h"
 #include "assure/error.h"
+#include "assure/file.h"
 #include "repo/repo_int.h"
 
 #include <dirent.h>
+#include <stdio.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -108,6 +112,9 @@ struct assure_snapshot {
 	char *root;            /* SRC_WORKTREE: the working tree, with a trailing '/' */
 	path_arena *arena;     /* shared with the snapshots of the same chain */
 	bool git_ref;          /* holds a libgit2 reference of its own (plain files) */
+	assure_skipped *skip;  /* SRC_WORKTREE, SRC_PATHS: what the walk left out, paths owned */
+	size_t nskip;          /* entries of skip in use */
+	size_t capskip;        /* entries of skip allocated */
 };
 
 static assure_snapshot *snapshot_new(source src, assure_repo *repo, path_arena *arena)
@@ -126,6 +133,7 @@ void assure_snapshot_free(assure_snapshot *s)
 	free(s->files);
 	free(s->fs_paths);
 	free(s->root);
+	assure_skipped_free(s->skip, s->nskip);
 	arena_unref(s->arena);
 	if (s->git_ref)
 		rp_git_shutdown();
@@ -190,34 +198,10 @@ size_t rp_snapshot_path_bytes(const assure_snapshot *s)
 
 /* ---- reading files ---- */
 
+/* A file on disk; one swapped for a FIFO since it was listed is refused, not waited on. */
 static int read_fs(const char *fs, char **data, size_t *len)
 {
-	*data = NULL;
-	*len = 0;
-	int fd = open(fs, O_RDONLY);
-	if (fd < 0)
-		return assure_error_set("cannot read '%s': %s", fs, strerror(errno));
-	assure_buf b = ASSURE_BUF_INIT;
-	assure_buf_init(&b);
-	char tmp[65536];
-	for (;;) {
-		ssize_t n = read(fd, tmp, sizeof(tmp));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = errno;
-			close(fd);
-			assure_buf_free(&b);
-			return assure_error_set("cannot read '%s': %s", fs, strerror(e));
-		}
-		if (n == 0)
-			break;
-		assure_buf_put(&b, tmp, (size_t)n);
-	}
-	close(fd);
-	*len = b.len;
-	*data = assure_buf_detach(&b);
-	return 0;
+	return assure_file_read(fs, data, len);
 }
 
 static int read_blob(assure_repo *repo, const assure_file *f, char **data, size_t *len)
@@ -237,27 +221,76 @@ static int read_blob(assure_repo *repo, const assure_file *f, char **data, size_
 	return 0;
 }
 
+/*
+ * Whether data is a Git LFS pointer (git-lfs docs/spec.md): under 1024 bytes, its first line
+ * the spec's version. Its oid and size, when it gives them, go in *what for the message.
+ */
+static bool lfs_pointer(const char *data, size_t len, assure_buf *what)
+{
+	static const char *const versions[] = {"version https://git-lfs.github.com/spec/",
+	                                       "version https://hawser.github.com/spec/v1"};
+	if (len >= 1024)
+		return false;
+	bool yes = false;
+	for (size_t k = 0; k < sizeof(versions) / sizeof(*versions) && !yes; k++)
+		yes = strncmp(data, versions[k], strlen(versions[k])) == 0;
+	if (!yes)
+		return false;
+	/* only the characters the spec allows in the two values are shown */
+	const char *oid = strstr(data, "\noid "), *size = strstr(data, "\nsize ");
+	size_t noid = oid ? strspn(oid + 5, "abcdefghijklmnopqrstuvwxyz0123456789:") : 0;
+	size_t nsize = size ? strspn(size + 6, "0123456789") : 0;
+	if (noid > 0 && nsize > 0)
+		assure_buf_printf(what, " (%.*s, %.*s bytes)", (int)(noid > 19 ? 19 : noid), oid + 5,
+		                  (int)nsize, size + 6);
+	return true;
+}
+
 int assure_snapshot_read(const assure_snapshot *s, size_t i, char **data, size_t *len)
 {
 	*data = NULL;
 	*len = 0;
 	if (i >= s->count)
 		return assure_error_setc(ASSURE_ENOTFOUND, "no file %zu in the snapshot", i);
+	int rc = 0;
 	switch (s->source) {
 	case SRC_COMMIT:
-		return read_blob(s->repo, &s->files[i], data, len);
+		rc = read_blob(s->repo, &s->files[i], data, len);
+		break;
 	case SRC_WORKTREE: {
 		assure_buf fs = ASSURE_BUF_INIT;
 		assure_buf_init(&fs);
 		assure_buf_printf(&fs, "%s%s", s->root, s->files[i].path);
-		int rc = read_fs(fs.ptr, data, len);
+		rc = read_fs(fs.ptr, data, len);
 		assure_buf_free(&fs);
-		return rc;
+		break;
 	}
 	case SRC_PATHS:
-		return read_fs(s->fs_paths[i], data, len);
+		rc = read_fs(s->fs_paths[i], data, len);
+		break;
 	}
-	return assure_error_set("unknown snapshot source");
+	if (rc < 0)
+		return rc;
+	assure_buf what = ASSURE_BUF_INIT;
+	if (!lfs_pointer(*data, *len, &what))
+		return 0;
+	/* the pointer's bytes are not the file: reading them as JSON would blame the submitter */
+	free(*data);
+	*data = NULL;
+	*len = 0;
+	if (s->repo)
+		s->repo->stats.lfs_pointers++;
+	rc = assure_error_setc(ASSURE_EINVALID,
+	                       "'%s' is a Git LFS pointer%s: its content is not in the %s, so it was not "
+	                       "checked (%s)",
+	                       s->files[i].path, what.ptr ? what.ptr : "",
+	                       s->source == SRC_COMMIT ? "repository" : "file",
+	                       s->source == SRC_COMMIT ? "Git LFS keeps it elsewhere; 'git lfs pull' "
+	                                                 "fetches it into a working tree, which "
+	                                                 "--worktree checks"
+	                                               : "'git lfs pull' fetches it");
+	assure_buf_free(&what);
+	return rc;
 }
 
 int assure_snapshot_size(const assure_snapshot *s, size_t i, uint64_t *size)
@@ -429,18 +462,17 @@ static int descend(walker *w, const git_tree_entry *eo, const git_tree_entry *en
 {
 	git_tree *to = NULL, *tn = NULL;
 	int rc = 0;
-	if ((eo && rp_tree_lookup(&to, w->repo, git_tree_entry_id(eo)) < 0) ||
-	    (en && rp_tree_lookup(&tn, w->repo, git_tree_entry_id(en)) < 0)) {
-		rc = ASSURE_ERROR;
-		goto done;
-	}
 	size_t len = w->path.len;
 	assure_buf_puts(&w->path, git_tree_entry_name(en ? en : eo));
 	assure_buf_putc(&w->path, '/');
-	rc = walk(w, to, tn);
+	if ((eo && rp_tree_lookup(&to, w->repo, git_tree_entry_id(eo), w->prev ? w->prev->commit : "",
+	                          w->path.ptr) < 0) ||
+	    (en && rp_tree_lookup(&tn, w->repo, git_tree_entry_id(en), w->out->commit, w->path.ptr) < 0))
+		rc = ASSURE_ERROR;
+	else
+		rc = walk(w, to, tn);
 	w->path.len = len;
 	w->path.ptr[len] = '\0';
-done:
 	git_tree_free(to);
 	git_tree_free(tn);
 	return rc;
@@ -589,7 +621,7 @@ static int commit_snapshot(assure_snapshot **out, git_tree **tree, assure_repo *
 	git_oid_cpy(&s->tree, git_commit_tree_id(c));
 	s->tree_order = true;
 	git_commit_free(c);
-	if (rp_tree_lookup(tree, repo, &s->tree) < 0) {
+	if (rp_tree_lookup(tree, repo, &s->tree, s->commit, NULL) < 0) {
 		assure_snapshot_free(s);
 		return ASSURE_ERROR;
 	}
@@ -749,7 +781,7 @@ int assure_snapshot_derive(assure_snapshot **out, assure_change **changes, size_
 		goto done;
 	w.out = s;
 	if (walkable) {
-		if (prev && (rc = rp_tree_lookup(&old, repo, &prev->tree)) < 0)
+		if (prev && (rc = rp_tree_lookup(&old, repo, &prev->tree, prev->commit, NULL)) < 0)
 			goto done;
 		rc = walk(&w, old, tree);
 		if (rc == MISMATCH || (rc == 0 && !s->tree_order)) {
@@ -859,6 +891,16 @@ static int ignored(dir_walk *d, const char *rel, bool is_dir, bool *out)
 	return 0;
 }
 
+/* Note an entry a walk of folders leaves out (see assure_snapshot_skipped). */
+static void skip_disk(assure_snapshot *s, const char *path, assure_skip_kind kind)
+{
+	if (s->nskip == s->capskip) {
+		s->capskip = s->capskip ? s->capskip * 2 : 8;
+		s->skip = assure_xrealloc(s->skip, s->capskip * sizeof(*s->skip));
+	}
+	s->skip[s->nskip++] = (assure_skipped){assure_xstrdup(path), kind, ""};
+}
+
 static int walk_dir(dir_walk *d)
 {
 	assure_buf_clear(&d->fs);
@@ -883,10 +925,11 @@ static int walk_dir(dir_walk *d)
 		if (lstat(d->fs.ptr, &st) < 0) {
 			rc = assure_error_set("cannot read '%s': %s", d->fs.ptr, strerror(errno));
 		} else if (S_ISDIR(st.st_mode)) {
-			if (d->git && is_nested_repo(d->fs.ptr))
+			rc = ignored(d, d->rel.ptr, true, &skip);
+			if (rc == 0 && !skip && d->git && is_nested_repo(d->fs.ptr)) {
+				skip_disk(d->s, d->rel.ptr, ASSURE_SKIP_SUBMODULE);
 				skip = true;
-			else
-				rc = ignored(d, d->rel.ptr, true, &skip);
+			}
 			if (rc == 0 && !skip) {
 				assure_buf_putc(&d->rel, '/');
 				rc = walk_dir(d);
@@ -895,6 +938,12 @@ static int walk_dir(dir_walk *d)
 			rc = ignored(d, d->rel.ptr, false, &skip);
 			if (rc == 0 && !skip)
 				rc = add_disk_file(d->s, d->rel.ptr, d->rel.len, d->fs.ptr);
+		} else {
+			/* a link is not followed, and a FIFO is never opened: reading one could block */
+			rc = ignored(d, d->rel.ptr, false, &skip);
+			if (rc == 0 && !skip)
+				skip_disk(d->s, d->rel.ptr,
+				          S_ISLNK(st.st_mode) ? ASSURE_SKIP_SYMLINK : ASSURE_SKIP_SPECIAL);
 		}
 		d->rel.len = rlen;
 		d->rel.ptr[rlen] = '\0';
@@ -933,7 +982,9 @@ int assure_snapshot_from_worktree(assure_snapshot **out, assure_repo *repo)
 		assure_snapshot_free(s);
 		return rc;
 	}
-	qsort(s->files, s->count, sizeof(*s->files), cmp_files);
+	/* an empty working tree has no list at all, and qsort may not be given NULL */
+	if (s->count > 1)
+		qsort(s->files, s->count, sizeof(*s->files), cmp_files);
 	*out = s;
 	return 0;
 }
@@ -1030,4 +1081,80 @@ int assure_snapshot_from_paths(assure_snapshot **out, const char *const *paths, 
 	}
 	*out = s;
 	return 0;
+}
+
+/* ---- what a snapshot leaves out ---- */
+
+typedef struct skip_list {
+	assure_skipped *items; /* collected */
+	size_t count;          /* in use */
+	size_t cap;            /* allocated */
+} skip_list;
+
+static void skip_push(skip_list *l, const char *root, const char *name, assure_skip_kind kind,
+                      const char *oid)
+{
+	if (l->count == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 8;
+		l->items = assure_xrealloc(l->items, l->cap * sizeof(*l->items));
+	}
+	assure_skipped *k = &l->items[l->count++];
+	assure_buf p = ASSURE_BUF_INIT;
+	assure_buf_printf(&p, "%s%s", root, name);
+	k->path = assure_buf_detach(&p);
+	k->kind = kind;
+	snprintf(k->oid, sizeof(k->oid), "%s", oid);
+}
+
+static int skip_entry(const char *root, const git_tree_entry *e, void *payload)
+{
+	git_filemode_t mode = git_tree_entry_filemode(e);
+	if (mode == GIT_FILEMODE_COMMIT || mode == GIT_FILEMODE_LINK) {
+		char hex[GIT_OID_HEXSZ + 1] = "";
+		if (mode == GIT_FILEMODE_COMMIT)
+			git_oid_tostr(hex, sizeof(hex), git_tree_entry_id(e));
+		skip_push(payload, root, git_tree_entry_name(e),
+		          mode == GIT_FILEMODE_COMMIT ? ASSURE_SKIP_SUBMODULE : ASSURE_SKIP_SYMLINK, hex);
+	}
+	return 0;
+}
+
+static int cmp_skipped(const void *a, const void *b)
+{
+	return strcmp(((const assure_skipped *)a)->path, ((const assure_skipped *)b)->path);
+}
+
+int assure_snapshot_skipped(const assure_snapshot *s, assure_skipped **out, size_t *count)
+{
+	*out = NULL;
+	*count = 0;
+	skip_list l = {0};
+	if (s->source == SRC_COMMIT) {
+		git_tree *tree = NULL;
+		if (rp_tree_lookup(&tree, s->repo, &s->tree, s->commit, NULL) < 0)
+			return ASSURE_ERROR;
+		int rc = git_tree_walk(tree, GIT_TREEWALK_PRE, skip_entry, &l);
+		git_tree_free(tree);
+		if (rc < 0) {
+			assure_skipped_free(l.items, l.count);
+			return assure_error_set("cannot walk the tree of commit %.12s: %s (the repository is "
+			                        "damaged: 'git fsck' names what is missing)",
+			                        s->commit, rp_git_why());
+		}
+	} else {
+		for (size_t i = 0; i < s->nskip; i++)
+			skip_push(&l, "", s->skip[i].path, s->skip[i].kind, s->skip[i].oid);
+	}
+	if (l.count > 1)
+		qsort(l.items, l.count, sizeof(*l.items), cmp_skipped);
+	*out = l.items;
+	*count = l.count;
+	return 0;
+}
+
+void assure_skipped_free(assure_skipped *skipped, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		free(skipped[i].path);
+	free(skipped);
 }

@@ -4,6 +4,7 @@
 #include "assure/buf.h"
 #include "assure/doc.h"
 #include "assure/error.h"
+#include "assure/file.h"
 #include "assure/hash.h"
 
 #include <dirent.h>
@@ -1039,25 +1040,10 @@ static void append_name(assure_buf *b, const char *s)
 	assure_buf_puts(b, s);
 }
 
+/* A FIFO in a folder of rule files must not hang the load: file.h opens without blocking. */
 static int read_file(const char *path, char **data, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return assure_error_set("cannot open '%s': %s", path, strerror(errno));
-	assure_buf b = ASSURE_BUF_INIT;
-	char chunk[8192];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		assure_buf_put(&b, chunk, n);
-	int err = ferror(f);
-	fclose(f);
-	if (err) {
-		assure_buf_free(&b);
-		return assure_error_set("cannot read '%s'", path);
-	}
-	*len = b.len;
-	*data = assure_buf_detach(&b);
-	return 0;
+	return assure_file_read(path, data, len);
 }
 
 /* A rule file read but whose rules are not compiled yet (see ruleset.h: a load has phases). */

@@ -4,6 +4,7 @@
 
 #include "assure/error.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,6 +165,19 @@ void assure_buf_put_size(assure_buf *b, size_t n)
 	assure_buf_put(b, digits + i, sizeof(digits) - i);
 }
 
+/*
+ * U+2028 and U+2029 (line and paragraph separators: a new line to many viewers) and the
+ * bidirectional embeddings, overrides and isolates U+202A-U+202E, U+2066-U+2069 (which reorder
+ * what a reader sees, as in "Trojan Source"), as three UTF-8 bytes at p.
+ */
+static bool is_layout_control(const unsigned char *p)
+{
+	if (p[0] != 0xe2)
+		return false;
+	return (p[1] == 0x80 && p[2] >= 0xa8 && p[2] <= 0xae) ||
+	       (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9);
+}
+
 void assure_buf_put_visible(assure_buf *b, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -178,6 +192,9 @@ void assure_buf_put_visible(assure_buf *b, const char *s)
 		} else if (n == 2 && p[0] == 0xc2 && p[1] < 0xa0) {
 			char u[7] = {'\\', 'u', '0', '0', hex[p[1] >> 4], hex[p[1] & 15], 0};
 			assure_buf_puts(b, u);
+		} else if (n == 3 && is_layout_control(p)) {
+			unsigned cp = ((p[0] & 0x0fu) << 12) | ((p[1] & 0x3fu) << 6) | (p[2] & 0x3fu);
+			assure_buf_printf(b, "\\u%04x", cp);
 		} else if (n > 1) {
 			assure_buf_put(b, (const char *)p, n);
 		} else {

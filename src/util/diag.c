@@ -137,14 +137,36 @@ static void put_excerpt(assure_buf *b, const char *excerpt, int column)
 	size_t len = end ? (size_t)(end - line) : strlen(line);
 	if (len > 0 && line[len - 1] == '\r')
 		len--;
-	assure_buf_puts(b, "\n" EXCERPT_INDENT);
-	assure_buf_put(b, line, len);
-	assure_buf_puts(b, "\n" EXCERPT_INDENT);
-	for (const char *q = line; q < p && *q != '\n'; q++) {
-		if (is_continuation(*q))
-			continue;
-		assure_buf_putc(b, *q == '\t' ? '\t' : ' ');
+	/*
+	 * The line as the terminal shows it (controls escaped, tabs kept for the alignment), and
+	 * under it one blank per column the text before the caret takes there.
+	 */
+	assure_buf shown = ASSURE_BUF_INIT, caret = ASSURE_BUF_INIT;
+	for (const char *q = line; q < line + len;) {
+		const char *next = q + 1;
+		while (next < line + len && is_continuation(*next))
+			next++;
+		size_t at = shown.len;
+		if (*q == '\t') {
+			assure_buf_putc(&shown, '\t');
+		} else {
+			char one[8] = {0};
+			memcpy(one, q,
+			       (size_t)(next - q) < sizeof(one) - 1 ? (size_t)(next - q) : sizeof(one) - 1);
+			assure_buf_put_visible(&shown, one);
+		}
+		if (q < p)
+			for (size_t k = at; k < shown.len; k++)
+				if (!is_continuation(shown.ptr[k]))
+					assure_buf_putc(&caret, shown.ptr[k] == '\t' ? '\t' : ' ');
+		q = next;
 	}
+	assure_buf_puts(b, "\n" EXCERPT_INDENT);
+	assure_buf_put(b, shown.ptr ? shown.ptr : "", shown.len);
+	assure_buf_puts(b, "\n" EXCERPT_INDENT);
+	assure_buf_put(b, caret.ptr ? caret.ptr : "", caret.len);
+	assure_buf_free(&shown);
+	assure_buf_free(&caret);
 	/* A column past the end of the text (an unexpected end) puts the caret just after it. */
 	for (; col < column; col++)
 		assure_buf_putc(b, ' ');
@@ -154,8 +176,9 @@ static void put_excerpt(assure_buf *b, const char *excerpt, int column)
 char *assure_diag_format(const assure_diag *d)
 {
 	assure_buf b = ASSURE_BUF_INIT;
+	/* a rule file's names and texts reach a terminal: shown as text, one line (buf.h) */
 	if (d->file) {
-		assure_buf_puts(&b, d->file);
+		assure_buf_put_visible(&b, d->file);
 		if (d->line > 0) {
 			assure_buf_printf(&b, ":%d", d->line);
 			if (d->column > 0)
@@ -165,11 +188,15 @@ char *assure_diag_format(const assure_diag *d)
 	}
 	assure_buf_puts(&b, "error: ");
 	/* "FIN-001 assert: ", "FIN-001: " or "assert: " */
-	if (d->rule_id)
-		assure_buf_printf(&b, "%s%s", d->rule_id, d->field ? " " : ": ");
-	if (d->field)
-		assure_buf_printf(&b, "%s: ", d->field);
-	assure_buf_puts(&b, d->message ? d->message : "");
+	if (d->rule_id) {
+		assure_buf_put_visible(&b, d->rule_id);
+		assure_buf_puts(&b, d->field ? " " : ": ");
+	}
+	if (d->field) {
+		assure_buf_put_visible(&b, d->field);
+		assure_buf_puts(&b, ": ");
+	}
+	assure_buf_put_visible(&b, d->message ? d->message : "");
 	if (d->excerpt && d->expr_column > 0) {
 		assure_buf_printf(&b, " (column %d)", d->expr_column);
 		put_excerpt(&b, d->excerpt, d->expr_column);

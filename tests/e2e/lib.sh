@@ -43,11 +43,12 @@ run_assure() {
 	"$ASSURE_BIN" "$@" >"$out" 2>"$out.err"
 	rc=$?
 	set -e
+	last_out=$out
 }
 
 # expect_rc EXPECTED WHAT
 expect_rc() {
-	[ "$rc" -eq "$1" ] || fail "$2: exit code $rc, expected $1 (stderr: $(head -c 2000 "$out.err" 2>/dev/null))"
+	[ "$rc" -eq "$1" ] || fail "$2: exit code $rc, expected $1 (stderr: $(head -c 2000 "${last_out:-/dev/null}.err" 2>/dev/null))"
 	pass
 }
 

@@ -24,7 +24,10 @@ static void test_buf__quoted_escapes_its_own_quote_only(void **state)
 	assure_buf_free(&b);
 }
 
-/* What a submitter writes reaches a terminal as text: controls and bytes that are not UTF-8 shown escaped. */
+/*
+ * What a submitter writes reaches a terminal as text: controls, bytes that are not UTF-8, line
+ * separators and bidirectional controls shown escaped.
+ */
 static void test_buf__put_visible(void **state)
 {
 	(void)state;
@@ -44,6 +47,17 @@ static void test_buf__put_visible(void **state)
 	    {"overlong\xc0\xaf", "overlong\\xc0\\xaf"},
 	    {"cut\xe2\x82", "cut\\xe2\\x82"},
 	    {"emoji \xf0\x9f\x98\x80", "emoji \xf0\x9f\x98\x80"},
+	    /* line and paragraph separators, and the bidirectional controls that reorder text */
+	    {"a\xe2\x80\xa8"
+	     "b\xe2\x80\xa9"
+	     "c",
+	     "a\\u2028b\\u2029c"},
+	    {"\xe2\x80\xae"
+	     "evil\xe2\x81\xa6"
+	     "x\xe2\x81\xa9",
+	     "\\u202eevil\\u2066x\\u2069"},
+	    /* their neighbours are ordinary text: an en dash, a narrow no-break space, U+2070 */
+	    {"\xe2\x80\x93\xe2\x80\xaf\xe2\x81\xb0", "\xe2\x80\x93\xe2\x80\xaf\xe2\x81\xb0"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		assure_buf b = ASSURE_BUF_INIT;

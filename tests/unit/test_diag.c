@@ -146,6 +146,24 @@ static void test_diag__sort_orders_by_place_and_is_stable(void **state)
 	assure_diags_free(d);
 }
 
+/* A control character in a rule file's name, message or excerpt is shown escaped, caret aligned. */
+static void test_diag__controls_shown_escaped(void **state)
+{
+	(void)state;
+	assure_diags *d;
+	assert_int_equal(assure_diags_new(&d), 0);
+	assure_diags_add(d, "r\n.json", 1, 2, NULL, NULL, 0, NULL, "unknown field '\x1b[2J'");
+	assure_diags_add(d, "r.json", 3, 4, "T-001", "assert", 4,
+	                 "\x07"
+	                 "a b",
+	                 "expected ')'");
+	assert_text(assure_diags_get(d, 0), "r\\n.json:1:2: error: unknown field '\\x1b[2J'");
+	assert_text(assure_diags_get(d, 1), "r.json:3:4: error: T-001 assert: expected ')' (column 4)\n"
+	                                    "    \\x07a b\n"
+	                                    "          ^");
+	assure_diags_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -155,6 +173,7 @@ int main(void)
 	    cmocka_unit_test(test_diag__caret_counts_characters),
 	    cmocka_unit_test(test_diag__multiline_and_end_of_text),
 	    cmocka_unit_test(test_diag__sort_orders_by_place_and_is_stable),
+	    cmocka_unit_test(test_diag__controls_shown_escaped),
 	};
 	return cmocka_run_group_tests_name("diag", tests, NULL, NULL);
 }

@@ -234,7 +234,10 @@ static void test_doc__duplicate_key_rejected(void **state)
 	assure_doc_free(doc);
 }
 
-/* A truncated file reports the end of the text; a bad token reports its first character. */
+/*
+ * A truncated file reports the end of the text; a bad token reports its first character, a byte
+ * that is not UTF-8 its own place.
+ */
 static void test_doc__error_positions(void **state)
 {
 	(void)state;
@@ -256,7 +259,20 @@ static void test_doc__error_positions(void **state)
 	const char *t6 = "[1,\n  \"unterminated";
 	assert_parse_error(t6, strlen(t6), 2, 3, "premature end of input near '\"unterminated'");
 	assert_parse_error("", 0, 1, 1, "no JSON value (the text is empty)");
-	assert_parse_error("  \n ", 4, 2, 2, "no JSON value (the text is empty)");
+	assert_parse_error("  \n ", 4, 2, 2, "no JSON value (the text is only white space)");
+	/* a byte that is not UTF-8 is shown where it is, not at the start of its string */
+	const char *t9 = "{\"a\": \"b\xc3\xa9\xff\"}";
+	assert_parse_error(t9, strlen(t9), 1, 10,
+	                   "byte 0xff is not UTF-8 (JSON text must be UTF-8; was the file saved in another "
+	                   "encoding?)");
+	/* a sequence cut by the end of the text, with no NUL after it */
+	const char t10[] = {'[', '"', (char)0xe2, (char)0x82};
+	assert_parse_error(t10, sizeof(t10), 1, 3,
+	                   "byte 0xe2 is not UTF-8 (JSON text must be UTF-8; was the file saved in another "
+	                   "encoding?)");
+	/* jansson gives no digits for an integer beyond 64 bits */
+	const char *t11 = "{\"a\": 123456789012345678901234567890}";
+	assert_parse_error(t11, strlen(t11), 1, 7, "too big integer near '123456789012345678901234567890'");
 	/* a raw NUL is not JSON; jansson would call it the end of the text, a column late */
 	const char raw[] = "{\"a\": 1,\0 \"b\": 2}";
 	assert_parse_error(raw, sizeof(raw) - 1, 1, 9,

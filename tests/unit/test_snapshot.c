@@ -238,6 +238,86 @@ static void test_snapshot__from_commit_lists_blobs_sorted(void **state)
 	assure_repo_free(r);
 }
 
+/*
+ * What a commit leaves out is listed, with a submodule's commit: the link and the gitlink of c6,
+ * also from a snapshot derived from c5 (which walked only what changed).
+ */
+static void test_snapshot__skipped_lists_links_and_submodules(void **state)
+{
+	fixture *f = *state;
+	assure_repo *r;
+	assert_int_equal(assure_repo_open(&r, f->dir), 0);
+	char c5[41], c6[41];
+	resolve(r, "c5", c5);
+	resolve(r, "c6", c6);
+	char *sub = fx_capture("git -C '%s' rev-parse c6:vendor/lib", f->dir);
+	sub[strcspn(sub, "\n")] = '\0';
+	assure_snapshot *s5, *s6, *d6;
+	assure_change *ch;
+	size_t nch;
+	assert_int_equal(assure_snapshot_from_commit(&s5, r, c5), 0);
+	assert_int_equal(assure_snapshot_from_commit(&s6, r, c6), 0);
+	assert_int_equal(assure_snapshot_derive(&d6, &ch, &nch, r, s5, c6), 0);
+	const assure_snapshot *both[] = {s6, d6};
+	for (size_t k = 0; k < 2; k++) {
+		assure_skipped *sk;
+		size_t n;
+		assert_int_equal(assure_snapshot_skipped(both[k], &sk, &n), 0);
+		assert_int_equal(n, 2);
+		assert_string_equal(sk[0].path, "link");
+		assert_int_equal(sk[0].kind, ASSURE_SKIP_SYMLINK);
+		assert_string_equal(sk[0].oid, "");
+		assert_string_equal(sk[1].path, "vendor/lib");
+		assert_int_equal(sk[1].kind, ASSURE_SKIP_SUBMODULE);
+		assert_string_equal(sk[1].oid, sub);
+		assure_skipped_free(sk, n);
+	}
+	free(sub);
+	assure_changes_free(ch, nch);
+	assure_snapshot_free(d6);
+	assure_snapshot_free(s6);
+	assure_snapshot_free(s5);
+	assure_repo_free(r);
+}
+
+/* A file whose blob is a Git LFS pointer is no content: reading it is an error that says so. */
+static void test_snapshot__lfs_pointer_is_not_content(void **state)
+{
+	fixture *f = *state;
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%s/lfs", f->tmp);
+	fx_init(dir);
+	fx_write(dir, "big.json",
+	         "version https://git-lfs.github.com/spec/v1\n"
+	         "oid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\n"
+	         "size 12345\n");
+	fx_write(dir, "small.json", "{\"note\": \"version https://git-lfs.github.com/spec/v1\"}\n");
+	fx_commit(dir, "2021-02-01 10:00:00", "A pointer");
+	assure_repo *r;
+	assert_int_equal(assure_repo_open(&r, dir), 0);
+	char oid[41];
+	resolve(r, "HEAD", oid);
+	assure_snapshot *s;
+	assert_int_equal(assure_snapshot_from_commit(&s, r, oid), 0);
+	char *data = (char *)1;
+	size_t len = 1;
+	assert_int_equal(assure_snapshot_read(s, 0, &data, &len), ASSURE_EINVALID);
+	assert_null(data);
+	assert_int_equal(len, 0);
+	assert_string_equal(
+	    assure_error_last(),
+	    "'big.json' is a Git LFS pointer (sha256:4d7a214614ab, 12345 bytes): its content is "
+	    "not in the repository, so it was not checked (Git LFS keeps it elsewhere; 'git lfs "
+	    "pull' fetches it into a working tree, which --worktree checks)");
+	assert_int_equal(assure_snapshot_read(s, 1, &data, &len), 0);
+	free(data);
+	assure_repo_stats st;
+	assure_repo_get_stats(r, &st);
+	assert_int_equal(st.lfs_pointers, 1);
+	assure_snapshot_free(s);
+	assure_repo_free(r);
+}
+
 /* Each kind of change, between neighbours and across several commits, in path order. */
 static void test_snapshot__derive_reports_each_kind_of_change(void **state)
 {
@@ -694,6 +774,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_snapshot__from_commit_lists_blobs_sorted),
+	    cmocka_unit_test(test_snapshot__skipped_lists_links_and_submodules),
+	    cmocka_unit_test(test_snapshot__lfs_pointer_is_not_content),
 	    cmocka_unit_test(test_snapshot__derive_reports_each_kind_of_change),
 	    cmocka_unit_test(test_snapshot__derive_from_nothing_adds_everything),
 	    cmocka_unit_test(test_snapshot__derive_chain_equals_from_commit),
