@@ -25,9 +25,12 @@ static const char style[] =
     ".sev-warning{color:#8a5a00;font-weight:bold}.sev-info{color:#005a8a}\n"
     ".new{background:#fdecea}.resolved{background:#e8f5e9}.meta th{width:10em}figure{margin:1em 0}\n";
 
-void ah_html_escape(assure_buf *out, const char *s)
+void ah_html_escape(assure_buf *out, const char *text)
 {
-	for (; *s; s++) {
+	/* controls are made visible first (buf.h): no byte from a repository reaches a page raw */
+	assure_buf shown = ASSURE_BUF_INIT;
+	assure_buf_put_visible(&shown, text);
+	for (const char *s = shown.ptr ? shown.ptr : ""; *s; s++) {
 		switch (*s) {
 		case '&':
 			assure_buf_puts(out, "&amp;");
@@ -48,6 +51,7 @@ void ah_html_escape(assure_buf *out, const char *s)
 			assure_buf_putc(out, *s);
 		}
 	}
+	assure_buf_free(&shown);
 }
 
 static void esc(assure_buf *out, const char *s)

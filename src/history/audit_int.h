@@ -67,6 +67,8 @@ json_t *ah_commit_json(const assure_audit_commit *c);
 void ah_html_escape(assure_buf *out, const char *s);
 /* Append s with Markdown table and emphasis characters escaped. */
 void ah_md_escape(assure_buf *out, const char *s);
+/* Append s as a Markdown code span that nothing in s can end or take out of its table cell. */
+void ah_md_code(assure_buf *out, const char *s);
 
 /* ---- charts (svg.c) ---- */
 

@@ -19,6 +19,33 @@ void ah_md_escape(assure_buf *out, const char *s)
 	assure_buf_free(&shown);
 }
 
+/*
+ * Text from a repository in a code span: controls made visible (buf.h), and what could end
+ * the span or the table cell written so that it cannot: a backtick as \x60 (no escape works
+ * inside a code span), a '|' as GitHub's table syntax allows, "\|".
+ */
+static void md_code_text(assure_buf *out, const char *s)
+{
+	assure_buf shown = ASSURE_BUF_INIT;
+	assure_buf_put_visible(&shown, s);
+	for (const char *p = shown.ptr; p && *p; p++) {
+		if (*p == '`')
+			assure_buf_puts(out, "\\x60");
+		else if (*p == '|')
+			assure_buf_puts(out, "\\|");
+		else
+			assure_buf_putc(out, *p);
+	}
+	assure_buf_free(&shown);
+}
+
+void ah_md_code(assure_buf *out, const char *s)
+{
+	assure_buf_putc(out, '`');
+	md_code_text(out, s);
+	assure_buf_putc(out, '`');
+}
+
 static void where(assure_buf *out, const assure_finding *f)
 {
 	if (!*f->path) {
@@ -26,7 +53,7 @@ static void where(assure_buf *out, const assure_finding *f)
 		return;
 	}
 	assure_buf_putc(out, '`');
-	assure_buf_put_visible(out, f->path);
+	md_code_text(out, f->path);
 	if (f->line > 0)
 		assure_buf_printf(out, ":%d:%d", f->line, f->column);
 	assure_buf_putc(out, '`');
@@ -97,10 +124,13 @@ static void commit_section(assure_buf *out, const assure_audit *a, const assure_
 	if (!c->nchanges)
 		assure_buf_puts(out, " none");
 	for (size_t i = 0; i < c->nchanges; i++) {
-		assure_buf_printf(out, "%s %s `%s`", i ? "," : "",
-		                  assure_audit_change_name(c->changes[i].kind), c->changes[i].path);
-		if (c->changes[i].old_path)
-			assure_buf_printf(out, " (from `%s`)", c->changes[i].old_path);
+		assure_buf_printf(out, "%s %s ", i ? "," : "", assure_audit_change_name(c->changes[i].kind));
+		ah_md_code(out, c->changes[i].path);
+		if (c->changes[i].old_path) {
+			assure_buf_puts(out, " (from ");
+			ah_md_code(out, c->changes[i].old_path);
+			assure_buf_putc(out, ')');
+		}
 	}
 	if (c->other_changes)
 		assure_buf_printf(out, " (and %zu other %s)", c->other_changes,
@@ -136,8 +166,9 @@ int assure_audit_markdown(const assure_audit *a, const assure_audit_meta *meta, 
 	assure_buf_printf(&out, "| Rules | %s %s (%zu rules, hash `%s`) |\n",
 	                  assure_ruleset_name(meta->rules), assure_ruleset_version(meta->rules),
 	                  assure_ruleset_count(meta->rules), assure_ruleset_hash(meta->rules));
-	assure_buf_printf(&out, "| Repository | `%s` |\n| Range | ",
-	                  meta->repository ? meta->repository : ".");
+	assure_buf_puts(&out, "| Repository | ");
+	ah_md_code(&out, meta->repository ? meta->repository : ".");
+	assure_buf_puts(&out, " |\n| Range | ");
 	assure_buf ranges = ASSURE_BUF_INIT;
 	ah_range_text(&ranges, meta);
 	ah_md_escape(&out, ranges.ptr);
