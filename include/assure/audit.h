@@ -57,6 +57,7 @@ typedef struct assure_audit_opts {
 	bool has_as_of;           /* as_of is fixed for every commit */
 	int32_t as_of;            /* the fixed as_of (a day number) */
 	uint64_t max_file_size;   /* as assure_check_opts has it; 0: the default */
+	size_t max_findings;      /* as assure_check_opts has it; 0: the default */
 	/*
 	 * Check every commit whole and compare its findings with its parent's, as a history with
 	 * merges is, even where the history is linear (for the tests and benchmarks that hold the

@@ -22,10 +22,17 @@ typedef struct assure_engine assure_engine;
 
 /* The largest file a check reads, in bytes, unless told otherwise (assure_check_opts). */
 #define ASSURE_MAX_FILE_SIZE ((uint64_t)64 << 20)
+/* The findings of one rule a check lists per file unless told otherwise; the rest are counted. */
+#define ASSURE_MAX_FINDINGS 1000
 
 typedef struct assure_check_opts {
 	int32_t as_of;          /* the reference date, a day number (date.h) */
 	uint64_t max_file_size; /* larger files get ASSURE-LIMIT and are not read; 0: the default */
+	/*
+	 * Findings of one rule listed per file; beyond them one ASSURE-LIMIT finding says how many
+	 * more there are (0: ASSURE_MAX_FINDINGS). One engine must be given the same every time.
+	 */
+	size_t max_findings;
 } assure_check_opts;
 
 #define ASSURE_CHECK_OPTS_INIT                                                                               \

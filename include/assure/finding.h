@@ -29,7 +29,7 @@ typedef enum assure_severity {
 /* Ids of the findings the tool itself raises. */
 #define ASSURE_RULE_PARSE "ASSURE-PARSE" /* a file is not valid JSON */
 #define ASSURE_RULE_EVAL  "ASSURE-EVAL"  /* a rule could not be evaluated on a node */
-#define ASSURE_RULE_LIMIT "ASSURE-LIMIT" /* a file is larger than the run reads */
+#define ASSURE_RULE_LIMIT "ASSURE-LIMIT" /* a file is larger than the run reads, or findings not listed */
 
 typedef struct assure_finding {
 	char *rule_id;            /* the rule that found it */
@@ -59,6 +59,8 @@ void assure_findings_add(assure_findings *l, const assure_finding *f);
 /* Adds all findings of src, shared with src (see Ownership). */
 void assure_findings_extend(assure_findings *l, const assure_findings *src);
 size_t assure_findings_count(const assure_findings *l);
+/* Drop every finding from the n-th on. */
+void assure_findings_truncate(assure_findings *l, size_t n);
 const assure_finding *assure_findings_get(const assure_findings *l, size_t i);
 /* Sort by path, line, column, rule id, message, subject: a total order for reproducible output. */
 void assure_findings_sort(assure_findings *l);

@@ -7,6 +7,7 @@
 
 #include "assure/audit.h"
 #include "assure/diag.h"
+#include "assure/engine.h"
 #include "assure/error.h"
 #include "assure/repo.h"
 #include "assure/ruleset.h"
@@ -60,6 +61,8 @@ const char *cli_default_rules(void);
 void cli_print_diags(assure_diags *d);
 /* --max-file-size in bytes, or 0 when it is not given. Returns -1 after printing an error. */
 int cli_max_file_size(const cli_args *args, const char *cmd, uint64_t *out);
+/* --max-findings as a count (0 when not given: the default); -1 after a usage error. */
+int cli_max_findings(const cli_args *args, const char *cmd, size_t *out);
 /* --as-of, or today (UTC). Returns -1 after printing an error. */
 int cli_as_of(const cli_args *args, const char *cmd, int32_t *out);
 /*
@@ -89,9 +92,19 @@ int cli_finish_output(void);
 		"max-file-size", "SIZE", false,                                                              \
 		    "skip, with ASSURE-LIMIT, files larger than SIZE bytes (K, M, G suffixes; default 64M)"  \
 	}
+/* A number macro as text, for help that states a default the code defines. */
+#define CLI_TEXT_(x) #x
+#define CLI_TEXT(x)  CLI_TEXT_(x)
+#define CLI_MAX_FINDINGS_OPT                                                                                 \
+	{                                                                                                    \
+		"max-findings", "N", false,                                                                  \
+		    "list at most N findings of a rule per file, and count the rest in one ASSURE-LIMIT "    \
+		    "finding (default " CLI_TEXT(ASSURE_MAX_FINDINGS) ")"                                    \
+	}
 #define CLI_WALK_OPTS                                                                                        \
 	{"repo", "DIR", false, "the git repository of returns (required)"}, CLI_RULE_OPTS,                   \
-	    CLI_MAX_FILE_SIZE_OPT, {"first-parent", NULL, false, "follow first parents only"},               \
+	    CLI_MAX_FILE_SIZE_OPT, CLI_MAX_FINDINGS_OPT,                                                     \
+	    {"first-parent", NULL, false, "follow first parents only"},                                      \
 	    {"since", "DATE", false, "only commits committed on or after DATE (YYYY-MM-DD, UTC)"},           \
 	    {"until", "DATE", false, "only commits committed on or before DATE (YYYY-MM-DD, UTC)"},          \
 	    {"as-of", "DATE", false,                                                                         \

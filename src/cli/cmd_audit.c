@@ -127,7 +127,8 @@ int cli_walk_run(cli_walk *w, const cli_args *args, const char *cmd, bool with_p
 	    parse_day(args, cmd, "until", &o.has_until, &o.until) < 0 ||
 	    parse_day(args, cmd, "as-of", &o.has_as_of, &o.as_of) < 0)
 		return ASSURE_EXIT_USAGE;
-	if (cli_max_file_size(args, cmd, &o.max_file_size) < 0)
+	if (cli_max_file_size(args, cmd, &o.max_file_size) < 0 ||
+	    cli_max_findings(args, cmd, &o.max_findings) < 0)
 		return ASSURE_EXIT_USAGE;
 	if (with_paths)
 		o.npaths = cli_all(args, "paths", &o.paths);

@@ -13,6 +13,7 @@ const cli_opt cli_check_opts[] = {
     {"worktree", NULL, false, "check the working tree of --repo instead of a commit"},
     CLI_RULE_OPTS,
     CLI_MAX_FILE_SIZE_OPT,
+    CLI_MAX_FINDINGS_OPT,
     {"as-of", "DATE", false, "reference date YYYY-MM-DD for date rules (default today, UTC)"},
     {"format", "FMT", false, "report format: text (default) or json"},
     {"fail-on", "SEV", false,
@@ -47,7 +48,9 @@ int cli_check(const cli_args *args)
 	if (cli_as_of(args, "check", &as_of) < 0)
 		return ASSURE_EXIT_USAGE;
 	uint64_t max_file_size;
-	if (cli_max_file_size(args, "check", &max_file_size) < 0)
+	size_t max_findings;
+	if (cli_max_file_size(args, "check", &max_file_size) < 0 ||
+	    cli_max_findings(args, "check", &max_findings) < 0)
 		return ASSURE_EXIT_USAGE;
 
 	assure_ruleset *rs = cli_load_rules(args);
@@ -91,6 +94,7 @@ int cli_check(const cli_args *args)
 	assure_check_opts opts = ASSURE_CHECK_OPTS_INIT;
 	opts.as_of = as_of;
 	opts.max_file_size = max_file_size;
+	opts.max_findings = max_findings;
 	assure_check_result result;
 	assure_engine_new(&engine, rs);
 	assure_findings_new(&findings);

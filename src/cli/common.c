@@ -359,6 +359,23 @@ int cli_max_file_size(const cli_args *args, const char *cmd, uint64_t *out)
 	return 0;
 }
 
+int cli_max_findings(const cli_args *args, const char *cmd, size_t *out)
+{
+	*out = 0;
+	const char *s = cli_get(args, "max-findings");
+	if (!s)
+		return 0;
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(s, &end, 10);
+	if (end == s || *end || errno || *s == '-' || n == 0 || n > SIZE_MAX / 2) {
+		cli_usage_error(cmd, "--max-findings must be a positive number of findings, not '%s'", s);
+		return -1;
+	}
+	*out = (size_t)n;
+	return 0;
+}
+
 const assure_rule *cli_find_rule(const assure_ruleset *rs, const char *cmd, const char *id)
 {
 	const assure_rule *r = assure_ruleset_find(rs, id);

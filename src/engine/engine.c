@@ -1226,8 +1226,8 @@ static void shared_clear(run *rn)
 	rn->nshared = 0;
 }
 
-static void eval_return_rule(run *rn, assure_findings *out, const assure_rule *r, const char *path,
-                             assure_doc *doc)
+static void eval_return_rule_on(run *rn, assure_findings *out, const assure_rule *r, const char *path,
+                                assure_doc *doc)
 {
 	json_t *root = assure_doc_root(doc);
 	rn->epoch = new_epoch();
@@ -1246,6 +1246,67 @@ static void eval_return_rule(run *rn, assure_findings *out, const assure_rule *r
 		place pl = {path, nodes->items[k].pointer, doc, 0, 0};
 		eval_node(rn, out, r, root, &nodes->items[k], path, &pl, nodes->items[k].pointer);
 	}
+}
+
+/*
+ * Of the findings of rule r in l from `from` on, keep the first max per file; the others are
+ * counted in one ASSURE-LIMIT finding per file, of the rule's severity, so that a log of
+ * 100,000 breaches neither floods a report nor passes. ASSURE-EVAL findings are all kept.
+ */
+static void cap_findings(run *rn, assure_findings *l, size_t from, const assure_rule *r)
+{
+	size_t max = rn->opts->max_findings ? rn->opts->max_findings : ASSURE_MAX_FINDINGS;
+	size_t n = assure_findings_count(l);
+	if (n - from <= max)
+		return;
+	assure_strmap *total = assure_strmap_new();
+	bool over = false;
+	for (size_t i = from; i < n; i++) {
+		const assure_finding *f = assure_findings_get(l, i);
+		if (strcmp(f->rule_id, r->id) == 0)
+			over |= ++*assure_strmap_slot(total, f->path, strlen(f->path), NULL) > max;
+	}
+	if (over) {
+		assure_findings *tail;
+		assure_findings_new(&tail);
+		for (size_t i = from; i < n; i++)
+			assure_findings_add(tail, assure_findings_get(l, i));
+		assure_findings_truncate(l, from);
+		assure_strmap *listed = assure_strmap_new();
+		for (size_t i = 0; i < n - from; i++) {
+			const assure_finding *f = assure_findings_get(tail, i);
+			bool mine = strcmp(f->rule_id, r->id) == 0;
+			size_t seen = 0;
+			if (mine)
+				seen = ++*assure_strmap_slot(listed, f->path, strlen(f->path), NULL);
+			if (!mine || seen <= max)
+				assure_findings_add(l, f);
+			size_t all = 0;
+			if (seen == max + 1 && assure_strmap_get(total, f->path, strlen(f->path), &all)) {
+				assure_buf msg = ASSURE_BUF_INIT;
+				assure_buf_printf(
+				    &msg,
+				    "%zu more findings of %s here are not listed: a rule lists at most %zu "
+				    "per file (--max-findings)",
+				    all - max, r->id, max);
+				place pl = {f->path, "", NULL, 0, 0};
+				add_finding(l, r, ASSURE_RULE_LIMIT, r->severity, "findings not listed",
+				            msg.ptr, &pl, r->id);
+				assure_buf_free(&msg);
+			}
+		}
+		assure_strmap_free(listed);
+		assure_findings_free(tail);
+	}
+	assure_strmap_free(total);
+}
+
+static void eval_return_rule(run *rn, assure_findings *out, const assure_rule *r, const char *path,
+                             assure_doc *doc)
+{
+	size_t from = assure_findings_count(out);
+	eval_return_rule_on(rn, out, r, path, doc);
+	cap_findings(rn, out, from, r);
 }
 
 static int rule_group(const assure_rule *r)
@@ -1574,8 +1635,19 @@ static place snapshot_place(json_t *returns, const char *pointer, char **inner, 
 }
 
 /* The rule over a document of returns ({"returns": […]} and, for a group, its "key"). */
+static void eval_over_returns_on(run *rn, assure_findings *out, const assure_rule *r, json_t *root,
+                                 assure_doc **docs, const char *default_subject);
+
 static void eval_over_returns(run *rn, assure_findings *out, const assure_rule *r, json_t *root,
                               assure_doc **docs, const char *default_subject)
+{
+	size_t from = assure_findings_count(out);
+	eval_over_returns_on(rn, out, r, root, docs, default_subject);
+	cap_findings(rn, out, from, r);
+}
+
+static void eval_over_returns_on(run *rn, assure_findings *out, const assure_rule *r, json_t *root,
+                                 assure_doc **docs, const char *default_subject)
 {
 	json_t *returns = json_object_get(root, "returns");
 	assure_nodelist nodes;

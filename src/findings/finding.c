@@ -75,6 +75,14 @@ void assure_findings_free(assure_findings *l)
 	free(l);
 }
 
+void assure_findings_truncate(assure_findings *l, size_t n)
+{
+	for (size_t i = n; i < l->count; i++)
+		release(l->items[i]);
+	if (n < l->count)
+		l->count = n;
+}
+
 static char *dup_or_empty(const char *s)
 {
 	return assure_xstrdup(s ? s : "");

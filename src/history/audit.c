@@ -529,6 +529,7 @@ static int check_record(walk_state *ws, size_t rec)
 	assure_check_opts copts = ASSURE_CHECK_OPTS_INIT;
 	copts.as_of = c->as_of;
 	copts.max_file_size = ws->opts->max_file_size;
+	copts.max_findings = ws->opts->max_findings;
 	/* A record that others read was given its slot (with the count of readers) by plan(). */
 	live *cur = ws->lives[rec] ? ws->lives[rec] : assure_xcalloc(1, sizeof(live));
 	cur->snap = snap;
@@ -693,6 +694,7 @@ static int check_linear(walk_state *ws, size_t rec)
 	assure_check_opts copts = ASSURE_CHECK_OPTS_INIT;
 	copts.as_of = c->as_of;
 	copts.max_file_size = ws->opts->max_file_size;
+	copts.max_findings = ws->opts->max_findings;
 	assure_findings *added, *removed;
 	assure_findings_new(&added);
 	assure_findings_new(&removed);

@@ -2,7 +2,8 @@
 # End-to-end: a file larger than the run reads (64 MiB, or --max-file-size) is named with its size
 # as ASSURE-LIMIT and not read, the other files are still checked, the rules that read it fail
 # loudly, and the run says it is incomplete; nesting deeper than jansson's 2048 levels is a parse
-# error at its place.
+# error at its place; a rule lists at most 1,000 findings per file (or --max-findings) and counts
+# the rest in one ASSURE-LIMIT finding of its own severity.
 source "$(dirname "$0")/lib.sh"
 cd "$TEST_TMP"
 log="$ASSURE_SOURCE_DIR/fixtures/returns/2020-21/board/action-log-2020-12.json"
@@ -54,4 +55,31 @@ python3 -c "print('[' * 3000 + ']' * 3000)" >returns/board/deep.json
 run_assure deep.txt check returns/board/deep.json
 expect_rc 1 "check of 3000-deep nesting"
 expect_grep '^returns/board/deep.json:1:2049: error: \[ASSURE-PARSE\] maximum parsing depth reached' deep.txt
+# Findings per rule and file: 1,500 overdue actions list 1,000 GOV-001 findings and count 500.
+python3 - >returns/board/many.json <<'PY'
+import json
+acts = [{"code": "ICSB200902-%04d" % i, "title": "t", "lead": "L", "due": "2020-12-01", "status": "Open"} for i in range(1500)]
+print(json.dumps({"kind": "action_log", "meeting": "ICS Board", "date": "2020-12-02", "actions": acts}, indent=1))
+PY
+run_assure many.json check returns/board/many.json --as-of 2021-01-13 --format json --fail-on none
+expect_rc 0 "check of 1,500 overdue actions with --fail-on none"
+python3 - <<'PY' || fail "the findings of one rule in one file are not capped at 1,000 with a count of the rest"
+import json
+d = json.load(open("many.json"))
+gov = [f for f in d["findings"] if f["rule"] == "GOV-001"]
+lim = [f for f in d["findings"] if f["rule"] == "ASSURE-LIMIT" and f["subject"] == "GOV-001"]
+assert len(gov) == 1000, len(gov)
+assert len(lim) == 1 and lim[0]["severity"] == "error", lim
+assert lim[0]["message"] == "500 more findings of GOV-001 here are not listed: a rule lists at most 1000 per file (--max-findings)", lim[0]["message"]
+assert lim[0]["path"] == "returns/board/many.json", lim
+PY
+pass
+run_assure few.txt check returns/board/many.json --as-of 2021-01-13 --max-findings 10
+expect_rc 1 "check --max-findings 10"
+[ "$(grep -c '\[GOV-001\]' few.txt)" = 10 ] || fail "--max-findings 10 listed $(grep -c '\[GOV-001\]' few.txt) GOV-001 findings"
+pass
+expect_grep '^returns/board/many.json: error: \[ASSURE-LIMIT\] 1490 more findings of GOV-001 here are not listed: a rule lists at most 10 per file (--max-findings)$' few.txt
+run_assure bad.txt check returns/board/many.json --max-findings 0
+expect_rc 2 "--max-findings 0"
+expect_grep "max-findings must be a positive number of findings, not '0'" bad.txt.err
 finish
