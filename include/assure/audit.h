@@ -123,8 +123,9 @@ typedef struct assure_audit_tally {
 } assure_audit_tally;
 
 typedef struct assure_audit_summary {
-	size_t commits;              /* reported commits */
-	assure_audit_tally all;      /* totals (key "") */
+	size_t commits;         /* reported commits */
+	assure_audit_tally all; /* totals (key "") */
+	size_t open_at_start;   /* intervals open before the range (open_at_start + opened - closed = open) */
 	assure_audit_tally *by_rule; /* sorted by key */
 	size_t nrules;
 	assure_audit_tally *by_domain; /* sorted by key */

@@ -456,6 +456,22 @@ static void compare(walk_state *ws, size_t rec, live *cur, const live *par, cons
 		ah_interval_close(a, par->iv[m], rec);
 	}
 	free(matched);
+	/*
+	 * What a merged branch had open and the merge does not keep is resolved by the merge:
+	 * every interval ends closed or open at the end, so the summary adds up.
+	 */
+	for (size_t m = 0; m < st->nmerged; m++) {
+		const live *other = ws->lives[st->merged[m]];
+		size_t no = other ? assure_findings_count(other->findings) : 0;
+		for (size_t k = 0; k < no; k++) {
+			const assure_finding *f = assure_findings_get(other->findings, k);
+			if (a->intervals[other->iv[k]].closed >= 0 ||
+			    assure_findings_find_fingerprint(cur->findings, f->fingerprint) >= 0)
+				continue;
+			assure_findings_add(c->resolved, f);
+			ah_interval_close(a, other->iv[k], rec);
+		}
+	}
 
 	/* Report order, then each finding's interval looked up again by fingerprint. */
 	assure_findings_sort(c->opened);
@@ -466,9 +482,14 @@ static void compare(walk_state *ws, size_t rec, live *cur, const live *par, cons
 	for (size_t i = 0; i < no; i++)
 		c->opened_interval[i] =
 		    (size_t)live_interval(cur, assure_findings_get(c->opened, i)->fingerprint);
-	for (size_t i = 0; i < nr; i++)
-		c->resolved_interval[i] =
-		    (size_t)live_interval(par, assure_findings_get(c->resolved, i)->fingerprint);
+	for (size_t i = 0; i < nr; i++) {
+		const char *fp = assure_findings_get(c->resolved, i)->fingerprint;
+		long iv = par ? live_interval(par, fp) : -1;
+		for (size_t m = 0; iv < 0 && m < st->nmerged; m++)
+			if (ws->lives[st->merged[m]])
+				iv = live_interval(ws->lives[st->merged[m]], fp);
+		c->resolved_interval[i] = (size_t)iv;
+	}
 }
 
 /* A boundary record's findings were open before the range: one interval each. */
@@ -883,6 +904,9 @@ static int cmp_longest(const void *x, const void *y, const assure_audit *a)
 {
 	const assure_audit_interval *p = &a->intervals[*(const size_t *)x],
 	                            *q = &a->intervals[*(const size_t *)y];
+	/* an interval open before the range has a length not known: ranked after the known ones */
+	if (p->before_range != q->before_range)
+		return p->before_range ? 1 : -1;
 	if (p->days != q->days)
 		return p->days > q->days ? -1 : 1;
 	if (p->opened != q->opened)
@@ -895,24 +919,40 @@ static void summarise(assure_audit *a)
 	assure_audit_summary *s = &a->summary;
 	/* Keys borrow strings the audit owns (interval findings and interned orgs) so the index can. */
 	json_t *idx[3] = {json_object(), json_object(), json_object()};
+	/* per interval: 2r+1 once counted as opened in record r, 2r+2 as closed (one count each) */
+	size_t *seen = assure_xcalloc(a->nintervals + 1, sizeof(size_t));
 	for (size_t r = 0; r < a->ncommits; r++) {
 		const assure_audit_commit *c = &a->commits[r];
 		if (!c->reported)
 			continue;
 		s->commits++;
+		/*
+		 * An interval counts once: opened where it opened (not again where a merge brings
+		 * it), closed where it closed for good (not where a side branch resolved what the
+		 * line to the end still has), so open at the start + opened - closed = open at the end.
+		 */
 		for (size_t i = 0; i < assure_findings_count(c->opened); i++) {
 			const assure_audit_interval *iv = &a->intervals[c->opened_interval[i]];
-			count_in(a, idx, &iv->finding, iv->org, T_OPENED);
+			if (iv->opened == r && seen[c->opened_interval[i]] != 2 * r + 1) {
+				seen[c->opened_interval[i]] = 2 * r + 1;
+				count_in(a, idx, &iv->finding, iv->org, T_OPENED);
+			}
 		}
 		for (size_t i = 0; i < assure_findings_count(c->resolved); i++) {
 			const assure_audit_interval *iv = &a->intervals[c->resolved_interval[i]];
-			count_in(a, idx, &iv->finding, iv->org, T_CLOSED);
+			if (iv->closed == (long)r && seen[c->resolved_interval[i]] != 2 * r + 2) {
+				seen[c->resolved_interval[i]] = 2 * r + 2;
+				count_in(a, idx, &iv->finding, iv->org, T_CLOSED);
+			}
 		}
 	}
 	for (size_t i = 0; i < a->nopen_at_end; i++) {
 		const assure_audit_interval *iv = &a->intervals[a->open_at_end[i]];
 		count_in(a, idx, &iv->finding, iv->org, T_OPEN);
 	}
+	free(seen);
+	for (size_t i = 0; i < a->nintervals; i++)
+		s->open_at_start += a->intervals[i].before_range;
 	for (size_t i = 0; i < 3; i++)
 		json_decref(idx[i]);
 	if (s->nrules > 1)

@@ -117,6 +117,7 @@ static json_t *summary_json(const assure_audit *a)
 	json_t *o = json_object();
 	json_object_set_new(o, "commits", json_integer((json_int_t)s->commits));
 	json_object_set_new(o, "last", a->last >= 0 ? json_string(a->commits[a->last].info.id) : json_null());
+	json_object_set_new(o, "open_at_start", json_integer((json_int_t)s->open_at_start));
 	json_object_set_new(o, "opened", json_integer((json_int_t)s->all.opened));
 	json_object_set_new(o, "closed", json_integer((json_int_t)s->all.closed));
 	json_object_set_new(o, "open", json_integer((json_int_t)s->all.open));
