@@ -214,7 +214,12 @@ typedef struct snap_index {
 	char **view_keys;        /* per view: its key in views (owned), to update it by a change */
 	char **result_keys;      /* per lookup: its key in found (owned), to keep it across a change */
 	json_t **result_filters; /* per lookup: its filter (owned) */
-	size_t nfiles;           /* files in the snapshot it describes */
+	uint64_t *result_kinds;  /* per lookup: its kind's kind_bit */
+	bool *result_gone;       /* per lookup: a change made it stale; made again when next asked */
+	size_t *remap;           /* index_update's scratch, kept: a commit's update allocates nothing large */
+	json_t **spare;          /* the entries' other buffer, swapped with them by index_update */
+	size_t capremap, capspare, capentries;
+	size_t nfiles; /* files in the snapshot it describes */
 } snap_index;
 
 /* The nodes one for_each query selects in the document being checked. */
@@ -560,6 +565,7 @@ static void index_build(run *rn)
 	size_t n = assure_snapshot_count(rn->snap);
 	x->nfiles = n;
 	x->entries = assure_xcalloc(n + 1, sizeof(json_t *));
+	x->capentries = n + 1;
 	for (size_t i = 0; i < n; i++)
 		index_add(rn, i, false);
 }
@@ -578,6 +584,10 @@ static void index_free(snap_index *x)
 	}
 	free(x->result_keys);
 	free(x->result_filters);
+	free(x->result_kinds);
+	free(x->result_gone);
+	free(x->remap);
+	free(x->spare);
 	for (size_t i = 0; i < x->nkinds; i++)
 		free(x->by_kind[i].at);
 	free(x->by_kind);
@@ -635,7 +645,11 @@ static void index_update(run *rn, const assure_snapshot *prev, const assure_chan
 	snap_index *x = rn->index;
 	const assure_snapshot *snap = rn->snap;
 	size_t np = assure_snapshot_count(prev), nn = assure_snapshot_count(snap);
-	size_t *remap = assure_xcalloc(np + 1, sizeof(size_t));
+	if (x->capremap < np + 1) {
+		x->capremap = 2 * (np + 1);
+		x->remap = assure_xrealloc(x->remap, x->capremap * sizeof(size_t));
+	}
+	size_t *remap = x->remap;
 	for (size_t o = 0, n = 0; o < np; o++) {
 		const assure_file *fo = assure_snapshot_file(prev, o);
 		int c = 1;
@@ -649,17 +663,24 @@ static void index_update(run *rn, const assure_snapshot *prev, const assure_chan
 		idx_remap(&x->by_kind[k], remap);
 	for (size_t v = 0; v < x->nview_lists; v++)
 		idx_remap(&x->view_lists[v], remap);
-	json_t **entries = assure_xcalloc(nn + 1, sizeof(json_t *));
+	if (x->capspare < nn + 1) {
+		x->capspare = 2 * (nn + 1);
+		x->spare = assure_xrealloc(x->spare, x->capspare * sizeof(json_t *));
+	}
+	json_t **entries = x->spare;
+	memset(entries, 0, (nn + 1) * sizeof(json_t *));
 	for (size_t o = 0; o < np; o++) {
 		if (remap[o] != SIZE_MAX)
 			entries[remap[o]] = x->entries[o];
 		else
 			json_decref(x->entries[o]);
 	}
-	free(x->entries);
+	size_t cap = x->capspare;
+	x->spare = x->entries;
+	x->capspare = x->capentries;
 	x->entries = entries;
+	x->capentries = cap;
 	x->nfiles = nn;
-	free(remap);
 	for (size_t i = 0; i < nch; i++) {
 		if (ch[i].kind == ASSURE_CHANGE_DELETED)
 			continue;
@@ -667,33 +688,23 @@ static void index_update(run *rn, const assure_snapshot *prev, const assure_chan
 		if (at >= 0)
 			index_add(rn, (size_t)at, true);
 	}
-	/* lookups of the kinds that changed are made again when asked */
-	size_t kept = 0;
-	assure_strmap_free(x->found);
-	x->found = assure_strmap_new();
+	/* lookups a changed content could answer are made again when next asked */
 	for (size_t r = 0; r < x->nresults; r++) {
+		if (x->result_gone[r] || (!rn->cs->unreadable && !(x->result_kinds[r] & rn->cs->kinds)))
+			continue;
 		const char *key = x->result_keys[r];
 		assure_buf kind = ASSURE_BUF_INIT;
 		assure_buf_put(&kind, key, strcspn(key, "\n"));
-		bool stale = change_touches(rn->cs, kind.ptr, x->result_filters[r]);
-		assure_buf_free(&kind);
-		if (stale) {
+		if (change_touches(rn->cs, kind.ptr, x->result_filters[r])) {
 			json_decref(x->results[r]);
-			json_decref(x->result_filters[r]);
 			free(x->why[r]);
 			free(x->digest[r]);
-			free(x->result_keys[r]);
-			continue;
+			x->results[r] = NULL;
+			x->why[r] = x->digest[r] = NULL;
+			x->result_gone[r] = true;
 		}
-		x->results[kept] = x->results[r];
-		x->why[kept] = x->why[r];
-		x->digest[kept] = x->digest[r];
-		x->result_keys[kept] = x->result_keys[r];
-		x->result_filters[kept] = x->result_filters[r];
-		*assure_strmap_slot(x->found, key, strlen(key), NULL) = kept;
-		kept++;
+		assure_buf_free(&kind);
 	}
-	x->nresults = kept;
 }
 
 /* {"path", "doc"} of file i, made once per check. Borrowed. */
@@ -886,9 +897,17 @@ static size_t lookup_index(run *rn, const char *key, size_t keylen, const char *
 	index_build(rn);
 	bool added = false;
 	size_t *slot = assure_strmap_slot(x->found, key, keylen, &added);
-	if (!added)
+	if (!added && !x->result_gone[*slot])
 		return *slot;
-	size_t at = *slot = x->nresults++;
+	size_t at;
+	if (!added) { /* made stale by a change: made again in its place */
+		at = *slot;
+		x->result_gone[at] = false;
+		json_decref(x->result_filters[at]);
+		free(x->result_keys[at]);
+		goto fill;
+	}
+	at = *slot = x->nresults++;
 	if (x->nresults > x->capresults) {
 		x->capresults = x->capresults ? 2 * x->capresults : 16;
 		x->results = assure_xrealloc(x->results, x->capresults * sizeof(json_t *));
@@ -896,7 +915,12 @@ static size_t lookup_index(run *rn, const char *key, size_t keylen, const char *
 		x->digest = assure_xrealloc(x->digest, x->capresults * sizeof(char *));
 		x->result_keys = assure_xrealloc(x->result_keys, x->capresults * sizeof(char *));
 		x->result_filters = assure_xrealloc(x->result_filters, x->capresults * sizeof(json_t *));
+		x->result_kinds = assure_xrealloc(x->result_kinds, x->capresults * sizeof(uint64_t));
+		x->result_gone = assure_xrealloc(x->result_gone, x->capresults * sizeof(bool));
 	}
+	x->result_gone[at] = false;
+fill:
+	x->result_kinds[at] = kind_bit(rn->e, kind);
 	x->result_keys[at] = assure_xstrdup(key);
 	x->result_filters[at] = json_deep_copy(filter);
 	json_t *list = json_array();
