@@ -21,9 +21,9 @@
 #define FUZZ_CHECK(cond, ...)                                                                                \
 	do {                                                                                                 \
 		if (!(cond)) {                                                                               \
-			fprintf(stderr, "%s:%d: property does not hold: %s: ", __FILE__, __LINE__, #cond);   \
+			fprintf(stderr, "property does not hold (%s:%d): ", __FILE__, __LINE__);             \
 			fprintf(stderr, __VA_ARGS__);                                                        \
-			fputc('\n', stderr);                                                                 \
+			fprintf(stderr, "\n  condition: %s\n", #cond);                                       \
 			abort();                                                                             \
 		}                                                                                            \
 	} while (0)

@@ -7,6 +7,7 @@
 #include "assure/doc.h"
 
 #include "assure/error.h"
+#include "assure/utf8.h"
 
 #include "fuzz.h"
 
@@ -60,9 +61,12 @@ static int parse_checked(assure_doc **doc, const char *text, size_t len)
 	FUZZ_CHECK(*doc == NULL, "a refused text left a document");
 	const char *msg = assure_error_last();
 	FUZZ_CHECK(msg[0] != '\0', "a refusal without a message");
-	for (const char *p = msg; *p; p++)
-		FUZZ_CHECK((unsigned char)*p >= 0x20 && *p != 0x7f, "control character 0x%02x in '%s'",
-		           (unsigned char)*p, msg);
+	/* a message shows the file's characters, never its controls or broken bytes (one line, any terminal)
+	 */
+	FUZZ_CHECK(assure_utf8_valid(msg), "a message that is not UTF-8: '%s'", msg);
+	for (const unsigned char *p = (const unsigned char *)msg; *p; p++)
+		FUZZ_CHECK(*p >= 0x20 && *p != 0x7f && !(p[0] == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0),
+		           "control character 0x%02x in '%s'", *p, msg);
 	/* the place is in the text the positions are counted on: without its BOM */
 	size_t skip = len >= 3 && memcmp(text, bom, 3) == 0 ? 3 : 0;
 	FUZZ_CHECK(position_exists(text + skip, len - skip, line, col), "error at %d:%d, outside the text",
