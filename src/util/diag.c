@@ -9,6 +9,7 @@
 
 #include "assure/buf.h"
 #include "assure/error.h"
+#include "assure/utf8.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -116,8 +117,10 @@ static bool is_continuation(char c)
 
 /*
  * The excerpt line holding character `column` (1-based, code points), and the caret
- * under it. An expression written over several lines shows only the line in question;
- * tabs are repeated in the caret line so the caret stays aligned.
+ * under it. An expression written over several lines shows only the line in question.
+ * Each character is shown as put_visible shows it (a control as \x1b, a byte that is not
+ * UTF-8 as \xNN), and the caret line has as many blanks as each takes; tabs are kept and
+ * repeated in the caret line so the caret stays aligned.
  */
 static void put_excerpt(assure_buf *b, const char *excerpt, int column)
 {
@@ -137,25 +140,51 @@ static void put_excerpt(assure_buf *b, const char *excerpt, int column)
 	size_t len = end ? (size_t)(end - line) : strlen(line);
 	if (len > 0 && line[len - 1] == '\r')
 		len--;
+	assure_buf caret = ASSURE_BUF_INIT;
 	assure_buf_puts(b, "\n" EXCERPT_INDENT);
-	assure_buf_put(b, line, len);
-	assure_buf_puts(b, "\n" EXCERPT_INDENT);
-	for (const char *q = line; q < p && *q != '\n'; q++) {
-		if (is_continuation(*q))
-			continue;
-		assure_buf_putc(b, *q == '\t' ? '\t' : ' ');
+	for (const char *q = line; q < line + len;) {
+		size_t n = assure_utf8_length((const unsigned char *)q);
+		if (n == 0 || q + n > line + len)
+			n = 1;
+		size_t before = b->len;
+		if (*q == '\t') {
+			assure_buf_putc(b, '\t');
+		} else {
+			char one[5] = {0};
+			memcpy(one, q, n);
+			assure_buf_put_visible(b, one);
+		}
+		if (q < p) {
+			if (*q == '\t')
+				assure_buf_putc(&caret, '\t');
+			else if (n > 1 && b->len - before == n)
+				assure_buf_putc(&caret, ' '); /* one character shown as itself */
+			else
+				for (size_t k = before; k < b->len; k++)
+					assure_buf_putc(&caret, ' ');
+		}
+		q += n;
 	}
+	assure_buf_puts(b, "\n" EXCERPT_INDENT);
+	if (caret.len)
+		assure_buf_put(b, caret.ptr, caret.len);
+	assure_buf_free(&caret);
 	/* A column past the end of the text (an unexpected end) puts the caret just after it. */
 	for (; col < column; col++)
 		assure_buf_putc(b, ' ');
 	assure_buf_putc(b, '^');
 }
 
+/*
+ * Everything that comes from a rule file (the file's name, the rule id, the field, the message
+ * and the excerpt) is shown visibly: a diagnostic is one line, or three with its excerpt, and
+ * no character of a rule file reaches the terminal as a control (found by fuzz_ruleset).
+ */
 char *assure_diag_format(const assure_diag *d)
 {
 	assure_buf b = ASSURE_BUF_INIT;
 	if (d->file) {
-		assure_buf_puts(&b, d->file);
+		assure_buf_put_visible(&b, d->file);
 		if (d->line > 0) {
 			assure_buf_printf(&b, ":%d", d->line);
 			if (d->column > 0)
@@ -165,11 +194,15 @@ char *assure_diag_format(const assure_diag *d)
 	}
 	assure_buf_puts(&b, "error: ");
 	/* "FIN-001 assert: ", "FIN-001: " or "assert: " */
-	if (d->rule_id)
-		assure_buf_printf(&b, "%s%s", d->rule_id, d->field ? " " : ": ");
-	if (d->field)
-		assure_buf_printf(&b, "%s: ", d->field);
-	assure_buf_puts(&b, d->message ? d->message : "");
+	if (d->rule_id) {
+		assure_buf_put_visible(&b, d->rule_id);
+		assure_buf_puts(&b, d->field ? " " : ": ");
+	}
+	if (d->field) {
+		assure_buf_put_visible(&b, d->field);
+		assure_buf_puts(&b, ": ");
+	}
+	assure_buf_put_visible(&b, d->message ? d->message : "");
 	if (d->excerpt && d->expr_column > 0) {
 		assure_buf_printf(&b, " (column %d)", d->expr_column);
 		put_excerpt(&b, d->excerpt, d->expr_column);

@@ -18,10 +18,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The file name without its folders, for short messages. */
+static inline const char *fuzz_base(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
 #define FUZZ_CHECK(cond, ...)                                                                                \
 	do {                                                                                                 \
 		if (!(cond)) {                                                                               \
-			fprintf(stderr, "property does not hold (%s:%d): ", __FILE__, __LINE__);             \
+			fprintf(stderr, "property does not hold (%s:%d): ", fuzz_base(__FILE__), __LINE__);  \
 			fprintf(stderr, __VA_ARGS__);                                                        \
 			fprintf(stderr, "\n  condition: %s\n", #cond);                                       \
 			abort();                                                                             \

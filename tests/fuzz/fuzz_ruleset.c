@@ -138,17 +138,17 @@ static void check_diags(const assure_diags *d, char paths[][128], const fuzz_par
 		           g->line, line_count(parts[f].s, parts[f].len));
 		FUZZ_CHECK(g->column == 0 || g->line > 0, "a column without a line");
 		FUZZ_CHECK(g->message && g->message[0], "a diagnostic without a message");
-		/* the message shows the file's characters, never its controls or broken bytes (lint prints
-		 * it) */
-		FUZZ_CHECK(assure_utf8_valid(g->message), "a message that is not UTF-8: %s", g->message);
-		for (const unsigned char *p = (const unsigned char *)g->message; *p; p++)
-			FUZZ_CHECK(*p >= 0x20 && *p != 0x7f && !(p[0] == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0),
-			           "control character 0x%02x in: %s", *p, g->message);
 		char *text = assure_diag_format(g);
 		FUZZ_CHECK(text != NULL, "a diagnostic without a text");
+		/* one line (three with an excerpt), showing the file's characters but never its controls */
+		FUZZ_CHECK(assure_utf8_valid(text), "a diagnostic that is not UTF-8: %s", text);
 		int lines = 1;
-		for (const char *p = text; *p; p++)
+		for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
 			lines += *p == '\n';
+			FUZZ_CHECK((*p >= 0x20 || *p == '\n' || *p == '\t') && *p != 0x7f &&
+			               !(p[0] == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0),
+			           "control character 0x%02x in: %s", *p, text);
+		}
 		FUZZ_CHECK(lines == (g->excerpt && g->expr_column > 0 ? 3 : 1), "%d lines in: %s", lines,
 		           text);
 		free(text);
