@@ -58,7 +58,13 @@ static bool number_char(char c)
 
 /*
  * Set the error message for jansson's error at byte `start` of text, in house
- * style where jansson's own words name no subject or name a flag.
+ * style where jansson's own words name no subject or name a flag. jansson quotes
+ * the offending token as the file has it, a raw control byte too ("invalid token
+ * near '…'"): what
+ * it quotes is given in its visible form (assure_buf_put_visible), so that a
+ * control character or a byte that is not UTF-8 in a file reaches neither a
+ * terminal nor a report through the message about it, and the message stays
+ * one line.
  */
 static void set_parse_error(const char *text, size_t len, size_t start, const json_error_t *e)
 {
@@ -66,57 +72,65 @@ static void set_parse_error(const char *text, size_t len, size_t start, const js
 		assure_buf key = ASSURE_BUF_INIT;
 		locator_decode_string(text, len, start, &key);
 		bool plain = true;
-		for (size_t i = 0; i < key.len; i++)
-			if ((unsigned char)key.ptr[i] < 0x20)
+		for (size_t i = 0; i < key.len; i++) {
+			unsigned char c = (unsigned char)key.ptr[i];
+			if (c < 0x20 || c == 0x7f ||
+			    (c == 0xc2 && i + 1 < key.len && (unsigned char)key.ptr[i + 1] < 0xa0))
 				plain = false;
+		}
 		if (plain) {
 			assure_error_setc(ASSURE_EINVALID, "duplicate object key '%s'", key.ptr);
 		} else {
-			/* A name with control characters is shown escaped, to keep the message on one line.
+			/* A name with control characters is shown escaped, to keep the message on one line
+			 * (as a JSON string, and DEL and C1 controls, which JSON leaves, as visible escapes).
 			 */
-			assure_buf shown = ASSURE_BUF_INIT;
-			assure_buf_put_json_string(&shown, key.ptr);
+			assure_buf json = ASSURE_BUF_INIT, shown = ASSURE_BUF_INIT;
+			assure_buf_put_json_string(&json, key.ptr);
+			assure_buf_put_visible(&shown, json.ptr);
 			assure_error_setc(ASSURE_EINVALID, "duplicate object key %s", shown.ptr);
+			assure_buf_free(&json);
 			assure_buf_free(&shown);
 		}
 		assure_buf_free(&key);
 		return;
 	}
+	assure_buf shown = ASSURE_BUF_INIT;
+	assure_buf_put_visible(&shown, e->text);
+	assure_buf_putc(&shown, '\0');
 	/*
 	 * jansson expects the container to close where the next member or item starts: what is
 	 * missing there is usually the comma before it, which is what a reader needs to hear.
 	 */
-	bool object = starts_with(e->text, "'}' expected near '"),
-	     array = starts_with(e->text, "']' expected near '");
-	if (object || array) {
-		const char *near = strstr(e->text, "near '") + 6;
-		size_t n = strlen(near);
-		assure_error_setc(ASSURE_EINVALID, "expected ',' or '%c' before '%.*s' (is a comma missing?)",
-		                  object ? '}' : ']', (int)(n > 0 ? n - 1 : 0), near);
-		return;
-	}
-	if (starts_with(e->text, "\\u0000 is not allowed")) {
-		assure_error_setc(ASSURE_EINVALID, "'\\u0000' is not allowed in a string");
-		return;
-	}
+	bool object = starts_with(shown.ptr, "'}' expected near '"),
+	     array = starts_with(shown.ptr, "']' expected near '");
 	size_t i = 0;
 	while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r'))
 		i++;
 	if (i == len) {
 		assure_error_setc(ASSURE_EINVALID, "no JSON value (the text is %s)",
 		                  len ? "only white space" : "empty");
-		return;
-	}
-	/* jansson names no number here: give the digits, as it does for a real out of range */
-	if (strcmp(e->text, "too big integer") == 0) {
+	} else if (strcmp(e->text, "too big integer") == 0) {
+		/* jansson names no number here: give the digits, as it does for a real out of range */
 		size_t end = start;
 		while (end < len && number_char(text[end]))
 			end++;
-		assure_error_setc(ASSURE_EINVALID, "too big integer near '%.*s'", (int)(end - start),
-		                  text + start);
-		return;
+		assure_buf digits = ASSURE_BUF_INIT, one = ASSURE_BUF_INIT;
+		assure_buf_put(&digits, text + start, end - start);
+		assure_buf_put_visible(&one, digits.ptr ? digits.ptr : "");
+		assure_error_setc(ASSURE_EINVALID, "too big integer near '%s'", one.ptr ? one.ptr : "");
+		assure_buf_free(&digits);
+		assure_buf_free(&one);
+	} else if (object || array) {
+		const char *near = strstr(shown.ptr, "near '") + 6;
+		size_t n = strlen(near);
+		assure_error_setc(ASSURE_EINVALID, "expected ',' or '%c' before '%.*s' (is a comma missing?)",
+		                  object ? '}' : ']', (int)(n > 0 ? n - 1 : 0), near);
+	} else if (starts_with(e->text, "\\u0000 is not allowed")) {
+		assure_error_setc(ASSURE_EINVALID, "'\\u0000' is not allowed in a string");
+	} else {
+		assure_error_setc(ASSURE_EINVALID, "%s", shown.ptr);
 	}
-	assure_error_setc(ASSURE_EINVALID, "%s", e->text);
+	assure_buf_free(&shown);
 }
 
 /* Whether the document holds a real that reads as 0: only then can one have underflowed. */

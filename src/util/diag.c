@@ -9,6 +9,7 @@
 
 #include "assure/buf.h"
 #include "assure/error.h"
+#include "assure/utf8.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -116,8 +117,10 @@ static bool is_continuation(char c)
 
 /*
  * The excerpt line holding character `column` (1-based, code points), and the caret
- * under it. An expression written over several lines shows only the line in question;
- * tabs are repeated in the caret line so the caret stays aligned.
+ * under it. An expression written over several lines shows only the line in question.
+ * Each character is shown as put_visible shows it (a control as \x1b, a byte that is not
+ * UTF-8 as \xNN), and the caret line has as many blanks as each takes; tabs are kept and
+ * repeated in the caret line so the caret stays aligned.
  */
 static void put_excerpt(assure_buf *b, const char *excerpt, int column)
 {
@@ -173,6 +176,11 @@ static void put_excerpt(assure_buf *b, const char *excerpt, int column)
 	assure_buf_putc(b, '^');
 }
 
+/*
+ * Everything that comes from a rule file (the file's name, the rule id, the field, the message
+ * and the excerpt) is shown visibly: a diagnostic is one line, or three with its excerpt, and
+ * no character of a rule file reaches the terminal as a control (found by fuzz_ruleset).
+ */
 char *assure_diag_format(const assure_diag *d)
 {
 	assure_buf b = ASSURE_BUF_INIT;

@@ -109,6 +109,26 @@ static void test_diag__caret_counts_characters(void **state)
 	assure_diags_free(d);
 }
 
+/*
+ * What a rule file says is shown visibly: a newline or an escape in a member name, a rule id or an
+ * expression neither breaks the diagnostic's lines nor reaches the terminal, and the caret stays
+ * under its character (found by fuzz_ruleset).
+ */
+static void test_diag__controls_shown_visibly(void **state)
+{
+	(void)state;
+	assure_diags *d;
+	assure_diags_new(&d);
+	assure_diags_add(d, "r.json", 4, 3, "A\x1b-001", NULL, 0, NULL, "unknown field 'descripti\n'");
+	assert_text(assure_diags_get(d, 0), "r.json:4:3: error: A\\x1b-001: unknown field 'descripti\\n'");
+	/* "\x1b[2J )": ')' is character 6, after the escape shown in 4 characters */
+	assure_diags_add(d, "r.json", 5, 9, NULL, "assert", 6, "\x1b[2J )", "unexpected ')'");
+	assert_text(assure_diags_get(d, 1), "r.json:5:9: error: assert: unexpected ')' (column 6)\n"
+	                                    "    \\x1b[2J )\n"
+	                                    "            ^");
+	assure_diags_free(d);
+}
+
 /* A multi-line expression shows only the line with the problem; past the end the caret follows the text. */
 static void test_diag__multiline_and_end_of_text(void **state)
 {
@@ -171,6 +191,7 @@ int main(void)
 	    cmocka_unit_test(test_diag__fields_are_copied),
 	    cmocka_unit_test(test_diag__missing_parts),
 	    cmocka_unit_test(test_diag__caret_counts_characters),
+	    cmocka_unit_test(test_diag__controls_shown_visibly),
 	    cmocka_unit_test(test_diag__multiline_and_end_of_text),
 	    cmocka_unit_test(test_diag__sort_orders_by_place_and_is_stable),
 	    cmocka_unit_test(test_diag__controls_shown_escaped),

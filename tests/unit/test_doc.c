@@ -235,6 +235,24 @@ static void test_doc__duplicate_key_rejected(void **state)
 }
 
 /*
+ * What jansson quotes from the text is shown as visible escapes: a control character, DEL or a
+ * C1 control in a file reaches no terminal through the message about it (found by fuzz_doc).
+ */
+static void test_doc__message_shows_controls_visibly(void **state)
+{
+	(void)state;
+	const char *token = "{\"a\":\x10 1}";
+	assert_parse_error(token, strlen(token), 1, 6, "invalid token near '\\x10'");
+	const char *escape = "[1 \x1b[2J]";
+	assert_parse_error(escape, strlen(escape), 1, 4,
+	                   "expected ',' or ']' before '\\x1b' (is a comma missing?)");
+	const char *del = "{\"\x7f\": 1, \"\x7f\": 2}";
+	assert_parse_error(del, strlen(del), 1, 10, "duplicate object key \"\\x7f\"");
+	const char *c1 = "{\"\xc2\x85\": 1, \"\xc2\x85\": 2}";
+	assert_parse_error(c1, strlen(c1), 1, 10, "duplicate object key \"\\u0085\"");
+}
+
+/*
  * A truncated file reports the end of the text; a bad token reports its first character, a byte
  * that is not UTF-8 its own place.
  */
@@ -413,6 +431,7 @@ int main(void)
 	    cmocka_unit_test(test_doc__root_pointer),
 	    cmocka_unit_test(test_doc__not_found),
 	    cmocka_unit_test(test_doc__duplicate_key_rejected),
+	    cmocka_unit_test(test_doc__message_shows_controls_visibly),
 	    cmocka_unit_test(test_doc__error_positions),
 	    cmocka_unit_test(test_doc__nul_escape_read_whole),
 	    cmocka_unit_test(test_doc__real_underflow_rejected),
