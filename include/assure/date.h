@@ -18,10 +18,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Returns 0 and sets *days, or -1 when s is not a date. */
-int assure_date_parse(int32_t *days, const char *s);
+/* Returns 0 and sets *days, or -1 when text is not a date. */
+int assure_date_parse(int32_t *days, const char *text);
 /* Strict YYYY-MM-DD only (command-line --as-of). */
-int assure_date_parse_iso(int32_t *days, const char *s);
+int assure_date_parse_iso(int32_t *days, const char *text);
 /* Day number from a civil date; month 1-12. Returns -1 if the date does not exist. */
 int assure_date_from_ymd(int32_t *days, int year, int month, int day);
 void assure_date_to_ymd(int32_t days, int *year, int *month, int *day);

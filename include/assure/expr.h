@@ -166,16 +166,16 @@ const char *assure_expr_source(const assure_expr *e);
  * Evaluate. Returns 0 with *out set, ASSURE_EXPR_FAIL with *why set (caller frees)
  * when the expression cannot be evaluated, or -1 on an internal error.
  */
-int assure_expr_eval(assure_value *out, const assure_expr *e, const assure_eval_ctx *ctx, char **why);
+int assure_expr_eval(assure_value *out, const assure_expr *x, const assure_eval_ctx *ctx, char **why);
 
 /*
- * Evaluate the conditions at the start of e's top-level && chain that do not depend on
+ * Evaluate the conditions at the start of x's top-level && chain that do not depend on
  * the node (the "$.kind in …" of "$.kind in … && @.x > 0"), once for a whole document.
- * Returns 0 with *holds false when one of them is false, so e is false on every node and
+ * Returns 0 with *holds false when one of them is false, so x is false on every node and
  * the caller need not visit them; 0 with *holds true otherwise; ASSURE_EXPR_FAIL when one
- * fails (the caller evaluates e per node as usual, where the failure is reported); -1.
+ * fails (the caller evaluates x per node as usual, where the failure is reported); -1.
  */
-int assure_expr_guard(const assure_expr *e, const assure_eval_ctx *ctx, bool *holds);
+int assure_expr_guard(const assure_expr *x, const assure_eval_ctx *ctx, bool *holds);
 
 /*
  * A message template: literal text with {expression} parts; "{{" and "}}" are literal

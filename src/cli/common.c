@@ -144,13 +144,13 @@ const char *cli_default_rules(void)
 	 * an installation that was unpacked or moved finds its own rules; then where it was
 	 * installed to; then, in a build tree, the source tree's rules/.
 	 */
-	static char beside[4096 + 32];
 	char exe[4096];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		exe[n] = '\0';
 		char *slash = strrchr(exe, '/');
 		if (slash) {
+			static char beside[4096 + 32]; /* returned, so it outlives the call */
 			*slash = '\0';
 			snprintf(beside, sizeof(beside), "%s/../share/assure/rules", exe);
 			if (is_dir(beside))

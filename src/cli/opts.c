@@ -110,8 +110,9 @@ int cli_parse(cli_args *out, const char *cmd, const cli_opt *opts, int argc, cha
 		if (k < 0) {
 			const char *names[CLI_MAX_OPTS + 1];
 			size_t n = 0;
-			for (; opts[n].name && n < CLI_MAX_OPTS; n++)
+			for (; n < CLI_MAX_OPTS && opts[n].name; n++)
 				names[n] = opts[n].name;
+			names[n] = NULL; /* with n == 0, cli_did_you_mean reads up to a NULL */
 			const char *near = cli_did_you_mean(name, len, names, n);
 			if (names_path(a))
 				unknown_option(cmd, a);

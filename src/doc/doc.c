@@ -138,16 +138,16 @@ static bool has_zero_real(const json_t *j)
 {
 	if (json_is_real(j))
 		return json_real_value(j) == 0.0;
-	size_t i;
-	const char *key;
 	json_t *v;
 	if (json_is_array(j)) {
+		size_t i;
 		json_array_foreach(j, i, v)
 		{
 			if (has_zero_real(v))
 				return true;
 		}
 	} else if (json_is_object(j)) {
+		const char *key;
 		json_object_foreach((json_t *)j, key, v)
 		{
 			if (has_zero_real(v))

@@ -145,11 +145,11 @@ bool ev_is_nodes(const ev *e, const enode *arg)
 	       !(e->cur->native && strcmp(assure_jsonpath_text(arg->query), "@") == 0);
 }
 
-int ev_nodes(ev *e, const enode *n, assure_nodelist *nl)
+int ev_nodes(ev *e, const enode *arg, assure_nodelist *nl)
 {
 	json_t *root = e->ctx->root, *cur = root;
 	const char *pointer = "";
-	if (assure_jsonpath_is_relative(n->query)) {
+	if (assure_jsonpath_is_relative(arg->query)) {
 		int rc = binding_json(e, &cur, &pointer);
 		if (rc != 0)
 			return rc;
@@ -158,7 +158,7 @@ int ev_nodes(ev *e, const enode *n, assure_nodelist *nl)
 		return 0; /* no document: the query selects nothing */
 	if (!root)
 		root = cur;
-	if (assure_jsonpath_eval(n->query, root, cur, pointer, nl) != 0)
+	if (assure_jsonpath_eval(arg->query, root, cur, pointer, nl) != 0)
 		return ev_fail(e, "%s", assure_error_last());
 	return 0;
 }

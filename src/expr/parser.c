@@ -34,7 +34,6 @@ typedef struct parser {
 	lexer lx;           /* the token stream */
 	const char *src;    /* borrowed source */
 	size_t len;         /* bytes of source */
-	bool in_template;   /* the expression ends at '}' */
 	unsigned recursion; /* current nesting of parse_cond and parse_unary */
 	size_t *err_offset; /* where to report an error */
 } parser;
@@ -572,9 +571,10 @@ fail:
 	return NULL;
 }
 
+/* NOLINTNEXTLINE(readability-non-const-parameter): err_offset is kept in p and written through it */
 enode *expr_parse(const char *src, size_t len, bool in_template, size_t *consumed, size_t *err_offset)
 {
-	parser p = {.src = src, .len = len, .in_template = in_template, .err_offset = err_offset};
+	parser p = {.src = src, .len = len, .err_offset = err_offset};
 	lexer_init(&p.lx, src, len);
 	enode *root = NULL;
 	if (advance(&p) == 0)
@@ -609,16 +609,12 @@ void expr_dump(assure_buf *b, const enode *n, const char *src)
 		assure_buf_puts(b, s);
 		free(s);
 		return;
-	case EN_QUERY:
-		assure_buf_put(b, src + n->off, n->end - n->off);
-		return;
+	case EN_QUERY: /* queries, names and variables: their text as written */
 	case EN_NAME:
 	case EN_LET:
 	case EN_AS_OF:
 	case EN_FILE:
 	case EN_PARAMS:
-		assure_buf_put(b, src + n->off, n->end - n->off);
-		return;
 	case EN_VAR:
 		assure_buf_put(b, src + n->off, n->end - n->off);
 		return;

@@ -61,7 +61,8 @@ static size_t decode_utf8(const jp_lexer *lx, size_t pos, unsigned long *cp)
 	if (c < 0x80) {
 		*cp = c;
 		return 1;
-	} else if (c >= 0xc2 && c <= 0xdf) {
+	}
+	if (c >= 0xc2 && c <= 0xdf) {
 		n = 2, v = c & 0x1f, min = 0x80;
 	} else if (c >= 0xe0 && c <= 0xef) {
 		n = 3, v = c & 0x0f, min = 0x800;

@@ -489,7 +489,7 @@ static void merge_params(loader *ld, json_t *into, json_t *from, const char *dot
 		assure_buf_printf(&name, "%s%s%s", dotted, *dotted ? "." : "", key);
 		char *p = child_pointer(pointer, key);
 		json_t *have = json_object_get(into, key);
-		if (have && json_is_object(have) && json_is_object(v)) {
+		if (json_is_object(have) && json_is_object(v)) {
 			merge_params(ld, have, v, name.ptr, p);
 		} else if (have) {
 			json_t *origin = json_object_get(ld->rs->param_origin, name.ptr);
@@ -619,10 +619,10 @@ static bool load_group(loader *ld, json_t *rj, assure_rule *r, const char *rule_
 		}
 	}
 	free(kp);
-	json_t *where = json_object_get(gj, "where");
-	if (where) {
+	json_t *where_j = json_object_get(gj, "where");
+	if (where_j) {
 		char *wp = child_pointer(gp, "where");
-		if (!(r->group_where = compile_plain(ld, wp, "group.where", where, names)))
+		if (!(r->group_where = compile_plain(ld, wp, "group.where", where_j, names)))
 			ok = false;
 		free(wp);
 	}
@@ -876,9 +876,9 @@ static void load_rule(loader *ld, json_t *rj, size_t index)
 		check_fields(ld, aj, ap, "applies_to", applies_fields, COUNT(applies_fields));
 		r->kind = opt_string(aj, "kind");
 		paths = json_object_get(aj, "paths");
-		if (json_is_string(paths) && !load_paths_param(ld, r, paths, ap))
-			ok = false;
-		else if (json_is_array(paths) && !load_paths(ld, r, paths, ap))
+		/* a param's name, or the patterns themselves */
+		if (json_is_string(paths) ? !load_paths_param(ld, r, paths, ap)
+		                          : json_is_array(paths) && !load_paths(ld, r, paths, ap))
 			ok = false;
 		if (!r->kind && !paths) {
 			problem(ld, ap, false, "applies_to", "applies_to needs 'kind' or 'paths'");
@@ -1376,7 +1376,7 @@ static const char *json_type_name(json_t *v)
 int assure_ruleset_set_param(assure_ruleset *rs, const char *dotted, json_t *value, const char *origin)
 {
 	json_t *have = param_at(rs->params, dotted);
-	if (have && json_is_object(have) && json_is_object(value) && json_object_size(value) > 0) {
+	if (json_is_object(have) && json_is_object(value) && json_object_size(value) > 0) {
 		/* an object of params sets each of them, checked one by one, as a params file does */
 		const char *key;
 		json_t *member;

@@ -21,10 +21,11 @@
  * Beyond this many significant digits or this decimal exponent a parsed number
  * cannot fit ASSURE_DEC_MAX_BITS (10^k needs more than 3k bits, and a reduced
  * denominator 10^k/g needs at least k bits), so parsing stops before computing a
- * power that could take unbounded time and memory.
+ * power that could take unbounded time and memory. Each has the type of what it bounds
+ * (a count of digits, a long exponent).
  */
-#define PARSE_MAX_DIGITS (4 * ASSURE_DEC_MAX_BITS)
-#define PARSE_MAX_EXP    (4 * ASSURE_DEC_MAX_BITS)
+#define PARSE_MAX_DIGITS ((size_t)4 * ASSURE_DEC_MAX_BITS)
+#define PARSE_MAX_EXP    (4L * ASSURE_DEC_MAX_BITS)
 
 /* Significant digits shown for a value without a finite decimal expansion. */
 #define APPROX_DIGITS 12

@@ -42,7 +42,7 @@ void assure_error_clear(void)
 }
 
 /* Out of memory while building text has no useful recovery: stop loudly. */
-static void *oom(void)
+static _Noreturn void oom(void)
 {
 	fputs("assure: out of memory\n", stderr);
 	abort();
@@ -51,19 +51,25 @@ static void *oom(void)
 void *assure_xmalloc(unsigned long size)
 {
 	void *p = malloc(size ? size : 1);
-	return p ? p : oom();
+	if (!p)
+		oom();
+	return p;
 }
 
 void *assure_xcalloc(unsigned long n, unsigned long size)
 {
 	void *p = calloc(n ? n : 1, size ? size : 1);
-	return p ? p : oom();
+	if (!p)
+		oom();
+	return p;
 }
 
 void *assure_xrealloc(void *p, unsigned long size)
 {
 	void *q = realloc(p, size ? size : 1);
-	return q ? q : oom();
+	if (!q)
+		oom();
+	return q;
 }
 
 char *assure_xstrdup(const char *s)
