@@ -336,6 +336,19 @@ void cli_note_skipped(const assure_snapshot *snap)
 	assure_skipped_free(skipped, n);
 }
 
+/* A positive decimal number at the start of s, *end after it; 0 for none, a sign, zero or one out of range.
+ */
+static unsigned long long positive_number(const char *s, char **end)
+{
+	errno = 0;
+	unsigned long long n = strtoull(s, end, 10);
+	if (*end == s || errno || *s == '-' || n == 0) {
+		*end = (char *)s;
+		return 0;
+	}
+	return n;
+}
+
 int cli_max_file_size(const cli_args *args, const char *cmd, uint64_t *out)
 {
 	*out = 0;
@@ -343,12 +356,11 @@ int cli_max_file_size(const cli_args *args, const char *cmd, uint64_t *out)
 	if (!s)
 		return 0;
 	char *end;
-	errno = 0;
-	unsigned long long n = strtoull(s, &end, 10);
+	unsigned long long n = positive_number(s, &end);
 	unsigned shift = *end == 'K' ? 10 : *end == 'M' ? 20 : *end == 'G' ? 30 : 0;
 	if (shift)
 		end++;
-	if (end == s || *end || errno || *s == '-' || n == 0 || n > (UINT64_MAX >> shift)) {
+	if (n == 0 || *end || n > (UINT64_MAX >> shift)) {
 		cli_usage_error(cmd,
 		                "--max-file-size must be a positive number of bytes, with K, M or G "
 		                "for 1024, 1024^2 or 1024^3 (64M), not '%s'",
@@ -366,9 +378,8 @@ int cli_max_findings(const cli_args *args, const char *cmd, size_t *out)
 	if (!s)
 		return 0;
 	char *end;
-	errno = 0;
-	unsigned long long n = strtoull(s, &end, 10);
-	if (end == s || *end || errno || *s == '-' || n == 0 || n > SIZE_MAX / 2) {
+	unsigned long long n = positive_number(s, &end);
+	if (n == 0 || *end || n > SIZE_MAX / 2) {
 		cli_usage_error(cmd, "--max-findings must be a positive number of findings, not '%s'", s);
 		return -1;
 	}

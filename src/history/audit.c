@@ -515,13 +515,26 @@ static void maybe_retain(walk_state *ws, size_t files)
 	if (ws->since_retain < 256 || ws->since_retain < files)
 		return;
 	ws->since_retain = 0;
-	const assure_snapshot **keep = assure_xcalloc(ws->nlive + 1, sizeof(*keep));
+	const assure_snapshot **keep = assure_xcalloc(ws->nlive + 2, sizeof(*keep));
 	size_t n = 0;
+	if (ws->prev) /* the incremental walk's last snapshot */
+		keep[n++] = ws->prev;
 	for (size_t r = 0; r < ws->a->ncommits; r++)
 		if (ws->lives[r] && ws->lives[r]->snap)
 			keep[n++] = ws->lives[r]->snap;
 	assure_engine_retain(ws->engine, keep, n);
 	free(keep);
+}
+
+/* The options of a record's check; its as_of is set on the way. */
+static assure_check_opts record_opts(walk_state *ws, assure_audit_commit *c)
+{
+	c->as_of = ws->opts->has_as_of ? ws->opts->as_of : assure_date_from_unix(c->info.commit_time);
+	assure_check_opts copts = ASSURE_CHECK_OPTS_INIT;
+	copts.as_of = c->as_of;
+	copts.max_file_size = ws->opts->max_file_size;
+	copts.max_findings = ws->opts->max_findings;
+	return copts;
 }
 
 static void live_free(live *l)
@@ -546,11 +559,7 @@ static int check_record(walk_state *ws, size_t rec)
 	if (rc < 0)
 		return rc;
 	size_t files = assure_snapshot_count(snap);
-	c->as_of = ws->opts->has_as_of ? ws->opts->as_of : assure_date_from_unix(c->info.commit_time);
-	assure_check_opts copts = ASSURE_CHECK_OPTS_INIT;
-	copts.as_of = c->as_of;
-	copts.max_file_size = ws->opts->max_file_size;
-	copts.max_findings = ws->opts->max_findings;
+	assure_check_opts copts = record_opts(ws, c);
 	/* A record that others read was given its slot (with the count of readers) by plan(). */
 	live *cur = ws->lives[rec] ? ws->lives[rec] : assure_xcalloc(1, sizeof(live));
 	cur->snap = snap;
@@ -711,11 +720,7 @@ static int check_linear(walk_state *ws, size_t rec)
 	if (rc < 0)
 		return rc;
 	size_t files = assure_snapshot_count(snap);
-	c->as_of = ws->opts->has_as_of ? ws->opts->as_of : assure_date_from_unix(c->info.commit_time);
-	assure_check_opts copts = ASSURE_CHECK_OPTS_INIT;
-	copts.as_of = c->as_of;
-	copts.max_file_size = ws->opts->max_file_size;
-	copts.max_findings = ws->opts->max_findings;
+	assure_check_opts copts = record_opts(ws, c);
 	assure_findings *added, *removed;
 	assure_findings_new(&added);
 	assure_findings_new(&removed);
@@ -846,11 +851,7 @@ static int check_linear(walk_state *ws, size_t rec)
 	a->stats.live_max = rec ? 2 : 1;
 	compact_fps(ws);
 	ws->since_retain += nch;
-	if (ws->since_retain >= 256 && ws->since_retain >= files) {
-		ws->since_retain = 0;
-		const assure_snapshot *keep[1] = {snap};
-		assure_engine_retain(ws->engine, keep, 1);
-	}
+	maybe_retain(ws, files);
 	return 0;
 }
 
