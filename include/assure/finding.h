@@ -31,18 +31,31 @@ typedef enum assure_severity {
 #define ASSURE_RULE_EVAL  "ASSURE-EVAL"  /* a rule could not be evaluated on a node */
 #define ASSURE_RULE_LIMIT "ASSURE-LIMIT" /* a file is larger than the run reads, or findings not listed */
 
+/*
+ * A committee's acceptance of a finding for a time, copied from the waiver that matched it
+ * (docs/waivers.md). Every string is owned by the finding that carries it.
+ */
+typedef struct assure_waiver_mark {
+	char *where;  /* the waiver's place: its file and JSON Pointer, "assure-waivers.json#/waivers/2" */
+	char *reason; /* why the breach is accepted */
+	char *approved_by; /* who approved it */
+	char *approved_on; /* YYYY-MM-DD */
+	char *expires;     /* YYYY-MM-DD, the last day it accepts the finding */
+} assure_waiver_mark;
+
 typedef struct assure_finding {
-	char *rule_id;            /* the rule that found it */
-	assure_severity severity; /* the rule's severity */
-	char *domain;             /* the rule's domain */
-	char *title;              /* the rule's title */
-	char *message;            /* rendered message */
-	char *path;               /* file path in the snapshot, "" for the snapshot as a whole */
-	char *pointer;            /* JSON Pointer of the node in that file */
-	int line;                 /* 1-based line of the node, 0 if unknown */
-	int column;               /* 1-based column (characters), 0 if unknown */
-	char *subject;            /* stable identity of what it is about */
-	char fingerprint[41];     /* SHA-1 of "rule_id\npath\nsubject" */
+	char *rule_id;              /* the rule that found it */
+	assure_severity severity;   /* the rule's severity */
+	char *domain;               /* the rule's domain */
+	char *title;                /* the rule's title */
+	char *message;              /* rendered message */
+	char *path;                 /* file path in the snapshot, "" for the snapshot as a whole */
+	char *pointer;              /* JSON Pointer of the node in that file */
+	int line;                   /* 1-based line of the node, 0 if unknown */
+	int column;                 /* 1-based column (characters), 0 if unknown */
+	char *subject;              /* stable identity of what it is about */
+	char fingerprint[41];       /* SHA-1 of "rule_id\npath\nsubject" */
+	assure_waiver_mark *waiver; /* the waiver that accepts it, or NULL; owned like the strings */
 } assure_finding;
 
 /* *dst gets src's fields and a copy of every string (NULL becomes ""); the fingerprint is copied as is. */

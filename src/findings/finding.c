@@ -98,6 +98,14 @@ void assure_finding_copy(assure_finding *dst, const assure_finding *src)
 	dst->path = dup_or_empty(src->path);
 	dst->pointer = dup_or_empty(src->pointer);
 	dst->subject = dup_or_empty(src->subject);
+	if (src->waiver) {
+		dst->waiver = assure_xcalloc(1, sizeof(*dst->waiver));
+		dst->waiver->where = dup_or_empty(src->waiver->where);
+		dst->waiver->reason = dup_or_empty(src->waiver->reason);
+		dst->waiver->approved_by = dup_or_empty(src->waiver->approved_by);
+		dst->waiver->approved_on = dup_or_empty(src->waiver->approved_on);
+		dst->waiver->expires = dup_or_empty(src->waiver->expires);
+	}
 }
 
 void assure_finding_clear(assure_finding *f)
@@ -109,6 +117,14 @@ void assure_finding_clear(assure_finding *f)
 	free(f->path);
 	free(f->pointer);
 	free(f->subject);
+	if (f->waiver) {
+		free(f->waiver->where);
+		free(f->waiver->reason);
+		free(f->waiver->approved_by);
+		free(f->waiver->approved_on);
+		free(f->waiver->expires);
+		free(f->waiver);
+	}
 	memset(f, 0, sizeof(*f));
 }
 
