@@ -46,18 +46,20 @@
 typedef void (*assure_audit_progress_fn)(size_t done, size_t total, void *payload);
 
 typedef struct assure_audit_opts {
-	const char *range;        /* "A..B", one revision, or NULL for HEAD */
-	bool first_parent;        /* follow first parents only */
-	bool has_since;           /* since is set */
-	int32_t since;            /* keep commits whose committer day (UTC) is on or after it */
-	bool has_until;           /* until is set */
-	int32_t until;            /* keep commits whose committer day (UTC) is on or before it */
-	const char *const *paths; /* report only commits changing a path matching one glob */
-	size_t npaths;            /* 0: report every commit */
-	bool has_as_of;           /* as_of is fixed for every commit */
-	int32_t as_of;            /* the fixed as_of (a day number) */
-	uint64_t max_file_size;   /* as assure_check_opts has it; 0: the default */
-	size_t max_findings;      /* as assure_check_opts has it; 0: the default */
+	const char *range;         /* "A..B", one revision, or NULL for HEAD */
+	bool first_parent;         /* follow first parents only */
+	bool has_since;            /* since is set */
+	int32_t since;             /* keep commits whose committer day (UTC) is on or after it */
+	bool has_until;            /* until is set */
+	int32_t until;             /* keep commits whose committer day (UTC) is on or before it */
+	const char *const *paths;  /* report only commits changing a path matching one glob */
+	size_t npaths;             /* 0: report every commit */
+	bool has_as_of;            /* as_of is fixed for every commit */
+	int32_t as_of;             /* the fixed as_of (a day number) */
+	uint64_t max_file_size;    /* as assure_check_opts has it; 0: the default */
+	size_t max_findings;       /* as assure_check_opts has it; 0: the default */
+	const char *const *ignore; /* globs of paths no rule reads (assure_engine_set_ignore) */
+	size_t nignore;            /* entries of ignore */
 	/*
 	 * Check every commit whole and compare its findings with its parent's, as a history with
 	 * merges is, even where the history is linear (for the tests and benchmarks that hold the

@@ -63,6 +63,12 @@ typedef struct assure_engine_stats {
 
 int assure_engine_new(assure_engine **out, const assure_ruleset *rs);
 void assure_engine_free(assure_engine *e);
+/*
+ * Leave the paths matching one of the n globs (assure_glob_match; copied) out of every check:
+ * no rule selects them, as if they were no returns (a repository's "ignore", config.h). Set
+ * before the first check; one engine keeps the same list, as its cache assumes.
+ */
+void assure_engine_set_ignore(assure_engine *e, const char *const *globs, size_t n);
 
 /* Evaluate every rule on the snapshot; findings are appended to out (unsorted). */
 int assure_engine_check(assure_engine *e, const assure_snapshot *snap, const assure_check_opts *opts,

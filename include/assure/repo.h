@@ -97,6 +97,13 @@ void assure_changes_free(assure_change *changes, size_t n);
  */
 int assure_snapshot_from_worktree(assure_snapshot **out, assure_repo *repo);
 /*
+ * The files staged in the index (stage 0): what the next commit would hold, as a pre-commit
+ * hook checks it, whatever the working tree has besides. Read from the object database like a
+ * commit's blobs; the index is never written. A path with a merge conflict is an error
+ * (ASSURE_EINVALID) naming it; submodules and symbolic links are skipped as in commits.
+ */
+int assure_snapshot_from_index(assure_snapshot **out, assure_repo *repo);
+/*
  * Plain files and folders (folders recursively) outside git. A file given by name
  * keeps the path as given ("./" removed); the files found under a folder are named
  * relative to that folder, as if it were the root of a repository, so that rules and
@@ -112,6 +119,8 @@ const assure_file *assure_snapshot_file(const assure_snapshot *s, size_t i);
 long assure_snapshot_find(const assure_snapshot *s, const char *path);
 /* The commit id the snapshot was read from, or NULL for working tree and plain files. */
 const char *assure_snapshot_commit(const assure_snapshot *s);
+/* What the snapshot was read from, for messages: "a commit", "the working tree", "the index", "files". */
+const char *assure_snapshot_kind(const assure_snapshot *s);
 /*
  * Read a file's bytes (caller frees *data; a NUL follows the last byte). A file whose bytes are
  * a Git LFS pointer (git-lfs's docs/spec.md: "version https://git-lfs.github.com/spec/v1",

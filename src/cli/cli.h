@@ -6,6 +6,7 @@
 #define ASSURE_CLI_H
 
 #include "assure/audit.h"
+#include "assure/config.h"
 #include "assure/diag.h"
 #include "assure/engine.h"
 #include "assure/error.h"
@@ -34,6 +35,8 @@ int cli_rules(const cli_args *args);
 int cli_explain(const cli_args *args);
 extern const cli_opt cli_audit_opts[];
 extern const cli_opt cli_history_opts[];
+extern const cli_opt cli_config_opts[];
+int cli_config(const cli_args *args);
 int cli_audit(const cli_args *args);
 int cli_history(const cli_args *args);
 
@@ -50,6 +53,17 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
  * values applied in the order given; problems are printed and NULL returned.
  */
 assure_ruleset *cli_load_rules(const cli_args *args);
+/*
+ * The same, with the repository's configuration cfg (may be NULL): its rule sets when --rules
+ * is not given, and its params before those of --params and --param.
+ */
+assure_ruleset *cli_load_rules_with(const cli_args *args, const assure_config *cfg);
+/*
+ * The configuration of a run: assure.json of snap (none when snap is NULL), with the options of
+ * the command line that override its keys (the option column of the key table). Problems are
+ * printed, with their places, and -1 returned.
+ */
+int cli_config_load(assure_config **out, const cli_args *args, const assure_snapshot *snap);
 /*
  * The rule `id` of rs, or NULL after saying on stderr that there is none, with the id it
  * was probably meant to be (another case, or a slip of a key or two).
@@ -85,6 +99,13 @@ int cli_finish_output(void);
 	{                                                                                                    \
 		"params", "FILE", true, "set params from a JSON object shaped like the rule set's params"    \
 	}
+/* The paths a check leaves out, overriding the "ignore" of assure.json (config.h). */
+#define CLI_IGNORE_OPT                                                                                       \
+	{                                                                                                    \
+		"ignore", "GLOB", true,                                                                      \
+		    "leave the files matching GLOB out of the check (instead of the "                        \
+		    "repository's assure.json ignore)"                                                       \
+	}
 
 /* The options with which `audit` and `history` choose and walk commits (cmd_audit.c). */
 #define CLI_MAX_FILE_SIZE_OPT                                                                                \
@@ -102,7 +123,7 @@ int cli_finish_output(void);
 		    "finding (default " CLI_TEXT(ASSURE_MAX_FINDINGS) ")"                                    \
 	}
 #define CLI_WALK_OPTS                                                                                        \
-	{"repo", "DIR", false, "the git repository of returns (required)"}, CLI_RULE_OPTS,                   \
+	{"repo", "DIR", false, "the git repository of returns (required)"}, CLI_RULE_OPTS, CLI_IGNORE_OPT,   \
 	    CLI_MAX_FILE_SIZE_OPT, CLI_MAX_FINDINGS_OPT,                                                     \
 	    {"first-parent", NULL, false, "follow first parents only"},                                      \
 	    {"since", "DATE", false, "only commits committed on or after DATE (YYYY-MM-DD, UTC)"},           \
@@ -117,6 +138,7 @@ int cli_finish_output(void);
 
 /* A finished walk: the rule set, the repository and the audit, with what a report says about them. */
 typedef struct cli_walk {
+	assure_config *cfg;     /* assure.json of the range's last commit, and the command line */
 	assure_ruleset *rs;     /* loaded from --rules */
 	assure_repo *repo;      /* --repo */
 	assure_audit *audit;    /* the walk's result */

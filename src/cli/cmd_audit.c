@@ -69,6 +69,7 @@ static int parse_day(const cli_args *args, const char *cmd, const char *opt, boo
 
 void cli_walk_free(cli_walk *w)
 {
+	assure_config_free(w->cfg);
 	assure_audit_free(w->audit);
 	assure_repo_free(w->repo);
 	assure_ruleset_free(w->rs);
@@ -111,6 +112,32 @@ static int paths_name_a_file(cli_walk *w, const assure_audit_opts *o, const char
 	return ASSURE_EXIT_USAGE;
 }
 
+/*
+ * The configuration of a walk: assure.json as it is in the last commit of the range. One audit
+ * is one rule set with one set of params across all its commits, or a change of configuration
+ * would show as findings opened and resolved by commits that changed no return; the range's
+ * end is what the audit reports as open, so its configuration is the one that applies.
+ */
+static int walk_config(cli_walk *w, const cli_args *args, const char *range)
+{
+	const char *dots = range ? strstr(range, "..") : NULL;
+	char *end = assure_xstrdup(dots ? dots + 2 + (dots[2] == '.') : range ? range : "HEAD");
+	if (!end[0]) { /* "A.." ends at HEAD, as git has it */
+		free(end);
+		end = assure_xstrdup("HEAD");
+	}
+	char id[41];
+	assure_snapshot *snap = NULL;
+	int rc = assure_repo_resolve(w->repo, end, id);
+	if (rc == 0)
+		rc = assure_snapshot_from_commit(&snap, w->repo, id);
+	free(end);
+	/* a range that cannot be resolved is said so by the walk itself, with its own words */
+	rc = cli_config_load(&w->cfg, args, rc == 0 ? snap : NULL);
+	assure_snapshot_free(snap);
+	return rc;
+}
+
 int cli_walk_run(cli_walk *w, const cli_args *args, const char *cmd, bool with_paths)
 {
 	memset(w, 0, sizeof(*w));
@@ -138,7 +165,14 @@ int cli_walk_run(cli_walk *w, const cli_args *args, const char *cmd, bool with_p
 		o.progress = on_progress;
 		o.payload = &p;
 	}
-	if (!(w->rs = cli_load_rules(args)))
+	if (assure_repo_open(&w->repo, repo_path) < 0) {
+		fprintf(stderr, "assure: %s\n", assure_error_last());
+		return ASSURE_EXIT_USAGE;
+	}
+	if (walk_config(w, args, o.range) < 0)
+		return ASSURE_EXIT_USAGE;
+	o.ignore = assure_config_engine_ignore(w->cfg, &o.nignore);
+	if (!(w->rs = cli_load_rules_with(args, w->cfg)))
 		return ASSURE_EXIT_USAGE;
 	/* "0 intervals" for a misspelt id would read as "this rule never fired" */
 	static const char *const tool_rules[] = {ASSURE_RULE_PARSE, ASSURE_RULE_EVAL, ASSURE_RULE_LIMIT};
@@ -148,8 +182,7 @@ int cli_walk_run(cli_walk *w, const cli_args *args, const char *cmd, bool with_p
 		known = strcmp(rule, tool_rules[i]) == 0;
 	if (!known && !cli_find_rule(w->rs, cmd, rule))
 		return ASSURE_EXIT_USAGE;
-	if (assure_repo_open(&w->repo, repo_path) < 0 ||
-	    assure_audit_run(&w->audit, w->repo, w->rs, &o) < 0) {
+	if (assure_audit_run(&w->audit, w->repo, w->rs, &o) < 0) {
 		fprintf(stderr, "assure: %s\n", assure_error_last());
 		return ASSURE_EXIT_USAGE;
 	}
@@ -296,6 +329,8 @@ int cli_audit(const cli_args *args)
 		cli_walk_free(&w);
 		return rc;
 	}
+	if (!cli_get(args, "fail-on"))
+		fail_on = assure_config_fail_on(w.cfg);
 	sink s = {out, 0};
 	if (fmt->folder && make_dirs(out) < 0) {
 		fprintf(stderr, "assure: %s\n", assure_error_last());

@@ -6,37 +6,87 @@
 #include "assure/report.h"
 
 #include <stdio.h>
+#include <string.h>
 
 const cli_opt cli_check_opts[] = {
     {"repo", "DIR", false, "read the returns from the git repository DIR"},
     {"rev", "REV", false, "the commit to check (default HEAD)"},
     {"worktree", NULL, false, "check the working tree of --repo instead of a commit"},
+    {"index", NULL, false, "check the files staged in the index of --repo (what a commit would hold)"},
     CLI_RULE_OPTS,
+    CLI_IGNORE_OPT,
     CLI_MAX_FILE_SIZE_OPT,
     CLI_MAX_FINDINGS_OPT,
     {"as-of", "DATE", false, "reference date YYYY-MM-DD for date rules (default today, UTC)"},
     {"format", "FMT", false, "report format: text (default) or json"},
     {"fail-on", "SEV", false,
      "exit 1 when a finding is at or above SEV: error (default), warning, info, none"},
+    {"changed-since", "REV", false,
+     "report only findings in the files that differ from those of commit REV (a push's changes; "
+     "git's empty tree 4b825dc6... for a root commit)"},
+    {"domain", "NAME", true,
+     "report only findings of rules of domain NAME (validity includes the tool's own: ASSURE-PARSE...)"},
     {"stats", NULL, false, "print counts of blobs read and parsed and rules evaluated to stderr"},
     {NULL, NULL, false, NULL},
 };
+
+/* The id of git's empty tree (git hash-object -t tree /dev/null): what a root commit changes from. */
+#define EMPTY_TREE "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+
+/*
+ * Keep of `all` only the findings in files whose path or content differs from those of `base`
+ * (both sorted by path), and, given domains, only those of rules of one of them: what a push
+ * hook asks of a check. Snapshot-wide findings (path "") are about no file a change names.
+ */
+static void keep_only(assure_findings *all, const assure_snapshot *snap, const assure_snapshot *base,
+                      const char *const *domains, size_t ndomains)
+{
+	assure_findings *kept;
+	assure_findings_new(&kept);
+	for (size_t i = 0; i < assure_findings_count(all); i++) {
+		const assure_finding *f = assure_findings_get(all, i);
+		bool keep = true;
+		if (base) {
+			long now = assure_snapshot_find(snap, f->path),
+			     then = assure_snapshot_find(base, f->path);
+			keep = f->path[0] && now >= 0 &&
+			       (then < 0 || strcmp(assure_snapshot_file(snap, (size_t)now)->oid,
+			                           assure_snapshot_file(base, (size_t)then)->oid) != 0);
+		}
+		bool in_domain = ndomains == 0;
+		for (size_t d = 0; d < ndomains && !in_domain; d++)
+			in_domain = strcmp(f->domain, domains[d]) == 0;
+		if (keep && in_domain)
+			assure_findings_add(kept, f);
+	}
+	assure_findings_truncate(all, 0);
+	assure_findings_extend(all, kept);
+	assure_findings_free(kept);
+}
 
 int cli_check(const cli_args *args)
 {
 	const char *repo_path = cli_get(args, "repo");
 	const char *rev = cli_get(args, "rev");
-	bool worktree = cli_flag(args, "worktree");
+	bool worktree = cli_flag(args, "worktree"), index = cli_flag(args, "index");
+	const char *since = cli_get(args, "changed-since");
+	const char *const *domains;
+	size_t ndomains = cli_all(args, "domain", &domains);
 	if (repo_path && args->npositional)
 		return cli_usage_error("check", "give either --repo or paths, not both");
-	if (!repo_path && (rev || worktree))
+	if (!repo_path && (rev || worktree || index || since))
 		return cli_usage_error("check", "%s needs --repo DIR: the repository whose %s to check",
-		                       worktree ? "--worktree" : "--rev",
-		                       worktree ? "working tree" : "commit");
+		                       worktree ? "--worktree"
+		                       : index  ? "--index"
+		                       : rev    ? "--rev"
+		                                : "--changed-since",
+		                       worktree ? "working tree"
+		                       : index  ? "index"
+		                                : "commit");
 	if (!repo_path && !args->npositional)
 		return cli_usage_error("check", "nothing to check: give --repo DIR or paths");
-	if (rev && worktree)
-		return cli_usage_error("check", "give either --rev or --worktree, not both");
+	if ((rev != NULL) + worktree + index > 1)
+		return cli_usage_error("check", "give one of --rev, --worktree and --index");
 	const char *fmt_name = cli_get(args, "format");
 	const assure_report_format *fmt = assure_report_format_find(fmt_name ? fmt_name : "text");
 	if (!fmt)
@@ -53,13 +103,11 @@ int cli_check(const cli_args *args)
 	    cli_max_findings(args, "check", &max_findings) < 0)
 		return ASSURE_EXIT_USAGE;
 
-	assure_ruleset *rs = cli_load_rules(args);
-	if (!rs)
-		return ASSURE_EXIT_USAGE;
-
 	int rc = ASSURE_EXIT_USAGE;
+	assure_ruleset *rs = NULL;
+	assure_config *cfg = NULL;
 	assure_repo *repo = NULL;
-	assure_snapshot *snap = NULL;
+	assure_snapshot *snap = NULL, *base = NULL;
 	assure_engine *engine = NULL;
 	assure_findings *findings = NULL;
 	assure_buf out = ASSURE_BUF_INIT;
@@ -71,9 +119,10 @@ int cli_check(const cli_args *args)
 			fprintf(stderr, "assure: %s\n", assure_error_last());
 			goto done;
 		}
-		if (worktree) {
-			source = "worktree";
-			if (assure_snapshot_from_worktree(&snap, repo) < 0) {
+		if (worktree || index) {
+			source = worktree ? "worktree" : "index";
+			if ((worktree ? assure_snapshot_from_worktree(&snap, repo)
+			              : assure_snapshot_from_index(&snap, repo)) < 0) {
 				fprintf(stderr, "assure: %s\n", assure_error_last());
 				goto done;
 			}
@@ -85,11 +134,30 @@ int cli_check(const cli_args *args)
 				goto done;
 			}
 		}
+		char base_id[41];
+		/* git's empty tree stands for "before the first commit": a root commit changes everything */
+		if (since && strcmp(since, EMPTY_TREE) == 0) {
+			if (assure_snapshot_from_paths(&base, NULL, 0) < 0) {
+				fprintf(stderr, "assure: %s\n", assure_error_last());
+				goto done;
+			}
+		} else if (since && (assure_repo_resolve(repo, since, base_id) < 0 ||
+		                     assure_snapshot_from_commit(&base, repo, base_id) < 0)) {
+			fprintf(stderr, "assure: --changed-since: %s\n", assure_error_last());
+			goto done;
+		}
 	} else if (assure_snapshot_from_paths(&snap, args->positional, args->npositional) < 0) {
 		fprintf(stderr, "assure: %s\n", assure_error_last());
 		goto done;
 	}
 
+	/* the repository's assure.json, read from what is checked; plain files have none */
+	if (cli_config_load(&cfg, args, repo_path ? snap : NULL) < 0)
+		goto done;
+	if (!cli_get(args, "fail-on"))
+		fail_on = assure_config_fail_on(cfg);
+	if (!(rs = cli_load_rules_with(args, cfg)))
+		goto done;
 	cli_note_skipped(snap);
 	assure_check_opts opts = ASSURE_CHECK_OPTS_INIT;
 	opts.as_of = as_of;
@@ -97,12 +165,18 @@ int cli_check(const cli_args *args)
 	opts.max_findings = max_findings;
 	assure_check_result result;
 	assure_engine_new(&engine, rs);
+	size_t nignore;
+	const char *const *ignore = assure_config_engine_ignore(cfg, &nignore);
+	assure_engine_set_ignore(engine, ignore, nignore);
 	assure_findings_new(&findings);
 	if (assure_engine_check(engine, snap, &opts, findings, &result) < 0) {
 		fprintf(stderr, "assure: %s\n", assure_error_last());
 		goto done;
 	}
-	if (result.files_checked == 0 && result.parse_failures == 0) {
+	if (base || ndomains)
+		keep_only(findings, snap, base, domains, ndomains);
+	/* a push that holds no return yet (a first README) has nothing a hook could refuse */
+	if (result.files_checked == 0 && result.parse_failures == 0 && !base) {
 		/* "0 errors in 0 files" would read as a clean return: nothing was looked at */
 		if (repo_path)
 			cli_usage_error("check",
@@ -110,7 +184,10 @@ int cli_check(const cli_args *args)
 			                "file%s in %s of '%s'",
 			                assure_ruleset_name(rs), assure_ruleset_version(rs),
 			                result.files_seen, result.files_seen == 1 ? "" : "s",
-			                worktree ? "the working tree" : "the commit", repo_path);
+			                worktree ? "the working tree"
+			                : index  ? "the index"
+			                         : "the commit",
+			                repo_path);
 		else
 			cli_usage_error("check",
 			                "no return to check: no rule of %s %s applies to the %zu file%s "
@@ -159,8 +236,10 @@ done:
 	assure_buf_free(&out);
 	assure_findings_free(findings);
 	assure_engine_free(engine);
+	assure_snapshot_free(base);
 	assure_snapshot_free(snap);
 	assure_repo_free(repo);
 	assure_ruleset_free(rs);
+	assure_config_free(cfg);
 	return rc;
 }

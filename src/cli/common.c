@@ -5,6 +5,7 @@
 #include "assure/doc.h"
 #include "assure/error.h"
 #include "assure/file.h"
+#include "assure/utf8.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -160,11 +161,34 @@ const char *cli_default_rules(void)
 	return is_dir(ASSURE_RULES_INSTALL_DIR) ? ASSURE_RULES_INSTALL_DIR : ASSURE_SOURCE_DIR "/rules";
 }
 
+/* An installed rule set's name (no '/'), as assure.json gives it: its folder among the installed. */
+static char *rule_set_path(const char *name)
+{
+	if (name[0] == '/')
+		return assure_xstrdup(name);
+	assure_buf b = ASSURE_BUF_INIT;
+	assure_buf_printf(&b, "%s/%s", cli_default_rules(), name);
+	return assure_buf_detach(&b);
+}
+
 assure_ruleset *cli_load_rules(const cli_args *args)
+{
+	return cli_load_rules_with(args, NULL);
+}
+
+assure_ruleset *cli_load_rules_with(const cli_args *args, const assure_config *cfg)
 {
 	const char *const *paths;
 	size_t n = cli_all(args, "rules", &paths);
 	const char *fallback[1];
+	char **named = NULL; /* the rule sets assure.json names, as paths */
+	if (n == 0 && cfg && strcmp(assure_config_origin(cfg, ASSURE_CONFIG_RULES), "default") != 0) {
+		const char *const *names = assure_config_strings(cfg, ASSURE_CONFIG_RULES, &n);
+		named = assure_xcalloc(n + 1, sizeof(char *));
+		for (size_t i = 0; i < n; i++)
+			named[i] = rule_set_path(names[i]);
+		paths = (const char *const *)named;
+	}
 	bool defaulted = n == 0;
 	if (defaulted) {
 		fallback[0] = cli_default_rules();
@@ -187,6 +211,9 @@ assure_ruleset *cli_load_rules(const cli_args *args)
 				    "give one with --rules DIR\n");
 			rc = -1;
 		}
+	for (size_t i = 0; named && named[i]; i++)
+		free(named[i]);
+	free(named);
 	cli_print_diags(diags);
 	if (rc == 0 && assure_diags_count(diags) > 0) {
 		fprintf(stderr,
@@ -195,6 +222,13 @@ assure_ruleset *cli_load_rules(const cli_args *args)
 		rc = -1;
 	}
 	assure_diags_free(diags);
+	if (rc == 0 && cfg) {
+		/* the repository's params first, so that --params and --param override them */
+		assure_diags_new(&diags);
+		rc = assure_config_apply_params(cfg, rs, diags);
+		cli_print_diags(diags);
+		assure_diags_free(diags);
+	}
 	if (rc == 0)
 		rc = apply_params(rs, args);
 	if (rc < 0) {
@@ -409,4 +443,69 @@ const assure_rule *cli_find_rule(const assure_ruleset *rs, const char *cmd, cons
 	fprintf(stderr, "; 'assure rules list' shows them\n");
 	free(ids);
 	return NULL;
+}
+
+/* A JSON list of the values of a repeatable option, for the configuration (new). */
+static json_t *option_list(const cli_args *args, const char *name)
+{
+	const char *const *v;
+	size_t n = cli_all(args, name, &v);
+	json_t *list = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(list, json_string(v[i]));
+	return list;
+}
+
+int cli_config_load(assure_config **out, const cli_args *args, const assure_snapshot *snap)
+{
+	assure_config *cfg;
+	assure_config_new(&cfg);
+	*out = NULL;
+	if (snap) {
+		assure_diags *diags;
+		assure_diags_new(&diags);
+		bool found;
+		int rc = assure_config_read(cfg, snap, &found, diags);
+		if (rc < 0 && assure_diags_count(diags) == 0)
+			fprintf(stderr, "assure: %s: %s\n", ASSURE_CONFIG_FILE, assure_error_last());
+		cli_print_diags(diags);
+		const char *commit = assure_snapshot_commit(snap);
+		if (rc < 0 && commit)
+			fprintf(stderr,
+			        "assure: the repository's configuration (%s at %.12s) has problems: fix it "
+			        "(docs/configuration.md lists its keys)\n",
+			        ASSURE_CONFIG_FILE, commit);
+		else if (rc < 0)
+			fprintf(stderr,
+			        "assure: the repository's configuration (%s in %s) has problems: fix it "
+			        "(docs/configuration.md lists its keys)\n",
+			        ASSURE_CONFIG_FILE, assure_snapshot_kind(snap));
+		assure_diags_free(diags);
+		if (rc < 0) {
+			assure_config_free(cfg);
+			return -1;
+		}
+	}
+	/* the command line overrides the file key by key; each option was checked as it was parsed */
+	size_t nkeys;
+	const assure_config_key *keys = assure_config_keys(&nkeys);
+	for (size_t k = 0; k < nkeys; k++) {
+		json_t *v = NULL;
+		if (keys[k].type == ASSURE_CONFIG_STRINGS) {
+			const char *const *vals;
+			if (cli_all(args, keys[k].option, &vals) > 0)
+				v = option_list(args, keys[k].option);
+		} else if (keys[k].type != ASSURE_CONFIG_OBJECT && cli_get(args, keys[k].option)) {
+			v = json_string(cli_get(args, keys[k].option));
+		}
+		if (v && assure_config_set(cfg, (assure_config_key_id)k, v, "command line") < 0) {
+			fprintf(stderr, "assure: --%s: %s\n", keys[k].option, assure_error_last());
+			json_decref(v);
+			assure_config_free(cfg);
+			return -1;
+		}
+		json_decref(v);
+	}
+	*out = cfg;
+	return 0;
 }

@@ -14,7 +14,7 @@ static const cli_opt help_opts[] = {
 static int cmd_help(const cli_args *args);
 
 static const cli_command commands[] = {
-    {"check", "assure check [OPTIONS] [--repo DIR [--rev REV | --worktree] | PATH...]",
+    {"check", "assure check [OPTIONS] [--repo DIR [--rev REV | --worktree | --index] | PATH...]",
      "evaluate the rules on one commit, a working tree or plain files", cli_check_opts, cli_check, NULL},
     {"rules", "assure rules (lint [PATH...] | list | params) [--rules DIR] [--param N=V] [--params FILE]",
      "check rule files for errors, list the rules, or list the params", cli_rules_opts, cli_rules,
@@ -31,6 +31,10 @@ static const cli_command commands[] = {
     {"history", "assure history --repo DIR [--rule ID] [--subject S] [--path P] [OPTIONS] [RANGE]",
      "when each finding was open: the commit that introduced it and the one that resolved it",
      cli_history_opts, cli_history, "  0  the intervals were listed\n"},
+    {"config", "assure config [--repo DIR] [--rev REV | --worktree | --index] [OPTIONS]",
+     "print the configuration a check would use (assure.json and the command line), and where each "
+     "value came from",
+     cli_config_opts, cli_config, "  0  the configuration was printed\n"},
     {"help", "assure help [COMMAND | --man | --completion]", "show help for assure or one command", help_opts,
      cmd_help, "  0  the help was printed\n"},
 };

@@ -107,6 +107,8 @@ static void cached_clear(cached *c)
 
 struct assure_engine {
 	const assure_ruleset *rs; /* borrowed */
+	char **ignore;            /* globs of paths no rule reads (assure_engine_set_ignore), owned */
+	size_t nignore;           /* entries of ignore */
 	uint64_t max_file_size;   /* of the check under way (assure_check_opts) */
 	json_t *by_oid;           /* oid -> index into parsed (json integer) */
 	parsed **parsed; /* owned; each entry stays where it is, so a parsed * outlives later parses */
@@ -306,10 +308,22 @@ int assure_engine_new(assure_engine **out, const assure_ruleset *rs)
 	return 0;
 }
 
+void assure_engine_set_ignore(assure_engine *e, const char *const *globs, size_t n)
+{
+	for (size_t i = 0; i < e->nignore; i++)
+		free(e->ignore[i]);
+	free(e->ignore);
+	e->ignore = n ? assure_xcalloc(n, sizeof(char *)) : NULL;
+	for (size_t i = 0; i < n; i++)
+		e->ignore[i] = assure_xstrdup(globs[i]);
+	e->nignore = n;
+}
+
 void assure_engine_free(assure_engine *e)
 {
 	if (!e)
 		return;
+	assure_engine_set_ignore(e, NULL, 0);
 	for (size_t i = 0; i < e->nparsed; i++) {
 		assure_doc_free(e->parsed[i]->doc);
 		free(e->parsed[i]->error);
@@ -361,8 +375,19 @@ static bool ends_with_json(const char *path)
 	return n >= 5 && strcmp(path + n - 5, ".json") == 0;
 }
 
-static bool path_selected(const assure_rule *r, const char *path)
+/* Whether the repository's configuration leaves the path out of every check. */
+static bool ignored(const assure_engine *e, const char *path)
 {
+	for (size_t i = 0; i < e->nignore; i++)
+		if (assure_glob_match(e->ignore[i], path))
+			return true;
+	return false;
+}
+
+static bool path_selected(const assure_engine *e, const assure_rule *r, const char *path)
+{
+	if (ignored(e, path))
+		return false;
 	if (r->path_count == 0)
 		return ends_with_json(path);
 	for (size_t i = 0; i < r->path_count; i++)
@@ -525,7 +550,7 @@ static void index_add(run *rn, size_t i, bool views)
 {
 	snap_index *x = rn->index;
 	const assure_file *f = assure_snapshot_file(rn->snap, i);
-	if (!ends_with_json(f->path))
+	if (!ends_with_json(f->path) || ignored(rn->e, f->path))
 		return;
 	parsed *p = get_parsed(rn->e, rn->snap, i);
 	if (!p || !p->doc) {
@@ -750,7 +775,7 @@ static bool declared_return(const assure_engine *e, const char *path)
 		if (r->path_count == 0)
 			continue;
 		any = true;
-		if (path_selected(r, path))
+		if (path_selected(e, r, path))
 			return true;
 	}
 	return !any;
@@ -1465,9 +1490,9 @@ static bool group_kind(const assure_rule *r, const char *kind)
 }
 
 /* Whether rule r applies to a file at this path with this root (for the files_checked count). */
-static bool rule_applies(const assure_rule *r, const char *path, json_t *root)
+static bool rule_applies(const assure_engine *e, const assure_rule *r, const char *path, json_t *root)
 {
-	if (!path_selected(r, path))
+	if (!path_selected(e, r, path))
 		return false;
 	if (r->scope == ASSURE_SCOPE_GROUP)
 		return group_kind(r, kind_of(root));
@@ -1547,8 +1572,8 @@ static void check_file_group(run *rn, assure_findings *out, reusable *ru, int g,
 		return;
 	for (size_t k = 0; k < assure_ruleset_count(rn->e->rs); k++) {
 		const assure_rule *r = assure_ruleset_rule(rn->e->rs, k);
-		if (r->scope != ASSURE_SCOPE_RETURN || rule_group(r) != g || !path_selected(r, f->path) ||
-		    !kind_selected(r, root))
+		if (r->scope != ASSURE_SCOPE_RETURN || rule_group(r) != g ||
+		    !path_selected(rn->e, r, f->path) || !kind_selected(r, root))
 			continue;
 		c->reads_as_of |= (r->reads & ASSURE_EXPR_READS_AS_OF) != 0;
 		eval_return_rule(rn, c->findings, r, f->path, p->doc);
@@ -1581,7 +1606,7 @@ static void know_file(run *rn, reusable *ru, size_t i, parsed *p)
 	} else {
 		json_t *root = assure_doc_root(p->doc);
 		for (size_t k = 0; k < assure_ruleset_count(rn->e->rs) && !ru->checked; k++)
-			ru->checked = rule_applies(assure_ruleset_rule(rn->e->rs, k), f->path, root);
+			ru->checked = rule_applies(rn->e, assure_ruleset_rule(rn->e->rs, k), f->path, root);
 	}
 }
 
@@ -1600,7 +1625,7 @@ static void check_file(run *rn, assure_findings *out, size_t i)
 	size_t nrules = assure_ruleset_count(e->rs);
 	bool wanted = false;
 	for (size_t k = 0; k < nrules && !wanted; k++)
-		wanted = path_selected(assure_ruleset_rule(e->rs, k), f->path);
+		wanted = path_selected(e, assure_ruleset_rule(e->rs, k), f->path);
 	if (!wanted)
 		return;
 	/* findings are filed under the path and blob, and reused while they hold */
@@ -1710,7 +1735,7 @@ static void snapshot_key(const run *rn, const assure_rule *r, assure_buf *b)
 	/* kept whole, not hashed: compared exactly, and cheaper than hashing it every commit */
 	for (size_t i = 0; i < assure_snapshot_count(rn->snap); i++) {
 		const assure_file *f = assure_snapshot_file(rn->snap, i);
-		if (path_selected(r, f->path))
+		if (path_selected(rn->e, r, f->path))
 			put_file_id(b, f);
 	}
 }
@@ -1726,7 +1751,7 @@ static void eval_snapshot_rule_now(run *rn, assure_findings *out, const assure_r
 	bool complete = true;
 	for (size_t i = 0; i < n; i++) {
 		const assure_file *f = assure_snapshot_file(rn->snap, i);
-		if (!path_selected(r, f->path))
+		if (!path_selected(rn->e, r, f->path))
 			continue;
 		parsed *p = get_parsed(rn->e, rn->snap, i);
 		if (!p || !p->doc) {
@@ -2004,7 +2029,7 @@ static grouped *collect_members(run *rn, struct group_state *gs, const assure_ru
 		for (size_t j = 0; l && j < l->count; j++) {
 			size_t i = l->at[j];
 			const assure_file *f = assure_snapshot_file(rn->snap, i);
-			if (!path_selected(r, f->path))
+			if (!path_selected(rn->e, r, f->path))
 				continue;
 			const membership *m = member_of(rn, gs, r, i);
 			if (m->state == MEMBER_FAILED && out) {
@@ -2055,7 +2080,7 @@ static void eval_group_rule(run *rn, assure_findings *out, size_t k, const assur
 	bool all_poisoned = false;
 	for (size_t j = 0; j < rn->index->unreadable.count; j++) {
 		size_t i = rn->index->unreadable.at[j];
-		if (!path_selected(r, assure_snapshot_file(rn->snap, i)->path) ||
+		if (!path_selected(rn->e, r, assure_snapshot_file(rn->snap, i)->path) ||
 		    !could_be(rn, i, (const char *const *)r->group_kinds, r->group_kind_count, NULL))
 			continue;
 		parsed *p = get_parsed(rn->e, rn->snap, i);
@@ -2359,7 +2384,8 @@ static bool snapshot_rule_stale(run *rn, const assure_rule *r, size_t k, const a
                                 const change_set *cs)
 {
 	for (size_t i = 0; i < nch; i++)
-		if (path_selected(r, ch[i].path) || (ch[i].old_path && path_selected(r, ch[i].old_path)))
+		if (path_selected(rn->e, r, ch[i].path) ||
+		    (ch[i].old_path && path_selected(rn->e, r, ch[i].old_path)))
 			return true;
 	const cached *c = &rn->e->snap_cache[k].c;
 	return !c->active || stale(c, cs);

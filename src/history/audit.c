@@ -996,6 +996,7 @@ int assure_audit_run(assure_audit **out, assure_repo *repo, const assure_ruleset
 	if (rc < 0)
 		goto done;
 	assure_engine_new(&ws.engine, rs);
+	assure_engine_set_ignore(ws.engine, opts->ignore, opts->nignore);
 	if (ws.linear) {
 		ws.by_fp = assure_strmap_new();
 		ws.by_domain = assure_xcalloc(a->ndomains + 1, sizeof(size_t));

@@ -163,6 +163,24 @@ int assure_repo_open(assure_repo **out, const char *path)
 		rp_git_shutdown();
 		return rc == GIT_ENOTFOUND ? ASSURE_ENOTFOUND : ASSURE_ERROR;
 	}
+	/*
+	 * In a pre-receive hook the pushed objects wait in a quarantine folder, which git names in
+	 * GIT_QUARANTINE_PATH, until the hook accepts them (git-receive-pack(1)); libgit2 reads
+	 * them from there only when told. Adding an alternate is in memory: nothing is written.
+	 */
+	const char *quarantine = getenv("GIT_QUARANTINE_PATH");
+	git_odb *odb = NULL;
+	if (quarantine && *quarantine && git_repository_odb(&odb, git) == 0) {
+		if (git_odb_add_disk_alternate(odb, quarantine) < 0) {
+			assure_error_set("cannot read the pushed objects in '%s': %s", quarantine,
+			                 rp_git_why());
+			git_odb_free(odb);
+			git_repository_free(git);
+			rp_git_shutdown();
+			return ASSURE_ERROR;
+		}
+		git_odb_free(odb);
+	}
 	assure_repo *r = assure_xcalloc(1, sizeof(*r));
 	r->git = git;
 	r->path = assure_xstrdup(path);

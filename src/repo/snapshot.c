@@ -22,6 +22,7 @@
 #include "assure/buf.h"
 #include "assure/error.h"
 #include "assure/file.h"
+#include "assure/utf8.h"
 #include "repo/repo_int.h"
 
 #include <dirent.h>
@@ -97,6 +98,7 @@ typedef enum source {
 	SRC_COMMIT,   /* blobs of a commit's tree */
 	SRC_WORKTREE, /* files of the repository's working tree */
 	SRC_PATHS,    /* plain files, each read from fs_paths[i] */
+	SRC_INDEX,    /* blobs staged in the repository's index (what the next commit would hold) */
 } source;
 
 struct assure_snapshot {
@@ -191,6 +193,12 @@ const char *assure_snapshot_commit(const assure_snapshot *s)
 	return s->source == SRC_COMMIT ? s->commit : NULL;
 }
 
+const char *assure_snapshot_kind(const assure_snapshot *s)
+{
+	static const char *const kinds[] = {"a commit", "the working tree", "files", "the index"};
+	return kinds[s->source];
+}
+
 size_t rp_snapshot_path_bytes(const assure_snapshot *s)
 {
 	return s->arena->bytes;
@@ -260,6 +268,7 @@ int assure_snapshot_read(const assure_snapshot *s, size_t i, char **data, size_t
 	int rc = 0;
 	switch (s->source) {
 	case SRC_COMMIT:
+	case SRC_INDEX: /* staged content is a blob in the object database, as a commit's is */
 		rc = read_blob(s->repo, &s->files[i], data, len);
 		break;
 	case SRC_WORKTREE: {
@@ -994,6 +1003,51 @@ int assure_snapshot_from_worktree(assure_snapshot **out, assure_repo *repo)
 		return rc;
 	}
 	/* an empty working tree has no list at all, and qsort may not be given NULL */
+	if (s->count > 1)
+		qsort(s->files, s->count, sizeof(*s->files), cmp_files);
+	*out = s;
+	return 0;
+}
+
+int assure_snapshot_from_index(assure_snapshot **out, assure_repo *repo)
+{
+	*out = NULL;
+	git_index *index = NULL;
+	/* Reads .git/index (a bare repository has an empty one); libgit2 writes it only when asked. */
+	if (git_repository_index(&index, repo->git) < 0)
+		return rp_git_error("cannot read the index");
+	assure_snapshot *s = snapshot_new(SRC_INDEX, repo, NULL);
+	int rc = 0;
+	size_t n = git_index_entrycount(index);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const git_index_entry *e = git_index_get_byindex(index, i);
+		char oid[41];
+		git_oid_tostr(oid, sizeof(oid), &e->id);
+		if (git_index_entry_is_conflict(e)) {
+			/* a conflict's stages are three versions: none of them is what will be committed */
+			assure_buf name = ASSURE_BUF_INIT;
+			assure_utf8_put_name(&name, e->path);
+			rc = assure_error_setc(ASSURE_EINVALID,
+			                       "'%s' has a merge conflict in the index: resolve it and stage "
+			                       "the result before checking the index",
+			                       name.ptr);
+			assure_buf_free(&name);
+		} else if (e->mode == GIT_FILEMODE_COMMIT || e->mode == GIT_FILEMODE_LINK) {
+			skip_disk(s, e->path,
+			          e->mode == GIT_FILEMODE_COMMIT ? ASSURE_SKIP_SUBMODULE
+			                                         : ASSURE_SKIP_SYMLINK);
+			if (e->mode == GIT_FILEMODE_COMMIT)
+				memcpy(s->skip[s->nskip - 1].oid, oid, sizeof(oid));
+		} else {
+			push_file(s, arena_dup(s->arena, e->path, strlen(e->path)), oid);
+		}
+	}
+	git_index_free(index);
+	if (rc < 0) {
+		assure_snapshot_free(s);
+		return rc;
+	}
+	/* the index is sorted by path as git compares them; snapshots are sorted bytewise */
 	if (s->count > 1)
 		qsort(s->files, s->count, sizeof(*s->files), cmp_files);
 	*out = s;
