@@ -225,7 +225,19 @@ int cli_check(const cli_args *args)
 		        st.findings_reused);
 	}
 	rc = ASSURE_EXIT_OK;
-	if (assure_report_incomplete(&result))
+	/*
+	 * A run that reports only part of what it checked is incomplete where that part is: a file
+	 * left unparsed outside the changes is not this change's to answer for.
+	 */
+	bool incomplete = assure_report_incomplete(&result);
+	if (base || ndomains) {
+		incomplete = false;
+		for (size_t i = 0; i < assure_findings_count(findings); i++) {
+			const char *id = assure_findings_get(findings, i)->rule_id;
+			incomplete |= strcmp(id, ASSURE_RULE_PARSE) == 0 || strcmp(id, ASSURE_RULE_EVAL) == 0;
+		}
+	}
+	if (incomplete)
 		rc = ASSURE_EXIT_FINDINGS;
 	for (size_t i = 0; i < assure_findings_count(findings); i++)
 		if ((int)assure_findings_get(findings, i)->severity >= fail_on)

@@ -239,7 +239,10 @@ static void problem(assure_config *cfg, assure_diags *diags, const char *pointer
 		line = col = 0;
 	assure_buf p = ASSURE_BUF_INIT;
 	assure_buf_put_visible(&p, pointer);
-	assure_diags_add(diags, cfg->file, line, col, NULL, NULL, 0, NULL, "%s: %s", p.ptr, msg);
+	if (p.len) /* the root's pointer is "": the message names it */
+		assure_diags_add(diags, cfg->file, line, col, NULL, NULL, 0, NULL, "%s: %s", p.ptr, msg);
+	else
+		assure_diags_add(diags, cfg->file, line, col, NULL, NULL, 0, NULL, "%s", msg);
 	assure_buf_free(&p);
 }
 
@@ -258,7 +261,8 @@ int assure_config_parse(assure_config *cfg, const char *file, const char *origin
 	}
 	json_t *root = assure_doc_root(cfg->doc);
 	if (!json_is_object(root)) {
-		problem(cfg, diags, "", false, "the configuration must be a JSON object of keys");
+		problem(cfg, diags, "", false,
+		        "the configuration must be a JSON object of keys (docs/configuration.md)");
 		return -1;
 	}
 	int rc = 0;

@@ -298,11 +298,12 @@ int assure_snapshot_read(const assure_snapshot *s, size_t i, char **data, size_t
 	                       "'%s' is a Git LFS pointer%s: its content is not in the %s, so it was not "
 	                       "checked (%s)",
 	                       s->files[i].path, what.ptr ? what.ptr : "",
-	                       s->source == SRC_COMMIT ? "repository" : "file",
-	                       s->source == SRC_COMMIT ? "Git LFS keeps it elsewhere; 'git lfs pull' "
-	                                                 "fetches it into a working tree, which "
-	                                                 "--worktree checks"
-	                                               : "'git lfs pull' fetches it");
+	                       s->source != SRC_WORKTREE && s->source != SRC_PATHS ? "repository" : "file",
+	                       s->source != SRC_WORKTREE && s->source != SRC_PATHS
+	                           ? "Git LFS keeps it elsewhere; 'git lfs pull' "
+	                             "fetches it into a working tree, which "
+	                             "--worktree checks"
+	                           : "'git lfs pull' fetches it");
 	assure_buf_free(&what);
 	return rc;
 }
@@ -312,7 +313,7 @@ int assure_snapshot_size(const assure_snapshot *s, size_t i, uint64_t *size)
 	*size = 0;
 	if (i >= s->count)
 		return assure_error_setc(ASSURE_ENOTFOUND, "no file %zu in the snapshot", i);
-	if (s->source == SRC_COMMIT) {
+	if (s->source == SRC_COMMIT || s->source == SRC_INDEX) {
 		git_odb *odb = NULL;
 		git_oid id;
 		size_t n = 0;
