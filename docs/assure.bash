@@ -2,14 +2,15 @@
 _assure() {
 	local cur=${COMP_WORDS[COMP_CWORD]} words=
 	if [ "$COMP_CWORD" -eq 1 ]; then
-		words="check rules explain audit history help --version --help"
+		words="check rules explain audit history config help --version --help"
 	else
 		case ${COMP_WORDS[1]} in
-		check) words="--repo --rev --worktree --rules --param --params --max-file-size --max-findings --as-of --format --fail-on --stats --help" ;;
+		check) words="--repo --rev --worktree --index --rules --param --params --ignore --max-file-size --max-findings --as-of --format --fail-on --changed-since --domain --stats --help" ;;
 		rules) words="--rules --param --params --help" ;;
 		explain) words="--rules --param --params --help" ;;
-		audit) words="--repo --rules --param --params --max-file-size --max-findings --first-parent --since --until --as-of --quiet --stats --paths --format --out --fail-on --help" ;;
-		history) words="--repo --rules --param --params --max-file-size --max-findings --first-parent --since --until --as-of --quiet --stats --rule --subject --path --format --help" ;;
+		audit) words="--repo --rules --param --params --ignore --max-file-size --max-findings --first-parent --since --until --as-of --quiet --stats --paths --format --out --fail-on --help" ;;
+		history) words="--repo --rules --param --params --ignore --max-file-size --max-findings --first-parent --since --until --as-of --quiet --stats --rule --subject --path --format --help" ;;
+		config) words="--repo --rev --worktree --index --rules --param --params --ignore --fail-on --format --keys --help" ;;
 		help) words="--man --completion --help" ;;
 		esac
 	fi

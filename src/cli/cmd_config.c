@@ -20,8 +20,28 @@ const cli_opt cli_config_opts[] = {
     CLI_IGNORE_OPT,
     {"fail-on", "SEV", false, "override fail_on: error, warning, info, none"},
     {"format", "FMT", false, "text (default) or json"},
+    {"keys", NULL, false,
+     "print the keys of assure.json as the Markdown table of docs/configuration.md, and nothing else"},
     {NULL, NULL, false, NULL},
 };
+
+/* The key table as Markdown, for docs/configuration.md (tests/e2e/config.sh compares the two). */
+static int print_keys(void)
+{
+	assure_buf out = ASSURE_BUF_INIT;
+	assure_buf_puts(&out, "| key | value | default | command line | what it does |\n"
+	                      "| --- | --- | --- | --- | --- |\n");
+	size_t nkeys;
+	const assure_config_key *keys = assure_config_keys(&nkeys);
+	for (size_t k = 0; k < nkeys; k++)
+		assure_buf_printf(&out, "| `%s` | %s | `%s` | `--%s` | %s |\n", keys[k].key,
+		                  keys[k].value_help, keys[k].def, keys[k].option, keys[k].help);
+	int rc = cli_write(out.ptr, out.len);
+	if (rc < 0)
+		fprintf(stderr, "assure: %s\n", assure_error_last());
+	assure_buf_free(&out);
+	return rc < 0 ? ASSURE_EXIT_USAGE : ASSURE_EXIT_OK;
+}
 
 /* A param that a configuration set: not the rule file's own value. */
 typedef struct param_walk {
@@ -61,6 +81,8 @@ int cli_config(const cli_args *args)
 	const char *rev = cli_get(args, "rev");
 	bool worktree = cli_flag(args, "worktree"), index = cli_flag(args, "index");
 	const char *fmt = cli_get(args, "format");
+	if (cli_flag(args, "keys"))
+		return print_keys();
 	if (args->npositional)
 		return cli_usage_error("config", "unexpected argument '%s'", args->positional[0]);
 	if ((rev != NULL) + worktree + index > 1)

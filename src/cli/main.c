@@ -187,6 +187,25 @@ static void print_man(void)
 		printf(".PP\nExit status:\n");
 		man_exits(c->exits);
 	}
+	printf(".SH FILES\n.TP\n\\fB%s\\fR\n", ASSURE_CONFIG_FILE);
+	roff("the configuration of a repository of returns, at its root, read from the commit "
+	     "checked (docs/configuration.md); the command line overrides each key:");
+	printf("\n");
+	size_t nkeys;
+	const assure_config_key *keys = assure_config_keys(&nkeys);
+	for (size_t k = 0; k < nkeys; k++) {
+		printf(".RS\n.TP\n\\fB");
+		roff(keys[k].key);
+		printf("\\fR (\\-\\-");
+		roff(keys[k].option);
+		printf(")\n");
+		roff(keys[k].help);
+		printf("; ");
+		roff(keys[k].value_help);
+		printf(", default ");
+		roff(keys[k].def);
+		printf("\n.RE\n");
+	}
 	printf(".SH EXIT STATUS\n");
 	man_exits(NULL);
 	printf(".TP\n\\fB%d\\fR\n", ASSURE_EXIT_USAGE);

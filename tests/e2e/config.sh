@@ -254,4 +254,13 @@ expect_rc 2 "config --fail-on fatal"
 run_assure u4.txt config --repo repo --rev HEAD~1 --rules "$basic"
 expect_rc 0 "config of an older commit"
 expect_grep "^configuration of 'repo' at $c1 (from its assure.json)\$" u4.txt
+
+# The docs' list of keys is the key table's, as `assure config --keys` prints it.
+run_assure keys.md config --keys
+expect_rc 0 "config --keys"
+[ "$(grep -c '^| `' keys.md)" -eq 5 ] || fail "config --keys lists not 5 keys: $(cat keys.md)"
+pass
+awk '/^<!-- keys: made by `assure config --keys` -->$/ {on = 1; next} /^<!-- end of keys -->$/ {on = 0} on' \
+	"$ASSURE_SOURCE_DIR/docs/configuration.md" >keys.doc
+expect_same keys.md keys.doc
 finish

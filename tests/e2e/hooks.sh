@@ -122,8 +122,23 @@ last_out=orphan
 expect_rc 1 "a new root commit of invalid returns"
 expect_grep 'remote: returns/2020-21/m07/finance/rtx.json:1:1: error: \[VAL-001\] this finance return lacks 2 required fields: org_name, forecast.outturn' orphan.raw
 
-# The hook says so when it cannot run assure, and refuses rather than let everything in.
+# A commit whose assure.json cannot be read is refused with assure's own words for it.
 git -C work checkout -q main
+printf '{\n  "fail_on": "none",\n  "rulez": []\n}\n' >work/assure.json
+commit_all work "2021-01-09 10:00:00" "configure assure"
+cfg=$(git -C work rev-parse --short=12 HEAD)
+push main
+expect_rc 1 "a push with a bad assure.json"
+cat >cfg.expected <<EOF
+remote: assure: push rejected: commit $cfg (configure assure) on refs/heads/main could not be checked, for this reason:
+remote: assure.json:3:3: error: /rulez: unknown key 'rulez' (the keys are rules, params, waivers, fail_on, ignore)
+remote: assure: the repository's configuration (assure.json at $cfg) has problems: fix it (docs/configuration.md lists its keys)
+EOF
+grep '^remote: ' push.err >cfg.remote || true
+expect_same cfg.remote cfg.expected
+git -C work reset -q --hard HEAD~1
+
+# The hook says so when it cannot run assure, and refuses rather than let everything in.
 echo more >>work/README.md
 commit_all work "2021-01-10 09:00:00" "README again"
 ASSURE=/nonexistent/assure push main

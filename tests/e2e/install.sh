@@ -11,10 +11,16 @@ mv prefix moved
 bin="$TEST_TMP/moved/bin/assure"
 [ -x "$bin" ] || fail "no assure in the installed bin/"
 pass
-for f in share/man/man1/assure.1 share/bash-completion/completions/assure share/doc/assure/rules.md; do
+for f in share/man/man1/assure.1 share/bash-completion/completions/assure share/doc/assure/rules.md \
+	share/doc/assure/configuration.md share/doc/assure/hooks.md share/assure/hooks/.pre-commit-hooks.yaml \
+	share/assure/examples/github-actions.yml share/assure/examples/gitlab-ci.yml; do
 	[ -s "moved/$f" ] || fail "the installation has no $f"
 	pass
 done
+# the hook is installed as the program a bare repository runs, the same as the source tree's
+[ -x moved/share/assure/hooks/pre-receive ] || fail "the installed pre-receive hook is not executable"
+cmp -s moved/share/assure/hooks/pre-receive "$ASSURE_SOURCE_DIR/hooks/pre-receive" || fail "the installed hook differs"
+pass
 ASSURE_BIN="$bin"
 run_assure list.txt rules list
 expect_rc 0 "rules list of the moved installation"
