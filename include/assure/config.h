@@ -86,10 +86,10 @@ int assure_config_parse(assure_config *cfg, const char *file, const char *origin
 int assure_config_read(assure_config *cfg, const assure_snapshot *snap, bool *found, assure_diags *diags);
 
 /*
- * Set key `key` to `value` (borrowed; validated as the file's values are), saying where it
+ * Set key `key` to `json` (borrowed; validated as the file's values are), saying where it
  * came from ("command line"). -1 with a message naming the key when it is not valid.
  */
-int assure_config_set(assure_config *cfg, assure_config_key_id key, json_t *value, const char *origin);
+int assure_config_set(assure_config *cfg, assure_config_key_id key, json_t *json, const char *origin);
 
 /* The value of a key (borrowed; never NULL) and where it came from ("default" for a default). */
 json_t *assure_config_value(const assure_config *cfg, assure_config_key_id key);
