@@ -86,8 +86,10 @@ int assure_config_parse(assure_config *cfg, const char *file, const char *origin
 int assure_config_read(assure_config *cfg, const assure_snapshot *snap, bool *found, assure_diags *diags);
 
 /*
- * Set key `key` to `json` (borrowed; validated as the file's values are), saying where it
- * came from ("command line"). -1 with a message naming the key when it is not valid.
+ * Set key `key` to `json` (borrowed), saying where it came from ("command line"). The value must
+ * be of the key's type and a severity one of the severities; a path (a rule set, the waivers
+ * file) is one of the filesystem, as the command line gives it, and is not held to the
+ * repository as the file's are. -1 with a message naming the key when it is not valid.
  */
 int assure_config_set(assure_config *cfg, assure_config_key_id key, json_t *json, const char *origin);
 

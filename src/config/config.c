@@ -161,8 +161,11 @@ static const char *type_name(assure_config_type t)
  */
 static void validate(assure_buf *why, long *bad_index, size_t k, json_t *json, bool from_file)
 {
-	/* from the command line, rule sets are paths of the filesystem, as --rules has them */
-	check_fn check = from_file || k != ASSURE_CONFIG_RULES ? checks[k] : NULL;
+	/*
+	 * From the command line, rule sets and the waivers file are paths of the filesystem, as
+	 * --rules and --waivers take them: only the file's values are held to the repository.
+	 */
+	check_fn check = from_file || keys[k].type == ASSURE_CONFIG_SEVERITY ? checks[k] : NULL;
 	*bad_index = -1;
 	const assure_config_key *row = &keys[k];
 	switch (row->type) {

@@ -148,6 +148,10 @@ static void test_config__set(void **state)
 	v = json_pack("[s]", "../my-rules");
 	assert_int_equal(assure_config_set(cfg, ASSURE_CONFIG_RULES, v, "command line"), 0);
 	json_decref(v);
+	v = json_string("/srv/assurance/waivers.json");
+	assert_int_equal(assure_config_set(cfg, ASSURE_CONFIG_WAIVERS, v, "command line"), 0);
+	json_decref(v);
+	assert_string_equal(assure_config_waivers(cfg), "/srv/assurance/waivers.json");
 	/* in the file it is not */
 	assert_int_equal(parse(cfg, "{\"rules\": [\"../my-rules\"]}", d), -1);
 	assure_diags_free(d);
