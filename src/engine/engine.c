@@ -85,17 +85,36 @@ typedef struct group_cached {
 	assure_buf members; /* the members' paths and ids */
 	cached c;           /* its findings */
 	bool seen;          /* it had members in the last check */
+	bool current;       /* members is what the collect before the last one said */
 	char **values;      /* of a chart's group: its series' values (exact text or NULL, owned) */
 	size_t nvalues;     /* entries of values */
 } group_cached;
 
+/* A member of a group rule's groups in one snapshot, as collect_members keeps it. */
+typedef struct member_at {
+	size_t blob; /* its membership: index into the group state's blobs */
+	size_t file; /* its index in the snapshot */
+	size_t kind; /* which of the rule's group kinds it is */
+} member_at;
+
 struct group_state {
 	assure_strmap *by_blob; /* "path\noid[\nas_of]" -> index into blobs */
-	membership *blobs;
+	membership *blobs;      /* never dropped before the state, so an index into them stays good */
 	size_t nblobs, capblobs;
 	assure_strmap *by_key; /* group key -> index into cache */
 	group_cached *cache;
 	size_t ncache, capcache;
+	/*
+	 * The last collect_members' members, updated by the next snapshot's change instead of
+	 * made again from every member, when membership depends on the blob alone.
+	 */
+	member_at *in; /* the members, by key then file */
+	size_t nin;
+	member_at *failed; /* the members whose key could not be worked out, by kind then file */
+	size_t nfailed;
+	unsigned long gen; /* the snapshot index's gen they are for, 0 for none */
+	/* the keys of the groups whose members changed since the last collect_members (owned) */
+	assure_strmap *touched;
 };
 
 static void cached_clear(cached *c)
@@ -223,7 +242,11 @@ typedef struct snap_index {
 	size_t *remap;           /* index_update's scratch, kept: a commit's update allocates nothing large */
 	json_t **spare;          /* the entries' other buffer, swapped with them by index_update */
 	size_t capremap, capspare, capentries;
-	size_t nfiles; /* files in the snapshot it describes */
+	size_t nfiles;          /* files in the snapshot it describes */
+	unsigned long gen;      /* unique to the snapshot it describes (new_epoch), for what is kept by it */
+	unsigned long prev_gen; /* where remapped: the gen of the snapshot it was updated from */
+	bool remapped;          /* made by index_update from prev_gen's snapshot: remap says how */
+	idx_list fresh;         /* where remapped: the changed files' new contents */
 } snap_index;
 
 /* The nodes one for_each query selects in the document being checked. */
@@ -588,6 +611,8 @@ static void index_build(run *rn)
 	if (x->built)
 		return;
 	x->built = true;
+	x->gen = new_epoch();
+	x->remapped = false;
 	x->kinds = assure_strmap_new();
 	x->found = assure_strmap_new();
 	size_t n = assure_snapshot_count(rn->snap);
@@ -620,6 +645,7 @@ static void index_free(snap_index *x)
 		free(x->by_kind[i].at);
 	free(x->by_kind);
 	free(x->unreadable.at);
+	free(x->fresh.at);
 	for (size_t i = 0; i < nfiles; i++)
 		json_decref(x->entries[i]);
 	free(x->entries);
@@ -709,12 +735,18 @@ static void index_update(run *rn, const assure_snapshot *prev, const assure_chan
 	x->entries = entries;
 	x->capentries = cap;
 	x->nfiles = nn;
+	x->prev_gen = x->gen;
+	x->gen = new_epoch();
+	x->remapped = true;
+	x->fresh.count = 0;
 	for (size_t i = 0; i < nch; i++) {
 		if (ch[i].kind == ASSURE_CHANGE_DELETED)
 			continue;
 		long at = assure_snapshot_find(snap, ch[i].path);
-		if (at >= 0)
+		if (at >= 0) {
 			index_add(rn, (size_t)at, true);
+			idx_push(&x->fresh, (size_t)at);
+		}
 	}
 	/* lookups a changed content could answer are made again when next asked */
 	for (size_t r = 0; r < x->nresults; r++) {
@@ -1827,6 +1859,9 @@ static void group_state_free(struct group_state *g)
 		values_free(&g->cache[i]);
 	}
 	free(g->cache);
+	free(g->in);
+	free(g->failed);
+	assure_strmap_free(g->touched);
 	assure_strmap_free(g->by_blob);
 	assure_strmap_free(g->by_key);
 }
@@ -1958,6 +1993,7 @@ typedef struct grouped {
 	const char *key; /* canonical key text (borrowed from the membership) */
 	json_t *value;   /* the key (borrowed) */
 	size_t file;     /* index in the snapshot */
+	member_at at;    /* as the group state keeps it */
 } grouped;
 
 static int cmp_grouped(const void *a, const void *b)
@@ -2005,43 +2041,196 @@ static void eval_group(run *rn, assure_findings *out, const assure_rule *r, cons
 	json_decref(root);
 }
 
+/* What a group rule's where and by read. */
+static unsigned membership_reads(const assure_rule *r)
+{
+	unsigned reads = r->group_where ? assure_expr_reads(r->group_where) : 0;
+	for (size_t k = 0; k < r->group_by_count; k++)
+		reads |= assure_expr_reads(r->group_by[k]);
+	return reads;
+}
+
+/* Which of r's group kinds file i is (the index's filing of it), or group_kind_count for none. */
+static size_t member_kind(run *rn, const assure_rule *r, size_t i)
+{
+	if (!ends_with_json(assure_snapshot_file(rn->snap, i)->path))
+		return r->group_kind_count;
+	parsed *p = get_parsed(rn->e, rn->snap, i);
+	json_t *root = p && p->doc ? assure_doc_root(p->doc) : NULL;
+	json_t *k = json_is_object(root) ? json_object_get(root, "kind") : NULL;
+	for (size_t t = 0; json_is_string(k) && t < r->group_kind_count; t++)
+		if (strcmp(r->group_kinds[t], json_string_value(k)) == 0)
+			return t;
+	return r->group_kind_count;
+}
+
+static int cmp_member_in(const struct group_state *gs, const member_at *a, const member_at *b)
+{
+	int c = strcmp(gs->blobs[a->blob].key, gs->blobs[b->blob].key);
+	return c ? c : (a->file > b->file) - (a->file < b->file);
+}
+
+static int cmp_member_failed(const member_at *a, const member_at *b)
+{
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	return (a->file > b->file) - (a->file < b->file);
+}
+
+/* Insert m into the sorted list l of n entries (room for one more), keeping its order. */
+static void member_insert(const struct group_state *gs, member_at *l, size_t n, member_at m, bool in)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if ((in ? cmp_member_in(gs, &l[mid], &m) : cmp_member_failed(&l[mid], &m)) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	memmove(&l[lo + 1], &l[lo], (n - lo) * sizeof(member_at));
+	l[lo] = m;
+}
+
+/*
+ * File i's membership of r's groups, filed in gs->in or gs->failed (with room for it), in
+ * order when sorted; returns it, or NULL when r does not read the file's path.
+ */
+static const membership *file_member(run *rn, struct group_state *gs, const assure_rule *r, size_t i,
+                                     size_t t, bool sorted)
+{
+	if (!path_selected(rn->e, r, assure_snapshot_file(rn->snap, i)->path))
+		return NULL;
+	const membership *m = member_of(rn, gs, r, i);
+	member_at at = {(size_t)(m - gs->blobs), i, t};
+	if (m->state == MEMBER_IN && sorted)
+		member_insert(gs, gs->in, gs->nin++, at, true);
+	else if (m->state == MEMBER_IN)
+		gs->in[gs->nin++] = at;
+	else if (m->state == MEMBER_FAILED && sorted)
+		member_insert(gs, gs->failed, gs->nfailed++, at, false);
+	else if (m->state == MEMBER_FAILED)
+		gs->failed[gs->nfailed++] = at;
+	return m;
+}
+
+/*
+ * Keep the members of the files that stayed the same, at their new places (the order stays,
+ * since both snapshots are in path order); the keys of those that went go to touched.
+ */
+static void members_remap(const struct group_state *gs, member_at *l, size_t *n, const size_t *remap,
+                          assure_strmap *touched)
+{
+	size_t kept = 0;
+	for (size_t k = 0; k < *n; k++) {
+		if (remap[l[k].file] != SIZE_MAX) {
+			l[kept++] = (member_at){l[k].blob, remap[l[k].file], l[k].kind};
+		} else if (touched) {
+			const char *key = gs->blobs[l[k].blob].key;
+			assure_strmap_slot(touched, key, strlen(key), NULL);
+		}
+	}
+	*n = kept;
+}
+
+/* Whether r's memberships depend on a return's blob alone (not on other files or the day). */
+static bool membership_by_blob(const assure_rule *r)
+{
+	return !(membership_reads(r) & (ASSURE_EXPR_READS_OTHERS | ASSURE_EXPR_READS_AS_OF));
+}
+
+/*
+ * Bring gs's members, kept for the snapshot the index was updated from, to the one it now
+ * describes: the files that stayed keep their memberships at their new places, the changed
+ * files' new contents are placed, and the keys of the groups that lost or gained a member
+ * are noted in gs->touched. Called on every update, so that the members keep up with the
+ * snapshot while their rule is not evaluated.
+ */
+static void members_follow(run *rn, struct group_state *gs, const assure_rule *r)
+{
+	snap_index *x = rn->index;
+	if (!gs->gen || !x->remapped || gs->gen != x->prev_gen)
+		return;
+	if (!gs->touched)
+		gs->touched = assure_strmap_new();
+	members_remap(gs, gs->in, &gs->nin, x->remap, gs->touched);
+	members_remap(gs, gs->failed, &gs->nfailed, x->remap, NULL);
+	gs->in = assure_xrealloc(gs->in, (gs->nin + x->fresh.count + 1) * sizeof(member_at));
+	gs->failed = assure_xrealloc(gs->failed, (gs->nfailed + x->fresh.count + 1) * sizeof(member_at));
+	for (size_t j = 0; j < x->fresh.count; j++) {
+		size_t i = x->fresh.at[j], t = member_kind(rn, r, i);
+		if (t == r->group_kind_count)
+			continue;
+		const membership *m = file_member(rn, gs, r, i, t, true);
+		if (m && m->state == MEMBER_IN)
+			assure_strmap_slot(gs->touched, m->key, strlen(m->key), NULL);
+	}
+	gs->gen = x->gen;
+}
+
 /*
  * The members of r's groups in this snapshot, sorted by key then path (caller frees); a
  * member whose key cannot be worked out is an ASSURE-EVAL in out, when out is given.
+ *
+ * Where membership depends on the blob alone, the members are kept by the group state and
+ * follow each update (members_follow), so that a commit costs what it changed plus a pass
+ * over integers, not a key lookup and a sort of every member. *touched then gets the keys of
+ * the groups whose members may differ from the last collect's (caller frees); it is NULL
+ * when every group's may.
  */
 static grouped *collect_members(run *rn, struct group_state *gs, const assure_rule *r, assure_findings *out,
-                                size_t *count)
+                                size_t *count, assure_strmap **touched)
 {
 	if (!gs->by_blob) {
 		gs->by_blob = assure_strmap_new();
 		gs->by_key = assure_strmap_new();
 	}
 	index_build(rn);
-	size_t cap = 0;
-	for (size_t t = 0; t < r->group_kind_count; t++) {
-		const idx_list *l = index_kind(rn, r->group_kinds[t]);
-		cap += l ? l->count : 0;
-	}
-	grouped *members = assure_xcalloc(cap + 1, sizeof(grouped));
-	size_t n = 0;
-	for (size_t t = 0; t < r->group_kind_count; t++) {
-		const idx_list *l = index_kind(rn, r->group_kinds[t]);
-		for (size_t j = 0; l && j < l->count; j++) {
-			size_t i = l->at[j];
-			const assure_file *f = assure_snapshot_file(rn->snap, i);
-			if (!path_selected(rn->e, r, f->path))
-				continue;
-			const membership *m = member_of(rn, gs, r, i);
-			if (m->state == MEMBER_FAILED && out) {
-				place pl = {f->path, "", get_parsed(rn->e, rn->snap, i)->doc, 0, 0};
-				eval_failure(rn, out, r, &pl, m->field, m->why);
-			} else if (m->state == MEMBER_IN) {
-				members[n++] = (grouped){m->key, m->value, i};
-			}
+	snap_index *x = rn->index;
+	*touched = NULL;
+	bool by_blob = membership_by_blob(r);
+	if (by_blob)
+		members_follow(rn, gs, r);
+	if (by_blob && gs->gen && gs->gen == x->gen) {
+		*touched = gs->touched ? gs->touched : assure_strmap_new();
+		gs->touched = NULL;
+	} else {
+		size_t cap = 0;
+		for (size_t t = 0; t < r->group_kind_count; t++) {
+			const idx_list *l = index_kind(rn, r->group_kinds[t]);
+			cap += l ? l->count : 0;
 		}
+		gs->in = assure_xrealloc(gs->in, (cap + 1) * sizeof(member_at));
+		gs->failed = assure_xrealloc(gs->failed, (cap + 1) * sizeof(member_at));
+		gs->nin = gs->nfailed = 0;
+		for (size_t t = 0; t < r->group_kind_count; t++) {
+			const idx_list *l = index_kind(rn, r->group_kinds[t]);
+			for (size_t j = 0; l && j < l->count; j++)
+				file_member(rn, gs, r, l->at[j], t, false);
+		}
+		assure_strmap_free(gs->touched);
+		gs->touched = NULL;
 	}
-	qsort(members, n, sizeof(grouped), cmp_grouped);
-	*count = n;
+	gs->gen = by_blob ? x->gen : 0;
+	for (size_t k = 0; out && k < gs->nfailed; k++) {
+		const member_at *at = &gs->failed[k];
+		const membership *m = &gs->blobs[at->blob];
+		place pl = {assure_snapshot_file(rn->snap, at->file)->path, "",
+		            get_parsed(rn->e, rn->snap, at->file)->doc, 0, 0};
+		eval_failure(rn, out, r, &pl, m->field, m->why);
+	}
+	grouped *members = assure_xcalloc(gs->nin + 1, sizeof(grouped));
+	for (size_t k = 0; k < gs->nin; k++) {
+		const membership *m = &gs->blobs[gs->in[k].blob];
+		members[k] = (grouped){m->key, m->value, gs->in[k].file, gs->in[k]};
+	}
+	if (!*touched) {
+		/* made from every member: sorted once, and kept in that order for the next update */
+		qsort(members, gs->nin, sizeof(grouped), cmp_grouped);
+		for (size_t k = 0; k < gs->nin; k++)
+			gs->in[k] = members[k].at;
+	}
+	*count = gs->nin;
 	return members;
 }
 
@@ -2063,6 +2252,25 @@ static group_cached *group_slot(struct group_state *gs, const char *key)
 	return &gs->cache[*slot];
 }
 
+/*
+ * Whether a group has the members it had when last evaluated, which it then keeps in
+ * gc->members. A group collect_members did not touch, whose members were written down by
+ * the collect before, has: the members' paths and ids are not listed again.
+ */
+static bool same_members(run *rn, group_cached *gc, const grouped *g, size_t n, const assure_strmap *touched)
+{
+	size_t dummy;
+	if (touched && gc->current && !assure_strmap_get(touched, g[0].key, strlen(g[0].key), &dummy))
+		return true;
+	assure_buf ids = ASSURE_BUF_INIT;
+	for (size_t i = 0; i < n; i++)
+		put_file_id(&ids, assure_snapshot_file(rn->snap, g[i].file));
+	bool same = ids.len == gc->members.len && memcmp(ids.ptr, gc->members.ptr, ids.len) == 0;
+	assure_buf_free(&gc->members);
+	gc->members = ids;
+	return same;
+}
+
 static void eval_group_rule(run *rn, assure_findings *out, size_t k, const assure_rule *r)
 {
 	struct group_state *gs = &rn->e->groups[k];
@@ -2070,7 +2278,8 @@ static void eval_group_rule(run *rn, assure_findings *out, size_t k, const assur
 	/* what is said outside any group (a member that cannot be placed) is made again each time */
 	assure_findings *direct;
 	assure_findings_new(&direct);
-	grouped *members = collect_members(rn, gs, r, direct, &n);
+	assure_strmap *touched;
+	grouped *members = collect_members(rn, gs, r, direct, &n, &touched);
 
 	/*
 	 * A return that cannot be read could belong to a group: where what is left of it says
@@ -2102,8 +2311,10 @@ static void eval_group_rule(run *rn, assure_findings *out, size_t k, const assur
 		membership_clear(&m);
 	}
 
-	for (size_t c = 0; c < gs->ncache; c++)
+	for (size_t c = 0; c < gs->ncache; c++) {
+		gs->cache[c].current = gs->cache[c].seen;
 		gs->cache[c].seen = false;
+	}
 	for (size_t a = 0, b; a < n; a = b) {
 		for (b = a + 1; b < n && strcmp(members[b].key, members[a].key) == 0; b++)
 			;
@@ -2113,13 +2324,8 @@ static void eval_group_rule(run *rn, assure_findings *out, size_t k, const assur
 			continue;
 		group_cached *gc = group_slot(gs, members[a].key);
 		gc->seen = true;
-		assure_buf ids = ASSURE_BUF_INIT;
-		for (size_t i = a; i < b; i++)
-			put_file_id(&ids, assure_snapshot_file(rn->snap, members[i].file));
-		if (ids.len != gc->members.len || memcmp(ids.ptr, gc->members.ptr, ids.len) != 0)
+		if (!same_members(rn, gc, members + a, b - a, touched))
 			cached_retire(rn, &gc->c); /* other members: start again */
-		assure_buf_free(&gc->members);
-		gc->members = ids;
 		if (cached_use(rn, &gc->c, out))
 			continue;
 		gc->c.reads_as_of = (r->reads & ASSURE_EXPR_READS_AS_OF) != 0;
@@ -2136,6 +2342,7 @@ static void eval_group_rule(run *rn, assure_findings *out, size_t k, const assur
 	assure_findings_free(rn->e->direct[k]);
 	rn->e->direct[k] = direct;
 	assure_strmap_free(poisoned);
+	assure_strmap_free(touched);
 	free(members);
 }
 
@@ -2230,9 +2437,12 @@ int assure_engine_chart(assure_engine *e, const assure_snapshot *snap, const ass
 	/* a group's values are kept while its members are the same, unless they read more */
 	bool keep = !(chart_reads(ch) & (ASSURE_EXPR_READS_OTHERS | ASSURE_EXPR_READS_AS_OF));
 	size_t n;
-	grouped *members = collect_members(&rn, gs, &ch->group, NULL, &n);
-	for (size_t j = 0; j < gs->ncache; j++)
+	assure_strmap *touched;
+	grouped *members = collect_members(&rn, gs, &ch->group, NULL, &n, &touched);
+	for (size_t j = 0; j < gs->ncache; j++) {
+		gs->cache[j].current = gs->cache[j].seen;
 		gs->cache[j].seen = false;
+	}
 	for (size_t a = 0, b; a < n; a = b) {
 		for (b = a + 1; b < n && strcmp(members[b].key, members[a].key) == 0; b++)
 			;
@@ -2242,13 +2452,7 @@ int assure_engine_chart(assure_engine *e, const assure_snapshot *snap, const ass
 		p->values = assure_xcalloc(ch->nseries + 1, sizeof(char *));
 		group_cached *gc = group_slot(gs, members[a].key);
 		gc->seen = true;
-		assure_buf ids = ASSURE_BUF_INIT;
-		for (size_t i = a; i < b; i++)
-			put_file_id(&ids, assure_snapshot_file(snap, members[i].file));
-		bool same = keep && gc->values && ids.len == gc->members.len &&
-		            memcmp(ids.ptr, gc->members.ptr, ids.len) == 0;
-		assure_buf_free(&gc->members);
-		gc->members = ids;
+		bool same = same_members(&rn, gc, members + a, b - a, touched) && keep && gc->values;
 		if (same) {
 			for (size_t s = 0; s < ch->nseries; s++)
 				p->values[s] = dup_or_null(gc->values[s]);
@@ -2273,6 +2477,7 @@ int assure_engine_chart(assure_engine *e, const assure_snapshot *snap, const ass
 	for (size_t j = 0; j < gs->ncache; j++)
 		if (!gs->cache[j].seen)
 			values_free(&gs->cache[j]);
+	assure_strmap_free(touched);
 	free(members);
 	index_free(&own);
 	free(rn.lets);
@@ -2414,6 +2619,22 @@ static void state_findings(const assure_engine *e, assure_findings *out)
 	}
 }
 
+/* The kept members of every group rule and chart follow the index's update (members_follow). */
+static void groups_follow(run *rn)
+{
+	const assure_ruleset *rs = rn->e->rs;
+	for (size_t k = 0; k < assure_ruleset_count(rs); k++) {
+		const assure_rule *r = assure_ruleset_rule(rs, k);
+		if (r->scope == ASSURE_SCOPE_GROUP && membership_by_blob(r))
+			members_follow(rn, &rn->e->groups[k], r);
+	}
+	for (size_t c = 0; c < assure_ruleset_chart_count(rs); c++) {
+		const assure_rule *r = &assure_ruleset_chart(rs, c)->group;
+		if (membership_by_blob(r))
+			members_follow(rn, &rn->e->chart_groups[c], r);
+	}
+}
+
 int assure_engine_update(assure_engine *e, const assure_snapshot *snap, const assure_snapshot *prev,
                          const assure_change *ch, size_t nch, const assure_check_opts *opts,
                          assure_findings *added, assure_findings *removed, assure_check_result *result)
@@ -2464,8 +2685,10 @@ int assure_engine_update(assure_engine *e, const assure_snapshot *snap, const as
 				note_content(&rn, &cs, snap, (size_t)at);
 		}
 	}
-	if (index_kept && nch) /* no change: the same files in the same places */
+	if (index_kept && nch) { /* no change: the same files in the same places */
 		index_update(&rn, prev, ch, nch);
+		groups_follow(&rn);
+	}
 	/* 2. the new contents */
 	for (size_t i = 0; i < nch; i++) {
 		if (ch[i].kind == ASSURE_CHANGE_DELETED)

@@ -371,6 +371,76 @@ static void test_audit__incremental_walk_equals_comparing_each_commit(void **sta
 	afx_end(&f);
 }
 
+/*
+ * The same for group rules and charts, whose members are kept from commit to commit and
+ * follow each change: returns join, leave, move between groups, are renamed, drop out by
+ * where, get a key that fails, and change while their group rule has nothing to look at.
+ */
+static void test_audit__incremental_groups_equal_comparing_each_commit(void **state)
+{
+	(void)state;
+	afx f;
+	afx_begin(&f);
+	unsigned seed = 11;
+	static const char *const teams[] = {"A", "B", "C"};
+	for (int i = 0; i < 60; i++) {
+		seed = seed * 1103515245u + 12345u;
+		unsigned op = (seed >> 16) % 8, k = (seed >> 8) % 6, v = (seed >> 11) % 7;
+		char path[64], text[256], date[32];
+		snprintf(path, sizeof(path), "returns/t/%u.json", k);
+		if (op <= 1 || i < 4) {
+			snprintf(text, sizeof(text), "{\"kind\": \"tally\", \"team\": \"%s\", \"n\": %u}\n",
+			         teams[(seed >> 13) % 3], v);
+			fx_write(f.repo, path, text);
+		} else if (op == 2) {
+			fx_write(f.repo, path, "{\"kind\": \"tally\", \"team\": {\"x\": 1}, \"n\": 1}\n");
+		} else if (op == 3) {
+			fx_sh("cd '%s' && git rm -q --ignore-unmatch '%s'", f.repo, path);
+		} else if (op == 4) {
+			fx_sh("cd '%s' && if [ -f '%s' ]; then git mv -k '%s' returns/t/r%u.json; fi", f.repo,
+			      path, path, k);
+		} else if (op == 5) {
+			snprintf(text, sizeof(text),
+			         "{\"kind\": \"tally\", \"team\": \"A\", \"n\": %u, \"skip\": true}\n", v);
+			fx_write(f.repo, path, text);
+		} else if (op == 6) {
+			snprintf(
+			    text, sizeof(text),
+			    "{\"kind\": \"finance\", \"year\": \"2020-21\", \"sector\": \"%s\", \"month\": "
+			    "%u, \"forecast\": {\"outturn\": %u.5}}\n",
+			    k % 2 ? "system" : "acute", 1 + k, v);
+			snprintf(path, sizeof(path), "returns/f/%u.json", k % 3);
+			fx_write(f.repo, path, text);
+			if (k == 5)
+				fx_write(f.repo, "returns/ct.json",
+				         "{\"kind\": \"control_totals\", \"year\": \"2020-21\", \"system\": "
+				         "-3}\n");
+		} else {
+			snprintf(text, sizeof(text), "{\"org\": \"A\", \"value\": %u}\n", v * 3);
+			fx_write(f.repo, "returns/a.json", text);
+		}
+		time_t t = (time_t)(1609495200L + 86400L * i);
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S", &tm);
+		fx_commit(f.repo, date, "step");
+	}
+	assure_audit_stats inc, each;
+	char *a = audit_json_of(&f, false, &inc);
+	char *b = audit_json_of(&f, true, &each);
+	assert_string_equal(a, b);
+	/* what the history is meant to go through did happen */
+	assert_true(strstr(a, "\"SUM-001\"") != NULL);
+	assert_true(strstr(a, " counts ") != NULL);
+	assert_true(strstr(a, "\"ASSURE-EVAL\"") != NULL);
+	assert_true(strstr(a, "\"renamed\"") != NULL);
+	assert_true(strstr(a, "\"totals\"") != NULL);
+	assert_true(inc.engine.evaluations <= each.engine.evaluations);
+	free(a);
+	free(b);
+	afx_end(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -381,6 +451,7 @@ int main(void)
 	    cmocka_unit_test(test_audit__reads_system_figures_exactly),
 	    cmocka_unit_test(test_audit__memory_stays_bounded),
 	    cmocka_unit_test(test_audit__incremental_walk_equals_comparing_each_commit),
+	    cmocka_unit_test(test_audit__incremental_groups_equal_comparing_each_commit),
 	    cmocka_unit_test(test_audit__formats_emit_their_files),
 	    cmocka_unit_test(test_audit__format_time_uses_the_offset),
 	};
