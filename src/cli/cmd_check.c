@@ -1,6 +1,7 @@
 /* cmd_check.c: `assure check`, one snapshot against the rule set. */
 #include "cli/cli.h"
 
+#include "assure/buf.h"
 #include "assure/engine.h"
 #include "assure/repo.h"
 #include "assure/report.h"
@@ -62,6 +63,17 @@ static void keep_only(assure_findings *all, const assure_snapshot *snap, const a
 	assure_findings_truncate(all, 0);
 	assure_findings_extend(all, kept);
 	assure_findings_free(kept);
+}
+
+/* Whether a rule of rs is of domain d; validity always is, the tool's own findings being of it. */
+static bool known_domain(const assure_ruleset *rs, const char *d)
+{
+	if (strcmp(d, "validity") == 0)
+		return true;
+	for (size_t i = 0; i < assure_ruleset_count(rs); i++)
+		if (strcmp(assure_ruleset_rule(rs, i)->domain, d) == 0)
+			return true;
+	return false;
 }
 
 int cli_check(const cli_args *args)
@@ -158,6 +170,25 @@ int cli_check(const cli_args *args)
 		fail_on = assure_config_fail_on(cfg);
 	if (!(rs = cli_load_rules_with(args, cfg)))
 		goto done;
+	/* a misspelt domain would report nothing, and a hook would let everything in */
+	for (size_t d = 0; d < ndomains; d++)
+		if (!known_domain(rs, domains[d])) {
+			assure_buf all = ASSURE_BUF_INIT;
+			assure_buf_puts(&all, "validity");
+			for (size_t i = 0; i < assure_ruleset_count(rs); i++) {
+				const char *dom = assure_ruleset_rule(rs, i)->domain;
+				bool seen = strcmp(dom, "validity") == 0;
+				for (size_t j = 0; j < i && !seen; j++)
+					seen = strcmp(assure_ruleset_rule(rs, j)->domain, dom) == 0;
+				if (!seen)
+					assure_buf_printf(&all, ", %s", dom);
+			}
+			cli_usage_error("check", "--domain '%s': no rule of %s %s is of that domain (%s)",
+			                domains[d], assure_ruleset_name(rs), assure_ruleset_version(rs),
+			                all.ptr);
+			assure_buf_free(&all);
+			goto done;
+		}
 	cli_note_skipped(snap);
 	assure_check_opts opts = ASSURE_CHECK_OPTS_INIT;
 	opts.as_of = as_of;

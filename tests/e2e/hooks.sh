@@ -188,4 +188,35 @@ expect_rc 1 "assure (every rule) on staged returns with breaches"
 expect_grep '\[SUB-001\]' a2.txt
 grep -q 'ASSURE-PARSE' a2.txt && fail "the working tree's broken file was read: $(cat a2.txt)"
 pass
+
+# The options of check the hooks use, alone: what they keep, and their errors.
+run_assure same.txt check --repo work --as-of 2021-01-13 --changed-since HEAD
+expect_rc 0 "nothing changed since HEAD: the breaches of HEAD are not reported"
+expect_grep '^0 errors, 0 warnings, 0 info in ' same.txt
+run_assure since.txt check --repo work --as-of 2021-01-13 --rev main --changed-since "$good"
+expect_rc 1 "the breach brought since $good"
+[ "$(grep -c '\[' since.txt)" -eq 1 ] || fail "more than the changed file's findings: $(cat since.txt)"
+expect_grep '^returns/2020-21/m07/finance/rtx.json:13:15: error: \[FIN-001\]' since.txt
+run_assure dom.txt check --repo work --as-of 2021-01-13 --domain governance --domain risk --fail-on none
+expect_rc 0 "--domain governance --domain risk"
+grep -q '\[FIN-' dom.txt && fail "--domain governance --domain risk kept a finance finding: $(cat dom.txt)"
+pass
+run_assure dom2.txt check --repo work --as-of 2021-01-13 --domain finance --fail-on none
+expect_grep '\[FIN-001\]' dom2.txt
+expect_grep '\[SUB-001\]' dom2.txt
+run_assure d1.txt check --repo work --domain validty
+expect_rc 2 "a misspelt domain"
+expect_grep "^assure check: --domain 'validty': no rule of lsc-saf 1.1.1 is of that domain (validity, finance, governance, performance, quality, risk)\$" d1.txt.err
+run_assure d2.txt check --changed-since HEAD "$cases/FIN-001/fail"
+expect_rc 2 "--changed-since without --repo"
+expect_grep '^assure check: --changed-since needs --repo DIR: the repository whose commit to check$' d2.txt.err
+run_assure d3.txt check --repo work --changed-since no-such-rev
+expect_rc 2 "--changed-since of no commit"
+expect_grep "^assure: --changed-since: " d3.txt.err
+run_assure d4.txt check --repo work --index --worktree
+expect_rc 2 "--index with --worktree"
+expect_grep '^assure check: give one of --rev, --worktree and --index$' d4.txt.err
+run_assure d5.txt check --repo server.git --index
+expect_rc 2 "--index of a bare repository with no return staged"
+expect_grep "^assure check: no return to check: no rule of lsc-saf 1.1.1 applies to any of the 0 files in the index of 'server.git'\$" d5.txt.err
 finish
