@@ -652,6 +652,81 @@ static void test_snapshot__worktree_honours_gitignore(void **state)
 	free(after);
 }
 
+/*
+ * The index: the staged files with the ids git stages them under, whatever the working tree has
+ * since; their content is read from the object database; links and submodules are skipped; a
+ * conflict is an error naming the path; nothing is written (the index is only read).
+ */
+static void test_snapshot__index_lists_what_is_staged(void **state)
+{
+	fixture *f = *state;
+	char wt[4096];
+	snprintf(wt, sizeof(wt), "%s/idx", f->tmp);
+	fx_init(wt);
+	fx_write(wt, "a.json", "{\"a\": 1}\n");
+	fx_write(wt, "b.json", "{\"b\": 1}\n");
+	fx_commit(wt, "2021-02-01 10:00:00", "Index");
+	fx_write(wt, "a.json", "{\"a\": 2}\n");
+	fx_write(wt, "sub/new.json", "{\"new\": 1}\n");
+	fx_sh("cd '%s' && ln -s a.json ln && git add a.json sub/new.json ln && git rm -q --cached b.json",
+	      wt);
+	fx_write(wt, "a.json", "{\"a\": 3, \"unstaged\": true}\n");
+	fx_write(wt, "untracked.json", "{}\n");
+	char *before = fx_state(wt);
+
+	assure_repo *r;
+	assert_int_equal(assure_repo_open(&r, wt), 0);
+	assure_snapshot *s;
+	assert_int_equal(assure_snapshot_from_index(&s, r), 0);
+	assert_null(assure_snapshot_commit(s));
+	assert_string_equal(assure_snapshot_kind(s), "the index");
+	char *want = fx_capture("git -C '%s' ls-files -s | awk '$1 == \"100644\" { split($0, t, \"\\t\"); "
+	                        "print $2 \" \" t[2] }'",
+	                        wt);
+	char *got = snapshot_listing(s);
+	assert_string_equal(got, want);
+	assert_non_null(strstr(got, " a.json\n"));
+	assert_null(strstr(got, "b.json"));
+	free(want);
+	free(got);
+	char *data;
+	size_t len;
+	assert_int_equal(assure_snapshot_find(s, "a.json"), 0);
+	assert_int_equal(assure_snapshot_read(s, 0, &data, &len), 0);
+	assert_string_equal(data, "{\"a\": 2}\n");
+	free(data);
+	uint64_t size;
+	assert_int_equal(assure_snapshot_size(s, 0, &size), 0);
+	assert_int_equal(size, 9);
+	assure_skipped *sk;
+	size_t nsk;
+	assert_int_equal(assure_snapshot_skipped(s, &sk, &nsk), 0);
+	assert_int_equal(nsk, 1);
+	assert_string_equal(sk[0].path, "ln");
+	assert_int_equal(sk[0].kind, ASSURE_SKIP_SYMLINK);
+	assure_skipped_free(sk, nsk);
+	assure_snapshot_free(s);
+	assure_repo_free(r);
+	char *after = fx_state(wt);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+
+	/* a merge conflict leaves three versions of a path staged: none is what will be committed */
+	fx_sh("cd '%s' && B=$(git symbolic-ref --short HEAD) && git commit -q -m staged && "
+	      "git checkout -q -f -b other HEAD~1 && echo 9 >a.json && git commit -q -am other && "
+	      "(git merge -q \"$B\" >/dev/null 2>&1 || true)",
+	      wt);
+	assert_int_equal(assure_repo_open(&r, wt), 0);
+	s = (assure_snapshot *)1;
+	assert_int_equal(assure_snapshot_from_index(&s, r), ASSURE_EINVALID);
+	assert_null(s);
+	assert_string_equal(assure_error_last(),
+	                    "'a.json' has a merge conflict in the index: resolve it and stage "
+	                    "the result before checking the index");
+	assure_repo_free(r);
+}
+
 /* A bare repository has no working tree to list. */
 static void test_snapshot__worktree_of_bare_repository_is_an_error(void **state)
 {
@@ -786,6 +861,7 @@ int main(void)
 	    cmocka_unit_test(test_snapshot__read_and_find),
 	    cmocka_unit_test(test_snapshot__worktree_honours_gitignore),
 	    cmocka_unit_test(test_snapshot__worktree_of_bare_repository_is_an_error),
+	    cmocka_unit_test(test_snapshot__index_lists_what_is_staged),
 	    cmocka_unit_test(test_snapshot__from_paths_names_files),
 	    cmocka_unit_test(test_snapshot__from_paths_errors_name_the_path),
 	    cmocka_unit_test(test_snapshot__never_writes_the_repository),
