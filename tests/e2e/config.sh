@@ -242,6 +242,14 @@ expect_rc 2 "a hostile key"
 grep -q $'\x1b' h.txt.err && fail "an escape reached stderr: $(cat -v h.txt.err)"
 expect_grep "^assure.json:1:3: error: /x\\\\x1b\[2J\\\\nassure.json:9:9: error: forged: unknown key 'x\\\\x1b" h.txt.err
 
+# a hostile value is shown as escaped JSON by assure config, on one line
+printf '{ "ignore": ["\\u001b[2J\\nconfiguration of forged", "\\u202e.json"] }' >repo/assure.json
+run_assure hv.txt config --repo repo --worktree --rules "$basic"
+expect_rc 0 "config with a hostile ignore glob"
+[ "$(grep -c '' hv.txt)" -eq 7 ] || fail "a hostile value made more lines: $(cat -v hv.txt)"
+grep -q $'\x1b' hv.txt && fail "an escape reached stdout: $(cat -v hv.txt)"
+expect_grep '^  ignore   \["\\u001B\[2J\\nconfiguration of forged","\\u202E.json"\]  *assure.json in the working tree:1:13$' hv.txt
+
 # --rev and --worktree of config, and its usage errors
 run_assure u1.txt config --repo repo --rev HEAD --worktree
 expect_rc 2 "config --rev with --worktree"
