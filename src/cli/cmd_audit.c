@@ -128,12 +128,15 @@ static int walk_config(cli_walk *w, const cli_args *args, const char *range)
 	}
 	char id[41];
 	assure_snapshot *snap = NULL;
-	int rc = assure_repo_resolve(w->repo, end, id);
-	if (rc == 0)
-		rc = assure_snapshot_from_commit(&snap, w->repo, id);
+	/* the walk would resolve the same revision, and fail the same way: say it once, here */
+	if (assure_repo_resolve(w->repo, end, id) < 0 ||
+	    assure_snapshot_from_commit(&snap, w->repo, id) < 0) {
+		fprintf(stderr, "assure: %s\n", assure_error_last());
+		free(end);
+		return -1;
+	}
 	free(end);
-	/* a range that cannot be resolved is said so by the walk itself, with its own words */
-	rc = cli_config_load(&w->cfg, args, rc == 0 ? snap : NULL);
+	int rc = cli_config_load(&w->cfg, args, snap);
 	assure_snapshot_free(snap);
 	return rc;
 }
