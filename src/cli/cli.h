@@ -16,6 +16,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/*
+ * The values an option of a command takes, as a list for --help, the manual page and usage
+ * errors ("text, json, sarif"), made from the library's own table so that no list is kept by
+ * hand; NULL for an option without a fixed set.
+ */
+typedef const char *(*cli_choices_fn)(const char *option);
+
 /* One subcommand: the command table in main.c lists them all. */
 typedef struct cli_command {
 	const char *name;    /* "check" */
@@ -23,13 +30,16 @@ typedef struct cli_command {
 	const char *summary; /* one line for `assure help` */
 	const cli_opt *opts; /* its options, NULL-terminated */
 	int (*run)(const cli_args *args);
-	const char *exits; /* what its exit codes 0 and 1 mean, or NULL for the findings meaning */
+	const char *exits;      /* what its exit codes 0 and 1 mean, or NULL for the findings meaning */
+	cli_choices_fn choices; /* the values of its options that take a fixed set, or NULL */
 } cli_command;
 
 extern const cli_opt cli_check_opts[];
 extern const cli_opt cli_rules_opts[];
 extern const cli_opt cli_explain_opts[];
 int cli_check(const cli_args *args);
+const char *cli_check_choices(const char *option);
+const char *cli_audit_choices(const char *option);
 int cli_rules(const cli_args *args);
 int cli_explain(const cli_args *args);
 extern const cli_opt cli_audit_opts[];
@@ -72,6 +82,12 @@ int cli_as_of(const cli_args *args, const char *cmd, int32_t *out);
 int cli_fail_on(const cli_args *args, const char *cmd, int *out);
 /* Whether standard output gets colour: a terminal, and NO_COLOR unset. */
 bool cli_color(void);
+/*
+ * Write len bytes to the file at path whole or not at all: into a temporary file beside it,
+ * flushed and closed, then renamed over path. An error names the file ("cannot write 'PATH':
+ * REASON") and leaves no temporary file behind. 0 or -1.
+ */
+int cli_write_file(const char *path, const char *data, size_t len);
 /* Write to stdout and flush; a write error (a full disk) sets the error and returns -1. */
 int cli_write(const char *text, size_t len);
 /* Flush stdout at exit; reports a write error unless cli_write already did. 0 or -1. */

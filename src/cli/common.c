@@ -256,6 +256,48 @@ int cli_write(const char *text, size_t len)
 	return 0;
 }
 
+int cli_write_file(const char *path, const char *data, size_t len)
+{
+	/* beside the file, so that the rename stays on one file system and is atomic */
+	size_t plen = strlen(path);
+	char *tmp = assure_xmalloc(plen + sizeof(".tmp-XXXXXX"));
+	memcpy(tmp, path, plen);
+	memcpy(tmp + plen, ".tmp-XXXXXX", sizeof(".tmp-XXXXXX"));
+	int rc = -1, err = 0;
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		assure_error_set("cannot write '%s': %s", path, strerror(errno));
+		goto done;
+	}
+	/* mkstemp makes it private; a report gets the mode any new file would (0666 less the umask) */
+	mode_t mask = umask(0);
+	umask(mask);
+	FILE *f = fdopen(fd, "wb");
+	if (!f) {
+		err = errno;
+		close(fd);
+	} else {
+		errno = 0;
+		if (fchmod(fd, 0666 & ~mask) != 0)
+			err = errno;
+		else if (fwrite(data, 1, len, f) != len)
+			err = errno ? errno : EIO;
+		if (fclose(f) != 0 && !err)
+			err = errno;
+	}
+	if (!err && rename(tmp, path) != 0)
+		err = errno;
+	if (err) {
+		unlink(tmp);
+		assure_error_set("cannot write '%s': %s", path, strerror(err));
+		goto done;
+	}
+	rc = 0;
+done:
+	free(tmp);
+	return rc;
+}
+
 int cli_finish_output(void)
 {
 	if (fflush(stdout) == 0 && !ferror(stdout))
