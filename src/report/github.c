@@ -58,7 +58,7 @@ int assure_report_github(assure_buf *out, const assure_findings *findings, const
 		assure_buf_puts(out, "title=");
 		assure_buf_printf(out, "[%s] ", f->rule_id);
 		if (f->waiver)
-			assure_buf_puts(out, "waived: ");
+			put_escaped(out, "waived: ", true);
 		put_escaped(out, f->title, true);
 		assure_buf_puts(out, "::");
 		if (f->waiver)

@@ -98,6 +98,8 @@ static json_t *rule_json(const assure_report_rule *r)
 		assure_buf_printf(&text, "\nReference: %s", r->reference);
 		assure_buf_printf(&md, "**Reference:** %s\n\n", r->reference);
 	}
+	while (md.len && md.ptr[md.len - 1] == '\n')
+		md.ptr[--md.len] = '\0';
 	json_t *help = json_object();
 	json_object_set_new(help, "text", assure_json_text(text.ptr));
 	json_object_set_new(help, "markdown", assure_json_text(md.ptr));
