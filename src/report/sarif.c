@@ -156,10 +156,15 @@ static json_t *location_json(const assure_finding *f)
 		json_t *phys = json_object();
 		json_t *art = json_object();
 		assure_buf uri = ASSURE_BUF_INIT;
+		/* a file given by its absolute path is named so (file:///...), under no base */
+		bool absolute = f->path[0] == '/';
+		if (absolute)
+			assure_buf_puts(&uri, "file://");
 		put_uri_path(&uri, f->path);
 		json_object_set_new(art, "uri", json_string(uri.ptr));
 		assure_buf_free(&uri);
-		json_object_set_new(art, "uriBaseId", json_string(SARIF_BASE_ID));
+		if (!absolute)
+			json_object_set_new(art, "uriBaseId", json_string(SARIF_BASE_ID));
 		json_object_set_new(phys, "artifactLocation", art);
 		/* a file that could not be read has no line: the file is the place */
 		if (f->line > 0) {

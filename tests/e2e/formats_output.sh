@@ -105,6 +105,29 @@ pass
 [ "$(repo_state repo)" = "$before" ] || fail "a check wrote to the repository"
 pass
 
+# plain files: relative paths under the base id, a file given by its absolute path as a file: URI
+mkdir -p plain/returns/board
+cp repo/returns/board/actions.json plain/returns/board/
+cat >plain.json <<'JSON'
+{"ruleset": "e2e-plain", "version": "1.0.0", "description": "one rule on any actions.json",
+ "rules": [{"id": "GOV-001", "title": "An action is open", "severity": "warning", "domain": "governance",
+   "applies_to": {"paths": ["**/actions.json"]}, "for_each": "$.actions[*]", "assert": "false",
+   "message": "action {@.code} is open", "subject": "@.code"}]}
+JSON
+run_assure p.sarif check --rules plain.json --as-of 2021-01-13 --format sarif \
+	plain/returns/board/actions.json "$PWD/plain/returns/board/actions.json"
+python3 - p.sarif "$PWD" <<'PY' || fail "the locations of plain files"
+import json, sys
+run = json.load(open(sys.argv[1]))["runs"][0]
+assert "versionControlProvenance" not in run
+arts = sorted(json.dumps(r["locations"][0]["physicalLocation"]["artifactLocation"], sort_keys=True) for r in run["results"])
+want = sorted([json.dumps({"uri": "plain/returns/board/actions.json", "uriBaseId": "SRCROOT"}, sort_keys=True),
+               json.dumps({"uri": "file://" + sys.argv[2] + "/plain/returns/board/actions.json"}, sort_keys=True)])
+assert arts == want, arts
+PY
+pass
+validate_sarif p.sarif
+
 # each validator rejects what it must
 python3 - s.sarif bad.sarif <<'PY'
 import json, sys
