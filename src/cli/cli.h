@@ -17,11 +17,12 @@
 #include <stdint.h>
 
 /*
- * The values an option of a command takes, as a list for --help, the manual page and usage
- * errors ("text, json, sarif"), made from the library's own table so that no list is kept by
- * hand; NULL for an option without a fixed set.
+ * The i-th of the values an option of a command takes, with its one-line description, from the
+ * library's own table (the report formats), so that --help and the manual page list what the
+ * table holds and no list is kept by hand. False past the last value, and for an option that
+ * takes no fixed set.
  */
-typedef const char *(*cli_choices_fn)(const char *option);
+typedef cli_opt_choices_fn cli_choices_fn;
 
 /* One subcommand: the command table in main.c lists them all. */
 typedef struct cli_command {
@@ -38,8 +39,8 @@ extern const cli_opt cli_check_opts[];
 extern const cli_opt cli_rules_opts[];
 extern const cli_opt cli_explain_opts[];
 int cli_check(const cli_args *args);
-const char *cli_check_choices(const char *option);
-const char *cli_audit_choices(const char *option);
+bool cli_check_choices(const char *option, size_t i, const char **name, const char **description);
+bool cli_audit_choices(const char *option, size_t i, const char **name, const char **description);
 int cli_rules(const cli_args *args);
 int cli_explain(const cli_args *args);
 extern const cli_opt cli_audit_opts[];

@@ -277,9 +277,19 @@ static int emit(const char *name, const char *data, size_t len, void *payload)
 	return rc < 0 ? rc : write_file(path, data, len);
 }
 
-const char *cli_audit_choices(const char *option)
+bool cli_audit_choices(const char *option, size_t i, const char **name, const char **description)
 {
-	return strcmp(option, "format") == 0 ? assure_audit_format_names() : NULL;
+	const assure_audit_format *f = assure_audit_formats();
+	if (strcmp(option, "format") != 0)
+		return false;
+	for (size_t k = 0; k < i; k++)
+		if (!f[k].name)
+			return false;
+	if (!f[i].name)
+		return false;
+	*name = f[i].name;
+	*description = f[i].description;
+	return true;
 }
 
 int cli_audit(const cli_args *args)

@@ -30,9 +30,19 @@ const cli_opt cli_check_opts[] = {
     {NULL, NULL, false, NULL},
 };
 
-const char *cli_check_choices(const char *option)
+bool cli_check_choices(const char *option, size_t i, const char **name, const char **description)
 {
-	return strcmp(option, "format") == 0 ? assure_report_format_names() : NULL;
+	const assure_report_format *f = assure_report_formats();
+	if (strcmp(option, "format") != 0)
+		return false;
+	for (size_t k = 0; k < i; k++)
+		if (!f[k].name)
+			return false;
+	if (!f[i].name)
+		return false;
+	*name = f[i].name;
+	*description = f[i].description;
+	return true;
 }
 
 /* One report to write: a format and where it goes. */

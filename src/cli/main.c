@@ -179,14 +179,30 @@ static void print_man(void)
 			}
 			printf("\n");
 			roff(o->help);
-			const char *list = c->choices ? c->choices(o->name) : NULL;
-			if (list) {
-				roff(": ");
-				roff(list);
+			const char *name, *description;
+			for (size_t k = 0; c->choices && c->choices(o->name, k, &name, &description); k++) {
+				roff(k ? ", " : ": ");
+				roff(name);
 			}
 			if (o->repeatable)
 				printf(" (repeatable)");
 			printf("\n");
+		}
+		/* the values of an option that takes a fixed set, each with its description */
+		for (const cli_opt *o = c->opts; c->choices && o->name; o++) {
+			const char *name, *description;
+			for (size_t k = 0; c->choices(o->name, k, &name, &description); k++) {
+				if (k == 0) {
+					printf(".PP\nValues of \\fB\\-\\-");
+					roff(o->name);
+					printf("\\fR:\n");
+				}
+				printf(".TP\n\\fB");
+				roff(name);
+				printf("\\fR\n");
+				roff(description);
+				printf("\n");
+			}
 		}
 		printf(".PP\nExit status:\n");
 		man_exits(c->exits);

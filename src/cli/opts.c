@@ -174,14 +174,22 @@ size_t cli_all(const cli_args *a, const char *name, const char *const **values)
 	return a->counts[k];
 }
 
-void cli_print_options(const cli_opt *opts, const char *(*choices)(const char *option))
+void cli_print_options(const cli_opt *opts, cli_opt_choices_fn choices)
 {
+	const char *name, *description;
 	for (const cli_opt *o = opts; o->name; o++) {
 		char left[64];
 		snprintf(left, sizeof(left), "--%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
-		const char *list = choices ? choices(o->name) : NULL;
-		printf("  %-24s %s%s%s%s\n", left, o->help, list ? ": " : "", list ? list : "",
-		       o->repeatable ? " (repeatable)" : "");
+		printf("  %-24s %s", left, o->help);
+		for (size_t i = 0; choices && choices(o->name, i, &name, &description); i++)
+			printf("%s%s", i ? ", " : ": ", name);
+		printf("%s\n", o->repeatable ? " (repeatable)" : "");
 	}
 	printf("  %-24s %s\n", "-h, --help", "show this help");
+	for (const cli_opt *o = opts; choices && o->name; o++)
+		for (size_t i = 0; choices(o->name, i, &name, &description); i++) {
+			if (i == 0)
+				printf("\nvalues of --%s:\n", o->name);
+			printf("  %-10s %s\n", name, description);
+		}
 }

@@ -45,9 +45,15 @@ size_t cli_all(const cli_args *a, const char *name, const char *const **values);
  */
 const char *cli_did_you_mean(const char *word, size_t len, const char *const *names, size_t n);
 /*
- * Print the option table; `choices` (or NULL) gives the values of an option that takes a
- * fixed set, appended to its help (cli.h, cli_choices_fn).
+ * The i-th value of an option that takes a fixed set, with its description (cli.h's
+ * cli_choices_fn); false past the last one.
  */
-void cli_print_options(const cli_opt *opts, const char *(*choices)(const char *option));
+typedef bool (*cli_opt_choices_fn)(const char *option, size_t i, const char **name, const char **description);
+/*
+ * Print the option table; `choices` (or NULL) gives the values of the options that take a fixed
+ * set: their names follow the option's help, and a list of them with their descriptions follows
+ * the table.
+ */
+void cli_print_options(const cli_opt *opts, cli_opt_choices_fn choices);
 
 #endif

@@ -84,7 +84,11 @@ pass
 # --help, the manual page and the error for an unknown format list what the table holds
 run_assure help.txt check --help
 expect_grep 'report format (default text): text, json, sarif, junit, github, gitlab' help.txt
+expect_grep '^  gitlab     GitLab code quality JSON$' help.txt
 expect_grep 'text, json, sarif, junit, github, gitlab' "$ASSURE_SOURCE_DIR/docs/assure.1"
+run_assure help.txt audit --help
+expect_grep 'report format (default text): text, json, markdown, html' help.txt
+expect_grep '^  markdown   a Markdown document for a committee pack$' help.txt
 run_assure bad.txt check "${R[@]}" --format sarf
 expect_rc 2 "an unknown format"
 expect_grep "^assure check: unknown format 'sarf' (text, json, sarif, junit, github, gitlab)$" bad.txt.err
