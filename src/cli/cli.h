@@ -85,8 +85,9 @@ int cli_fail_on(const cli_args *args, const char *cmd, int *out);
 bool cli_color(void);
 /*
  * Write len bytes to the file at path whole or not at all: into a temporary file beside it,
- * flushed and closed, then renamed over path. An error names the file ("cannot write 'PATH':
- * REASON") and leaves no temporary file behind. 0 or -1.
+ * flushed and closed, then renamed over path (over the file a symbolic link names, keeping the
+ * link). What is not a regular file (/dev/stdout, a FIFO) is written as it is. An error names
+ * the file ("cannot write 'PATH': REASON") and leaves no temporary file behind. 0 or -1.
  */
 int cli_write_file(const char *path, const char *data, size_t len);
 /* Write to stdout and flush; a write error (a full disk) sets the error and returns -1. */

@@ -1,4 +1,6 @@
 /* common.c: helpers shared by the assure commands (see cli.h). */
+/* realpath() is X/Open */
+#define _XOPEN_SOURCE 700
 #include "cli/cli.h"
 
 #include "assure/date.h"
@@ -256,12 +258,32 @@ int cli_write(const char *text, size_t len)
 	return 0;
 }
 
+/* Write to what is not a regular file (a terminal, a pipe, /dev/stdout) as it is: it cannot be renamed over.
+ */
+static int write_stream(const char *path, const char *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		return assure_error_set("cannot write '%s': %s", path, strerror(errno));
+	errno = 0;
+	int err = fwrite(data, 1, len, f) != len ? (errno ? errno : EIO) : 0;
+	if (fclose(f) != 0 && !err)
+		err = errno;
+	return err ? assure_error_set("cannot write '%s': %s", path, strerror(err)) : 0;
+}
+
 int cli_write_file(const char *path, const char *data, size_t len)
 {
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+		return write_stream(path, data, len);
+	/* a symbolic link to a file: the file is replaced, the link stays */
+	char *target = realpath(path, NULL);
+	const char *dest = target ? target : path;
 	/* beside the file, so that the rename stays on one file system and is atomic */
-	size_t plen = strlen(path);
+	size_t plen = strlen(dest);
 	char *tmp = assure_xmalloc(plen + sizeof(".tmp-XXXXXX"));
-	memcpy(tmp, path, plen);
+	memcpy(tmp, dest, plen);
 	memcpy(tmp + plen, ".tmp-XXXXXX", sizeof(".tmp-XXXXXX"));
 	int rc = -1, err = 0;
 	int fd = mkstemp(tmp);
@@ -285,7 +307,7 @@ int cli_write_file(const char *path, const char *data, size_t len)
 		if (fclose(f) != 0 && !err)
 			err = errno;
 	}
-	if (!err && rename(tmp, path) != 0)
+	if (!err && rename(tmp, dest) != 0)
 		err = errno;
 	if (err) {
 		unlink(tmp);
@@ -295,6 +317,7 @@ int cli_write_file(const char *path, const char *data, size_t len)
 	rc = 0;
 done:
 	free(tmp);
+	free(target);
 	return rc;
 }
 

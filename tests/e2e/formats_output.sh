@@ -68,6 +68,26 @@ run_assure out.txt check "${R[@]}" --format json --output kept.json
 cmp kept.json alone.json || fail "the report did not replace the file whole"
 pass
 
+# a symbolic link keeps pointing at the report it names; what is not a regular file (a FIFO here,
+# as /dev/stdout would be) is written as it is, never renamed over
+echo old >target.json
+ln -s target.json link.json
+run_assure out.txt check "${R[@]}" --format json --output link.json
+[ -L link.json ] && cmp target.json alone.json || fail "the link was replaced, or its file not written"
+pass
+mkfifo pipe
+cat pipe >from-pipe.json &
+reader=$!
+run_assure out.txt check "${R[@]}" --format json --output pipe
+if [ ! -p pipe ]; then # renamed over: the reader waits on a FIFO nobody can open any more
+	kill "$reader"
+	fail "the FIFO was replaced by a file"
+fi
+wait "$reader"
+expect_rc 0 "a report to a FIFO"
+cmp from-pipe.json alone.json || fail "the FIFO did not get the report"
+pass
+
 # the repository URI of SARIF's versionControlProvenance
 vcp() { # SARIF FILE: the repositoryUri, or "none"
 	python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["runs"][0]; print(r["versionControlProvenance"][0]["repositoryUri"] if "versionControlProvenance" in r else "none")' "$1"
