@@ -7,11 +7,20 @@
  * (no file) is placed at ".", a finding without a line at line 1. A waived finding keeps its
  * place with severity "info" and says in its description that it is waived, by whom and until
  * when, so that it shows without reading as a breach.
+ *
+ * GitLab keeps one issue per fingerprint. Two findings may share one (a rule that finds the same
+ * subject twice in a file), so the second and later of a fingerprint get the hash of
+ * "FINGERPRINT\nN" (N = 1, 2, ... in report order) instead: none is hidden behind another.
  */
 #include "assure/report.h"
 
 #include "assure/error.h"
+#include "assure/hash.h"
+#include "assure/strmap.h"
 #include "assure/utf8.h"
+
+#include <stdio.h>
+#include <string.h>
 
 #include <stdlib.h>
 
@@ -26,6 +35,7 @@ int assure_report_gitlab(assure_buf *out, const assure_findings *findings, const
 {
 	(void)meta;
 	json_t *list = json_array();
+	assure_strmap *seen = assure_strmap_new();
 	for (size_t i = 0; i < assure_findings_count(findings); i++) {
 		const assure_finding *f = assure_findings_get(findings, i);
 		json_t *o = json_object();
@@ -41,7 +51,15 @@ int assure_report_gitlab(assure_buf *out, const assure_findings *findings, const
 		json_object_set_new(o, "description", assure_json_text(d.ptr));
 		assure_buf_free(&d);
 		json_object_set_new(o, "check_name", json_string(f->rule_id));
-		json_object_set_new(o, "fingerprint", json_string(f->fingerprint));
+		size_t *n = assure_strmap_slot(seen, f->fingerprint, strlen(f->fingerprint), NULL);
+		if ((*n)++ == 0) {
+			json_object_set_new(o, "fingerprint", json_string(f->fingerprint));
+		} else {
+			char again[41 + 24], fp[41];
+			int len = snprintf(again, sizeof(again), "%s\n%zu", f->fingerprint, *n - 1);
+			assure_hash_blob(fp, again, (size_t)len);
+			json_object_set_new(o, "fingerprint", json_string(fp));
+		}
 		json_object_set_new(o, "severity",
 		                    json_string(f->waiver ? "info" : severity_name(f->severity)));
 		json_t *loc = json_object();
@@ -52,6 +70,7 @@ int assure_report_gitlab(assure_buf *out, const assure_findings *findings, const
 		json_object_set_new(o, "location", loc);
 		json_array_append_new(list, o);
 	}
+	assure_strmap_free(seen);
 	char *text = json_dumps(list, JSON_INDENT(2));
 	json_decref(list);
 	if (!text)

@@ -233,6 +233,36 @@ static void test_report__gitlab_info(void **state)
 	free(text);
 }
 
+/* GitLab: two findings with one fingerprint get two issues; the first keeps the finding's own. */
+static void test_report__gitlab_fingerprints_unique(void **state)
+{
+	fixture *fx = *state;
+	assure_finding again = *assure_findings_get(fx->findings, 0);
+	again.waiver = NULL;
+	again.line += 3;
+	assure_findings_add(fx->findings, &again);
+	assure_findings_add(fx->findings, &again);
+	assure_findings_sort(fx->findings);
+	assure_buf out = ASSURE_BUF_INIT;
+	assert_int_equal(assure_report_gitlab(&out, fx->findings, &fx->meta), 0);
+	json_error_t err;
+	json_t *doc = json_loads(out.ptr, 0, &err);
+	assert_non_null(doc);
+	assert_int_equal(json_array_size(doc), 4);
+	const char *fp = assure_findings_get(fx->findings, 0)->fingerprint;
+	size_t own = 0;
+	for (size_t i = 0; i < 4; i++) {
+		const char *a = json_string_value(json_object_get(json_array_get(doc, i), "fingerprint"));
+		own += strcmp(a, fp) == 0;
+		for (size_t j = 0; j < i; j++)
+			assert_string_not_equal(
+			    a, json_string_value(json_object_get(json_array_get(doc, j), "fingerprint")));
+	}
+	assert_int_equal(own, 1);
+	json_decref(doc);
+	assure_buf_free(&out);
+}
+
 /* The names --help lists are the table's, in its order. */
 static void test_report__format_names_from_table(void **state)
 {
@@ -271,6 +301,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_report__junit_skipped, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_report__github_notice, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_report__gitlab_info, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_report__gitlab_fingerprints_unique, setup, teardown),
 	    cmocka_unit_test(test_report__format_names_from_table),
 	    cmocka_unit_test_setup_teardown(test_report__rule_index, setup, teardown),
 	};
