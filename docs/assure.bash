@@ -5,7 +5,7 @@ _assure() {
 		words="check rules explain audit history config help --version --help"
 	else
 		case ${COMP_WORDS[1]} in
-		check) words="--repo --rev --worktree --index --rules --param --params --ignore --max-file-size --max-findings --as-of --format --fail-on --changed-since --domain --stats --help" ;;
+		check) words="--repo --rev --worktree --index --rules --param --params --ignore --max-file-size --max-findings --as-of --format --output --repository-uri --fail-on --changed-since --domain --stats --help" ;;
 		rules) words="--rules --param --params --help" ;;
 		explain) words="--rules --param --params --help" ;;
 		audit) words="--repo --rules --param --params --ignore --max-file-size --max-findings --first-parent --since --until --as-of --quiet --stats --paths --format --out --fail-on --help" ;;

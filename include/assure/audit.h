@@ -206,6 +206,8 @@ typedef struct assure_audit_format {
 /* The format called `name`, or NULL; all formats, terminated by an entry with name NULL. */
 const assure_audit_format *assure_audit_format_find(const char *name);
 const assure_audit_format *assure_audit_formats(void);
+/* The names of every audit format, "text, json, ...", in table order: for --help and usage errors. */
+const char *assure_audit_format_names(void);
 
 int assure_audit_text(const assure_audit *a, const assure_audit_meta *meta, assure_audit_emit_fn emit,
                       void *payload);

@@ -64,6 +64,12 @@ void assure_repo_free(assure_repo *repo);
 struct git_repository;
 struct git_repository *assure_repo_git(assure_repo *repo);
 
+/*
+ * The value of the configuration key (e.g. "remote.origin.url") as the repository sees it, in
+ * *out (the caller frees it), or *out NULL when it is not set. Read only.
+ */
+int assure_repo_config_get(assure_repo *repo, const char *key, char **out);
+
 /* Resolve a revision ("HEAD", "main~2", an id) to a commit id. */
 int assure_repo_resolve(assure_repo *repo, const char *rev, char oid[41]);
 int assure_repo_commit_info(assure_repo *repo, const char *oid, assure_commit_info *out);

@@ -17,6 +17,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/*
+ * The i-th of the values an option of a command takes, with its one-line description, from the
+ * library's own table (the report formats), so that --help and the manual page list what the
+ * table holds and no list is kept by hand. False past the last value, and for an option that
+ * takes no fixed set.
+ */
+typedef cli_opt_choices_fn cli_choices_fn;
+
 /* One subcommand: the command table in main.c lists them all. */
 typedef struct cli_command {
 	const char *name;    /* "check" */
@@ -24,13 +32,16 @@ typedef struct cli_command {
 	const char *summary; /* one line for `assure help` */
 	const cli_opt *opts; /* its options, NULL-terminated */
 	int (*run)(const cli_args *args);
-	const char *exits; /* what its exit codes 0 and 1 mean, or NULL for the findings meaning */
+	const char *exits;      /* what its exit codes 0 and 1 mean, or NULL for the findings meaning */
+	cli_choices_fn choices; /* the values of its options that take a fixed set, or NULL */
 } cli_command;
 
 extern const cli_opt cli_check_opts[];
 extern const cli_opt cli_rules_opts[];
 extern const cli_opt cli_explain_opts[];
 int cli_check(const cli_args *args);
+bool cli_check_choices(const char *option, size_t i, const char **name, const char **description);
+bool cli_audit_choices(const char *option, size_t i, const char **name, const char **description);
 int cli_rules(const cli_args *args);
 int cli_explain(const cli_args *args);
 extern const cli_opt cli_audit_opts[];
@@ -86,6 +97,13 @@ int cli_as_of(const cli_args *args, const char *cmd, int32_t *out);
 int cli_fail_on(const cli_args *args, const char *cmd, int *out);
 /* Whether standard output gets colour: a terminal, and NO_COLOR unset. */
 bool cli_color(void);
+/*
+ * Write len bytes to the file at path whole or not at all: into a temporary file beside it,
+ * flushed and closed, then renamed over path (over the file a symbolic link names, keeping the
+ * link). What is not a regular file (/dev/stdout, a FIFO) is written as it is. An error names
+ * the file ("cannot write 'PATH': REASON") and leaves no temporary file behind. 0 or -1.
+ */
+int cli_write_file(const char *path, const char *data, size_t len);
 /* Write to stdout and flush; a write error (a full disk) sets the error and returns -1. */
 int cli_write(const char *text, size_t len);
 /* Flush stdout at exit; reports a write error unless cli_write already did. 0 or -1. */

@@ -17,7 +17,7 @@
 const cli_opt cli_audit_opts[] = {
     CLI_WALK_OPTS,
     {"paths", "GLOB", true, "report only commits that change a file matching GLOB"},
-    {"format", "FMT", false, "report format: text (default), json, markdown or html"},
+    {"format", "FMT", false, "report format (default text)"},
     {"out", "PATH", false, "write the report to PATH (a folder for html, which needs it)"},
     {"fail-on", "SEV", false,
      "exit 1 when a finding at or above SEV is open at the end: error (default), warning, info, none"},
@@ -313,12 +313,28 @@ static int emit(const char *name, const char *data, size_t len, void *payload)
 	return rc < 0 ? rc : write_file(path, data, len);
 }
 
+bool cli_audit_choices(const char *option, size_t i, const char **name, const char **description)
+{
+	const assure_audit_format *f = assure_audit_formats();
+	if (strcmp(option, "format") != 0)
+		return false;
+	for (size_t k = 0; k < i; k++)
+		if (!f[k].name)
+			return false;
+	if (!f[i].name)
+		return false;
+	*name = f[i].name;
+	*description = f[i].description;
+	return true;
+}
+
 int cli_audit(const cli_args *args)
 {
 	const char *fmt_name = cli_get(args, "format");
 	const assure_audit_format *fmt = assure_audit_format_find(fmt_name ? fmt_name : "text");
 	if (!fmt)
-		return cli_usage_error("audit", "unknown format '%s' (text, json, markdown, html)", fmt_name);
+		return cli_usage_error("audit", "unknown format '%s' (%s)", fmt_name,
+		                       assure_audit_format_names());
 	const char *out = cli_get(args, "out");
 	if (fmt->folder && !out)
 		return cli_usage_error("audit", "--format %s writes a folder: give it with --out DIR",

@@ -6,7 +6,9 @@
 #include "assure/repo.h"
 #include "assure/report.h"
 
+#include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const cli_opt cli_check_opts[] = {
@@ -19,7 +21,12 @@ const cli_opt cli_check_opts[] = {
     CLI_MAX_FILE_SIZE_OPT,
     CLI_MAX_FINDINGS_OPT,
     {"as-of", "DATE", false, "reference date YYYY-MM-DD for date rules (default today, UTC)"},
-    {"format", "FMT", false, "report format: text (default) or json"},
+    {"format", "FMT", true, "report format (default text)"},
+    {"output", "FILE", true,
+     "write the report of the --format just before it to FILE, whole or not at all; the one "
+     "--format without --output goes to standard output"},
+    {"repository-uri", "URI", false,
+     "the absolute URI SARIF names the repository by (default: its remote.origin.url)"},
     {"fail-on", "SEV", false,
      "exit 1 when a finding is at or above SEV: error (default), warning, info, none"},
     {"changed-since", "REV", false,
@@ -30,6 +37,161 @@ const cli_opt cli_check_opts[] = {
     {"stats", NULL, false, "print counts of blobs read and parsed and rules evaluated to stderr"},
     {NULL, NULL, false, NULL},
 };
+
+bool cli_check_choices(const char *option, size_t i, const char **name, const char **description)
+{
+	const assure_report_format *f = assure_report_formats();
+	if (strcmp(option, "format") != 0)
+		return false;
+	for (size_t k = 0; k < i; k++)
+		if (!f[k].name)
+			return false;
+	if (!f[i].name)
+		return false;
+	*name = f[i].name;
+	*description = f[i].description;
+	return true;
+}
+
+/* One report to write: a format and where it goes. */
+typedef struct report_out {
+	const assure_report_format *fmt; /* from the format table */
+	const char *path;                /* --output, or NULL for standard output */
+} report_out;
+
+#define MAX_REPORTS CLI_MAX_VALUES
+
+/* The place in argv of the i-th value of option `name`. */
+static int order_of(const cli_args *args, const char *name, size_t i)
+{
+	for (size_t k = 0; args->opts[k].name; k++)
+		if (strcmp(args->opts[k].name, name) == 0)
+			return args->order[k][i];
+	return -1;
+}
+
+/*
+ * Pair every --output with the --format given before it: `--format sarif --output a.sarif
+ * --format text` writes a.sarif and prints text. Returns the number of reports, or -1 after a
+ * usage error.
+ */
+static long plan_reports(const cli_args *args, report_out *outs)
+{
+	const char *const *formats = NULL, *const *outputs = NULL;
+	size_t nf = cli_all(args, "format", &formats), no = cli_all(args, "output", &outputs);
+	if (nf == 0) {
+		outs[0] = (report_out){assure_report_format_find("text"), NULL};
+		if (no) {
+			cli_usage_error(
+			    "check",
+			    "--output '%s' has no --format before it (give --format FMT --output FILE)",
+			    outputs[0]);
+			return -1;
+		}
+		return 1;
+	}
+	for (size_t i = 0; i < nf; i++) {
+		outs[i] = (report_out){assure_report_format_find(formats[i]), NULL};
+		if (!outs[i].fmt) {
+			cli_usage_error("check", "unknown format '%s' (%s)", formats[i],
+			                assure_report_format_names());
+			return -1;
+		}
+	}
+	for (size_t j = 0; j < no; j++) {
+		int at = order_of(args, "output", j);
+		long owner = -1;
+		for (size_t i = 0; i < nf; i++)
+			if (order_of(args, "format", i) < at)
+				owner = (long)i;
+		if (owner < 0) {
+			cli_usage_error(
+			    "check",
+			    "--output '%s' has no --format before it (give --format FMT --output FILE)",
+			    outputs[j]);
+			return -1;
+		}
+		if (outs[owner].path) {
+			cli_usage_error(
+			    "check",
+			    "--format %s has two outputs, '%s' and '%s' (give --format again before each)",
+			    outs[owner].fmt->name, outs[owner].path, outputs[j]);
+			return -1;
+		}
+		for (size_t i = 0; i < nf; i++)
+			if (outs[i].path && strcmp(outs[i].path, outputs[j]) == 0) {
+				cli_usage_error("check", "--output '%s' is given twice", outputs[j]);
+				return -1;
+			}
+		outs[owner].path = outputs[j];
+	}
+	const char *to_stdout = NULL;
+	for (size_t i = 0; i < nf; i++) {
+		if (outs[i].path)
+			continue;
+		if (to_stdout) {
+			cli_usage_error(
+			    "check",
+			    "--format %s and --format %s both go to standard output: give one of them "
+			    "--output FILE",
+			    to_stdout, outs[i].fmt->name);
+			return -1;
+		}
+		to_stdout = outs[i].fmt->name;
+	}
+	return (long)nf;
+}
+
+/*
+ * The repository's URI for SARIF, from its remote.origin.url (*owned gets what to free): an
+ * absolute URI as it is, without the user and password an https URL may carry (a token is no
+ * evidence, and a report is shared); an scp-like "git@host:org/repo.git" as ssh://; a local
+ * path gives none, since a path of this machine would make the report differ between machines.
+ */
+static const char *origin_uri(assure_repo *repo, char **owned)
+{
+	*owned = NULL;
+	char *url = NULL;
+	if (assure_repo_config_get(repo, "remote.origin.url", &url) < 0 || !url)
+		return NULL;
+	const char *p = url;
+	while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.')
+		p++;
+	assure_buf b = ASSURE_BUF_INIT;
+	if (p > url && isalpha((unsigned char)url[0]) && strncmp(p, "://", 3) == 0) {
+		const char *host = p + 3, *slash = strchr(host, '/'), *at = strchr(host, '@');
+		bool http = strncmp(url, "http", 4) == 0;
+		assure_buf_put(&b, url, (size_t)(host - url));
+		if (http && at && (!slash || at < slash))
+			host = at + 1;
+		assure_buf_puts(&b, host);
+	} else if (!strchr(url, '/') || (strchr(url, ':') && strchr(url, ':') < strchr(url, '/'))) {
+		const char *colon = strchr(url, ':');
+		if (colon && colon > url) {
+			assure_buf_puts(&b, "ssh://");
+			assure_buf_put(&b, url, (size_t)(colon - url));
+			assure_buf_putc(&b, '/');
+			assure_buf_puts(&b, colon[1] == '/' ? colon + 2 : colon + 1);
+		}
+	}
+	free(url);
+	if (!b.len) {
+		assure_buf_free(&b);
+		return NULL;
+	}
+	*owned = assure_buf_detach(&b);
+	return *owned;
+}
+
+/* Whether s is an absolute URI: a scheme (RFC 3986: a letter, then letters, digits, + - .) and ':'. */
+static bool absolute_uri(const char *s)
+{
+	if (!isalpha((unsigned char)*s))
+		return false;
+	while (isalnum((unsigned char)*s) || *s == '+' || *s == '-' || *s == '.')
+		s++;
+	return *s == ':' && s[1];
+}
 
 /* The id of git's empty tree (git hash-object -t tree /dev/null): what a root commit changes from. */
 #define EMPTY_TREE "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
@@ -99,10 +261,15 @@ int cli_check(const cli_args *args)
 		return cli_usage_error("check", "nothing to check: give --repo DIR or paths");
 	if ((rev != NULL) + worktree + index > 1)
 		return cli_usage_error("check", "give one of --rev, --worktree and --index");
-	const char *fmt_name = cli_get(args, "format");
-	const assure_report_format *fmt = assure_report_format_find(fmt_name ? fmt_name : "text");
-	if (!fmt)
-		return cli_usage_error("check", "unknown format '%s' (text, json)", fmt_name);
+	report_out outs[MAX_REPORTS];
+	long nouts = plan_reports(args, outs);
+	if (nouts < 0)
+		return ASSURE_EXIT_USAGE;
+	const char *repository_uri = cli_get(args, "repository-uri");
+	if (repository_uri && !absolute_uri(repository_uri))
+		return cli_usage_error(
+		    "check", "--repository-uri '%s' is not an absolute URI (https://host/org/repo.git)",
+		    repository_uri);
 	int fail_on;
 	if (cli_fail_on(args, "check", &fail_on) < 0)
 		return ASSURE_EXIT_USAGE;
@@ -125,6 +292,7 @@ int cli_check(const cli_args *args)
 	assure_buf out = ASSURE_BUF_INIT;
 	char commit[41] = "";
 	const char *source = "files";
+	char *origin = NULL;
 
 	if (repo_path) {
 		if (assure_repo_open(&repo, repo_path) < 0) {
@@ -228,24 +396,35 @@ int cli_check(const cli_args *args)
 		goto done;
 	}
 	assure_findings_sort(findings);
+	if (repo && !worktree && !index && !repository_uri)
+		repository_uri = origin_uri(repo, &origin);
 	assure_report_meta meta = {
 	    .tool_version = ASSURE_VERSION,
 	    .rules = rs,
 	    .source = source,
 	    .repository = repo_path,
 	    .commit = commit[0] ? commit : NULL,
+	    .repository_uri = repository_uri,
 	    .as_of = as_of,
 	    .result = &result,
-	    .color = cli_color(),
 	};
-	if (fmt->write(&out, findings, &meta) < 0) {
-		fprintf(stderr, "assure: %s\n", assure_error_last());
-		goto done;
+	/* one evaluation, every report: a file is written whole or not at all, and a failure to
+	   write one is said with its name but does not stop the others */
+	bool write_failed = false;
+	for (long i = 0; i < nouts; i++) {
+		meta.color = !outs[i].path && cli_color();
+		assure_buf_clear(&out);
+		int wrc = outs[i].fmt->write(&out, findings, &meta);
+		if (wrc == 0)
+			wrc = outs[i].path ? cli_write_file(outs[i].path, out.ptr, out.len)
+			                   : cli_write(out.ptr, out.len);
+		if (wrc < 0) {
+			fprintf(stderr, "assure: %s\n", assure_error_last());
+			write_failed = true;
+		}
 	}
-	if (cli_write(out.ptr, out.len) < 0) {
-		fprintf(stderr, "assure: %s\n", assure_error_last());
+	if (write_failed)
 		goto done;
-	}
 	if (cli_flag(args, "stats")) {
 		assure_engine_stats st;
 		assure_engine_get_stats(engine, &st);
@@ -276,6 +455,7 @@ int cli_check(const cli_args *args)
 	if (repo_path && !worktree)
 		rc = cli_unreadable_exit(result.read_failures, false, repo, rc);
 done:
+	free(origin);
 	assure_buf_free(&out);
 	assure_findings_free(findings);
 	assure_engine_free(engine);

@@ -1,4 +1,6 @@
 /* common.c: helpers shared by the assure commands (see cli.h). */
+/* realpath() is X/Open */
+#define _XOPEN_SOURCE 700
 #include "cli/cli.h"
 
 #include "assure/date.h"
@@ -288,6 +290,69 @@ int cli_write(const char *text, size_t len)
 		return assure_error_set("cannot write output: %s", strerror(errno));
 	}
 	return 0;
+}
+
+/* Write to what is not a regular file (a terminal, a pipe, /dev/stdout) as it is: it cannot be renamed over.
+ */
+static int write_stream(const char *path, const char *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		return assure_error_set("cannot write '%s': %s", path, strerror(errno));
+	errno = 0;
+	int err = fwrite(data, 1, len, f) != len ? (errno ? errno : EIO) : 0;
+	if (fclose(f) != 0 && !err)
+		err = errno;
+	return err ? assure_error_set("cannot write '%s': %s", path, strerror(err)) : 0;
+}
+
+int cli_write_file(const char *path, const char *data, size_t len)
+{
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+		return write_stream(path, data, len);
+	/* a symbolic link to a file: the file is replaced, the link stays */
+	char *target = realpath(path, NULL);
+	const char *dest = target ? target : path;
+	/* beside the file, so that the rename stays on one file system and is atomic */
+	size_t plen = strlen(dest);
+	char *tmp = assure_xmalloc(plen + sizeof(".tmp-XXXXXX"));
+	memcpy(tmp, dest, plen);
+	memcpy(tmp + plen, ".tmp-XXXXXX", sizeof(".tmp-XXXXXX"));
+	int rc = -1, err = 0;
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		assure_error_set("cannot write '%s': %s", path, strerror(errno));
+		goto done;
+	}
+	/* mkstemp makes it private; a report gets the mode any new file would (0666 less the umask) */
+	mode_t mask = umask(0);
+	umask(mask);
+	FILE *f = fdopen(fd, "wb");
+	if (!f) {
+		err = errno;
+		close(fd);
+	} else {
+		errno = 0;
+		if (fchmod(fd, 0666 & ~mask) != 0)
+			err = errno;
+		else if (fwrite(data, 1, len, f) != len)
+			err = errno ? errno : EIO;
+		if (fclose(f) != 0 && !err)
+			err = errno;
+	}
+	if (!err && rename(tmp, dest) != 0)
+		err = errno;
+	if (err) {
+		unlink(tmp);
+		assure_error_set("cannot write '%s': %s", path, strerror(err));
+		goto done;
+	}
+	rc = 0;
+done:
+	free(tmp);
+	free(target);
+	return rc;
 }
 
 int cli_finish_output(void)

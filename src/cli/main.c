@@ -15,28 +15,31 @@ static int cmd_help(const cli_args *args);
 
 static const cli_command commands[] = {
     {"check", "assure check [OPTIONS] [--repo DIR [--rev REV | --worktree | --index] | PATH...]",
-     "evaluate the rules on one commit, a working tree or plain files", cli_check_opts, cli_check, NULL},
+     "evaluate the rules on one commit, a working tree or plain files", cli_check_opts, cli_check, NULL,
+     cli_check_choices},
     {"rules", "assure rules (lint [PATH...] | list | params) [--rules DIR] [--param N=V] [--params FILE]",
      "check rule files for errors, list the rules, or list the params", cli_rules_opts, cli_rules,
-     "  0  no problem in the rule files (lint), or the list was printed\n"},
+     "  0  no problem in the rule files (lint), or the list was printed\n", NULL},
     {"explain", "assure explain [--rules DIR] RULE-ID", "print everything a rule carries, with examples",
      cli_explain_opts, cli_explain,
      "  0  the rule was explained and its examples behave as it says\n"
-     "  1  an example does not: the fail example raises nothing, or the pass example raises it\n"},
+     "  1  an example does not: the fail example raises nothing, or the pass example raises it\n",
+     NULL},
     {"audit", "assure audit --repo DIR [OPTIONS] [RANGE]",
      "check every commit of a range: what each one broke and fixed, and a summary", cli_audit_opts, cli_audit,
      "  0  no finding at or above --fail-on is open at the end, and the last commit was checked "
      "completely\n"
-     "  1  findings at or above --fail-on are open at the end, or the last check was incomplete\n"},
+     "  1  findings at or above --fail-on are open at the end, or the last check was incomplete\n",
+     cli_audit_choices},
     {"history", "assure history --repo DIR [--rule ID] [--subject S] [--path P] [OPTIONS] [RANGE]",
      "when each finding was open: the commit that introduced it and the one that resolved it",
-     cli_history_opts, cli_history, "  0  the intervals were listed\n"},
+     cli_history_opts, cli_history, "  0  the intervals were listed\n", NULL},
     {"config", "assure config [--repo DIR] [--rev REV | --worktree | --index] [OPTIONS]",
      "print the configuration a check would use (assure.json and the command line), and where each "
      "value came from",
-     cli_config_opts, cli_config, "  0  the configuration was printed\n"},
+     cli_config_opts, cli_config, "  0  the configuration was printed\n", NULL},
     {"help", "assure help [COMMAND | --man | --completion]", "show help for assure or one command", help_opts,
-     cmd_help, "  0  the help was printed\n"},
+     cmd_help, "  0  the help was printed\n", NULL},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -97,7 +100,7 @@ static void print_main_help(void)
 static void print_command_help(const cli_command *c)
 {
 	printf("usage: %s\n\n%s\n\noptions:\n", c->usage, c->summary);
-	cli_print_options(c->opts);
+	cli_print_options(c->opts, c->choices);
 	print_exit_codes(c->exits);
 }
 
@@ -180,9 +183,30 @@ static void print_man(void)
 			}
 			printf("\n");
 			roff(o->help);
+			const char *name, *description;
+			for (size_t k = 0; c->choices && c->choices(o->name, k, &name, &description); k++) {
+				roff(k ? ", " : ": ");
+				roff(name);
+			}
 			if (o->repeatable)
 				printf(" (repeatable)");
 			printf("\n");
+		}
+		/* the values of an option that takes a fixed set, each with its description */
+		for (const cli_opt *o = c->opts; c->choices && o->name; o++) {
+			const char *name, *description;
+			for (size_t k = 0; c->choices(o->name, k, &name, &description); k++) {
+				if (k == 0) {
+					printf(".PP\nValues of \\fB\\-\\-");
+					roff(o->name);
+					printf("\\fR:\n");
+				}
+				printf(".TP\n\\fB");
+				roff(name);
+				printf("\\fR\n");
+				roff(description);
+				printf("\n");
+			}
 		}
 		printf(".PP\nExit status:\n");
 		man_exits(c->exits);

@@ -142,8 +142,13 @@ int cli_parse(cli_args *out, const char *cmd, const cli_opt *opts, int argc, cha
 			fprintf(stderr, "assure %s: option '--%s' given twice\n", cmd, opts[k].name);
 			return -1;
 		}
-		if (out->counts[k] < CLI_MAX_VALUES)
-			out->values[k][out->counts[k]++] = value ? value : "";
+		if (out->counts[k] == CLI_MAX_VALUES) {
+			fprintf(stderr, "assure %s: option '--%s' given more than %d times\n", cmd,
+			        opts[k].name, CLI_MAX_VALUES);
+			return -1;
+		}
+		out->order[k][out->counts[k]] = i;
+		out->values[k][out->counts[k]++] = value ? value : "";
 	}
 	return 0;
 }
@@ -169,12 +174,22 @@ size_t cli_all(const cli_args *a, const char *name, const char *const **values)
 	return a->counts[k];
 }
 
-void cli_print_options(const cli_opt *opts)
+void cli_print_options(const cli_opt *opts, cli_opt_choices_fn choices)
 {
+	const char *name, *description;
 	for (const cli_opt *o = opts; o->name; o++) {
 		char left[64];
 		snprintf(left, sizeof(left), "--%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
-		printf("  %-24s %s%s\n", left, o->help, o->repeatable ? " (repeatable)" : "");
+		printf("  %-24s %s", left, o->help);
+		for (size_t i = 0; choices && choices(o->name, i, &name, &description); i++)
+			printf("%s%s", i ? ", " : ": ", name);
+		printf("%s\n", o->repeatable ? " (repeatable)" : "");
 	}
 	printf("  %-24s %s\n", "-h, --help", "show this help");
+	for (const cli_opt *o = opts; choices && o->name; o++)
+		for (size_t i = 0; choices(o->name, i, &name, &description); i++) {
+			if (i == 0)
+				printf("\nvalues of --%s:\n", o->name);
+			printf("  %-10s %s\n", name, description);
+		}
 }

@@ -24,7 +24,10 @@ typedef struct cli_args {
 	const cli_opt *opts;                              /* the table (borrowed), terminated by name NULL */
 	const char *values[CLI_MAX_OPTS][CLI_MAX_VALUES]; /* values given per option */
 	size_t counts[CLI_MAX_OPTS];                      /* how many times each was given */
-	const char *positional[CLI_MAX_VALUES];           /* other arguments */
+	/* the place in argv of each value, so that a command can pair options given in turn
+	   (check's --output with the --format before it) */
+	int order[CLI_MAX_OPTS][CLI_MAX_VALUES];
+	const char *positional[CLI_MAX_VALUES]; /* other arguments */
 	size_t npositional;
 	bool help; /* -h or --help was given */
 } cli_args;
@@ -41,7 +44,16 @@ size_t cli_all(const cli_args *a, const char *name, const char *const **values);
  * distance, when it is near enough to be a slip of the keyboard ("chek" for "check"), else NULL.
  */
 const char *cli_did_you_mean(const char *word, size_t len, const char *const *names, size_t n);
-/* Print the usage line and the option table. */
-void cli_print_options(const cli_opt *opts);
+/*
+ * The i-th value of an option that takes a fixed set, with its description (cli.h's
+ * cli_choices_fn); false past the last one.
+ */
+typedef bool (*cli_opt_choices_fn)(const char *option, size_t i, const char **name, const char **description);
+/*
+ * Print the option table; `choices` (or NULL) gives the values of the options that take a fixed
+ * set: their names follow the option's help, and a list of them with their descriptions follows
+ * the table.
+ */
+void cli_print_options(const cli_opt *opts, cli_opt_choices_fn choices);
 
 #endif

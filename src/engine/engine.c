@@ -41,6 +41,9 @@ typedef struct cached {
 	bool active;               /* they are among the findings of the engine's last check */
 	uint64_t dep_kinds;        /* the kinds their lookups read (kind_bit), to tell what can change them */
 	bool dep_paths;            /* they read files by path (file_doc) */
+	size_t *dep_at; /* the lookups they read: indices into the snapshot index's results (owned) */
+	size_t ndep_at, capdep_at;
+	unsigned long dep_life; /* the life of the index dep_at indexes, 0 when they are not all in one */
 } cached;
 
 /*
@@ -121,6 +124,7 @@ static void cached_clear(cached *c)
 {
 	assure_findings_free(c->findings);
 	json_decref(c->deps);
+	free(c->dep_at);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -247,6 +251,20 @@ typedef struct snap_index {
 	unsigned long prev_gen; /* where remapped: the gen of the snapshot it was updated from */
 	bool remapped;          /* made by index_update from prev_gen's snapshot: remap says how */
 	idx_list fresh;         /* where remapped: the changed files' new contents */
+	/*
+	 * The lookups by what a change must have to touch them, so that an update finds the ones
+	 * a changed return could answer from the return, not by trying every lookup on it.
+	 */
+	assure_strmap *touch_lists; /* "kind\nname\n...\0values" (as for views) -> index into touch */
+	idx_list *touch;            /* the lookups of one such key */
+	size_t ntouch;
+	assure_strmap *touch_views; /* "kind\nname\n..." of every lookup made -> index into touch_view_keys */
+	char **touch_view_keys;     /* (owned) */
+	size_t ntouch_views;
+	unsigned long *result_touched; /* per lookup: the run whose update found a change that touches it */
+	unsigned long *result_since;   /* per lookup: the run that last worked it out */
+	unsigned long updated;         /* the run whose index_update made this index */
+	unsigned long life;            /* unique to the index from its build to its free (new_epoch) */
 } snap_index;
 
 /* The nodes one for_each query selects in the document being checked. */
@@ -275,7 +293,8 @@ typedef struct run {
 	const assure_snapshot *snap;
 	const assure_check_opts *opts;
 	assure_check_result *result;
-	json_t *deps; /* while set: what file_doc() and lookups read (see cached) */
+	json_t *deps;           /* while set: what file_doc() and lookups read (see cached) */
+	struct cached *deps_of; /* while set: the cached results being made, which keep the lookups' places */
 	snap_index
 	    *index; /* the snapshot by kind: the engine's (kept for the next update), or one of its own */
 	unsigned long epoch;  /* of the document being evaluated (assure_eval_ctx.epoch) */
@@ -292,6 +311,8 @@ typedef struct run {
 } run;
 
 static bool change_touches(const change_set *cs, const char *kind, json_t *filter);
+static bool matches_filter(json_t *doc, json_t *filter);
+static void canon_member(assure_buf *b, json_t *v);
 
 /*
  * Memoised sub-expressions live in the compiled rules, which every engine over the rule
@@ -611,6 +632,7 @@ static void index_build(run *rn)
 	if (x->built)
 		return;
 	x->built = true;
+	x->life = new_epoch();
 	x->gen = new_epoch();
 	x->remapped = false;
 	x->kinds = assure_strmap_new();
@@ -646,6 +668,16 @@ static void index_free(snap_index *x)
 	free(x->by_kind);
 	free(x->unreadable.at);
 	free(x->fresh.at);
+	for (size_t i = 0; i < x->ntouch; i++)
+		free(x->touch[i].at);
+	free(x->touch);
+	for (size_t i = 0; i < x->ntouch_views; i++)
+		free(x->touch_view_keys[i]);
+	free(x->touch_view_keys);
+	assure_strmap_free(x->touch_lists);
+	assure_strmap_free(x->touch_views);
+	free(x->result_touched);
+	free(x->result_since);
 	for (size_t i = 0; i < nfiles; i++)
 		json_decref(x->entries[i]);
 	free(x->entries);
@@ -694,6 +726,20 @@ static void idx_remap(idx_list *l, const size_t *remap)
  * new ones are filed, and lookups of a kind that changed are forgotten. The cost is the
  * number of files (a few integers each) and the change, not a parse of every file.
  */
+/* A change touches lookup r in run `check`: its result is made again when next asked. */
+static void result_touched(snap_index *x, size_t r, unsigned long check)
+{
+	x->result_touched[r] = check;
+	if (x->result_gone[r])
+		return;
+	json_decref(x->results[r]);
+	free(x->why[r]);
+	free(x->digest[r]);
+	x->results[r] = NULL;
+	x->why[r] = x->digest[r] = NULL;
+	x->result_gone[r] = true;
+}
+
 static void index_update(run *rn, const assure_snapshot *prev, const assure_change *ch, size_t nch)
 {
 	snap_index *x = rn->index;
@@ -749,22 +795,42 @@ static void index_update(run *rn, const assure_snapshot *prev, const assure_chan
 		}
 	}
 	/* lookups a changed content could answer are made again when next asked */
-	for (size_t r = 0; r < x->nresults; r++) {
-		if (x->result_gone[r] || (!rn->cs->unreadable && !(x->result_kinds[r] & rn->cs->kinds)))
-			continue;
-		const char *key = x->result_keys[r];
-		assure_buf kind = ASSURE_BUF_INIT;
-		assure_buf_put(&kind, key, strcspn(key, "\n"));
-		if (change_touches(rn->cs, kind.ptr, x->result_filters[r])) {
-			json_decref(x->results[r]);
-			free(x->why[r]);
-			free(x->digest[r]);
-			x->results[r] = NULL;
-			x->why[r] = x->digest[r] = NULL;
-			x->result_gone[r] = true;
-		}
-		assure_buf_free(&kind);
+	x->updated = rn->check;
+	if (rn->cs->unreadable) { /* it could be of any kind and have any values */
+		for (size_t r = 0; r < x->nresults; r++)
+			result_touched(x, r, rn->check);
+		return;
 	}
+	assure_buf key = ASSURE_BUF_INIT;
+	for (size_t i = 0; i < rn->cs->nroots; i++) {
+		json_t *root = rn->cs->roots[i];
+		const char *kind = kind_of(root);
+		size_t kl = kind ? strlen(kind) : 0;
+		for (size_t v = 0; kind && v < x->ntouch_views; v++) {
+			const char *view = x->touch_view_keys[v];
+			if (strncmp(view, kind, kl) != 0 || view[kl] != '\n')
+				continue;
+			assure_buf_clear(&key);
+			assure_buf_puts(&key, view);
+			assure_buf_putc(&key, '\0');
+			for (const char *at = view + kl + 1; *at;) {
+				const char *end = strchr(at, '\n');
+				char *name = assure_xstrndup(at, (size_t)(end - at));
+				canon_member(&key, json_is_object(root) ? json_object_get(root, name) : NULL);
+				free(name);
+				at = end + 1;
+			}
+			size_t list;
+			if (!assure_strmap_get(x->touch_lists, key.ptr, key.len, &list))
+				continue;
+			for (size_t k = 0; k < x->touch[list].count; k++) {
+				size_t r = x->touch[list].at[k];
+				if (matches_filter(root, x->result_filters[r]))
+					result_touched(x, r, rn->check);
+			}
+		}
+	}
+	assure_buf_free(&key);
 }
 
 /* {"path", "doc"} of file i, made once per check. Borrowed. */
@@ -887,24 +953,34 @@ static int cmp_cstr(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The files of `kind` whose members named in filter have the filter's values (candidates: check them). */
-static const idx_list *view_files(run *rn, const char *kind, json_t *filter)
+/*
+ * A view's key for a lookup, "kind\nname\nname...\n" with the filter's names in order, and the
+ * canonical text of the filter's values of those names: a return the lookup finds has them.
+ */
+static void filter_view(assure_buf *key, assure_buf *values, const char *kind, json_t *filter)
 {
-	snap_index *x = rn->index;
 	size_t n = json_object_size(filter), k = 0;
 	const char **names = assure_xcalloc(n + 1, sizeof(char *));
 	const char *name;
 	json_t *v;
 	json_object_foreach(filter, name, v) names[k++] = name;
 	qsort(names, n, sizeof(char *), cmp_cstr);
-	assure_buf key = ASSURE_BUF_INIT, values = ASSURE_BUF_INIT;
-	assure_buf_puts(&key, kind);
-	assure_buf_putc(&key, '\n');
+	assure_buf_puts(key, kind);
+	assure_buf_putc(key, '\n');
 	for (k = 0; k < n; k++) {
-		assure_buf_puts(&key, names[k]);
-		assure_buf_putc(&key, '\n');
-		canon_member(&values, json_object_get(filter, names[k]));
+		assure_buf_puts(key, names[k]);
+		assure_buf_putc(key, '\n');
+		canon_member(values, json_object_get(filter, names[k]));
 	}
+	free(names);
+}
+
+/* The files of `kind` whose members named in filter have the filter's values (candidates: check them). */
+static const idx_list *view_files(run *rn, const char *kind, json_t *filter)
+{
+	snap_index *x = rn->index;
+	assure_buf key = ASSURE_BUF_INIT, values = ASSURE_BUF_INIT;
+	filter_view(&key, &values, kind, filter);
 	if (!x->views)
 		x->views = assure_strmap_new();
 	bool added = false;
@@ -933,8 +1009,36 @@ static const idx_list *view_files(run *rn, const char *kind, json_t *filter)
 	        : NULL;
 	assure_buf_free(&key);
 	assure_buf_free(&values);
-	free(names);
 	return found;
+}
+
+/* File lookup `at` under what a change must have to touch it (snap_index.touch_lists). */
+static void touch_file(snap_index *x, size_t at, const char *kind, json_t *filter)
+{
+	assure_buf key = ASSURE_BUF_INIT, values = ASSURE_BUF_INIT;
+	filter_view(&key, &values, kind, filter);
+	if (!x->touch_views) {
+		x->touch_views = assure_strmap_new();
+		x->touch_lists = assure_strmap_new();
+	}
+	bool added = false;
+	size_t *slot = assure_strmap_slot(x->touch_views, key.ptr, key.len, &added);
+	if (added) {
+		*slot = x->ntouch_views++;
+		x->touch_view_keys = assure_xrealloc(x->touch_view_keys, x->ntouch_views * sizeof(char *));
+		x->touch_view_keys[*slot] = assure_xstrdup(key.ptr);
+	}
+	assure_buf_putc(&key, '\0');
+	assure_buf_put(&key, values.ptr ? values.ptr : "", values.len);
+	slot = assure_strmap_slot(x->touch_lists, key.ptr, key.len, &added);
+	if (added) {
+		*slot = x->ntouch++;
+		x->touch = assure_xrealloc(x->touch, x->ntouch * sizeof(idx_list));
+		memset(&x->touch[*slot], 0, sizeof(idx_list));
+	}
+	idx_push(&x->touch[*slot], at);
+	assure_buf_free(&key);
+	assure_buf_free(&values);
 }
 
 /* A lookup's key, "kind\nfilter as compact JSON with sorted members": what its result is filed under. */
@@ -977,9 +1081,14 @@ static size_t lookup_index(run *rn, const char *key, size_t keylen, const char *
 		x->result_filters = assure_xrealloc(x->result_filters, x->capresults * sizeof(json_t *));
 		x->result_kinds = assure_xrealloc(x->result_kinds, x->capresults * sizeof(uint64_t));
 		x->result_gone = assure_xrealloc(x->result_gone, x->capresults * sizeof(bool));
+		x->result_touched = assure_xrealloc(x->result_touched, x->capresults * sizeof(unsigned long));
+		x->result_since = assure_xrealloc(x->result_since, x->capresults * sizeof(unsigned long));
 	}
 	x->result_gone[at] = false;
+	x->result_touched[at] = 0;
+	touch_file(x, at, kind, filter);
 fill:
+	x->result_since[at] = rn->check;
 	x->result_kinds[at] = kind_bit(rn->e, kind);
 	x->result_keys[at] = assure_xstrdup(key);
 	x->result_filters[at] = json_deep_copy(filter);
@@ -1029,6 +1138,18 @@ static int lookup_cb(json_t **out, const char *kind, json_t *filter, void *paylo
 	snap_index *x = rn->index;
 	if (rn->deps)
 		json_object_set_new(rn->deps, key.ptr, json_pack("[s,O,s]", kind, filter, x->digest[at]));
+	cached *c = rn->deps_of;
+	if (c) {
+		if (c->ndep_at == c->capdep_at) {
+			c->capdep_at = c->capdep_at ? 2 * c->capdep_at : 8;
+			c->dep_at = assure_xrealloc(c->dep_at, c->capdep_at * sizeof(size_t));
+		}
+		if (c->ndep_at == 0)
+			c->dep_life = x->life;
+		else if (c->dep_life != x->life)
+			c->dep_life = 0;
+		c->dep_at[c->ndep_at++] = at;
+	}
 	assure_buf_free(&key);
 	if (!x->results[at]) {
 		*why = assure_xstrdup(x->why[at]);
@@ -1418,14 +1539,43 @@ static bool change_touches(const change_set *cs, const char *kind, json_t *filte
 	return false;
 }
 
-static bool deps_unchanged(run *rn, json_t *deps)
+/*
+ * change_touches for a lookup with this key: what this run's index update found for it,
+ * where the lookup was made before the update; worked out from the change otherwise.
+ */
+static bool lookup_touched(run *rn, const char *key, const char *kind, json_t *filter)
 {
+	snap_index *x = rn->index;
+	size_t at;
+	if (x->built && x->updated == rn->check && assure_strmap_get(x->found, key, strlen(key), &at) &&
+	    x->result_since[at] != rn->check)
+		return x->result_touched[at] == rn->check;
+	return change_touches(rn->cs, kind, filter);
+}
+
+static bool deps_unchanged(run *rn, const cached *c)
+{
+	json_t *deps = c->deps;
+	snap_index *x = rn->index;
+	/*
+	 * Lookups only, all in this index: what its update found tells, without a lookup of each
+	 * dependency by its key (a return that looks up each of 480 months has 480).
+	 */
+	if (rn->cs && !c->dep_paths && c->dep_life && x->built && c->dep_life == x->life &&
+	    x->updated == rn->check) {
+		bool untouched = true;
+		for (size_t k = 0; k < c->ndep_at && untouched; k++)
+			untouched = x->result_since[c->dep_at[k]] != rn->check &&
+			            x->result_touched[c->dep_at[k]] != rn->check;
+		if (untouched)
+			return true;
+	}
 	const char *path;
 	json_t *dep;
 	json_object_foreach(deps, path, dep)
 	{
 		if (json_is_array(dep) && rn->cs &&
-		    !change_touches(rn->cs, json_string_value(json_array_get(dep, 0)),
+		    !lookup_touched(rn, path + 1, json_string_value(json_array_get(dep, 0)),
 		                    json_array_get(dep, 1)))
 			continue; /* the last check's result holds */
 		if (json_is_array(dep)) {
@@ -1470,7 +1620,7 @@ static bool cached_use(run *rn, cached *c, assure_findings *out)
 	 */
 	bool same_day = !c->reads_as_of || c->as_of == as_of ||
 	                (c->active && c->valid.lo <= as_of && as_of <= c->valid.hi);
-	if (c->findings && same_day && deps_unchanged(rn, c->deps)) {
+	if (c->findings && same_day && deps_unchanged(rn, c)) {
 		c->used = rn->e->checks;
 		if (!rn->delta || !c->active) {
 			assure_findings_extend(out, c->findings);
@@ -1491,6 +1641,7 @@ static bool cached_use(run *rn, cached *c, assure_findings *out)
 	c->valid = ASSURE_DAY_RANGE_ALL;
 	c->used = rn->e->checks;
 	rn->deps = c->deps;
+	rn->deps_of = c;
 	rn->range = &c->valid;
 	return false;
 }
@@ -1498,6 +1649,7 @@ static bool cached_use(run *rn, cached *c, assure_findings *out)
 static void cached_end(run *rn, cached *c, assure_findings *out)
 {
 	rn->deps = NULL;
+	rn->deps_of = NULL;
 	rn->range = NULL;
 	c->active = true;
 	const char *name;

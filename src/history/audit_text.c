@@ -7,6 +7,8 @@
 #include "assure/date.h"
 #include "history/audit_int.h"
 
+#include <assert.h>
+#include <stdio.h>
 #include <string.h>
 
 static const assure_audit_format formats[] = {
@@ -21,6 +23,22 @@ static const assure_audit_format formats[] = {
 const assure_audit_format *assure_audit_formats(void)
 {
 	return formats;
+}
+
+const char *assure_audit_format_names(void)
+{
+	/* made once from the table, so that no list of names can fall behind it */
+	static char names[256];
+	if (!names[0]) {
+		size_t used = 0;
+		for (const assure_audit_format *f = formats; f->name; f++) {
+			int n =
+			    snprintf(names + used, sizeof(names) - used, "%s%s", used ? ", " : "", f->name);
+			assert(n > 0 && (size_t)n < sizeof(names) - used);
+			used += (size_t)n;
+		}
+	}
+	return names;
 }
 
 const assure_audit_format *assure_audit_format_find(const char *name)

@@ -188,6 +188,25 @@ int assure_repo_open(assure_repo **out, const char *path)
 	return 0;
 }
 
+int assure_repo_config_get(assure_repo *repo, const char *key, char **out)
+{
+	*out = NULL;
+	git_config *cfg = NULL;
+	char what[512];
+	snprintf(what, sizeof(what), "cannot read '%s' of repository '%s'", key, repo->path);
+	if (git_repository_config_snapshot(&cfg, repo->git) < 0)
+		return rp_git_error(what);
+	git_buf value = GIT_BUF_INIT;
+	int rc = git_config_get_string_buf(&value, cfg, key);
+	if (rc == 0)
+		*out = assure_xstrdup(value.ptr);
+	git_buf_dispose(&value);
+	git_config_free(cfg);
+	if (rc < 0 && rc != GIT_ENOTFOUND)
+		return rp_git_error(what);
+	return 0;
+}
+
 void assure_repo_free(assure_repo *repo)
 {
 	if (!repo)

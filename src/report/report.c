@@ -1,18 +1,108 @@
-/* report.c: the format table and the text and JSON reports of a check (see report.h). */
+/* report.c: the format table, the tool's own rules, and the text and JSON reports of a check (see report.h).
+ */
 #include "assure/report.h"
 #include "assure/utf8.h"
 
 #include "assure/date.h"
 #include "assure/error.h"
 
+#include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const assure_report_format formats[] = {
     {"text", "one line per finding, path:line:col: severity: [RULE] message", assure_report_text},
     {"json", "a JSON document, format " ASSURE_REPORT_FORMAT, assure_report_json},
+    {"sarif", "SARIF 2.1.0, for code scanning (GitHub) and other SARIF viewers", assure_report_sarif},
+    {"junit", "JUnit XML: a test suite per rule, a failure per finding", assure_report_junit},
+    {"github", "GitHub Actions workflow commands: an annotation per finding", assure_report_github},
+    {"gitlab", "GitLab code quality JSON", assure_report_gitlab},
     {NULL, NULL, NULL},
 };
+
+const char *assure_report_format_names(void)
+{
+	/* made once from the table, so that no list of names can fall behind it */
+	static char names[256];
+	if (!names[0]) {
+		size_t used = 0;
+		for (const assure_report_format *f = formats; f->name; f++) {
+			int n =
+			    snprintf(names + used, sizeof(names) - used, "%s%s", used ? ", " : "", f->name);
+			assert(n > 0 && (size_t)n < sizeof(names) - used);
+			used += (size_t)n;
+		}
+	}
+	return names;
+}
+
+/*
+ * The rules the tool raises itself, for the formats that describe every rule they name
+ * (SARIF's rules, JUnit's suites). Their meaning is docs/report-format.md's table.
+ */
+static const assure_report_rule tool_rules[] = {
+    {ASSURE_RULE_PARSE, "A file is not valid JSON, or could not be read",
+     "A file some rule applies to is not valid JSON (a duplicate key in one object included), or the "
+     "repository could not give its content, or it is a Git LFS pointer. None of its rules could be "
+     "evaluated, so the run is incomplete.",
+     "Correct the JSON at the line and column given, or restore the file the repository cannot give.", NULL,
+     NULL, "assure", NULL, ASSURE_SEV_ERROR, true},
+    {ASSURE_RULE_EVAL, "A rule could not be evaluated on a node",
+     "A rule met an absent value, a value of the wrong type, a division by zero or an assert that is "
+     "neither true nor false. That rule says nothing of that node, so the run is incomplete.",
+     "Give the field the message names the value and type the rule set expects (docs/returns.md).", NULL,
+     NULL, "assure", NULL, ASSURE_SEV_ERROR, true},
+    {ASSURE_RULE_LIMIT, "A file is larger than the run reads, or a rule has more findings than listed",
+     "A file larger than --max-file-size is not read (the run is incomplete); or a rule found more "
+     "in one file than --max-findings lists, and one finding counts the rest.",
+     "Split the file or raise --max-file-size; raise --max-findings to list every finding.", NULL, NULL,
+     "assure", NULL, ASSURE_SEV_ERROR, true},
+};
+#define NTOOL_RULES (sizeof(tool_rules) / sizeof(tool_rules[0]))
+
+size_t assure_report_rule_count(const assure_ruleset *rs)
+{
+	return assure_ruleset_count(rs) + NTOOL_RULES;
+}
+
+void assure_report_rule_at(const assure_ruleset *rs, size_t i, assure_report_rule *out)
+{
+	size_t n = assure_ruleset_count(rs);
+	assert(i < n + NTOOL_RULES);
+	if (i >= n) {
+		*out = tool_rules[i - n];
+		return;
+	}
+	const assure_rule *r = assure_ruleset_rule(rs, i);
+	*out = (assure_report_rule){
+	    .id = r->id,
+	    .title = r->title,
+	    .description = r->description,
+	    .help = r->help,
+	    .rationale = r->rationale,
+	    .reference = r->reference,
+	    .domain = r->domain,
+	    .kind = r->kind,
+	    .severity = r->severity,
+	    .tool = false,
+	};
+}
+
+long assure_report_rule_index(const assure_ruleset *rs, const char *id)
+{
+	size_t n = assure_ruleset_count(rs);
+	/* the rule set's own lookup, then the few of the tool */
+	const assure_rule *r = assure_ruleset_find(rs, id);
+	if (r)
+		for (size_t i = 0; i < n; i++)
+			if (assure_ruleset_rule(rs, i) == r)
+				return (long)i;
+	for (size_t i = 0; i < NTOOL_RULES; i++)
+		if (strcmp(tool_rules[i].id, id) == 0)
+			return (long)(n + i);
+	return -1;
+}
 
 const assure_report_format *assure_report_formats(void)
 {

@@ -11,6 +11,7 @@
 #include "assure/buf.h"
 #include "assure/error.h"
 
+#include <float.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -196,17 +197,37 @@ char *assure_dec_shortest_double(double v)
 int assure_dec_from_json(assure_dec *out, const json_t *number)
 {
 	if (json_is_integer(number)) {
-		char text[32];
-		snprintf(text, sizeof text, "%" JSON_INTEGER_FORMAT, json_integer_value(number));
-		return assure_dec_from_string(out, text);
+		_Static_assert(sizeof(json_int_t) <= sizeof(long), "a JSON integer fits a long");
+		mpq_t r;
+		mpq_init(r);
+		mpq_set_si(r, (long)json_integer_value(number), 1);
+		int rc = commit(out, r);
+		mpq_clear(r);
+		return rc;
 	}
 	if (json_is_real(number)) {
-		char *text = assure_dec_shortest_double(json_real_value(number));
-		if (!text)
+		double v = json_real_value(number);
+		if (!isfinite(v))
 			return fail(ASSURE_DEC_ESYNTAX);
-		int rc = assure_dec_from_string(out, text);
-		free(text);
-		return rc;
+		if (v != 0 && fabs(v) < DBL_MIN) { /* subnormal: fewer digits than DBL_DIG hold */
+			char *text = assure_dec_shortest_double(v);
+			int rc = assure_dec_from_string(out, text);
+			free(text);
+			return rc;
+		}
+		/*
+		 * The value of the shortest text that reads back as v, as assure_dec_shortest_double
+		 * gives it, without trying every precision from 1: a double's shortest text of 15
+		 * digits or fewer is what %.15g prints (DBL_DIG is 15), and longer ones are tried
+		 * in the same order. Every return reads numbers this way, once per evaluation.
+		 */
+		char text[40];
+		for (int prec = 15; prec <= 17; prec++) {
+			snprintf(text, sizeof text, "%.*g", prec, v);
+			if (strtod(text, NULL) == v)
+				break;
+		}
+		return assure_dec_from_string(out, text);
 	}
 	return fail(ASSURE_DEC_ESYNTAX);
 }

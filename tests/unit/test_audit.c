@@ -432,6 +432,7 @@ static void test_audit__incremental_groups_equal_comparing_each_commit(void **st
 	/* what the history is meant to go through did happen */
 	assert_true(strstr(a, "\"SUM-001\"") != NULL);
 	assert_true(strstr(a, " counts ") != NULL);
+	assert_true(strstr(a, "\"LNK-001\"") != NULL);
 	assert_true(strstr(a, "\"ASSURE-EVAL\"") != NULL);
 	assert_true(strstr(a, "\"renamed\"") != NULL);
 	assert_true(strstr(a, "\"totals\"") != NULL);

@@ -3,6 +3,7 @@
 
 #include "assure/error.h"
 
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -331,6 +332,49 @@ static void test_decimal__shortest_double(void **state)
 	}
 }
 
+/*
+ * A JSON number reads as the value of its shortest text, however that is worked out: money-like
+ * figures, every power of ten's neighbours, subnormals and doubles of random bits all agree.
+ */
+static void test_decimal__json_reals_read_as_their_shortest_text(void **state)
+{
+	(void)state;
+	double cases[4000];
+	size_t n = 0;
+	for (int i = -200000; i <= 200000 && n < 1000; i += 401)
+		cases[n++] = i / 100.0;
+	for (int e = -320; e <= 308 && n < 2200; e += 1) {
+		cases[n++] = pow(10, e);
+		cases[n++] = nextafter(pow(10, e), 0);
+	}
+	uint64_t bits = 0x9E3779B97F4A7C15u;
+	while (n < sizeof cases / sizeof cases[0]) {
+		bits ^= bits << 13, bits ^= bits >> 7, bits ^= bits << 17;
+		double v;
+		memcpy(&v, &bits, sizeof v);
+		if (isfinite(v))
+			cases[n++] = v;
+	}
+	cases[0] = 5e-324;
+	cases[1] = 0.1 + 0.2;
+	cases[2] = -0.0;
+	for (size_t i = 0; i < n; i++) {
+		assure_dec a, b;
+		assure_dec_init(&a);
+		assure_dec_init(&b);
+		json_t *j = json_real(cases[i]);
+		char *text = assure_dec_shortest_double(cases[i]);
+		int ra = assure_dec_from_json(&a, j), rb = assure_dec_from_string(&b, text);
+		assert_int_equal(ra, rb);
+		if (ra == ASSURE_DEC_OK && assure_dec_cmp(&a, &b) != 0)
+			fail_msg("%s read from JSON differs from its shortest text", text);
+		free(text);
+		json_decref(j);
+		assure_dec_clear(&a);
+		assure_dec_clear(&b);
+	}
+}
+
 /* Integers beyond 2^53 are exact, both from JSON and through long. */
 static void test_decimal__large_integers_exact(void **state)
 {
@@ -402,6 +446,7 @@ int main(void)
 	    cmocka_unit_test(test_decimal__round_half_away_from_zero),
 	    cmocka_unit_test(test_decimal__from_json_real_is_shortest_text),
 	    cmocka_unit_test(test_decimal__shortest_double),
+	    cmocka_unit_test(test_decimal__json_reals_read_as_their_shortest_text),
 	    cmocka_unit_test(test_decimal__large_integers_exact),
 	    cmocka_unit_test(test_decimal__compare_sign_abs),
 	};
