@@ -141,7 +141,6 @@ static void parse_entry(parser *p, assure_waiver *w, size_t i, json_t *entry)
 				fd = &fields[k];
 		assure_buf at = ASSURE_BUF_INIT;
 		assure_buf_puts(&at, w->pointer);
-		assure_buf_putc(&at, '/');
 		assure_buf_put_pointer_token(&at, key);
 		if (!fd) {
 			problem(p, at.ptr, true, false,
@@ -278,7 +277,6 @@ int assure_waivers_parse(assure_waivers **out, const char *file, const char *tex
 			if (strcmp(key, "waivers") == 0)
 				continue;
 			assure_buf at = ASSURE_BUF_INIT;
-			assure_buf_putc(&at, '/');
 			assure_buf_put_pointer_token(&at, key);
 			problem(&p, at.ptr, true, true, "waivers file: unknown key '%s' (waivers)", key);
 			assure_buf_free(&at);
@@ -441,7 +439,13 @@ void assure_waivers_apply(const assure_waivers *w, const assure_findings *in, in
 		assure_buf_free(&msg);
 	}
 	assure_findings_extend(out, w->problems);
-	if (result && w->broken)
+	/* a waivers file the engine could not parse either is already counted, once */
+	bool counted = false;
+	for (size_t i = 0; i < n && !counted; i++) {
+		const assure_finding *f = assure_findings_get(in, i);
+		counted = strcmp(f->rule_id, ASSURE_RULE_PARSE) == 0 && strcmp(f->path, w->file) == 0;
+	}
+	if (result && w->broken && !counted)
 		result->parse_failures++;
 	free(used);
 }
