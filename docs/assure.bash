@@ -9,8 +9,8 @@ _assure() {
 		rules) words="--rules --param --params --help" ;;
 		explain) words="--rules --param --params --help" ;;
 		diff) words="--repo --rules --param --params --max-file-size --max-findings --as-of --format --fail-on --waivers --no-waivers --max-waiver-days --help" ;;
-		audit) words="--repo --rules --param --params --max-file-size --max-findings --first-parent --since --until --as-of --quiet --stats --paths --format --out --fail-on --help" ;;
-		history) words="--repo --rules --param --params --max-file-size --max-findings --first-parent --since --until --as-of --quiet --stats --rule --subject --path --format --help" ;;
+		audit) words="--repo --rules --param --params --max-file-size --max-findings --first-parent --since --until --as-of --quiet --waivers --no-waivers --max-waiver-days --stats --paths --format --out --fail-on --help" ;;
+		history) words="--repo --rules --param --params --max-file-size --max-findings --first-parent --since --until --as-of --quiet --waivers --no-waivers --max-waiver-days --stats --rule --subject --path --format --help" ;;
 		help) words="--man --completion --help" ;;
 		esac
 	fi

@@ -112,7 +112,7 @@ int cli_finish_output(void);
 	    {"until", "DATE", false, "only commits committed on or before DATE (YYYY-MM-DD, UTC)"},          \
 	    {"as-of", "DATE", false,                                                                         \
 	     "check every commit as of DATE (default: each commit's committer date)"},                       \
-	    {"quiet", NULL, false, "no progress line on standard error"},                                    \
+	    {"quiet", NULL, false, "no progress line on standard error"}, CLI_WAIVER_OPTS,                   \
 	{                                                                                                    \
 		"stats", NULL, false,                                                                        \
 		    "print counts of commits, trees, blobs, parses, evaluations and reuse to stderr"         \
@@ -136,11 +136,12 @@ int cli_waivers(const cli_args *args, const char *cmd, assure_waiver_source *src
 
 /* A finished walk: the rule set, the repository and the audit, with what a report says about them. */
 typedef struct cli_walk {
-	assure_ruleset *rs;     /* loaded from --rules */
-	assure_repo *repo;      /* --repo */
-	assure_audit *audit;    /* the walk's result */
-	assure_audit_meta meta; /* borrowed from the above and from argv */
-	size_t unreadable;      /* walked commits with a file whose content could not be read */
+	assure_ruleset *rs;      /* loaded from --rules */
+	assure_repo *repo;       /* --repo */
+	assure_audit *audit;     /* the walk's result */
+	assure_audit_meta meta;  /* borrowed from the above and from argv */
+	size_t unreadable;       /* walked commits with a file whose content could not be read */
+	assure_waivers *waivers; /* the --waivers file's, which the audit's options borrow */
 } cli_walk;
 
 /*
