@@ -53,26 +53,27 @@ static void identity(assure_buf *b, const assure_waiver *e)
 }
 
 /*
- * The record that last added or changed entry e (its approval, approver or expiry): rec when it
- * is new or changed here, -1 when it was already there at a boundary record (before the range,
- * by someone the audit does not know).
+ * The record that last added or changed entry e (its approval, approver or expiry), as known
+ * before this record: rec when it is new or changed here, -1 when it was already there at a
+ * boundary record (before the range, by someone the audit does not know). The entry is
+ * written into next, the map of the entries this record has.
  */
-static long entry_record(assure_audit *a, ah_waivers *h, const assure_waiver *e, size_t rec)
+static long entry_record(assure_audit *a, const ah_waivers *h, json_t *next, const assure_waiver *e,
+                         size_t rec)
 {
 	assure_buf id = ASSURE_BUF_INIT, version = ASSURE_BUF_INIT;
 	identity(&id, e);
 	assure_buf_printf(&version, "%s\n%s\n%s", e->approved_by, e->approved_on, e->expires);
 	json_t *known = json_object_get(h->entries, id.ptr);
 	long r;
-	if (known && strcmp(json_string_value(json_array_get(known, 0)), version.ptr) == 0) {
+	if (known && strcmp(json_string_value(json_array_get(known, 0)), version.ptr) == 0)
 		r = (long)json_integer_value(json_array_get(known, 1));
-	} else {
+	else
 		r = a->commits[rec].boundary ? -1 : (long)rec;
-		json_t *v = json_array();
-		json_array_append_new(v, json_string(version.ptr));
-		json_array_append_new(v, json_integer(r));
-		json_object_set_new(h->entries, id.ptr, v);
-	}
+	json_t *v = json_array();
+	json_array_append_new(v, json_string(version.ptr));
+	json_array_append_new(v, json_integer(r));
+	json_object_set_new(next, id.ptr, v);
 	assure_buf_free(&id);
 	assure_buf_free(&version);
 	return r;
@@ -145,8 +146,10 @@ void ah_waivers_layer(assure_audit *a, ah_waivers *h, size_t rec, const assure_s
 			w = mine;
 		}
 	}
-	if (!w)
+	if (!w) {
+		json_object_clear(h->entries); /* the file is gone: so are its entries */
 		return;
+	}
 	assure_findings *all;
 	assure_findings_new(&all);
 	assure_waivers_apply(w, found, as_of, all, result);
@@ -157,20 +160,32 @@ void ah_waivers_layer(assure_audit *a, ah_waivers *h, size_t rec, const assure_s
 		else if (strncmp(f->rule_id, "ASSURE-WAIVER-", 14) == 0)
 			assure_findings_share(own, all, i);
 	}
-	/* every valid entry is followed, so that a change is dated where it was made */
-	for (size_t k = 0; k < assure_waivers_count(w); k++)
-		if (assure_waivers_get(w, k)->valid)
-			entry_record(a, h, assure_waivers_get(w, k), rec);
+	/*
+	 * Every valid entry is followed, so that a change is dated where it was made; one that is
+	 * gone is forgotten, so that adding it again is a change of its own.
+	 */
+	size_t nw = assure_waivers_count(w);
+	long *made = assure_xcalloc(nw + 1, sizeof(long));
+	json_t *next = json_object();
+	for (size_t k = 0; k < nw; k++)
+		made[k] = assure_waivers_get(w, k)->valid
+		              ? entry_record(a, h, next, assure_waivers_get(w, k), rec)
+		              : -1;
+	json_decref(h->entries);
+	h->entries = next;
 	for (size_t i = 0; i < assure_findings_count(*marked); i++) {
 		const assure_finding *f = assure_findings_get(*marked, i);
 		const assure_waiver *e = entry_of(w, f->waiver->where);
-		long er = e ? entry_record(a, h, e, rec) : -1;
+		long er = e ? made[e - assure_waivers_get(w, 0)] : -1;
 		long intro = introducer(f->fingerprint, payload);
 		if (intro == -2)
 			intro = a->commits[rec].boundary ? -1 : (long)rec;
-		if (er >= 0 && intro >= 0 && (er == intro || same_author(a, er, intro)))
+		/* who wrote a file from outside the repository is not the repository's to say */
+		bool judged = !(h->src && h->src->fixed);
+		if (judged && er >= 0 && intro >= 0 && (er == intro || same_author(a, er, intro)))
 			self_finding(a, w, e, f, er, intro, own);
 	}
+	free(made);
 	assure_findings_free(all);
 	assure_waivers_free(mine);
 }
