@@ -97,20 +97,29 @@ static void self_finding(assure_audit *a, const assure_waivers *w, const assure_
                          const assure_finding *f, long entry_rec, long intro, assure_findings *own)
 {
 	const assure_commit_info *ei = &a->commits[entry_rec].info, *fi = &a->commits[intro].info;
-	assure_buf msg = ASSURE_BUF_INIT, subject = ASSURE_BUF_INIT;
+	assure_buf msg = ASSURE_BUF_INIT, subject = ASSURE_BUF_INIT, v = ASSURE_BUF_INIT;
+	/* the repository's text, one line each (buf.h) */
+	const char *parts[5] = {f->rule_id, f->subject, f->path, ei->author_name, ei->author_email};
+	size_t at[5];
+	for (int k = 0; k < 5; k++) {
+		at[k] = v.len;
+		assure_buf_put_visible(&v, parts[k] ? parts[k] : "");
+		assure_buf_putc(&v, '\0');
+	}
+	const char *rule = v.ptr + at[0], *subj = v.ptr + at[1], *path = v.ptr + at[2], *name = v.ptr + at[3],
+	           *email = v.ptr + at[4];
 	if (entry_rec == intro)
 		assure_buf_printf(
 		    &msg,
 		    "waiver %s of '%s' accepts '%s' in %s, and was added or extended in the commit "
 		    "that introduced it (%.12s by %s <%s>)",
-		    e->pointer, f->rule_id, f->subject, f->path, ei->id, ei->author_name, ei->author_email);
+		    e->pointer, rule, subj, path, ei->id, name, email);
 	else
 		assure_buf_printf(
 		    &msg,
 		    "waiver %s of '%s' accepts '%s' in %s, and was added or extended in %.12s by "
 		    "%s <%s>, who introduced it in %.12s",
-		    e->pointer, f->rule_id, f->subject, f->path, ei->id, ei->author_name, ei->author_email,
-		    fi->id);
+		    e->pointer, rule, subj, path, ei->id, name, email, fi->id);
 	assure_buf_printf(&subject, "self %s", f->fingerprint);
 	assure_finding x = {0};
 	x.rule_id = ASSURE_RULE_WAIVER_SELF;
@@ -126,6 +135,7 @@ static void self_finding(assure_audit *a, const assure_waivers *w, const assure_
 	assure_findings_add(own, &x);
 	assure_buf_free(&msg);
 	assure_buf_free(&subject);
+	assure_buf_free(&v);
 }
 
 void ah_waivers_layer(assure_audit *a, ah_waivers *h, size_t rec, const assure_snapshot *snap,

@@ -100,6 +100,17 @@ static void problem(parser *p, const char *pointer, bool key, bool broken, const
 	assure_buf_free(&msg);
 }
 
+/*
+ * s as messages carry the repository's text: one line, no control character (buf.h's visible
+ * form); the caller frees it.
+ */
+static char *vis(const char *s)
+{
+	assure_buf b = ASSURE_BUF_INIT;
+	assure_buf_put_visible(&b, s ? s : "");
+	return assure_buf_detach(&b);
+}
+
 static bool blank(const char *s)
 {
 	for (; *s; s++)
@@ -143,10 +154,12 @@ static void parse_entry(parser *p, assure_waiver *w, size_t i, json_t *entry)
 		assure_buf_puts(&at, w->pointer);
 		assure_buf_put_pointer_token(&at, key);
 		if (!fd) {
+			char *k = vis(key);
 			problem(p, at.ptr, true, false,
 			        "waiver %s: unknown key '%s' (rule, subject, path, fingerprint, reason, "
 			        "approved_by, approved_on, expires)",
-			        w->pointer, key);
+			        w->pointer, k);
+			free(k);
 			w->valid = false;
 		} else if (!json_is_string(value)) {
 			problem(p, at.ptr, false, false, "waiver %s: '%s' is not a string", w->pointer,
@@ -175,9 +188,11 @@ static void parse_entry(parser *p, assure_waiver *w, size_t i, json_t *entry)
 		}
 	}
 	if (w->rule && strncmp(w->rule, "ASSURE-", 7) == 0) {
+		char *r = vis(w->rule);
 		problem(p, w->pointer, false, false,
 		        "waiver %s: '%s' is a finding of assure itself, which no waiver accepts", w->pointer,
-		        w->rule);
+		        r);
+		free(r);
 		w->valid = false;
 	}
 	if (!w->subject && !w->path && !w->fingerprint) {
@@ -207,8 +222,10 @@ static void parse_entry(parser *p, assure_waiver *w, size_t i, json_t *entry)
 		if (assure_date_parse_iso(days[k], texts[k]) < 0) {
 			assure_buf at = ASSURE_BUF_INIT;
 			assure_buf_printf(&at, "%s/%s", w->pointer, names[k]);
+			char *t = vis(texts[k]);
 			problem(p, at.ptr, false, false, "waiver %s: '%s' is not a date YYYY-MM-DD: '%s'",
-			        w->pointer, names[k], texts[k]);
+			        w->pointer, names[k], t);
+			free(t);
 			assure_buf_free(&at);
 			w->valid = false;
 			dates = false;
@@ -278,7 +295,9 @@ int assure_waivers_parse(assure_waivers **out, const char *file, const char *tex
 				continue;
 			assure_buf at = ASSURE_BUF_INIT;
 			assure_buf_put_pointer_token(&at, key);
-			problem(&p, at.ptr, true, true, "waivers file: unknown key '%s' (waivers)", key);
+			char *k = vis(key);
+			problem(&p, at.ptr, true, true, "waivers file: unknown key '%s' (waivers)", k);
+			free(k);
 			assure_buf_free(&at);
 		}
 		w->count = json_array_size(list);
@@ -421,20 +440,23 @@ void assure_waivers_apply(const assure_waivers *w, const assure_findings *in, in
 			continue;
 		assure_buf subject = ASSURE_BUF_INIT, msg = ASSURE_BUF_INIT;
 		entry_identity(&subject, e);
+		char *rule = vis(e->rule), *by = vis(e->approved_by);
 		if (e->expiry < as_of) {
 			assure_buf_printf(&msg,
 			                  "waiver %s of '%s', approved by %s on %s, expired on %s: what it "
 			                  "accepted fails again",
-			                  e->pointer, e->rule, e->approved_by, e->approved_on, e->expires);
+			                  e->pointer, rule, by, e->approved_on, e->expires);
 			add_problem(out, ASSURE_RULE_WAIVER_EXPIRED, ASSURE_SEV_ERROR, w->file, e->pointer,
 			            e->line, e->column, subject.ptr, msg.ptr);
 		} else if (!used[k]) {
 			assure_buf_printf(
 			    &msg, "waiver %s of '%s' matches no finding: remove it, or correct what it names",
-			    e->pointer, e->rule);
+			    e->pointer, rule);
 			add_problem(out, ASSURE_RULE_WAIVER_UNUSED, ASSURE_SEV_INFO, w->file, e->pointer,
 			            e->line, e->column, subject.ptr, msg.ptr);
 		}
+		free(rule);
+		free(by);
 		assure_buf_free(&subject);
 		assure_buf_free(&msg);
 	}

@@ -115,6 +115,32 @@ run_assure html.txt audit "${A[@]}" --format html --out html
 grep -rq 'class="waived">waived until 2021-03-31 by assure-waivers.json#/waivers/1' html/commits || fail "the HTML audit does not mark the waived finding"
 pass
 
+# A hostile waiver cannot forge a line, a table cell or markup in any audit format.
+cat >repo/assure-waivers.json <<'JSON'
+{ "waivers": [ { "rule": "FIN-001", "subject": "RXR",
+  "reason": "ok\ncommit 0000000000000000000000000000000000000000\u001b[2J | <script>x</script> **b**",
+  "approved_by": "A\rB", "approved_on": "2020-12-29", "expires": "2021-03-31" } ] }
+JSON
+commit_all repo "2020-12-31 09:00:00" "A hostile waiver" "Committee Secretary" "committee@example.nhs.uk"
+before=$(repo_state repo)
+run_assure hostile.txt audit "${A[@]}" HEAD~1..HEAD
+grep -q '^commit 0000000000000000000000000000000000000000' hostile.txt && fail "a waiver forged a commit line"
+pass
+LC_ALL=C grep -q $'[\x1b\r]' hostile.txt && fail "a control character reached the text audit"
+pass
+expect_grep 'approved by A\\rB on 2020-12-29: ok\\ncommit 0\{40\}\\x1b\[2J | <script>' hostile.txt
+run_assure hostile.md audit "${A[@]}" HEAD~1..HEAD --format markdown
+grep -q '<script>' hostile.md && fail "markup reached the Markdown audit"
+pass
+grep -F 'Waived' hostile.md | grep -q ' | <' && fail "a waiver's text opened a Markdown table cell"
+pass
+run_assure hostile.html audit "${A[@]}" HEAD~1..HEAD --format html --out hostile-html
+grep -rq '<script>' hostile-html && fail "markup reached the HTML audit"
+pass
+run_assure hostile-history.txt history "${A[@]}" --rule FIN-001 --subject RXR
+LC_ALL=C grep -q $'[\x1b\r]' hostile-history.txt && fail "a control character reached the history"
+pass
+
 [ "$(repo_state repo)" = "$before" ] || fail "assure wrote to the repository"
 pass
 finish

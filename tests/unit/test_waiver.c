@@ -131,6 +131,25 @@ static void test_waiver__broken_files(void **state)
 	}
 }
 
+/* The file's text reaches a message only in its visible form: one line, no control character. */
+static void test_waiver__messages_show_controls_visibly(void **state)
+{
+	(void)state;
+	assure_waivers *w = parse("{\"waivers\": [{\"rule\": \"ASSURE-\\u001b[2J\", \"a\\nb\": 1}]}", 0);
+	const assure_findings *p = assure_waivers_problems(w);
+	bool key = false, rule = false;
+	for (size_t i = 0; i < assure_findings_count(p); i++) {
+		const char *m = assure_findings_get(p, i)->message;
+		for (const char *c = m; *c; c++)
+			assert_true((unsigned char)*c >= 0x20);
+		key |= strstr(m, "unknown key 'a\\nb'") != NULL;
+		rule |= strstr(m, "'ASSURE-\\x1b[2J' is a finding of assure itself") != NULL;
+	}
+	assert_true(key);
+	assert_true(rule);
+	assure_waivers_free(w);
+}
+
 /* Matching: the rule, then every one of subject (exact), path (glob) and fingerprint given. */
 static void test_waiver__matches_rule_subject_path_fingerprint(void **state)
 {
@@ -244,6 +263,7 @@ int main(void)
 	    cmocka_unit_test(test_waiver__missing_fields_are_each_reported),
 	    cmocka_unit_test(test_waiver__span_is_bounded_by_max_days),
 	    cmocka_unit_test(test_waiver__broken_files),
+	    cmocka_unit_test(test_waiver__messages_show_controls_visibly),
 	    cmocka_unit_test(test_waiver__matches_rule_subject_path_fingerprint),
 	    cmocka_unit_test(test_waiver__apply_marks_until_expiry),
 	    cmocka_unit_test(test_waiver__apply_reports_unused_and_broken),
