@@ -99,8 +99,9 @@ const assure_findings *assure_waivers_problems(const assure_waivers *w);
 bool assure_waiver_matches(const assure_waiver *w, const assure_finding *f);
 
 /*
- * The findings of in, each marked with the first valid entry unexpired at as_of that matches it,
- * appended to out, followed by the waivers' own findings (see above); out is not sorted. w NULL
+ * The findings of in, in their order, each marked with the first valid entry unexpired at as_of
+ * that matches it, appended to out, followed by the waivers' own findings (see above); out is
+ * not sorted. w NULL
  * copies in as is. When result is given and the file is broken, it counts as a parse failure
  * there, so the run says it is incomplete.
  */

@@ -163,12 +163,13 @@ void ah_waivers_layer(assure_audit *a, ah_waivers *h, size_t rec, const assure_s
 	assure_findings *all;
 	assure_findings_new(&all);
 	assure_waivers_apply(w, found, as_of, all, result);
+	/* found's findings first, in their order, then the waivers' own (waiver.h) */
+	size_t nfound = assure_findings_count(found);
 	for (size_t i = 0; i < assure_findings_count(all); i++) {
-		const assure_finding *f = assure_findings_get(all, i);
-		if (f->waiver)
-			assure_findings_share(*marked, all, i);
-		else if (strncmp(f->rule_id, "ASSURE-WAIVER-", 14) == 0)
+		if (i >= nfound)
 			assure_findings_share(own, all, i);
+		else if (assure_findings_get(all, i)->waiver)
+			assure_findings_share(*marked, all, i);
 	}
 	/*
 	 * Every valid entry is followed, so that a change is dated where it was made; one that is
