@@ -144,7 +144,10 @@ int cli_walk_run(cli_walk *w, const cli_args *args, const char *cmd, bool with_p
 	if (!(w->rs = cli_load_rules(args)))
 		return ASSURE_EXIT_USAGE;
 	/* "0 intervals" for a misspelt id would read as "this rule never fired" */
-	static const char *const tool_rules[] = {ASSURE_RULE_PARSE, ASSURE_RULE_EVAL, ASSURE_RULE_LIMIT};
+	static const char *const tool_rules[] = {ASSURE_RULE_PARSE,          ASSURE_RULE_EVAL,
+	                                         ASSURE_RULE_LIMIT,          ASSURE_RULE_WAIVER_INVALID,
+	                                         ASSURE_RULE_WAIVER_EXPIRED, ASSURE_RULE_WAIVER_UNUSED,
+	                                         ASSURE_RULE_WAIVER_SELF};
 	const char *rule = cli_get(args, "rule");
 	bool known = !rule;
 	for (size_t i = 0; i < sizeof(tool_rules) / sizeof(*tool_rules) && !known; i++)

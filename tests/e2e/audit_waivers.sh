@@ -81,6 +81,12 @@ assert g["RXN"]["intervals"][0]["waived"][0]["to"] is None
 PY
 pass
 
+# history selects the waivers' own findings by their rule id, as any tool finding
+run_assure self.txt history "${A[@]}" --rule ASSURE-WAIVER-SELF
+expect_rc 0 "history of the self-approvals"
+expect_grep '^assure-waivers.json ASSURE-WAIVER-SELF error \[self ' self.txt
+expect_grep '^2 intervals of 2 findings, 1 open at the end' self.txt
+
 # the last commit's waivers decide the exit: waive RXR again, by the committee, and the
 # self-approvals are gone with the entries changed by someone else
 waivers RXR:2021-06-30 RXN:2021-03-31
