@@ -154,11 +154,14 @@ static void parse_entry(parser *p, assure_waiver *w, size_t i, json_t *entry)
 		assure_buf_puts(&at, w->pointer);
 		assure_buf_put_pointer_token(&at, key);
 		if (!fd) {
+			/* the keys an entry may have, from the one table */
 			char *k = vis(key);
-			problem(p, at.ptr, true, false,
-			        "waiver %s: unknown key '%s' (rule, subject, path, fingerprint, reason, "
-			        "approved_by, approved_on, expires)",
-			        w->pointer, k);
+			assure_buf known = ASSURE_BUF_INIT;
+			for (size_t f = 0; f < NFIELDS; f++)
+				assure_buf_printf(&known, "%s%s", f ? ", " : "", fields[f].name);
+			problem(p, at.ptr, true, false, "waiver %s: unknown key '%s' (%s)", w->pointer, k,
+			        known.ptr);
+			assure_buf_free(&known);
 			free(k);
 			w->valid = false;
 		} else if (!json_is_string(value)) {
