@@ -35,6 +35,7 @@
 #include "assure/finding.h"
 #include "assure/repo.h"
 #include "assure/ruleset.h"
+#include "assure/waiver.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -66,6 +67,11 @@ typedef struct assure_audit_opts {
 	 * incremental walk to it).
 	 */
 	bool compare_each;
+	/*
+	 * Where each commit's waivers come from (docs/waivers.md): by default the waivers file of
+	 * that commit's snapshot, as it stood then; a fixed set applies to every commit.
+	 */
+	assure_waiver_source waivers;
 	assure_audit_progress_fn progress; /* NULL: no progress calls */
 	void *payload;                     /* passed to progress */
 } assure_audit_opts;
@@ -100,20 +106,30 @@ typedef struct assure_audit_commit {
 	size_t persisting;         /* findings whose fingerprint the parent had */
 	size_t total;              /* findings in the snapshot */
 	size_t counts[ASSURE_SEV_COUNT]; /* findings by severity */
+	size_t waived[ASSURE_SEV_COUNT]; /* of those, findings a waiver of the commit accepts */
 	size_t *by_domain;               /* findings per domain (indexed like assure_audit_domain) */
 	assure_audit_figures *figures;   /* the declared charts' points, by chart then key */
 	size_t nfigures;                 /* entries of figures */
 	assure_check_result result;      /* what the check saw */
 } assure_audit_commit;
 
+/* A span of an interval in which a waiver accepted its finding. */
+typedef struct assure_audit_waived {
+	size_t from; /* record of the first commit whose waivers accepted it */
+	long to;     /* record of the first commit whose waivers no longer did, -1: still at the end */
+	assure_waiver_mark mark; /* the waiver as it was at `from`; strings owned by the audit */
+} assure_audit_waived;
+
 /* One interval in which a fingerprint was open. */
 typedef struct assure_audit_interval {
-	assure_finding finding; /* as it was when opened (path updated when its return is renamed) */
-	size_t opened;          /* record of the commit that introduced it */
-	bool before_range;      /* already open in a boundary record: opened earlier than shown */
-	long closed;            /* record of the commit that resolved it, or -1 when open at the end */
-	int32_t days;           /* days open: to the resolving commit, or to the last commit walked */
-	const char *org;        /* organisation of the return it is about ("" when none) */
+	assure_finding finding;      /* as it was when opened (path updated when its return is renamed) */
+	size_t opened;               /* record of the commit that introduced it */
+	bool before_range;           /* already open in a boundary record: opened earlier than shown */
+	long closed;                 /* record of the commit that resolved it, or -1 when open at the end */
+	int32_t days;                /* days open: to the resolving commit, or to the last commit walked */
+	const char *org;             /* organisation of the return it is about ("" when none) */
+	assure_audit_waived *waived; /* the spans in which a waiver accepted it, in walk order */
+	size_t nwaived;              /* entries of waived */
 } assure_audit_interval;
 
 /* Opened, closed and open-at-the-end counts under one key (a rule, a domain, an organisation). */

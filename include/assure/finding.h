@@ -71,6 +71,8 @@ void assure_findings_free(assure_findings *l);
 void assure_findings_add(assure_findings *l, const assure_finding *f);
 /* Adds all findings of src, shared with src (see Ownership). */
 void assure_findings_extend(assure_findings *l, const assure_findings *src);
+/* Adds the i-th finding of src, shared with src. */
+void assure_findings_share(assure_findings *l, const assure_findings *src, size_t i);
 size_t assure_findings_count(const assure_findings *l);
 /* Drop every finding from the n-th on. */
 void assure_findings_truncate(assure_findings *l, size_t n);

@@ -39,6 +39,12 @@ typedef struct assure_report_meta {
 	int32_t as_of;                     /* reference date (day number) */
 	const assure_check_result *result; /* what the check saw */
 	bool color;                        /* ANSI colour in text output */
+	/* the baseline the findings were filtered by (baseline.h): "REV" or a file, NULL for none */
+	const char *baseline;
+	const char *baseline_commit; /* the commit of a baseline REV, or NULL */
+	size_t baseline_hidden;      /* findings not shown because the baseline has them */
+	/* the waivers file applied ("assure-waivers.json", a --waivers file), or NULL for none */
+	const char *waivers;
 } assure_report_meta;
 
 /* A report writer; findings must be sorted with assure_findings_sort(). */
@@ -106,5 +112,13 @@ json_t *assure_report_json_header(const char *format, const char *tool_version, 
 
 /* The JSON object of one finding (new reference), shared by the check and audit formats. */
 json_t *assure_report_finding_json(const assure_finding *f);
+
+/*
+ * Counts by severity of the findings no waiver accepts (those that can fail a run), and in
+ * *waived those a waiver accepts.
+ */
+void assure_report_counts(const assure_findings *l, size_t counts[ASSURE_SEV_COUNT], size_t *waived);
+/* The text line of one finding, and for a waived one the waiver's line under it (shared with diff). */
+void assure_report_text_finding(assure_buf *out, const assure_finding *f, bool color);
 
 #endif

@@ -12,6 +12,7 @@
 #include "assure/error.h"
 #include "assure/repo.h"
 #include "assure/ruleset.h"
+#include "assure/waiver.h"
 #include "cli/opts.h"
 
 #include <stdbool.h>
@@ -50,6 +51,8 @@ extern const cli_opt cli_config_opts[];
 int cli_config(const cli_args *args);
 int cli_audit(const cli_args *args);
 int cli_history(const cli_args *args);
+extern const cli_opt cli_diff_opts[];
+int cli_diff(const cli_args *args);
 
 /* Print "assure CMD: message" and the usage line to stderr; returns ASSURE_EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -148,20 +151,37 @@ int cli_finish_output(void);
 	    {"until", "DATE", false, "only commits committed on or before DATE (YYYY-MM-DD, UTC)"},          \
 	    {"as-of", "DATE", false,                                                                         \
 	     "check every commit as of DATE (default: each commit's committer date)"},                       \
-	    {"quiet", NULL, false, "no progress line on standard error"},                                    \
+	    {"quiet", NULL, false, "no progress line on standard error"}, CLI_WAIVER_OPTS,                   \
 	{                                                                                                    \
 		"stats", NULL, false,                                                                        \
 		    "print counts of commits, trees, blobs, parses, evaluations and reuse to stderr"         \
 	}
 
+/* How a run takes waivers (docs/waivers.md), read by cli_waivers. */
+#define CLI_WAIVER_OPTS                                                                                      \
+	{"waivers", "FILE", false,                                                                           \
+	 "take waivers from FILE instead of the repository's " ASSURE_WAIVERS_FILE},                         \
+	    {"no-waivers", NULL, false, "apply no waiver: show and fail on every finding"},                  \
+	{                                                                                                    \
+		"max-waiver-days", "N", false,                                                               \
+		    "a waiver may run at most N days from approval to expiry (default " CLI_TEXT(            \
+		        ASSURE_MAX_WAIVER_DAYS) ")"                                                          \
+	}
+/*
+ * --waivers, --no-waivers and --max-waiver-days into *src; *fixed gets the --waivers file's set
+ * (the caller frees it), which src->fixed borrows. Returns -1 after printing an error.
+ */
+int cli_waivers(const cli_args *args, const char *cmd, assure_waiver_source *src, assure_waivers **fixed);
+
 /* A finished walk: the rule set, the repository and the audit, with what a report says about them. */
 typedef struct cli_walk {
-	assure_config *cfg;     /* assure.json of the range's last commit, and the command line */
-	assure_ruleset *rs;     /* loaded from --rules */
-	assure_repo *repo;      /* --repo */
-	assure_audit *audit;    /* the walk's result */
-	assure_audit_meta meta; /* borrowed from the above and from argv */
-	size_t unreadable;      /* walked commits with a file whose content could not be read */
+	assure_config *cfg;      /* assure.json of the range's last commit, and the command line */
+	assure_ruleset *rs;      /* loaded from --rules */
+	assure_repo *repo;       /* --repo */
+	assure_audit *audit;     /* the walk's result */
+	assure_audit_meta meta;  /* borrowed from the above and from argv */
+	size_t unreadable;       /* walked commits with a file whose content could not be read */
+	assure_waivers *waivers; /* the --waivers file's, which the audit's options borrow */
 } cli_walk;
 
 /*

@@ -73,6 +73,7 @@ void cli_walk_free(cli_walk *w)
 	assure_audit_free(w->audit);
 	assure_repo_free(w->repo);
 	assure_ruleset_free(w->rs);
+	assure_waivers_free(w->waivers);
 }
 
 /*
@@ -162,6 +163,8 @@ int cli_walk_run(cli_walk *w, const cli_args *args, const char *cmd, bool with_p
 		return ASSURE_EXIT_USAGE;
 	if (with_paths)
 		o.npaths = cli_all(args, "paths", &o.paths);
+	if (cli_waivers(args, cmd, &o.waivers, &w->waivers) < 0)
+		return ASSURE_EXIT_USAGE;
 	progress p = {.on = isatty(STDERR_FILENO) && !cli_flag(args, "quiet")};
 	clock_gettime(CLOCK_MONOTONIC, &p.t0);
 	if (p.on) {
@@ -175,10 +178,16 @@ int cli_walk_run(cli_walk *w, const cli_args *args, const char *cmd, bool with_p
 	if (walk_config(w, args, o.range) < 0)
 		return ASSURE_EXIT_USAGE;
 	o.ignore = assure_config_engine_ignore(w->cfg, &o.nignore);
+	/* the waivers file the repository names, unless --waivers takes them from outside it */
+	if (!cli_get(args, "waivers"))
+		o.waivers.opts.path = assure_config_waivers(w->cfg);
 	if (!(w->rs = cli_load_rules_with(args, w->cfg)))
 		return ASSURE_EXIT_USAGE;
 	/* "0 intervals" for a misspelt id would read as "this rule never fired" */
-	static const char *const tool_rules[] = {ASSURE_RULE_PARSE, ASSURE_RULE_EVAL, ASSURE_RULE_LIMIT};
+	static const char *const tool_rules[] = {ASSURE_RULE_PARSE,          ASSURE_RULE_EVAL,
+	                                         ASSURE_RULE_LIMIT,          ASSURE_RULE_WAIVER_INVALID,
+	                                         ASSURE_RULE_WAIVER_EXPIRED, ASSURE_RULE_WAIVER_UNUSED,
+	                                         ASSURE_RULE_WAIVER_SELF};
 	const char *rule = cli_get(args, "rule");
 	bool known = !rule;
 	for (size_t i = 0; i < sizeof(tool_rules) / sizeof(*tool_rules) && !known; i++)
@@ -371,8 +380,9 @@ int cli_audit(const cli_args *args)
 		const assure_audit_commit *c = assure_audit_commit_at(w.audit, (size_t)last);
 		if (c->result.parse_failures || c->result.eval_failures)
 			rc = ASSURE_EXIT_FINDINGS;
+		/* a finding a waiver of the last commit accepts does not fail the run */
 		for (int sev = fail_on; sev < ASSURE_SEV_COUNT; sev++)
-			if (c->counts[sev])
+			if (c->counts[sev] > c->waived[sev])
 				rc = ASSURE_EXIT_FINDINGS;
 	}
 	rc = cli_unreadable_exit(w.unreadable, true, w.repo, rc);

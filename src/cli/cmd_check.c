@@ -1,10 +1,13 @@
 /* cmd_check.c: `assure check`, one snapshot against the rule set. */
 #include "cli/cli.h"
 
+#include "assure/baseline.h"
 #include "assure/buf.h"
 #include "assure/engine.h"
+#include "assure/file.h"
 #include "assure/repo.h"
 #include "assure/report.h"
+#include "assure/waiver.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -35,6 +38,11 @@ const cli_opt cli_check_opts[] = {
     {"domain", "NAME", true,
      "report only findings of rules of domain NAME (validity includes the tool's own: ASSURE-PARSE...)"},
     {"stats", NULL, false, "print counts of blobs read and parsed and rules evaluated to stderr"},
+    {"baseline", "REV", false,
+     "check REV of --repo too, and report and fail on only the findings REV does not have"},
+    {"baseline-file", "FILE", false,
+     "report and fail on only the findings a saved --format json report FILE does not have"},
+    CLI_WAIVER_OPTS,
     {NULL, NULL, false, NULL},
 };
 
@@ -193,6 +201,36 @@ static bool absolute_uri(const char *s)
 	return *s == ':' && s[1];
 }
 
+/* The fingerprints of the baseline --baseline or --baseline-file names; NULL after printing why not. */
+static assure_baseline *load_baseline(const cli_args *args, assure_engine *engine, assure_repo *repo,
+                                      const assure_check_opts *opts, const assure_waiver_source *ws,
+                                      char commit[41])
+{
+	assure_baseline *b = NULL;
+	const char *file = cli_get(args, "baseline-file");
+	if (file) {
+		char *data = NULL;
+		size_t len = 0;
+		if (assure_file_read(file, &data, &len) < 0 || assure_baseline_load(&b, file, data, len) < 0)
+			fprintf(stderr, "assure: %s\n", assure_error_last());
+		free(data);
+		return b;
+	}
+	assure_snapshot *snap = NULL;
+	assure_findings *found = NULL;
+	assure_check_result result;
+	assure_findings_new(&found);
+	if (assure_repo_resolve(repo, cli_get(args, "baseline"), commit) < 0 ||
+	    assure_snapshot_from_commit(&snap, repo, commit) < 0 ||
+	    assure_waivers_check(engine, snap, opts, ws, found, &result, NULL) < 0)
+		fprintf(stderr, "assure: baseline: %s\n", assure_error_last());
+	else
+		assure_baseline_from_findings(&b, found);
+	assure_findings_free(found);
+	assure_snapshot_free(snap);
+	return b;
+}
+
 /* The id of git's empty tree (git hash-object -t tree /dev/null): what a root commit changes from. */
 #define EMPTY_TREE "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 
@@ -220,7 +258,7 @@ static void keep_only(assure_findings *all, const assure_snapshot *snap, const a
 		for (size_t d = 0; d < ndomains && !in_domain; d++)
 			in_domain = strcmp(f->domain, domains[d]) == 0;
 		if (keep && in_domain)
-			assure_findings_add(kept, f);
+			assure_findings_share(kept, all, i);
 	}
 	assure_findings_truncate(all, 0);
 	assure_findings_extend(all, kept);
@@ -270,6 +308,12 @@ int cli_check(const cli_args *args)
 		return cli_usage_error(
 		    "check", "--repository-uri '%s' is not an absolute URI (https://host/org/repo.git)",
 		    repository_uri);
+	if (cli_get(args, "baseline") && cli_get(args, "baseline-file"))
+		return cli_usage_error("check", "give either --baseline or --baseline-file, not both");
+	if (cli_get(args, "baseline") && !repo_path)
+		return cli_usage_error("check",
+		                       "--baseline needs --repo DIR: the repository of the commit to "
+		                       "compare with");
 	int fail_on;
 	if (cli_fail_on(args, "check", &fail_on) < 0)
 		return ASSURE_EXIT_USAGE;
@@ -282,15 +326,20 @@ int cli_check(const cli_args *args)
 	    cli_max_findings(args, "check", &max_findings) < 0)
 		return ASSURE_EXIT_USAGE;
 
+	assure_waiver_source ws = ASSURE_WAIVER_SOURCE_INIT;
+	assure_waivers *fixed = NULL;
+	if (cli_waivers(args, "check", &ws, &fixed) < 0)
+		return ASSURE_EXIT_USAGE;
 	int rc = ASSURE_EXIT_USAGE;
 	assure_ruleset *rs = NULL;
 	assure_config *cfg = NULL;
 	assure_repo *repo = NULL;
 	assure_snapshot *snap = NULL, *base = NULL;
 	assure_engine *engine = NULL;
-	assure_findings *findings = NULL;
+	assure_findings *findings = NULL, *shown = NULL;
+	assure_baseline *baseline = NULL;
 	assure_buf out = ASSURE_BUF_INIT;
-	char commit[41] = "";
+	char commit[41] = "", base_commit[41] = "";
 	const char *source = "files";
 	char *origin = NULL;
 
@@ -336,6 +385,9 @@ int cli_check(const cli_args *args)
 		goto done;
 	if (!cli_get(args, "fail-on"))
 		fail_on = assure_config_fail_on(cfg);
+	/* the waivers file the repository names, unless --waivers takes them from outside it */
+	if (!cli_get(args, "waivers"))
+		ws.opts.path = assure_config_waivers(cfg);
 	if (!(rs = cli_load_rules_with(args, cfg)))
 		goto done;
 	/* a misspelt domain would report nothing, and a hook would let everything in */
@@ -368,7 +420,8 @@ int cli_check(const cli_args *args)
 	const char *const *ignore = assure_config_engine_ignore(cfg, &nignore);
 	assure_engine_set_ignore(engine, ignore, nignore);
 	assure_findings_new(&findings);
-	if (assure_engine_check(engine, snap, &opts, findings, &result) < 0) {
+	const char *waivers_file = NULL;
+	if (assure_waivers_check(engine, snap, &opts, &ws, findings, &result, &waivers_file) < 0) {
 		fprintf(stderr, "assure: %s\n", assure_error_last());
 		goto done;
 	}
@@ -398,6 +451,15 @@ int cli_check(const cli_args *args)
 	assure_findings_sort(findings);
 	if (repo && !worktree && !index && !repository_uri)
 		repository_uri = origin_uri(repo, &origin);
+	size_t hidden = 0;
+	if (cli_get(args, "baseline") || cli_get(args, "baseline-file")) {
+		baseline = load_baseline(args, engine, repo, &opts, &ws, base_commit);
+		if (!baseline)
+			goto done;
+		assure_findings_new(&shown);
+		hidden = assure_baseline_filter(baseline, findings, shown);
+	}
+	const assure_findings *report = shown ? shown : findings;
 	assure_report_meta meta = {
 	    .tool_version = ASSURE_VERSION,
 	    .rules = rs,
@@ -407,6 +469,12 @@ int cli_check(const cli_args *args)
 	    .repository_uri = repository_uri,
 	    .as_of = as_of,
 	    .result = &result,
+	    .baseline = baseline ? (cli_get(args, "baseline") ? cli_get(args, "baseline")
+	                                                      : cli_get(args, "baseline-file"))
+	                         : NULL,
+	    .baseline_commit = base_commit[0] ? base_commit : NULL,
+	    .baseline_hidden = hidden,
+	    .waivers = waivers_file,
 	};
 	/* one evaluation, every report: a file is written whole or not at all, and a failure to
 	   write one is said with its name but does not stop the others */
@@ -414,7 +482,7 @@ int cli_check(const cli_args *args)
 	for (long i = 0; i < nouts; i++) {
 		meta.color = !outs[i].path && cli_color();
 		assure_buf_clear(&out);
-		int wrc = outs[i].fmt->write(&out, findings, &meta);
+		int wrc = outs[i].fmt->write(&out, report, &meta);
 		if (wrc == 0)
 			wrc = outs[i].path ? cli_write_file(outs[i].path, out.ptr, out.len)
 			                   : cli_write(out.ptr, out.len);
@@ -442,22 +510,27 @@ int cli_check(const cli_args *args)
 	bool incomplete = assure_report_incomplete(&result);
 	if (base || ndomains) {
 		incomplete = false;
-		for (size_t i = 0; i < assure_findings_count(findings); i++) {
-			const char *id = assure_findings_get(findings, i)->rule_id;
+		for (size_t i = 0; i < assure_findings_count(report); i++) {
+			const char *id = assure_findings_get(report, i)->rule_id;
 			incomplete |= strcmp(id, ASSURE_RULE_PARSE) == 0 || strcmp(id, ASSURE_RULE_EVAL) == 0;
 		}
 	}
 	if (incomplete)
 		rc = ASSURE_EXIT_FINDINGS;
-	for (size_t i = 0; i < assure_findings_count(findings); i++)
-		if ((int)assure_findings_get(findings, i)->severity >= fail_on)
+	/* a waived finding does not fail the run; one the baseline hid is not shown at all */
+	for (size_t i = 0; i < assure_findings_count(report); i++)
+		if (!assure_findings_get(report, i)->waiver &&
+		    (int)assure_findings_get(report, i)->severity >= fail_on)
 			rc = ASSURE_EXIT_FINDINGS;
 	if (repo_path && !worktree)
 		rc = cli_unreadable_exit(result.read_failures, false, repo, rc);
 done:
 	free(origin);
 	assure_buf_free(&out);
+	assure_findings_free(shown);
 	assure_findings_free(findings);
+	assure_baseline_free(baseline);
+	assure_waivers_free(fixed);
 	assure_engine_free(engine);
 	assure_snapshot_free(base);
 	assure_snapshot_free(snap);

@@ -574,3 +574,37 @@ int cli_config_load(assure_config **out, const cli_args *args, const assure_snap
 	*out = cfg;
 	return 0;
 }
+
+int cli_waivers(const cli_args *args, const char *cmd, assure_waiver_source *src, assure_waivers **fixed)
+{
+	*fixed = NULL;
+	const char *file = cli_get(args, "waivers");
+	const char *days = cli_get(args, "max-waiver-days");
+	if (file && cli_flag(args, "no-waivers")) {
+		cli_usage_error(cmd, "give either --waivers or --no-waivers, not both");
+		return -1;
+	}
+	src->none = cli_flag(args, "no-waivers");
+	if (days) {
+		char *end = NULL;
+		unsigned long long n = positive_number(days, &end);
+		if (!n || *end || n > 36500) {
+			cli_usage_error(cmd, "--max-waiver-days '%s' is not a number of days from 1 to 36500",
+			                days);
+			return -1;
+		}
+		src->opts.max_days = (int)n;
+	}
+	if (!file)
+		return 0;
+	char *data = NULL;
+	size_t len = 0;
+	if (assure_file_read(file, &data, &len) < 0) {
+		cli_usage_error(cmd, "%s", assure_error_last());
+		return -1;
+	}
+	assure_waivers_parse(fixed, file, data, len, &src->opts);
+	free(data);
+	src->fixed = *fixed;
+	return 0;
+}

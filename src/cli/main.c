@@ -25,6 +25,12 @@ static const cli_command commands[] = {
      "  0  the rule was explained and its examples behave as it says\n"
      "  1  an example does not: the fail example raises nothing, or the pass example raises it\n",
      NULL},
+    {"diff", "assure diff --repo DIR [OPTIONS] BASE HEAD | BASE..HEAD",
+     "the findings HEAD brought relative to BASE and those it resolved, for a merge request", cli_diff_opts,
+     cli_diff,
+     "  0  no new finding at or above --fail-on, and HEAD was checked completely\n"
+     "  1  new findings at or above --fail-on, or the check of HEAD was incomplete\n",
+     NULL},
     {"audit", "assure audit --repo DIR [OPTIONS] [RANGE]",
      "check every commit of a range: what each one broke and fixed, and a summary", cli_audit_opts, cli_audit,
      "  0  no finding at or above --fail-on is open at the end, and the last commit was checked "

@@ -153,6 +153,12 @@ void assure_findings_extend(assure_findings *l, const assure_findings *src)
 		push(l, src->items[i]);
 }
 
+void assure_findings_share(assure_findings *l, const assure_findings *src, size_t i)
+{
+	if (i < src->count)
+		push(l, src->items[i]);
+}
+
 size_t assure_findings_count(const assure_findings *l)
 {
 	return l->count;

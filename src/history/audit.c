@@ -72,6 +72,7 @@ typedef struct walk_state {
 	size_t total;                    /* findings open */
 	size_t counts[ASSURE_SEV_COUNT]; /* of them, by severity */
 	size_t *by_domain;               /* of them, by domain (a->domains) */
+	ah_waivers wv;                   /* each commit's waivers along the walk (audit_waivers.c) */
 } walk_state;
 
 /* ---- the rule set's view of paths ---- */
@@ -547,6 +548,27 @@ static void live_free(live *l)
 	free(l);
 }
 
+/* Who introduced a finding open in the parent (ah_introducer_fn), for the comparing walk. */
+typedef struct introducer_ctx {
+	walk_state *ws;
+	const live *par; /* the first parent's, or NULL */
+} introducer_ctx;
+
+static long record_introducer(const char *fp, void *payload)
+{
+	const introducer_ctx *x = payload;
+	long iv = x->par ? live_interval(x->par, fp) : -1;
+	if (iv < 0)
+		return -2;
+	const assure_audit_interval *v = &x->ws->a->intervals[iv];
+	return v->before_range ? -1 : (long)v->opened;
+}
+
+static long record_interval(const char *fp, void *payload)
+{
+	return live_interval(payload, fp);
+}
+
 static int check_record(walk_state *ws, size_t rec)
 {
 	assure_audit *a = ws->a;
@@ -570,6 +592,13 @@ static int check_record(walk_state *ws, size_t rec)
 		live_free(cur);
 		return rc;
 	}
+	/* the commit's waivers: their own findings are compared like the others */
+	assure_findings *marked = NULL;
+	if (ah_waivers_needed(&ws->wv, snap)) {
+		introducer_ctx ictx = {ws, par};
+		ah_waivers_layer(a, &ws->wv, rec, snap, cur->findings, copts.as_of, record_introducer, &ictx,
+		                 &marked, cur->findings, &c->result);
+	}
 	assure_findings_sort_by_fingerprint(cur->findings);
 	size_t n = assure_findings_count(cur->findings);
 	cur->iv = assure_xcalloc(n + 1, sizeof(size_t));
@@ -582,6 +611,9 @@ static int check_record(walk_state *ws, size_t rec)
 		compare(ws, rec, cur, par, ch, nch);
 		a->last = (long)rec;
 	}
+	if (marked)
+		ah_waivers_spans(a, &ws->wv, rec, marked, record_interval, cur);
+	assure_findings_free(marked);
 	c->total = n;
 	assure_findings_counts(cur->findings, c->counts);
 	for (size_t j = 0; j < n; j++) {
@@ -704,6 +736,24 @@ static void sort_slots(walk_state *ws, size_t *slots, size_t n)
 	free(v);
 }
 
+/* Who introduced a finding open before this record (ah_introducer_fn), for the incremental walk. */
+static long linear_introducer(const char *fp, void *payload)
+{
+	walk_state *ws = payload;
+	const open_fp *o = fp_find(ws, fp);
+	if (!o || !o->count)
+		return -2;
+	const assure_audit_interval *v = &ws->a->intervals[o->iv];
+	return v->before_range ? -1 : (long)v->opened;
+}
+
+static long linear_interval(const char *fp, void *payload)
+{
+	walk_state *ws = payload;
+	const open_fp *o = fp_find(ws, fp);
+	return o && o->count ? (long)o->iv : -1;
+}
+
 /*
  * The record checked as a change from the one before: the engine gives the findings the
  * change brought and took away; a fingerprint whose count goes from none to some opens,
@@ -731,6 +781,35 @@ static int check_linear(walk_state *ws, size_t rec)
 		assure_changes_free(ch, nch);
 		assure_snapshot_free(snap);
 		return rc;
+	}
+	/*
+	 * The commit's waivers need all its findings, not the change's: only where a waivers file
+	 * is (or was), the snapshot is checked whole (the engine reuses what did not change). Their
+	 * own findings of the last record go, this record's come, as the engine's do.
+	 */
+	assure_findings *marked = NULL;
+	if (ah_waivers_needed(&ws->wv, snap)) {
+		assure_findings *found, *own;
+		assure_check_result whole;
+		assure_findings_new(&found);
+		assure_findings_new(&own);
+		if ((rc = assure_engine_check(ws->engine, snap, &copts, found, &whole)) == 0)
+			ah_waivers_layer(a, &ws->wv, rec, snap, found, copts.as_of, linear_introducer, ws,
+			                 &marked, own, &c->result);
+		assure_findings_free(found);
+		if (rc < 0) {
+			assure_findings_free(own);
+			assure_findings_free(added);
+			assure_findings_free(removed);
+			assure_changes_free(ch, nch);
+			assure_snapshot_free(snap);
+			return rc;
+		}
+		if (ws->wv.last)
+			assure_findings_extend(removed, ws->wv.last);
+		assure_findings_extend(added, own);
+		assure_findings_free(ws->wv.last);
+		ws->wv.last = own;
 	}
 	size_t nadded = assure_findings_count(added), nremoved = assure_findings_count(removed);
 	ws->ntouched = 0;
@@ -825,6 +904,9 @@ static int check_linear(walk_state *ws, size_t rec)
 		c->opened_interval[i] = fp_find(ws, assure_findings_get(c->opened, i)->fingerprint)->iv;
 	for (size_t i = 0; i < nr; i++)
 		c->resolved_interval[i] = fp_find(ws, assure_findings_get(c->resolved, i)->fingerprint)->iv;
+	if (marked)
+		ah_waivers_spans(a, &ws->wv, rec, marked, linear_interval, ws);
+	assure_findings_free(marked);
 	c->persisting = c->boundary ? 0 : ws->total - no;
 	c->total = ws->total;
 	memcpy(c->counts, ws->counts, sizeof(ws->counts));
@@ -992,6 +1074,7 @@ int assure_audit_run(assure_audit **out, assure_repo *repo, const assure_ruleset
 	a->last = -1;
 	collect_domains(a);
 	walk_state ws = {.a = a, .repo = repo, .opts = opts};
+	ah_waivers_init(&ws.wv, &opts->waivers);
 	int rc = plan(&ws);
 	if (rc < 0)
 		goto done;
@@ -1030,6 +1113,7 @@ done:
 	free(ws.opens);
 	free(ws.touched);
 	free(ws.by_domain);
+	ah_waivers_clear(&ws.wv);
 	assure_engine_free(ws.engine);
 	if (rc < 0) {
 		assure_audit_free(a);
@@ -1062,6 +1146,7 @@ void assure_audit_free(assure_audit *a)
 		free(c->figures);
 	}
 	free(a->commits);
+	ah_waivers_free_spans(a);
 	ah_intervals_free(a);
 	free(a->open_at_end);
 	for (size_t i = 0; i < a->ndomains; i++)

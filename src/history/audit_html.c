@@ -331,8 +331,9 @@ static int index_page(assure_buf *out, const assure_audit *a, const assure_audit
 	return 0;
 }
 
+/* Findings of record rec (new ones: each shows the waiver of rec that accepts it, if any). */
 static void findings_table(assure_buf *out, const assure_audit *a, const assure_findings *l,
-                           const size_t *ivs, bool resolved)
+                           const size_t *ivs, bool resolved, size_t rec)
 {
 	assure_buf_printf(
 	    out,
@@ -349,6 +350,15 @@ static void findings_table(assure_buf *out, const assure_audit *a, const assure_
 		esc(out, f->subject);
 		assure_buf_puts(out, "</td><td>");
 		esc(out, f->message);
+		const assure_audit_waived *w = resolved ? NULL : ah_waived_at(a, ivs[i], rec);
+		if (w) {
+			assure_buf text = ASSURE_BUF_INIT;
+			ah_waiver_text(&text, &w->mark);
+			assure_buf_puts(out, "<br><span class=\"waived\">waived ");
+			esc(out, text.ptr);
+			assure_buf_puts(out, "</span>");
+			assure_buf_free(&text);
+		}
 		assure_buf_puts(out, "</td>");
 		if (resolved) {
 			const assure_audit_interval *iv = &a->intervals[ivs[i]];
@@ -450,11 +460,11 @@ static void commit_page(assure_buf *out, const assure_audit *a, const assure_aud
 		    c->result.parse_failures, c->result.eval_failures);
 	if (nn) {
 		assure_buf_puts(out, "<h3>New</h3>\n");
-		findings_table(out, a, c->opened, c->opened_interval, false);
+		findings_table(out, a, c->opened, c->opened_interval, false, (size_t)(c - a->commits));
 	}
 	if (nr) {
 		assure_buf_puts(out, "<h3>Resolved</h3>\n");
-		findings_table(out, a, c->resolved, c->resolved_interval, true);
+		findings_table(out, a, c->resolved, c->resolved_interval, true, (size_t)(c - a->commits));
 	}
 	page_end(out);
 }

@@ -47,6 +47,60 @@ void ah_intervals_finish(assure_audit *a);
 /* Free the intervals' findings. */
 void ah_intervals_free(assure_audit *a);
 
+/* ---- waivers along the walk (audit_waivers.c) ---- */
+
+/* What the walk keeps about waivers from one record to the next. */
+typedef struct ah_waivers {
+	const assure_waiver_source *src; /* the audit's options (borrowed) */
+	json_t *entries;                 /* entry identity -> [version text, record that made it, or -1] */
+	size_t *open;                    /* intervals with a waived span open */
+	size_t nopen, capopen;           /* used, allocated */
+	assure_findings *last;           /* the waivers' own findings of the last record (incremental walk) */
+} ah_waivers;
+
+/* Gives the record that introduced the open finding of fingerprint fp, -1 when unknown (before the
+ * range), -2 when it is not open (the record being checked introduces it). */
+typedef long (*ah_introducer_fn)(const char *fp, void *payload);
+/* Gives the interval of fingerprint fp in the record just checked, or -1. */
+typedef long (*ah_interval_fn)(const char *fp, void *payload);
+
+void ah_waivers_init(ah_waivers *h, const assure_waiver_source *src);
+void ah_waivers_clear(ah_waivers *h);
+/*
+ * Whether record rec needs the waiver layer: its snapshot has a waivers file (or a fixed set
+ * applies), or the record before left a waived span or a finding of the waivers open.
+ */
+bool ah_waivers_needed(const ah_waivers *h, const assure_snapshot *snap);
+/*
+ * The waivers of record rec applied to found (its findings, unmarked): *marked gets the findings a
+ * waiver accepts, marked (new list); the waivers' own findings (EXPIRED, UNUSED, INVALID, and SELF
+ * when the entry was last changed by the author, or in the commit, that introduced the finding)
+ * are appended to own. A broken file counts in result.
+ */
+void ah_waivers_layer(assure_audit *a, ah_waivers *h, size_t rec, const assure_snapshot *snap,
+                      const assure_findings *found, int32_t as_of, ah_introducer_fn introducer, void *payload,
+                      assure_findings **marked, assure_findings *own, assure_check_result *result);
+/* After record rec's intervals are known: open and close the waived spans, count the waived findings. */
+void ah_waivers_spans(assure_audit *a, ah_waivers *h, size_t rec, const assure_findings *marked,
+                      ah_interval_fn interval_of, void *payload);
+/* Free the spans of every interval. */
+void ah_waivers_free_spans(assure_audit *a);
+/* The span of interval iv that covers record rec, or NULL. */
+const assure_audit_waived *ah_waived_at(const assure_audit *a, size_t iv, size_t rec);
+/* One waived span: interval iv's k-th. */
+typedef struct ah_span_ref {
+	size_t iv; /* interval */
+	size_t k;  /* its span */
+} ah_span_ref;
+/* Every waived span, ordered by the record it starts at; the caller frees *out. */
+size_t ah_waived_spans(const assure_audit *a, ah_span_ref **out);
+/* "until E by WHERE, approved by X on D: REASON", every piece visible (buf.h). */
+void ah_waiver_text(assure_buf *out, const assure_waiver_mark *m);
+/* The waiver as a JSON object {where, reason, approved_by, approved_on, expires} (new reference). */
+json_t *ah_waiver_json(const assure_waiver_mark *m);
+/* Interval iv's waived spans as a JSON array of {from, to, waiver} (new reference). */
+json_t *ah_waived_json(const assure_audit *a, const assure_audit_interval *iv);
+
 /* ---- shared by the report formats ---- */
 
 /* Day number of a commit's committer date (UTC). */

@@ -25,10 +25,13 @@ static json_t *nullable(const char *s)
 }
 
 /* A finding with the interval it belongs to. */
-static json_t *finding_json(const assure_audit *a, const assure_finding *f, size_t interval)
+static json_t *finding_json(const assure_audit *a, const assure_finding *f, size_t interval, long rec)
 {
 	const assure_audit_interval *iv = &a->intervals[interval];
 	json_t *o = assure_report_finding_json(f);
+	const assure_audit_waived *w = rec >= 0 ? ah_waived_at(a, interval, (size_t)rec) : NULL;
+	if (w)
+		json_object_set_new(o, "waiver", ah_waiver_json(&w->mark));
 	json_object_set_new(o, "org", json_string(iv->org));
 	json_t *span = json_object();
 	json_object_set_new(span, "opened", json_string(a->commits[iv->opened].info.id));
@@ -36,6 +39,8 @@ static json_t *finding_json(const assure_audit *a, const assure_finding *f, size
 	json_object_set_new(span, "resolved",
 	                    iv->closed >= 0 ? json_string(a->commits[iv->closed].info.id) : json_null());
 	json_object_set_new(span, "days", json_integer(iv->days));
+	if (iv->nwaived) /* present only then, so an audit without waivers keeps its bytes */
+		json_object_set_new(span, "waived", ah_waived_json(a, iv));
 	json_object_set_new(o, "interval", span);
 	return o;
 }
@@ -67,13 +72,18 @@ static json_t *commit_json(const assure_audit *a, const assure_audit_commit *c)
 	json_object_set_new(o, "complete",
 	                    json_boolean(!c->result.parse_failures && !c->result.eval_failures));
 	json_object_set_new(o, "counts", counts_json(c->counts, c->total));
+	size_t waived = c->waived[0] + c->waived[1] + c->waived[2];
+	if (waived) {
+		json_t *wc = counts_json(c->waived, waived);
+		json_object_set_new(o, "waived", wc);
+	}
 	json_t *opened = json_array(), *resolved = json_array();
 	for (size_t i = 0; i < assure_findings_count(c->opened); i++)
-		json_array_append_new(
-		    opened, finding_json(a, assure_findings_get(c->opened, i), c->opened_interval[i]));
+		json_array_append_new(opened, finding_json(a, assure_findings_get(c->opened, i),
+		                                           c->opened_interval[i], (long)(c - a->commits)));
 	for (size_t i = 0; i < assure_findings_count(c->resolved); i++)
-		json_array_append_new(
-		    resolved, finding_json(a, assure_findings_get(c->resolved, i), c->resolved_interval[i]));
+		json_array_append_new(resolved, finding_json(a, assure_findings_get(c->resolved, i),
+		                                             c->resolved_interval[i], -1));
 	json_object_set_new(o, "new", opened);
 	json_object_set_new(o, "resolved", resolved);
 	json_object_set_new(o, "persisting", json_integer((json_int_t)c->persisting));

@@ -59,8 +59,9 @@ static void where(assure_buf *out, const assure_finding *f)
 	assure_buf_putc(out, '`');
 }
 
+/* Findings of record rec (new ones: each shows the waiver of rec that accepts it, if any). */
 static void findings_table(assure_buf *out, const assure_audit *a, const assure_findings *l,
-                           const size_t *ivs, bool resolved)
+                           const size_t *ivs, bool resolved, size_t rec)
 {
 	assure_buf_puts(
 	    out,
@@ -73,6 +74,14 @@ static void findings_table(assure_buf *out, const assure_audit *a, const assure_
 		where(out, f);
 		assure_buf_puts(out, " | ");
 		ah_md_escape(out, f->message);
+		const assure_audit_waived *w = resolved ? NULL : ah_waived_at(a, ivs[i], rec);
+		if (w) {
+			assure_buf text = ASSURE_BUF_INIT;
+			ah_waiver_text(&text, &w->mark);
+			assure_buf_puts(out, " **Waived** ");
+			ah_md_escape(out, text.ptr);
+			assure_buf_free(&text);
+		}
 		if (resolved) {
 			const assure_audit_interval *iv = &a->intervals[ivs[i]];
 			assure_buf_printf(out, " | `%.12s` | %s%d %s", a->commits[iv->opened].info.id,
@@ -148,11 +157,11 @@ static void commit_section(assure_buf *out, const assure_audit *a, const assure_
 	assure_buf_putc(out, '\n');
 	if (nn) {
 		assure_buf_puts(out, "New:\n\n");
-		findings_table(out, a, c->opened, c->opened_interval, false);
+		findings_table(out, a, c->opened, c->opened_interval, false, (size_t)(c - a->commits));
 	}
 	if (nr) {
 		assure_buf_puts(out, "Resolved:\n\n");
-		findings_table(out, a, c->resolved, c->resolved_interval, true);
+		findings_table(out, a, c->resolved, c->resolved_interval, true, (size_t)(c - a->commits));
 	}
 }
 

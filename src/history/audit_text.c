@@ -9,6 +9,7 @@
 
 #include <assert.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const assure_audit_format formats[] = {
@@ -68,8 +69,46 @@ static void counts_text(assure_buf *out, const size_t c[ASSURE_SEV_COUNT])
 	                  ah_plural(c[ASSURE_SEV_WARNING], "warning", "warnings"), c[ASSURE_SEV_INFO]);
 }
 
-static void commit_block(assure_buf *out, const assure_audit *a, const assure_audit_commit *c)
+/* What the commit's waivers began or stopped accepting (spans: every span, by start). */
+static void waiver_changes(assure_buf *out, const assure_audit *a, size_t rec, const ah_span_ref *spans,
+                           size_t nspans)
 {
+	bool began = false, ended = false;
+	for (size_t i = 0; i < nspans; i++) {
+		const assure_audit_interval *iv = &a->intervals[spans[i].iv];
+		const assure_audit_waived *w = &iv->waived[spans[i].k];
+		/* a finding new here is shown with its waiver under "new" */
+		if (w->from != rec || iv->opened == rec)
+			continue;
+		if (!began)
+			assure_buf_puts(out, "  waived from here:\n");
+		began = true;
+		assure_buf_puts(out, "    ");
+		finding_line(out, &iv->finding);
+		assure_buf_puts(out, "\n      waived ");
+		ah_waiver_text(out, &w->mark);
+		assure_buf_putc(out, '\n');
+	}
+	for (size_t i = 0; i < nspans; i++) {
+		const assure_audit_interval *iv = &a->intervals[spans[i].iv];
+		const assure_audit_waived *w = &iv->waived[spans[i].k];
+		/* a span that ends with its finding resolved is in "resolved" already, one that another
+		 * span follows (an extended waiver) is in "waived from here" */
+		if (w->to != (long)rec || iv->closed == (long)rec || ah_waived_at(a, spans[i].iv, rec))
+			continue;
+		if (!ended)
+			assure_buf_puts(out, "  no longer waived:\n");
+		ended = true;
+		assure_buf_puts(out, "    ");
+		finding_line(out, &iv->finding);
+		assure_buf_printf(out, "\n      (waived since %.12s)\n", a->commits[w->from].info.id);
+	}
+}
+
+static void commit_block(assure_buf *out, const assure_audit *a, const assure_audit_commit *c,
+                         const ah_span_ref *spans, size_t nspans)
+{
+	size_t rec = (size_t)(c - a->commits);
 	char t[48], d[11];
 	assure_buf_printf(out, "commit %s\n", c->info.id);
 	assure_buf_puts(out, "Author: ");
@@ -105,6 +144,10 @@ static void commit_block(assure_buf *out, const assure_audit *a, const assure_au
 	size_t nn = assure_findings_count(c->opened), nr = assure_findings_count(c->resolved);
 	assure_buf_puts(out, "  findings: ");
 	counts_text(out, c->counts);
+	size_t waived = c->waived[0] + c->waived[1] + c->waived[2];
+	_Static_assert(ASSURE_SEV_COUNT == 3, "every severity's waived findings");
+	if (waived) /* only then: a history without waivers reads as it did */
+		assure_buf_printf(out, " (%zu waived)", waived);
 	assure_buf_printf(out, "; %zu new, %zu resolved, %zu persisting\n", nn, nr, c->persisting);
 	if (c->result.parse_failures || c->result.eval_failures)
 		assure_buf_printf(
@@ -117,6 +160,12 @@ static void commit_block(assure_buf *out, const assure_audit *a, const assure_au
 			assure_buf_puts(out, "    ");
 			finding_line(out, assure_findings_get(c->opened, i));
 			assure_buf_putc(out, '\n');
+			const assure_audit_waived *w = ah_waived_at(a, c->opened_interval[i], rec);
+			if (w) {
+				assure_buf_puts(out, "      waived ");
+				ah_waiver_text(out, &w->mark);
+				assure_buf_putc(out, '\n');
+			}
 		}
 	}
 	if (nr) {
@@ -130,6 +179,7 @@ static void commit_block(assure_buf *out, const assure_audit *a, const assure_au
 			assure_buf_puts(out, ")\n");
 		}
 	}
+	waiver_changes(out, a, rec, spans, nspans);
 	assure_buf_putc(out, '\n');
 }
 
@@ -161,9 +211,12 @@ int assure_audit_text(const assure_audit *a, const assure_audit_meta *meta, assu
 	                  assure_ruleset_version(meta->rules), assure_ruleset_hash(meta->rules));
 	ah_as_of_policy(&out, meta);
 	assure_buf_puts(&out, "\n\n");
+	ah_span_ref *spans;
+	size_t nspans = ah_waived_spans(a, &spans);
 	for (size_t r = 0; r < a->ncommits; r++)
 		if (a->commits[r].reported)
-			commit_block(&out, a, &a->commits[r]);
+			commit_block(&out, a, &a->commits[r], spans, nspans);
+	free(spans);
 
 	assure_buf_puts(&out, "summary\n");
 	assure_buf_printf(&out, "  commits audited: %zu\n", s->commits);

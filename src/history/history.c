@@ -240,6 +240,17 @@ int assure_history_text(assure_buf *out, const assure_audit *a, const assure_his
 		}
 		ah_interval_span(out, a, iv);
 		assure_buf_putc(out, '\n');
+		for (size_t w = 0; w < iv->nwaived; w++) {
+			const assure_audit_waived *sp = &iv->waived[w];
+			assure_buf_printf(out, "     waived from %.12s", a->commits[sp->from].info.id);
+			if (sp->to >= 0)
+				assure_buf_printf(out, " to %.12s", a->commits[sp->to].info.id);
+			else
+				assure_buf_puts(out, " to the end");
+			assure_buf_puts(out, ", ");
+			ah_waiver_text(out, &sp->mark);
+			assure_buf_putc(out, '\n');
+		}
 	}
 	if (n)
 		assure_buf_putc(out, '\n');
@@ -328,6 +339,8 @@ int assure_history_json(assure_buf *out, const assure_audit *a, const assure_his
 		json_object_set_new(o, "resolved",
 		                    iv->closed >= 0 ? ah_commit_json(&a->commits[iv->closed]) : json_null());
 		json_object_set_new(o, "days", json_integer(iv->days));
+		if (iv->nwaived) /* present only then, so a history without waivers keeps its bytes */
+			json_object_set_new(o, "waived", ah_waived_json(a, iv));
 		json_array_append_new(cur, o);
 	}
 	json_object_set_new(doc, "findings", findings);

@@ -131,44 +131,89 @@ static const char *plural(size_t n, const char *one, const char *many)
 	return n == 1 ? one : many;
 }
 
+void assure_report_counts(const assure_findings *l, size_t counts[ASSURE_SEV_COUNT], size_t *waived)
+{
+	for (int i = 0; i < ASSURE_SEV_COUNT; i++)
+		counts[i] = 0;
+	*waived = 0;
+	for (size_t i = 0; i < assure_findings_count(l); i++) {
+		const assure_finding *f = assure_findings_get(l, i);
+		if (f->waiver)
+			(*waived)++;
+		else
+			counts[f->severity]++;
+	}
+}
+
+void assure_report_text_finding(assure_buf *out, const assure_finding *f, bool color)
+{
+	if (color)
+		assure_buf_puts(out, "\033[1m");
+	/* a path and a message are the submitter's text: shown, never obeyed (buf.h) */
+	if (!*f->path)
+		assure_buf_puts(out, "(snapshot)");
+	else
+		assure_buf_put_visible(out, f->path);
+	if (*f->path && f->line > 0)
+		assure_buf_printf(out, ":%d:%d", f->line, f->column);
+	const char *waived = f->waiver ? "waived " : "";
+	if (color)
+		assure_buf_printf(out, ":\033[0m %s%s%s:\033[0m [%s] ", severity_color[f->severity], waived,
+		                  assure_severity_name(f->severity), f->rule_id);
+	else
+		assure_buf_printf(out, ": %s%s: [%s] ", waived, assure_severity_name(f->severity),
+		                  f->rule_id);
+	assure_buf_put_visible(out, f->message);
+	assure_buf_putc(out, '\n');
+	if (f->waiver) {
+		/* the waiver's text is the repository's too: visible, one line */
+		const assure_waiver_mark *w = f->waiver;
+		assure_buf_puts(out, "    waived until ");
+		assure_buf_put_visible(out, w->expires);
+		assure_buf_puts(out, " by ");
+		assure_buf_put_visible(out, w->where);
+		assure_buf_puts(out, ", approved by ");
+		assure_buf_put_visible(out, w->approved_by);
+		assure_buf_puts(out, " on ");
+		assure_buf_put_visible(out, w->approved_on);
+		assure_buf_puts(out, ": ");
+		assure_buf_put_visible(out, w->reason);
+		assure_buf_putc(out, '\n');
+	}
+}
+
 int assure_report_text(assure_buf *out, const assure_findings *findings, const assure_report_meta *meta)
 {
 	size_t n = assure_findings_count(findings);
-	for (size_t i = 0; i < n; i++) {
-		const assure_finding *f = assure_findings_get(findings, i);
-		if (meta->color)
-			assure_buf_puts(out, "\033[1m");
-		/* a path and a message are the submitter's text: shown, never obeyed (buf.h) */
-		if (!*f->path)
-			assure_buf_puts(out, "(snapshot)");
-		else
-			assure_buf_put_visible(out, f->path);
-		if (*f->path && f->line > 0)
-			assure_buf_printf(out, ":%d:%d", f->line, f->column);
-		if (meta->color)
-			assure_buf_printf(out, ":\033[0m %s%s:\033[0m [%s] ", severity_color[f->severity],
-			                  assure_severity_name(f->severity), f->rule_id);
-		else
-			assure_buf_printf(out, ": %s: [%s] ", assure_severity_name(f->severity), f->rule_id);
-		assure_buf_put_visible(out, f->message);
-		assure_buf_putc(out, '\n');
-	}
-	size_t c[ASSURE_SEV_COUNT];
-	assure_findings_counts(findings, c);
+	for (size_t i = 0; i < n; i++)
+		assure_report_text_finding(out, assure_findings_get(findings, i), meta->color);
+	size_t c[ASSURE_SEV_COUNT], waived;
+	assure_report_counts(findings, c, &waived);
 	char date[11];
 	assure_date_format(meta->as_of, date);
 	size_t checked = meta->result ? meta->result->files_checked : 0;
 	/* the number of rules says what ran: a partial rule set is not the whole pack */
 	size_t nrules = assure_ruleset_count(meta->rules);
-	assure_buf_printf(out, "%zu %s, %zu %s, %zu info in %zu %s checked (%zu %s of %s %s, as of %s",
-	                  c[ASSURE_SEV_ERROR], plural(c[ASSURE_SEV_ERROR], "error", "errors"),
-	                  c[ASSURE_SEV_WARNING], plural(c[ASSURE_SEV_WARNING], "warning", "warnings"),
-	                  c[ASSURE_SEV_INFO], checked, plural(checked, "file", "files"), nrules,
-	                  plural(nrules, "rule", "rules"), assure_ruleset_name(meta->rules),
-	                  assure_ruleset_version(meta->rules), date);
+	assure_buf_printf(out, "%zu %s, %zu %s, %zu info", c[ASSURE_SEV_ERROR],
+	                  plural(c[ASSURE_SEV_ERROR], "error", "errors"), c[ASSURE_SEV_WARNING],
+	                  plural(c[ASSURE_SEV_WARNING], "warning", "warnings"), c[ASSURE_SEV_INFO]);
+	/* only when there are: the line a run without waivers prints stays as it was */
+	if (waived)
+		assure_buf_printf(out, ", %zu waived", waived);
+	assure_buf_printf(out, " in %zu %s checked (%zu %s of %s %s, as of %s", checked,
+	                  plural(checked, "file", "files"), nrules, plural(nrules, "rule", "rules"),
+	                  assure_ruleset_name(meta->rules), assure_ruleset_version(meta->rules), date);
 	if (meta->commit)
 		assure_buf_printf(out, ", commit %.12s", meta->commit);
 	assure_buf_puts(out, ")\n");
+	if (meta->baseline) {
+		assure_buf_puts(out, "baseline ");
+		assure_buf_put_visible(out, meta->baseline);
+		if (meta->baseline_commit)
+			assure_buf_printf(out, " (commit %.12s)", meta->baseline_commit);
+		assure_buf_printf(out, ": %zu %s it already had not shown\n", meta->baseline_hidden,
+		                  plural(meta->baseline_hidden, "finding", "findings"));
+	}
 	if (assure_report_incomplete(meta->result)) {
 		size_t pf = meta->result->parse_failures, ef = meta->result->eval_failures;
 		assure_buf_printf(out, "incomplete: %zu %s could not be read, %zu rule %s failed\n", pf,
@@ -191,17 +236,27 @@ json_t *assure_report_finding_json(const assure_finding *f)
 	json_object_set_new(o, "column", json_integer(f->column));
 	json_object_set_new(o, "subject", json_string(f->subject));
 	json_object_set_new(o, "fingerprint", json_string(f->fingerprint));
+	if (f->waiver) {
+		json_t *w = json_object();
+		json_object_set_new(w, "where", assure_json_text(f->waiver->where));
+		json_object_set_new(w, "reason", assure_json_text(f->waiver->reason));
+		json_object_set_new(w, "approved_by", assure_json_text(f->waiver->approved_by));
+		json_object_set_new(w, "approved_on", assure_json_text(f->waiver->approved_on));
+		json_object_set_new(w, "expires", assure_json_text(f->waiver->expires));
+		json_object_set_new(o, "waiver", w);
+	}
 	return o;
 }
 
 static json_t *counts_json(const assure_findings *findings)
 {
-	size_t c[ASSURE_SEV_COUNT];
-	assure_findings_counts(findings, c);
+	size_t c[ASSURE_SEV_COUNT], waived;
+	assure_report_counts(findings, c, &waived);
 	json_t *o = json_object();
 	json_object_set_new(o, "error", json_integer((json_int_t)c[ASSURE_SEV_ERROR]));
 	json_object_set_new(o, "warning", json_integer((json_int_t)c[ASSURE_SEV_WARNING]));
 	json_object_set_new(o, "info", json_integer((json_int_t)c[ASSURE_SEV_INFO]));
+	json_object_set_new(o, "waived", json_integer((json_int_t)waived));
 	json_object_set_new(o, "total", json_integer((json_int_t)assure_findings_count(findings)));
 	return o;
 }
@@ -251,6 +306,16 @@ int assure_report_json(assure_buf *out, const assure_findings *findings, const a
 	json_object_set_new(files, "eval_failures", json_integer(r ? (json_int_t)r->eval_failures : 0));
 	json_object_set_new(doc, "files", files);
 	json_object_set_new(doc, "counts", counts_json(findings));
+	/* present only when used, so that a report without them keeps its bytes */
+	if (meta->waivers)
+		assure_json_set_name(doc, "waivers", meta->waivers);
+	if (meta->baseline) {
+		json_t *b = json_object();
+		json_object_set_new(b, "source", assure_json_text(meta->baseline));
+		json_object_set_new(b, "commit", nullable_string(meta->baseline_commit));
+		json_object_set_new(b, "hidden", json_integer((json_int_t)meta->baseline_hidden));
+		json_object_set_new(doc, "baseline", b);
+	}
 	json_t *list = json_array();
 	for (size_t i = 0; i < assure_findings_count(findings); i++)
 		json_array_append_new(list, assure_report_finding_json(assure_findings_get(findings, i)));

@@ -186,6 +186,34 @@ EOF
 sed -i "s/COMMIT/$(git -C repo2 rev-parse --short=12 HEAD)/" all.expected
 expect_same all.txt all.expected
 
+# waivers: the waivers file the configuration names is the one applied (check and audit), and the
+# default file beside it is not read.
+make_repo repo3
+mkdir -p repo3/returns/finance repo3/governance
+cp repo/returns/finance/rxn.json repo3/returns/finance/rxn.json
+cat >repo3/assure.json <<EOF
+{ "rules": ["$basic"], "waivers": "governance/waivers.json" }
+EOF
+cat >repo3/governance/waivers.json <<'JSON'
+{ "waivers": [ { "rule": "FIN-001", "subject": "RXN", "reason": "recovery plan agreed",
+  "approved_by": "Audit Committee", "approved_on": "2020-12-01", "expires": "2021-03-31" } ] }
+JSON
+echo '{ "waivers": [ { "rule": "NOPE-001" } ] }' >repo3/assure-waivers.json
+commit_all repo3 "2020-12-02 09:00:00" "a waiver where the configuration says"
+run_assure w.txt check --repo repo3 --as-of 2020-12-10
+expect_rc 0 "the configured waivers file accepts the breach"
+expect_grep '^returns/finance/rxn.json:4:15: waived error: \[FIN-001\]' w.txt
+expect_grep 'by governance/waivers.json#/waivers/0, approved by Audit Committee on 2020-12-01' w.txt
+grep -q 'assure-waivers.json' w.txt && fail "the default waivers file was read: $(cat w.txt)"
+pass
+# (the audit also sees that the waiver came in the commit that brought the breach)
+run_assure wa.txt audit --repo repo3 --as-of 2020-12-10 --quiet
+expect_rc 1 "the audit applies the configured waivers file"
+expect_grep '^      waived until 2021-03-31 by governance/waivers.json#/waivers/0' wa.txt
+expect_grep '^    governance/waivers.json:1:16: error: \[ASSURE-WAIVER-SELF\]' wa.txt
+run_assure wn.txt check --repo repo3 --as-of 2020-12-10 --no-waivers
+expect_rc 1 "--no-waivers shows the breach"
+
 # A bad file: every problem with its place (line:column and JSON Pointer), and nothing checked.
 cat >repo/assure.json <<'EOF'
 {

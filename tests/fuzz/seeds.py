@@ -18,7 +18,7 @@ import shutil
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-TARGETS = ["date", "decimal", "doc", "expr", "jsonpath", "locator", "ruleset"]
+TARGETS = ["date", "decimal", "doc", "expr", "jsonpath", "locator", "ruleset", "waiver"]
 MAX_SEED = 64 * 1024  # larger texts make every mutation slow and find nothing more
 
 

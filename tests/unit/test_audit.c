@@ -442,6 +442,86 @@ static void test_audit__incremental_groups_equal_comparing_each_commit(void **st
 	afx_end(&f);
 }
 
+/*
+ * The same with a waivers file that comes, changes, expires, names what is not there, breaks
+ * and goes, written by two authors: both walks give the same report, waived spans and the
+ * waivers' own findings included.
+ */
+static void test_audit__incremental_walk_equals_comparing_each_commit_with_waivers(void **state)
+{
+	(void)state;
+	afx f;
+	afx_begin(&f);
+	unsigned seed = 11;
+	int day = 1;
+	for (int i = 0; i < 40; i++) {
+		seed = seed * 1103515245u + 12345u;
+		unsigned op = (seed >> 16) % 6;
+		char text[1024], date[32];
+		/* two authors, so that some waivers are approved by who made the finding */
+		setenv("GIT_AUTHOR_EMAIL",
+		       (seed >> 5) % 2 ? "finance@example.nhs.uk" : "committee@example.nhs.uk", 1);
+		if (op == 0 || i < 3) {
+			snprintf(text, sizeof(text), "{\"org\": \"A\", \"value\": %u}\n", (seed >> 8) % 20);
+			fx_write(f.repo, "returns/a.json", text);
+			snprintf(text, sizeof(text), "{\"org\": \"B\", \"value\": %u}\n", (seed >> 9) % 20);
+			fx_write(f.repo, "returns/b.json", text);
+		} else if (op == 1 || op == 2) {
+			/* expiries around the commit dates, so that some waivers expire during the walk */
+			snprintf(
+			    text, sizeof(text),
+			    "{\"waivers\": [\n"
+			    " {\"rule\": \"LIM-001\", \"subject\": \"A\", \"reason\": \"r\", "
+			    "\"approved_by\": \"AC\", \"approved_on\": \"2021-01-01\", \"expires\": "
+			    "\"2021-02-%02u\"},\n"
+			    " {\"rule\": \"LIM-001\", \"path\": \"returns/b*.json\", \"reason\": \"r%u\", "
+			    "\"approved_by\": \"AC\", \"approved_on\": \"2021-01-01\", \"expires\": "
+			    "\"2021-03-%02u\"},\n"
+			    " {\"rule\": \"DUE-001\", \"subject\": \"X%u\", \"reason\": \"r\", "
+			    "\"approved_by\": \"AC\", \"approved_on\": \"2021-01-01\", \"expires\": "
+			    "\"2021-03-31\"}%s]}\n",
+			    1 + (seed >> 10) % 28, (seed >> 3) % 2, 1 + (seed >> 12) % 28,
+			    1 + (seed >> 14) % 3, op == 2 ? ",\n {\"rule\": \"LIM-001\"}" : "");
+			fx_write(f.repo, "assure-waivers.json", text);
+		} else if (op == 3) {
+			snprintf(text, sizeof(text),
+			         "{\"actions\": [{\"code\": \"X1\", \"due\": \"2021-01-%02u\"}, {\"code\": "
+			         "\"X2\", \"due\": \"2021-02-%02u\"}]}\n",
+			         1 + (seed >> 10) % 28, 1 + (seed >> 12) % 28);
+			fx_write(f.repo, "returns/x/actions.json", text);
+		} else if (op == 4) {
+			if ((seed >> 7) % 2)
+				fx_sh("cd '%s' && rm -f assure-waivers.json", f.repo);
+			else
+				fx_write(f.repo, "assure-waivers.json", "{\"waivers\": [\n");
+		}
+		day += (int)((seed >> 20) % 4);
+		time_t t = (time_t)(1609495200L + 86400L * day);
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S", &tm);
+		fx_commit(f.repo, date, "step");
+	}
+	setenv("GIT_AUTHOR_EMAIL", "finance@example.nhs.uk", 1);
+	assure_audit_stats inc, each;
+	char *a = audit_json_of(&f, false, &inc);
+	char *b = audit_json_of(&f, true, &each);
+	assert_string_equal(a, b);
+	/* what the history was built to show is there */
+	const char *expect[] = {"\"waived\": [",
+	                        "\"waiver\": {",
+	                        "\"ASSURE-WAIVER-EXPIRED\"",
+	                        "\"ASSURE-WAIVER-UNUSED\"",
+	                        "\"ASSURE-WAIVER-INVALID\"",
+	                        "\"ASSURE-WAIVER-SELF\""};
+	for (size_t i = 0; i < sizeof(expect) / sizeof(expect[0]); i++)
+		if (!strstr(a, expect[i]))
+			fail_msg("the audit has no %s", expect[i]);
+	free(a);
+	free(b);
+	afx_end(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -453,6 +533,7 @@ int main(void)
 	    cmocka_unit_test(test_audit__memory_stays_bounded),
 	    cmocka_unit_test(test_audit__incremental_walk_equals_comparing_each_commit),
 	    cmocka_unit_test(test_audit__incremental_groups_equal_comparing_each_commit),
+	    cmocka_unit_test(test_audit__incremental_walk_equals_comparing_each_commit_with_waivers),
 	    cmocka_unit_test(test_audit__formats_emit_their_files),
 	    cmocka_unit_test(test_audit__format_time_uses_the_offset),
 	};
