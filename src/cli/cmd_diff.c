@@ -11,6 +11,7 @@
 const cli_opt cli_diff_opts[] = {
     {"repo", "DIR", false, "the git repository of returns (required)"},
     CLI_RULE_OPTS,
+    CLI_IGNORE_OPT,
     CLI_MAX_FILE_SIZE_OPT,
     CLI_MAX_FINDINGS_OPT,
     {"as-of", "DATE", false, "reference date YYYY-MM-DD for both commits (default today, UTC)"},
@@ -77,13 +78,10 @@ int cli_diff(const cli_args *args)
 	assure_waivers *fixed = NULL;
 	if (cli_waivers(args, "diff", &ws, &fixed) < 0)
 		return ASSURE_EXIT_USAGE;
-	assure_ruleset *rs = cli_load_rules(args);
-	if (!rs) {
-		assure_waivers_free(fixed);
-		return ASSURE_EXIT_USAGE;
-	}
-
 	int rc = ASSURE_EXIT_USAGE;
+	assure_ruleset *rs = NULL;
+	assure_config *cfg = NULL;
+	assure_snapshot *head_snap = NULL;
 	assure_repo *repo = NULL;
 	assure_engine *engine = NULL;
 	assure_findings *before = NULL, *after = NULL, *added = NULL, *resolved = NULL;
@@ -102,7 +100,27 @@ int cli_diff(const cli_args *args)
 		fprintf(stderr, "assure: %s\n", assure_error_last());
 		goto done;
 	}
+	/*
+	 * Both commits are checked with the head's assure.json, as an audit checks its range with
+	 * its last commit's: a change of configuration is not a finding the head brought or resolved.
+	 */
+	if (assure_repo_resolve(repo, head, head_oid) < 0 ||
+	    assure_snapshot_from_commit(&head_snap, repo, head_oid) < 0) {
+		fprintf(stderr, "assure: %s\n", assure_error_last());
+		goto done;
+	}
+	if (cli_config_load(&cfg, args, head_snap) < 0)
+		goto done;
+	if (!cli_get(args, "fail-on"))
+		fail_on = assure_config_fail_on(cfg);
+	if (!cli_get(args, "waivers"))
+		ws.opts.path = assure_config_waivers(cfg);
+	if (!(rs = cli_load_rules_with(args, cfg)))
+		goto done;
 	assure_engine_new(&engine, rs);
+	size_t nignore;
+	const char *const *ignore = assure_config_engine_ignore(cfg, &nignore);
+	assure_engine_set_ignore(engine, ignore, nignore);
 	if (check_rev(engine, repo, base, base_oid, &opts, &ws, before, &base_result) < 0 ||
 	    check_rev(engine, repo, head, head_oid, &opts, &ws, after, &head_result) < 0)
 		goto done;
@@ -137,8 +155,10 @@ done:
 	assure_findings_free(after);
 	assure_findings_free(before);
 	assure_engine_free(engine);
+	assure_snapshot_free(head_snap);
 	assure_repo_free(repo);
 	assure_ruleset_free(rs);
+	assure_config_free(cfg);
 	assure_waivers_free(fixed);
 	return rc;
 }

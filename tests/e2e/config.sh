@@ -214,6 +214,22 @@ expect_grep '^    governance/waivers.json:1:16: error: \[ASSURE-WAIVER-SELF\]' w
 run_assure wn.txt check --repo repo3 --as-of 2020-12-10 --no-waivers
 expect_rc 1 "--no-waivers shows the breach"
 
+# diff checks both commits with the head's assure.json: a draft the head adds and ignores is no
+# new finding, unless the command line overrides the ignore.
+mkdir -p repo3/returns/drafts
+printf '{ "kind": ' >repo3/returns/drafts/rxr.json
+cat >repo3/assure.json <<EOF
+{ "rules": ["$basic"], "waivers": "governance/waivers.json", "ignore": ["returns/drafts/**"] }
+EOF
+commit_all repo3 "2020-12-03 09:00:00" "a draft, ignored"
+run_assure d.txt diff --repo repo3 --as-of 2020-12-10 HEAD~1 HEAD
+expect_rc 0 "diff with the head's ignore"
+grep -q 'ASSURE-PARSE' d.txt && fail "the ignored draft is new in the diff: $(cat d.txt)"
+pass
+run_assure d2.txt diff --repo repo3 --as-of 2020-12-10 --ignore 'nothing/**' HEAD~1 HEAD
+expect_rc 1 "diff with --ignore overriding the head's"
+expect_grep 'returns/drafts/rxr.json:1:11: error: \[ASSURE-PARSE\]' d2.txt
+
 # A bad file: every problem with its place (line:column and JSON Pointer), and nothing checked.
 cat >repo/assure.json <<'EOF'
 {
