@@ -86,6 +86,11 @@ int assure_engine_check(assure_engine *e, const assure_snapshot *snap, const ass
 int assure_engine_update(assure_engine *e, const assure_snapshot *snap, const assure_snapshot *prev,
                          const assure_change *ch, size_t nch, const assure_check_opts *opts,
                          assure_findings *added, assure_findings *removed, assure_check_result *result);
+/*
+ * Append to out every finding of the snapshot of the engine's last check or update (shared,
+ * unsorted): what assure_engine_check would give for it, at the cost of the findings alone.
+ */
+void assure_engine_findings(const assure_engine *e, assure_findings *out);
 void assure_engine_get_stats(const assure_engine *e, assure_engine_stats *out);
 
 /* One point of a declared chart (ruleset.h) in one snapshot: a group's key and its values. */

@@ -2771,6 +2771,11 @@ static void state_findings(const assure_engine *e, assure_findings *out)
 	}
 }
 
+void assure_engine_findings(const assure_engine *e, assure_findings *out)
+{
+	state_findings(e, out);
+}
+
 /* The kept members of every group rule and chart follow the index's update (members_follow). */
 static void groups_follow(run *rn)
 {

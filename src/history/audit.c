@@ -784,27 +784,19 @@ static int check_linear(walk_state *ws, size_t rec)
 	}
 	/*
 	 * The commit's waivers need all its findings, not the change's: only where a waivers file
-	 * is (or was), the snapshot is checked whole (the engine reuses what did not change). Their
-	 * own findings of the last record go, this record's come, as the engine's do.
+	 * is (or was), they are taken from the engine's state (a pass over the findings, not a
+	 * check of every file). Their own findings of the last record go, this record's come, as
+	 * the engine's do.
 	 */
 	assure_findings *marked = NULL;
 	if (ah_waivers_needed(&ws->wv, snap)) {
 		assure_findings *found, *own;
-		assure_check_result whole;
 		assure_findings_new(&found);
 		assure_findings_new(&own);
-		if ((rc = assure_engine_check(ws->engine, snap, &copts, found, &whole)) == 0)
-			ah_waivers_layer(a, &ws->wv, rec, snap, found, copts.as_of, linear_introducer, ws,
-			                 &marked, own, &c->result);
+		assure_engine_findings(ws->engine, found);
+		ah_waivers_layer(a, &ws->wv, rec, snap, found, copts.as_of, linear_introducer, ws, &marked,
+		                 own, &c->result);
 		assure_findings_free(found);
-		if (rc < 0) {
-			assure_findings_free(own);
-			assure_findings_free(added);
-			assure_findings_free(removed);
-			assure_changes_free(ch, nch);
-			assure_snapshot_free(snap);
-			return rc;
-		}
 		if (ws->wv.last)
 			assure_findings_extend(removed, ws->wv.last);
 		assure_findings_extend(added, own);

@@ -1,6 +1,8 @@
 /* report.c: the format table, the tool's own rules, and the text and JSON reports of a check (see report.h).
  */
 #include "assure/report.h"
+
+#include "assure/waiver.h"
 #include "assure/utf8.h"
 
 #include "assure/date.h"
@@ -58,6 +60,27 @@ static const assure_report_rule tool_rules[] = {
      "in one file than --max-findings lists, and one finding counts the rest.",
      "Split the file or raise --max-file-size; raise --max-findings to list every finding.", NULL, NULL,
      "assure", NULL, ASSURE_SEV_ERROR, true},
+    /* what a committee's waivers file says of itself (docs/waivers.md) */
+    {ASSURE_RULE_WAIVER_INVALID, "A waiver, or the waivers file, is malformed",
+     "An entry lacks its reason, approver or expiry, runs longer than the days a waiver may, has an "
+     "unknown key, or the file is not a waivers file. The entry waives nothing.",
+     "Correct the entry at the place given; a committee approves waivers for a time (docs/waivers.md).", NULL,
+     NULL, "waivers", NULL, ASSURE_SEV_ERROR, true},
+    {ASSURE_RULE_WAIVER_EXPIRED, "A waiver has expired",
+     "The entry's expiry is before the reference date: the finding it accepted is a breach again.",
+     "The committee renews the waiver with a new approval, or the breach is corrected.", NULL, NULL,
+     "waivers", NULL, ASSURE_SEV_ERROR, true},
+    {ASSURE_RULE_WAIVER_UNUSED, "A waiver matches no finding",
+     "A valid, unexpired entry accepts nothing: the breach was corrected, or the entry names it wrongly.",
+     "Remove the entry, or correct its rule, subject, path or fingerprint.", NULL, NULL, "waivers", NULL,
+     ASSURE_SEV_INFO, true},
+    {ASSURE_RULE_WAIVER_SELF, "A waiver was approved by whoever made the finding it waives",
+     "In an audit: the entry was added or extended by the author of the commit that introduced the "
+     "finding it accepts, or in that commit. Segregation of duties: a submitter cannot excuse their own "
+     "breach.",
+     "The assurance team confirms the waiver from outside the submitters' commits (--waivers FILE), or "
+     "removes it.",
+     NULL, NULL, "waivers", NULL, ASSURE_SEV_ERROR, true},
 };
 #define NTOOL_RULES (sizeof(tool_rules) / sizeof(tool_rules[0]))
 

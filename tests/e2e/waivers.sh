@@ -190,6 +190,52 @@ LC_ALL=C grep -q $'[\x1b\r]' hostile.txt && fail "a control character reached th
 pass
 expect_grep 'approved by A\\rB on 2020-12-20: ok\\nreturns/x.json:1:1: error: \[FIN-001\] forged\\x1b\[2J$' hostile.txt
 
+# The CI formats show a waived finding as accepted and describe the waivers' own findings:
+# every report validates (SARIF with ajv and the multitool, JUnit with xmllint).
+cat >mixed.json <<'JSON'
+{
+  "waivers": [
+    {"rule": "FIN-001", "subject": "RXR", "reason": "recovery plan agreed", "approved_by": "Audit Committee",
+     "approved_on": "2020-12-20", "expires": "2021-03-31"},
+    {"rule": "GOV-001", "subject": "nothing", "reason": "none", "approved_by": "Audit Committee",
+     "approved_on": "2020-12-20", "expires": "2021-03-31"},
+    {"rule": "GOV-001", "subject": "A1", "approved_by": "Audit Committee",
+     "approved_on": "2020-12-20", "expires": "2021-03-31"},
+    {"rule": "FIN-001", "subject": "old", "reason": "over", "approved_by": "Audit Committee",
+     "approved_on": "2020-11-01", "expires": "2020-12-31"}
+  ]
+}
+JSON
+run_assure ci.txt check "${A[@]}" --as-of 2021-01-13 --waivers mixed.json --format sarif --output ci.sarif \
+	--format junit --output ci.junit.xml --format gitlab --output ci.gitlab.json --format github
+expect_rc 1 "an invalid and an expired waiver fail the run"
+validate_sarif ci.sarif
+validate_junit ci.junit.xml
+validate_gitlab ci.gitlab.json
+validate_github ci.txt
+python3 - ci.sarif ci.gitlab.json ci.txt <<'PY' || fail "the CI formats do not show the waivers"
+import json, sys
+run = json.load(open(sys.argv[1]))["runs"][0]
+rules = [r["id"] for r in run["tool"]["driver"]["rules"]]
+by_rule = {}
+for r in run["results"]:
+    by_rule.setdefault(r["ruleId"], []).append(r)
+    assert rules[r["ruleIndex"]] == r["ruleId"], r["ruleId"]
+for rid in ("ASSURE-WAIVER-UNUSED", "ASSURE-WAIVER-INVALID", "ASSURE-WAIVER-EXPIRED"):
+    assert rid in by_rule, (rid, sorted(by_rule))
+fin = by_rule["FIN-001"][0]
+assert fin["suppressions"][0]["status"] == "accepted", fin
+assert fin["suppressions"][0]["justification"] == "recovery plan agreed", fin
+assert all("suppressions" not in r for r in by_rule["ASSURE-WAIVER-EXPIRED"])
+issues = json.load(open(sys.argv[2]))
+waived = [i for i in issues if i["check_name"] == "FIN-001"]
+assert waived and waived[0]["severity"] == "info" and "waived" in waived[0]["description"], waived
+lines = open(sys.argv[3]).read().splitlines()
+assert any(l.startswith("::notice ") and "FIN-001" in l for l in lines), lines
+assert any(l.startswith("::error ") and "ASSURE-WAIVER-EXPIRED" in l for l in lines), lines
+PY
+pass
+
 [ "$(repo_state repo)" = "$before" ] || fail "assure wrote to the repository"
 pass
 finish

@@ -280,10 +280,11 @@ static void test_report__rule_index(void **state)
 {
 	fixture *fx = *state;
 	size_t n = assure_ruleset_count(fx->rs);
-	assert_int_equal(assure_report_rule_count(fx->rs), n + 3);
+	assert_int_equal(assure_report_rule_count(fx->rs), n + 7);
 	assert_int_equal(assure_report_rule_index(fx->rs, "GOV-001"), 1);
 	assert_int_equal(assure_report_rule_index(fx->rs, ASSURE_RULE_PARSE), (long)n);
 	assert_int_equal(assure_report_rule_index(fx->rs, ASSURE_RULE_LIMIT), (long)n + 2);
+	assert_int_equal(assure_report_rule_index(fx->rs, "ASSURE-WAIVER-SELF"), (long)n + 6);
 	assert_int_equal(assure_report_rule_index(fx->rs, "XYZ-001"), -1);
 	assure_report_rule r;
 	assure_report_rule_at(fx->rs, n + 1, &r);
