@@ -33,6 +33,12 @@ typedef struct assure_check_opts {
 	 * more there are (0: ASSURE_MAX_FINDINGS). One engine must be given the same every time.
 	 */
 	size_t max_findings;
+	/*
+	 * When set, every evaluation whose assert held is added here too, as a finding with no
+	 * message (its rule, place and subject): what was evaluated and found no breach, for the
+	 * formats that list passing subjects (JUnit). Borrowed; NULL costs nothing.
+	 */
+	assure_findings *passes;
 } assure_check_opts;
 
 #define ASSURE_CHECK_OPTS_INIT                                                                               \

@@ -45,6 +45,8 @@ typedef struct assure_report_meta {
 	size_t baseline_hidden;      /* findings not shown because the baseline has them */
 	/* the waivers file applied ("assure-waivers.json", a --waivers file), or NULL for none */
 	const char *waivers;
+	/* the evaluations that found no breach (assure_check_opts.passes, sorted), or NULL */
+	const assure_findings *passes;
 } assure_report_meta;
 
 /* A report writer; findings must be sorted with assure_findings_sort(). */

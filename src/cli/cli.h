@@ -128,6 +128,18 @@ int cli_finish_output(void);
 		    "repository's assure.json ignore)"                                                       \
 	}
 
+/*
+ * Where the configuration comes from instead of the checked snapshot's assure.json: a hook or a
+ * pipeline run by the assurance team takes its own, so that a submitter's assure.json cannot
+ * ignore returns or lower fail_on (cli_config_load).
+ */
+#define CLI_CONFIG_OPTS                                                                                      \
+	{"config", "FILE", false,                                                                            \
+	 "take the configuration from FILE (shaped like assure.json) instead of the repository's"},          \
+	{                                                                                                    \
+		"no-config", NULL, false, "use no assure.json: defaults and the command line only"           \
+	}
+
 /* The options with which `audit` and `history` choose and walk commits (cmd_audit.c). */
 #define CLI_MAX_FILE_SIZE_OPT                                                                                \
 	{                                                                                                    \
@@ -145,7 +157,7 @@ int cli_finish_output(void);
 	}
 #define CLI_WALK_OPTS                                                                                        \
 	{"repo", "DIR", false, "the git repository of returns (required)"}, CLI_RULE_OPTS, CLI_IGNORE_OPT,   \
-	    CLI_MAX_FILE_SIZE_OPT, CLI_MAX_FINDINGS_OPT,                                                     \
+	    CLI_CONFIG_OPTS, CLI_MAX_FILE_SIZE_OPT, CLI_MAX_FINDINGS_OPT,                                    \
 	    {"first-parent", NULL, false, "follow first parents only"},                                      \
 	    {"since", "DATE", false, "only commits committed on or after DATE (YYYY-MM-DD, UTC)"},           \
 	    {"until", "DATE", false, "only commits committed on or before DATE (YYYY-MM-DD, UTC)"},          \

@@ -21,6 +21,7 @@ const cli_opt cli_check_opts[] = {
     {"index", NULL, false, "check the files staged in the index of --repo (what a commit would hold)"},
     CLI_RULE_OPTS,
     CLI_IGNORE_OPT,
+    CLI_CONFIG_OPTS,
     CLI_MAX_FILE_SIZE_OPT,
     CLI_MAX_FINDINGS_OPT,
     {"as-of", "DATE", false, "reference date YYYY-MM-DD for date rules (default today, UTC)"},
@@ -336,7 +337,7 @@ int cli_check(const cli_args *args)
 	assure_repo *repo = NULL;
 	assure_snapshot *snap = NULL, *base = NULL;
 	assure_engine *engine = NULL;
-	assure_findings *findings = NULL, *shown = NULL;
+	assure_findings *findings = NULL, *shown = NULL, *passes = NULL;
 	assure_baseline *baseline = NULL;
 	assure_buf out = ASSURE_BUF_INIT;
 	char commit[41] = "", base_commit[41] = "";
@@ -414,6 +415,11 @@ int cli_check(const cli_args *args)
 	opts.as_of = as_of;
 	opts.max_file_size = max_file_size;
 	opts.max_findings = max_findings;
+	/* JUnit lists the subjects that passed as well: only then are they collected */
+	for (long i = 0; i < nouts; i++)
+		if (strcmp(outs[i].fmt->name, "junit") == 0 && !passes)
+			assure_findings_new(&passes);
+	opts.passes = passes;
 	assure_check_result result;
 	assure_engine_new(&engine, rs);
 	size_t nignore;
@@ -427,6 +433,8 @@ int cli_check(const cli_args *args)
 	}
 	if (base || ndomains)
 		keep_only(findings, snap, base, domains, ndomains);
+	if (passes && (base || ndomains))
+		keep_only(passes, snap, base, domains, ndomains);
 	/* a push that holds no return yet (a first README) has nothing a hook could refuse */
 	if (result.files_checked == 0 && result.parse_failures == 0 && !base) {
 		/* "0 errors in 0 files" would read as a clean return: nothing was looked at */
@@ -449,6 +457,9 @@ int cli_check(const cli_args *args)
 		goto done;
 	}
 	assure_findings_sort(findings);
+	if (passes)
+		assure_findings_sort(passes);
+	opts.passes = NULL; /* the baseline's check lists no passes */
 	if (repo && !worktree && !index && !repository_uri)
 		repository_uri = origin_uri(repo, &origin);
 	size_t hidden = 0;
@@ -475,6 +486,7 @@ int cli_check(const cli_args *args)
 	    .baseline_commit = base_commit[0] ? base_commit : NULL,
 	    .baseline_hidden = hidden,
 	    .waivers = waivers_file,
+	    .passes = passes,
 	};
 	/* one evaluation, every report: a file is written whole or not at all, and a failure to
 	   write one is said with its name but does not stop the others */
@@ -528,6 +540,7 @@ done:
 	free(origin);
 	assure_buf_free(&out);
 	assure_findings_free(shown);
+	assure_findings_free(passes);
 	assure_findings_free(findings);
 	assure_baseline_free(baseline);
 	assure_waivers_free(fixed);

@@ -18,6 +18,7 @@ const cli_opt cli_config_opts[] = {
     {"index", NULL, false, "read assure.json from the index of --repo"},
     CLI_RULE_OPTS,
     CLI_IGNORE_OPT,
+    CLI_CONFIG_OPTS,
     {"fail-on", "SEV", false, "override fail_on: error, warning, info, none"},
     {"format", "FMT", false, "text (default) or json"},
     {"keys", NULL, false,

@@ -12,6 +12,7 @@ const cli_opt cli_diff_opts[] = {
     {"repo", "DIR", false, "the git repository of returns (required)"},
     CLI_RULE_OPTS,
     CLI_IGNORE_OPT,
+    CLI_CONFIG_OPTS,
     CLI_MAX_FILE_SIZE_OPT,
     CLI_MAX_FINDINGS_OPT,
     {"as-of", "DATE", false, "reference date YYYY-MM-DD for both commits (default today, UTC)"},

@@ -526,7 +526,35 @@ int cli_config_load(assure_config **out, const cli_args *args, const assure_snap
 	assure_config *cfg;
 	assure_config_new(&cfg);
 	*out = NULL;
-	if (snap) {
+	const char *file = cli_get(args, "config");
+	if (file && cli_flag(args, "no-config")) {
+		fprintf(stderr, "assure: give either --config or --no-config, not both\n");
+		assure_config_free(cfg);
+		return -1;
+	}
+	if (file) {
+		char *text = NULL;
+		size_t len = 0;
+		assure_diags *diags;
+		assure_diags_new(&diags);
+		int rc = assure_file_read(file, &text, &len);
+		if (rc < 0)
+			fprintf(stderr, "assure: --config: %s\n", assure_error_last());
+		else
+			rc = assure_config_parse(cfg, file, file, text, len, diags);
+		cli_print_diags(diags);
+		if (rc < 0 && assure_diags_count(diags))
+			fprintf(stderr,
+			        "assure: the configuration %s has problems: fix it (docs/configuration.md "
+			        "lists its keys)\n",
+			        file);
+		assure_diags_free(diags);
+		free(text);
+		if (rc < 0) {
+			assure_config_free(cfg);
+			return -1;
+		}
+	} else if (snap && !cli_flag(args, "no-config")) {
 		assure_diags *diags;
 		assure_diags_new(&diags);
 		bool found;

@@ -77,7 +77,7 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 /* What exit 2 means, for --help, the man page and the README alike. */
 static const char usage_exit_text[] =
     "usage error (a run that would look at nothing counts: no return selected, a rule id the "
-    "rule set does not have, --paths that names no file), a rule set that cannot be read or has "
+    "rule set does not have, an audit's --paths that names no file), a rule set that cannot be read or has "
     "problems, a repository that cannot be read, output that cannot be written";
 
 static void print_exit_codes(const char *exits)

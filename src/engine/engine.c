@@ -1274,12 +1274,34 @@ static assure_eval_ctx rule_ctx(run *rn, const assure_rule *r, json_t *root, jso
 }
 
 /* when, assert, and on a breach message and subject, with the lets as ctx holds them. */
+/* An evaluation of r that found no breach, for assure_check_opts.passes: its subject, if it has one. */
+static void add_pass(run *rn, const assure_rule *r, const assure_eval_ctx *ctx, const place *pl,
+                     const char *default_subject)
+{
+	char *subject = NULL, *why = NULL;
+	if (r->subject) {
+		assure_value sv = {0};
+		if (assure_expr_eval(&sv, r->subject, ctx, &why) == 0 && sv.kind != ASSURE_VAL_ABSENT)
+			subject = assure_value_to_string(&sv);
+		assure_value_clear(&sv);
+		free(why);
+	}
+	add_finding(rn->opts->passes, r, r->id, r->severity, r->title, "", pl,
+	            subject ? subject : default_subject);
+	free(subject);
+}
+
 static void eval_once(run *rn, assure_findings *out, const assure_rule *r, const assure_eval_ctx *ctx,
                       const place *pl, const char *default_subject)
 {
 	rn->e->stats.evaluations++;
 	int ok = r->when ? eval_bool(rn, out, r, pl, "when", r->when, ctx) : 1;
-	if (ok != 1 || eval_bool(rn, out, r, pl, "assert", r->assert_expr, ctx) != 0)
+	if (ok != 1)
+		return;
+	int held = eval_bool(rn, out, r, pl, "assert", r->assert_expr, ctx);
+	if (held == 1 && rn->opts->passes)
+		add_pass(rn, r, ctx, pl, default_subject);
+	if (held != 0)
 		return;
 	/*
 	 * The subject is worked out before the message: what the message alone reads of as_of

@@ -2,9 +2,9 @@
  * junit.c: the findings of one check as JUnit XML, valid against both schemas CI servers
  * follow (Apache Ant's, which is the strict one, and Jenkins'): a test suite per rule of the
  * rule set and of the tool, a test case per finding's subject with one <failure> (or, when a
- * committee's waiver accepts it, <skipped> with the waiver's reason), and one passing test case
- * per rule standing for everything else it evaluated: the engine reports breaches, not the
- * subjects that passed, so that case is what "the rule passed elsewhere" can honestly say.
+ * committee's waiver accepts it, <skipped> with the waiver's reason), and a passing test case
+ * per subject the rule evaluated and found no breach in (assure_report_meta.passes); without
+ * them, one passing case per rule says that it found nothing else.
  *
  * Reproducible: the schema wants a timestamp and a host name; the timestamp is the check's
  * as-of date at midnight, and the host name is always "assure", never the machine's.
@@ -111,10 +111,23 @@ static void testcase(assure_buf *out, const assure_finding *f)
 	assure_buf_puts(out, "    </testcase>\n");
 }
 
+/* A subject the rule evaluated and found no breach in. */
+static void passing_case(assure_buf *out, const assure_finding *p)
+{
+	assure_buf_puts(out, "    <testcase name=\"");
+	put_place(out, p);
+	assure_buf_puts(out, " ");
+	put_xml(out, p->subject);
+	assure_buf_printf(out, "\" classname=\"%s\" time=\"0\"/>\n", p->rule_id);
+}
+
 static void suite(assure_buf *out, const assure_report_rule *r, size_t id, const assure_findings *findings,
-                  const long *index, long want, const assure_report_meta *meta)
+                  const long *index, long want, const long *pass_index, const assure_report_meta *meta)
 {
 	size_t failures = 0, skipped = 0, n = assure_findings_count(findings);
+	size_t np = meta->passes ? assure_findings_count(meta->passes) : 0, passed = 0;
+	for (size_t i = 0; i < np; i++)
+		passed += pass_index[i] == want;
 	for (size_t i = 0; i < n; i++)
 		if (index[i] == want) {
 			if (assure_findings_get(findings, i)->waiver)
@@ -131,7 +144,7 @@ static void suite(assure_buf *out, const assure_report_rule *r, size_t id, const
 	assure_buf_printf(out,
 	                  "\" id=\"%zu\" timestamp=\"%sT00:00:00\" hostname=\"assure\" tests=\"%zu\" "
 	                  "failures=\"%zu\" errors=\"0\" skipped=\"%zu\" time=\"0\">\n",
-	                  id, date, failures + skipped + 1, failures, skipped);
+	                  id, date, failures + skipped + (meta->passes ? passed : 1), failures, skipped);
 	assure_buf_puts(out, "    <properties>\n");
 	property(out, "title", r->title);
 	property(out, "severity", assure_severity_name(r->severity));
@@ -145,13 +158,18 @@ static void suite(assure_buf *out, const assure_report_rule *r, size_t id, const
 	for (size_t i = 0; i < n; i++)
 		if (index[i] == want)
 			testcase(out, assure_findings_get(findings, i));
-	size_t checked = meta->result ? meta->result->files_checked : 0;
-	assure_buf_printf(out,
-	                  "    <testcase name=\"no other finding in the %zu file(s) checked\" "
-	                  "classname=\"",
-	                  checked);
-	put_xml(out, r->id);
-	assure_buf_puts(out, "\" time=\"0\"/>\n");
+	for (size_t i = 0; i < np; i++)
+		if (pass_index[i] == want)
+			passing_case(out, assure_findings_get(meta->passes, i));
+	if (!meta->passes) {
+		size_t checked = meta->result ? meta->result->files_checked : 0;
+		assure_buf_printf(out,
+		                  "    <testcase name=\"no other finding in the %zu file(s) checked\" "
+		                  "classname=\"",
+		                  checked);
+		put_xml(out, r->id);
+		assure_buf_puts(out, "\" time=\"0\"/>\n");
+	}
 	assure_buf_puts(out, "    <system-out/>\n    <system-err/>\n  </testsuite>\n");
 }
 
@@ -164,12 +182,17 @@ int assure_report_junit(assure_buf *out, const assure_findings *findings, const 
 		index[i] = assure_report_rule_index(meta->rules, assure_findings_get(findings, i)->rule_id);
 		unknown |= index[i] < 0;
 	}
+	size_t np = meta->passes ? assure_findings_count(meta->passes) : 0;
+	long *pass_index = assure_xcalloc(np ? np : 1, sizeof(long));
+	for (size_t i = 0; i < np; i++)
+		pass_index[i] =
+		    assure_report_rule_index(meta->rules, assure_findings_get(meta->passes, i)->rule_id);
 	assure_buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n");
 	size_t nrules = assure_report_rule_count(meta->rules);
 	for (size_t k = 0; k < nrules; k++) {
 		assure_report_rule r;
 		assure_report_rule_at(meta->rules, k, &r);
-		suite(out, &r, k, findings, index, (long)k, meta);
+		suite(out, &r, k, findings, index, (long)k, pass_index, meta);
 	}
 	if (unknown) {
 		/* findings of a rule the rule set does not define (a report merged from elsewhere) */
@@ -177,9 +200,10 @@ int assure_report_junit(assure_buf *out, const assure_findings *findings, const 
 		                            .title = "Findings of rules not in this rule set",
 		                            .domain = "assure",
 		                            .severity = ASSURE_SEV_ERROR};
-		suite(out, &other, nrules, findings, index, -1, meta);
+		suite(out, &other, nrules, findings, index, -1, pass_index, meta);
 	}
 	assure_buf_puts(out, "</testsuites>\n");
 	free(index);
+	free(pass_index);
 	return 0;
 }

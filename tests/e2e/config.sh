@@ -96,6 +96,27 @@ expect_rc 0 "--fail-on error overrides fail_on warning"
 run_assure over3.txt check --repo repo --as-of 2020-12-10 --ignore 'returns/nothing/**'
 expect_rc 1 "--ignore replaces assure.json's ignore"
 expect_grep '^returns/drafts/rxr.json:1:29: error: \[ASSURE-PARSE\]' over3.txt
+
+# --no-config leaves assure.json out; --config FILE takes the configuration from outside the
+# repository (a hook's or a pipeline's), with FILE's lines in the provenance.
+run_assure nocfg.txt check --repo repo --as-of 2020-12-10 --no-config --rules "$basic"
+expect_rc 1 "--no-config: no ignore, so the draft is checked"
+expect_grep '^returns/drafts/rxr.json:1:29: error: \[ASSURE-PARSE\]' nocfg.txt
+printf '{\n  "rules": ["%s"],\n  "fail_on": "none",\n  "ignore": ["returns/drafts/**"]\n}\n' "$basic" >team.json
+run_assure team.txt check --repo repo --as-of 2020-12-10 --config team.json
+expect_rc 0 "--config: the team's fail_on and ignore, not the repository's"
+grep -q 'drafts' team.txt && fail "--config's ignore was not applied: $(cat team.txt)"
+pass
+run_assure teamcfg.txt config --repo repo --config team.json
+expect_rc 0 "config --config"
+expect_grep '^  fail_on  "none" *team.json:3:14$' teamcfg.txt
+run_assure both.txt check --repo repo --config team.json --no-config
+expect_rc 2 "--config with --no-config"
+expect_grep '^assure: give either --config or --no-config, not both$' both.txt.err
+printf '{"fail-on": 1}\n' >bad-team.json
+run_assure badteam.txt check --repo repo --config bad-team.json
+expect_rc 2 "a --config file with an unknown key"
+expect_grep "^bad-team.json:1:2: error: /fail-on: unknown key 'fail-on'" badteam.txt.err
 run_assure cfg2.txt config --repo repo --fail-on info --ignore 'a/**' --ignore 'b/**' --param finance.tolerance=3 --format json
 expect_rc 0 "config --format json with overrides"
 python3 - cfg2.txt "$c1" <<'PY'

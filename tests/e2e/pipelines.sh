@@ -37,13 +37,25 @@ with open("gitlab.reports", "w") as f:
 PY
 pass
 
-# run_example NAME: the command of NAME.cmd in a fresh clone of the demo (the runner's checkout)
+# run_example NAME [BASE_VAR]: the command of NAME.cmd in a fresh clone of the demo (the
+# runner's checkout); with BASE_VAR, as a pull or merge request's pipeline runs it: that variable
+# names the request's base (the commit before the demo's last, as origin/base for GitHub's
+# branch name and as an id for GitLab's).
 run_example() {
 	rm -rf "$1" && git clone -q demo "$1"
 	local cmd
-	cmd=$(cat "$1.cmd")
+	cmd=$(cat "${1%-request}.cmd")
 	set +e
-	(cd "$1" && eval "$cmd" >../"$1.out" 2>../"$1.err")
+	if [ -n "${2:-}" ]; then
+		git -C "$1" update-ref refs/remotes/origin/base HEAD~1
+		if [ "$2" = GITHUB_BASE_REF ]; then
+			(cd "$1" && GITHUB_BASE_REF=base eval "$cmd" >../"$1.out" 2>../"$1.err")
+		else
+			(cd "$1" && CI_MERGE_REQUEST_DIFF_BASE_SHA=$(git rev-parse HEAD~1) eval "$cmd" >../"$1.out" 2>../"$1.err")
+		fi
+	else
+		(cd "$1" && env -u GITHUB_BASE_REF -u CI_MERGE_REQUEST_DIFF_BASE_SHA bash -c "$cmd" >../"$1.out" 2>../"$1.err")
+	fi
 	rc=$?
 	set -e
 	last_out=$1.out
@@ -80,6 +92,25 @@ issues = json.load(open(sys.argv[2]))
 assert len(results) == len(issues) > 0, (len(results), len(issues))
 PY
 pass
+# A pull or merge request's pipeline reports only what the request brings: the findings of its
+# base are counted as not shown, and the SARIF and code quality reports hold fewer results.
+for example in github gitlab; do
+	var=GITHUB_BASE_REF
+	[ "$example" = gitlab ] && var=CI_MERGE_REQUEST_DIFF_BASE_SHA
+	run_example "$example-request" "$var"
+	expect_grep 'not shown' "$example-request.out"
+done
+python3 - "$sarif" github-request/"$(cat github.sarif_file)" "gitlab/$quality" "gitlab-request/$quality" <<'PY'
+import json, sys
+push = len(json.load(open(sys.argv[1]))["runs"][0]["results"])
+pr = len(json.load(open(sys.argv[2]))["runs"][0]["results"])
+assert pr < push, (pr, push)
+assert len(json.load(open(sys.argv[4]))) < len(json.load(open(sys.argv[3])))
+PY
+pass
+validate_sarif github-request/"$(cat github.sarif_file)"
+validate_gitlab "gitlab-request/$quality"
+
 # the checkout is left as it was cloned, but for the reports the pipeline asked for
 [ -z "$(git -C gitlab status --porcelain --untracked-files=no)" ] || fail "the pipeline's check changed the checkout"
 pass
