@@ -82,7 +82,7 @@ int assure_diff_json(assure_buf *out, const assure_findings *added, const assure
 	json_object_set_new(doc, "counts", counts);
 	json_object_set_new(doc, "new", list_json(added));
 	json_object_set_new(doc, "resolved", list_json(resolved));
-	char *text = json_dumps(doc, JSON_INDENT(2));
+	char *text = assure_json_dump(doc, JSON_INDENT(2));
 	json_decref(doc);
 	if (!text)
 		return assure_error_set("cannot write the JSON diff");

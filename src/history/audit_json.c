@@ -174,7 +174,7 @@ int assure_audit_json(const assure_audit *a, const assure_audit_meta *meta, assu
 	}
 	json_object_set_new(doc, "boundaries", boundaries);
 	json_object_set_new(doc, "commits", commits);
-	char *text = json_dumps(doc, JSON_INDENT(2));
+	char *text = assure_json_dump(doc, JSON_INDENT(2));
 	json_decref(doc);
 	if (!text)
 		return assure_error_set("cannot write the JSON audit");

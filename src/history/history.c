@@ -345,7 +345,7 @@ int assure_history_json(assure_buf *out, const assure_audit *a, const assure_his
 	}
 	json_object_set_new(doc, "findings", findings);
 	free(list);
-	char *text = json_dumps(doc, JSON_INDENT(2));
+	char *text = assure_json_dump(doc, JSON_INDENT(2));
 	json_decref(doc);
 	if (!text)
 		return assure_error_set("cannot write the JSON history");

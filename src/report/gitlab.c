@@ -71,7 +71,7 @@ int assure_report_gitlab(assure_buf *out, const assure_findings *findings, const
 		json_array_append_new(list, o);
 	}
 	assure_strmap_free(seen);
-	char *text = json_dumps(list, JSON_INDENT(2));
+	char *text = assure_json_dump(list, JSON_INDENT(2));
 	json_decref(list);
 	if (!text)
 		return assure_error_set("cannot write the GitLab code quality report");

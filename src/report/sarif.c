@@ -296,7 +296,7 @@ int assure_report_sarif(assure_buf *out, const assure_findings *findings, const 
 	json_t *runs = json_array();
 	json_array_append_new(runs, run);
 	json_object_set_new(doc, "runs", runs);
-	char *text = json_dumps(doc, JSON_INDENT(2));
+	char *text = assure_json_dump(doc, JSON_INDENT(2));
 	json_decref(doc);
 	if (!text)
 		return assure_error_set("cannot write the SARIF report");

@@ -1,6 +1,9 @@
 /* utf8.c: \uXXXX escape digits and UTF-8 encoding (see utf8.h). */
 #include "assure/utf8.h"
 
+#include "assure/error.h"
+
+#include <stdlib.h>
 #include <string.h>
 
 int assure_utf8_hex4(const char *s, size_t avail)
@@ -103,6 +106,30 @@ static void put_base64(assure_buf *b, const unsigned char *s, size_t n)
 		             i + 2 < n ? abc[v & 63] : '=', 0};
 		assure_buf_puts(b, q);
 	}
+}
+
+char *assure_json_dump(const json_t *doc, size_t flags)
+{
+	char *text = json_dumps(doc, flags);
+	if (!text)
+		return NULL;
+	assure_buf b = ASSURE_BUF_INIT;
+	const unsigned char *p = (const unsigned char *)text;
+	for (; *p; p++) {
+		if (*p == 0x7f) {
+			assure_buf_puts(&b, "\\u007f");
+		} else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			assure_buf_printf(&b, "\\u%04x", p[1]);
+			p++;
+		} else if (p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9)) {
+			assure_buf_printf(&b, "\\u%04x", 0x2000 + (p[2] - 0x80));
+			p += 2;
+		} else {
+			assure_buf_putc(&b, (char)*p);
+		}
+	}
+	free(text);
+	return b.len ? assure_buf_detach(&b) : assure_xstrdup("");
 }
 
 json_t *assure_json_text(const char *s)

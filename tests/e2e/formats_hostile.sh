@@ -32,7 +32,7 @@ cat >rules/hostile.json <<'JSON'
 JSON
 run_assure out.text check --repo repo --rules rules/hostile.json --as-of 2021-01-13 --repository-uri https://example.nhs.uk/r.git \
 	--format sarif --output out.sarif --format junit --output out.junit.xml --format github --output out.github \
-	--format gitlab --output out.gitlab.json --format text
+	--format gitlab --output out.gitlab.json --format json --output out.json --format text
 expect_rc 1 "incomplete and with findings"
 expect_grep "ASSURE-PARSE" out.text
 expect_grep "ASSURE-EVAL" out.text
@@ -54,6 +54,20 @@ pass
 expect_grep '^::warning file=returns/evil\\n%3A%3Aerror file=forged.json%2Cline=1%3A%3Aforged%250A%2C a%3Ab <x> & "q".json,line=1,col=' out.github
 expect_grep 'item A1 100%25 %250A \\r\\n::error file=x.json,line=1::forged, a:b \\x1b\[2J\\x07 \\u009b \\u2028' out.github
 expect_grep '^::error title=assure%3A the check is incomplete::' out.github
+
+# The JSON formats carry the text exactly, but write as \u escapes what JSON allows raw and a
+# terminal may take for a control or a line break: DEL, C1 controls (CSI U+009B), U+2028.
+for f in out.sarif out.gitlab.json out.json; do
+	LC_ALL=C grep -q $'\x7f\|\xc2[\x80-\x9f]\|\xe2\x80[\xa8\xa9]' "$f" && fail "$f holds a raw C1 control or line separator"
+	grep -q '\\u009b \\u2028' "$f" || fail "$f does not escape U+009B and U+2028"
+	pass
+done
+python3 - out.json <<'PY' || fail "the JSON report does not carry the hostile text exactly"
+import json, sys
+msgs = [f["message"] for f in json.load(open(sys.argv[1]))["findings"]]
+assert any("\u009b \u2028" in m for m in msgs), msgs
+PY
+pass
 
 python3 - out.sarif out.junit.xml out.gitlab.json "$evil" <<'PY' || fail "the formats do not say the run is incomplete or mangle the hostile text"
 import json, sys, urllib.parse, xml.etree.ElementTree as ET
