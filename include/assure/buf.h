@@ -50,6 +50,11 @@ void assure_buf_put_pointer_token(assure_buf *b, const char *key);
  * U+2069), which would reorder what a reader sees, as \u2028 and so on.
  */
 void assure_buf_put_visible(assure_buf *b, const char *s);
+/*
+ * s made visible (assure_buf_put_visible), then escaped for HTML and XML alike: & < > " ' as
+ * entities (' as &#39;, which both know), so that it can stand in text and in attribute values.
+ */
+void assure_buf_put_markup(assure_buf *out, const char *text);
 /* The decimal digits of n: what "%zu" prints, without printf's cost on hot paths. */
 void assure_buf_put_size(assure_buf *b, size_t n);
 /* Return the contents (caller frees) and reset the buffer. */

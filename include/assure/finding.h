@@ -87,6 +87,8 @@ void assure_findings_sort_by_fingerprint(assure_findings *l);
 long assure_findings_find_fingerprint(const assure_findings *l, const char *fingerprint);
 
 void assure_finding_fingerprint(char out[41], const char *rule_id, const char *path, const char *subject);
+/* Whether s is a fingerprint as findings carry them: 40 lower-case hexadecimal digits. */
+bool assure_fingerprint_valid(const char *s);
 
 const char *assure_severity_name(assure_severity s); /* "error", "warning", "info" */
 /* Parses "error", "warning", "info"; returns -1 otherwise. */

@@ -21,6 +21,7 @@
 #define ASSURE_RULESET_H
 
 #include "assure/diag.h"
+#include "assure/doc.h"
 #include "assure/expr.h"
 #include "assure/finding.h"
 #include "assure/jsonpath.h"
@@ -128,6 +129,15 @@ json_t *assure_ruleset_param(const assure_ruleset *rs, const char *dotted);
  * message naming the param otherwise.
  */
 int assure_ruleset_set_param(assure_ruleset *rs, const char *dotted, json_t *value, const char *origin);
+/*
+ * Set the params that obj (shaped like the rule set's params, at JSON Pointer `pointer` of doc)
+ * gives, leaf by leaf with assure_ruleset_set_param: an object sets an object param member by
+ * member. Each member that cannot be set is a diagnostic at `file` and the line and column of
+ * its key in doc (none when doc is NULL), its message after the member's JSON Pointer when
+ * say_pointer. The others are still set. Returns -1 when one could not be.
+ */
+int assure_ruleset_set_params(assure_ruleset *rs, json_t *obj, const char *origin, assure_doc *doc,
+                              const char *file, const char *pointer, bool say_pointer, assure_diags *diags);
 /*
  * Every param that is not an object, in order: its dotted name, value (borrowed) and
  * where the value came from (the rule file, a params file, "--param").

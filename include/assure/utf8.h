@@ -37,12 +37,13 @@ void assure_utf8_put_name(assure_buf *b, const char *s);
 /* s as a JSON string: itself when it is UTF-8, otherwise its text form (assure_utf8_put_name). */
 json_t *assure_json_text(const char *s);
 /*
- * json_dumps(doc, flags) (caller frees), with what JSON allows raw but a terminal may take for a
- * control written as \u escapes: DEL, U+0080 to U+009F (C1 controls such as CSI) and U+2028,
- * U+2029 (line breaks to some readers). Only strings can hold them, so the document means the
- * same. NULL when jansson cannot dump it.
+ * Append doc (stolen) to out as a report's JSON document: indented, a newline after it, and with
+ * what JSON allows raw but a terminal may take for a control written as \u escapes: DEL, U+0080
+ * to U+009F (C1 controls such as CSI) and U+2028, U+2029 (line breaks to some readers). Only
+ * strings can hold them, so the document means the same. -1 when jansson cannot write it, with
+ * "cannot write the <what>" set.
  */
-char *assure_json_dump(const json_t *doc, size_t flags);
+int assure_json_write(assure_buf *out, json_t *doc, const char *what);
 /*
  * Set obj[key] to the name s: the string itself when it is UTF-8; otherwise its text form
  * (assure_utf8_put_name) and, so that it survives byte for byte, obj[key + "_base64"] with

@@ -5,7 +5,6 @@
 #include "assure/error.h"
 #include "assure/report.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,15 +43,6 @@ int assure_baseline_from_findings(assure_baseline **out, const assure_findings *
 	settle(b);
 	*out = b;
 	return 0;
-}
-
-static bool is_fingerprint(const char *s)
-{
-	size_t n = 0;
-	for (; s[n]; n++)
-		if (!isxdigit((unsigned char)s[n]) || isupper((unsigned char)s[n]))
-			return false;
-	return n == 40;
 }
 
 /* The error "FILE:LINE:COL: POINTER: why", placed at pointer in doc. */
@@ -104,7 +94,7 @@ int assure_baseline_load(assure_baseline **out, const char *file, const char *te
 			bad(doc, file, ptr, "a finding is an object");
 			goto done;
 		}
-		if (!json_is_string(fp) || !is_fingerprint(json_string_value(fp))) {
+		if (!json_is_string(fp) || !assure_fingerprint_valid(json_string_value(fp))) {
 			bad(doc, file, ptr,
 			    fp ? "'fingerprint' is not 40 lower-case hexadecimal digits"
 			       : "the finding has no 'fingerprint'");

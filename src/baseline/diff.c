@@ -82,12 +82,5 @@ int assure_diff_json(assure_buf *out, const assure_findings *added, const assure
 	json_object_set_new(doc, "counts", counts);
 	json_object_set_new(doc, "new", list_json(added));
 	json_object_set_new(doc, "resolved", list_json(resolved));
-	char *text = assure_json_dump(doc, JSON_INDENT(2));
-	json_decref(doc);
-	if (!text)
-		return assure_error_set("cannot write the JSON diff");
-	assure_buf_puts(out, text);
-	assure_buf_putc(out, '\n');
-	free(text);
-	return 0;
+	return assure_json_write(out, doc, "JSON diff");
 }

@@ -37,35 +37,6 @@ static bool is_dir(const char *p)
 	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* A params file's members, set leaf by leaf (an object replaces a param only where the param is not one). */
-static int params_from(assure_ruleset *rs, assure_doc *doc, const char *file, json_t *obj, const char *dotted,
-                       const char *pointer)
-{
-	const char *key;
-	json_t *v;
-	int rc = 0;
-	json_object_foreach(obj, key, v)
-	{
-		assure_buf name = ASSURE_BUF_INIT, ptr = ASSURE_BUF_INIT;
-		assure_buf_printf(&name, "%s%s%s", dotted, *dotted ? "." : "", key);
-		assure_buf_puts(&ptr, pointer);
-		assure_buf_put_pointer_token(&ptr, key);
-		json_t *have = assure_ruleset_param(rs, name.ptr);
-		if (json_is_object(v) && json_is_object(have)) {
-			rc |= params_from(rs, doc, file, v, name.ptr, ptr.ptr);
-		} else if (assure_ruleset_set_param(rs, name.ptr, v, file) < 0) {
-			int line = 0, col = 0;
-			if (assure_doc_locate_key(doc, ptr.ptr, &line, &col) < 0)
-				line = col = 0;
-			fprintf(stderr, "%s:%d:%d: error: %s\n", file, line, col, assure_error_last());
-			rc = -1;
-		}
-		assure_buf_free(&name);
-		assure_buf_free(&ptr);
-	}
-	return rc;
-}
-
 static int params_file(assure_ruleset *rs, const char *file)
 {
 	char *text = NULL;
@@ -87,7 +58,11 @@ static int params_file(assure_ruleset *rs, const char *file)
 		    file);
 		rc = -1;
 	} else {
-		rc = params_from(rs, doc, file, assure_doc_root(doc), "", "");
+		assure_diags *diags;
+		assure_diags_new(&diags);
+		rc = assure_ruleset_set_params(rs, assure_doc_root(doc), file, doc, file, "", false, diags);
+		cli_print_diags(diags);
+		assure_diags_free(diags);
 	}
 	assure_doc_free(doc);
 	free(text);

@@ -383,39 +383,6 @@ const char *assure_config_waivers(const assure_config *cfg)
 	return json_string_value(cfg->v[ASSURE_CONFIG_WAIVERS].json);
 }
 
-/* The members of obj under `dotted`, leaf by leaf (an object param takes members one by one). */
-static int params_from(const assure_config *cfg, assure_ruleset *rs, assure_diags *diags, json_t *obj,
-                       const char *dotted, const char *pointer, const char *origin)
-{
-	const char *key;
-	json_t *v;
-	int rc = 0;
-	json_object_foreach(obj, key, v)
-	{
-		assure_buf name = ASSURE_BUF_INIT, ptr = ASSURE_BUF_INIT;
-		assure_buf_printf(&name, "%s%s%s", dotted, *dotted ? "." : "", key);
-		assure_buf_puts(&ptr, pointer);
-		assure_buf_put_pointer_token(&ptr, key);
-		json_t *have = assure_ruleset_param(rs, name.ptr);
-		if (json_is_object(v) && json_is_object(have)) {
-			rc |= params_from(cfg, rs, diags, v, name.ptr, ptr.ptr, origin);
-		} else if (assure_ruleset_set_param(rs, name.ptr, v, origin) < 0) {
-			int line = 0, col = 0;
-			if (!cfg->doc || assure_doc_locate_key(cfg->doc, ptr.ptr, &line, &col) < 0)
-				line = col = 0;
-			assure_buf p = ASSURE_BUF_INIT;
-			assure_buf_put_visible(&p, ptr.ptr);
-			assure_diags_add(diags, cfg->file ? cfg->file : ASSURE_CONFIG_FILE, line, col, NULL,
-			                 NULL, 0, NULL, "%s: %s", p.ptr, assure_error_last());
-			assure_buf_free(&p);
-			rc = -1;
-		}
-		assure_buf_free(&name);
-		assure_buf_free(&ptr);
-	}
-	return rc;
-}
-
 int assure_config_apply_params(const assure_config *cfg, assure_ruleset *rs, assure_diags *diags)
 {
 	const value *v = &cfg->v[ASSURE_CONFIG_PARAMS];
@@ -423,9 +390,11 @@ int assure_config_apply_params(const assure_config *cfg, assure_ruleset *rs, ass
 	assure_buf origin = ASSURE_BUF_INIT;
 	const char *colon = strchr(v->origin, ':');
 	assure_buf_put(&origin, v->origin, colon ? (size_t)(colon - v->origin) : strlen(v->origin));
-	int rc = params_from(cfg, rs, diags, v->json, "", "/params", origin.ptr);
+	int rc =
+	    assure_ruleset_set_params(rs, v->json, origin.ptr, cfg->doc,
+	                              cfg->file ? cfg->file : ASSURE_CONFIG_FILE, "/params", true, diags);
 	assure_buf_free(&origin);
-	return rc ? -1 : 0;
+	return rc;
 }
 
 /* A path as a glob that matches it alone: the glob characters and the backslash escaped. */

@@ -5,6 +5,7 @@
 #include "assure/error.h"
 #include "assure/hash.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -137,6 +138,15 @@ void assure_finding_fingerprint(char out[41], const char *rule_id, const char *p
 	if (assure_hash_blob(out, b.ptr, b.len) < 0)
 		memset(out, '0', 40), out[40] = '\0';
 	assure_buf_free(&b);
+}
+
+bool assure_fingerprint_valid(const char *s)
+{
+	size_t n = 0;
+	for (; s[n]; n++)
+		if (!isxdigit((unsigned char)s[n]) || isupper((unsigned char)s[n]))
+			return false;
+	return n == 40;
 }
 
 void assure_findings_add(assure_findings *l, const assure_finding *f)

@@ -25,38 +25,9 @@ static const char style[] =
     ".sev-warning{color:#8a5a00;font-weight:bold}.sev-info{color:#005a8a}\n"
     ".new{background:#fdecea}.resolved{background:#e8f5e9}.meta th{width:10em}figure{margin:1em 0}\n";
 
-void ah_html_escape(assure_buf *out, const char *text)
-{
-	/* controls are made visible first (buf.h): no byte from a repository reaches a page raw */
-	assure_buf shown = ASSURE_BUF_INIT;
-	assure_buf_put_visible(&shown, text);
-	for (const char *s = shown.ptr ? shown.ptr : ""; *s; s++) {
-		switch (*s) {
-		case '&':
-			assure_buf_puts(out, "&amp;");
-			break;
-		case '<':
-			assure_buf_puts(out, "&lt;");
-			break;
-		case '>':
-			assure_buf_puts(out, "&gt;");
-			break;
-		case '"':
-			assure_buf_puts(out, "&quot;");
-			break;
-		case '\'':
-			assure_buf_puts(out, "&#39;");
-			break;
-		default:
-			assure_buf_putc(out, *s);
-		}
-	}
-	assure_buf_free(&shown);
-}
-
 static void esc(assure_buf *out, const char *s)
 {
-	ah_html_escape(out, s);
+	assure_buf_put_markup(out, s);
 }
 
 static void page_start(assure_buf *out, const char *title)
@@ -185,7 +156,7 @@ static int declared_charts(assure_buf *out, const assure_audit *a, const size_t 
 			}
 		if (!nk) {
 			assure_buf_puts(out, "<p>");
-			ah_html_escape(out, ch->title);
+			assure_buf_put_markup(out, ch->title);
 			assure_buf_puts(out, ": nothing to draw in the range.</p>\n");
 		}
 		for (size_t y = 0; y < nk && rc == 0; y++) {

@@ -117,8 +117,6 @@ void ah_range_text(assure_buf *out, const assure_audit_meta *meta);
 json_t *ah_meta_json(const assure_audit_meta *meta, const char *format);
 /* id, author, email, date, subject of a commit (new reference). */
 json_t *ah_commit_json(const assure_audit_commit *c);
-/* Append text with HTML's special characters escaped. */
-void ah_html_escape(assure_buf *out, const char *text);
 /* Append s with Markdown table and emphasis characters escaped. */
 void ah_md_escape(assure_buf *out, const char *s);
 /* Append s as a Markdown code span that nothing in s can end or take out of its table cell. */

@@ -174,14 +174,9 @@ int assure_audit_json(const assure_audit *a, const assure_audit_meta *meta, assu
 	}
 	json_object_set_new(doc, "boundaries", boundaries);
 	json_object_set_new(doc, "commits", commits);
-	char *text = assure_json_dump(doc, JSON_INDENT(2));
-	json_decref(doc);
-	if (!text)
-		return assure_error_set("cannot write the JSON audit");
 	assure_buf out = ASSURE_BUF_INIT;
-	assure_buf_puts(&out, text);
-	assure_buf_putc(&out, '\n');
-	free(text);
+	if (assure_json_write(&out, doc, "JSON audit") < 0)
+		return -1;
 	int rc = emit(NULL, out.ptr, out.len, payload);
 	assure_buf_free(&out);
 	return rc;

@@ -345,12 +345,5 @@ int assure_history_json(assure_buf *out, const assure_audit *a, const assure_his
 	}
 	json_object_set_new(doc, "findings", findings);
 	free(list);
-	char *text = assure_json_dump(doc, JSON_INDENT(2));
-	json_decref(doc);
-	if (!text)
-		return assure_error_set("cannot write the JSON history");
-	assure_buf_puts(out, text);
-	assure_buf_putc(out, '\n');
-	free(text);
-	return 0;
+	return assure_json_write(out, doc, "JSON history");
 }

@@ -52,12 +52,12 @@ static void open_svg(assure_buf *out, const char *title)
 	                  "<svg width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" "
 	                  "role=\"img\" aria-label=\"",
 	                  W, H, W, H);
-	ah_html_escape(out, title);
+	assure_buf_put_markup(out, title);
 	assure_buf_printf(
 	    out, "\">\n<rect x=\"0\" y=\"0\" width=\"%.0f\" height=\"%.0f\" fill=\"#ffffff\"/>\n", W, H);
 	assure_buf_printf(out, "<text x=\"%.1f\" y=\"20\" " FONT " font-size=\"14\" font-weight=\"bold\">",
 	                  LEFT);
-	ah_html_escape(out, title);
+	assure_buf_put_markup(out, title);
 	assure_buf_puts(out, "</text>\n");
 }
 
@@ -72,7 +72,7 @@ static void x_labels(assure_buf *out, const char *const *labels, size_t n)
 		                  "<text x=\"%.1f\" y=\"%.1f\" " FONT
 		                  " text-anchor=\"end\" transform=\"rotate(-35 %.1f %.1f)\">",
 		                  x, base, x, base);
-		ah_html_escape(out, labels[i]);
+		assure_buf_put_markup(out, labels[i]);
 		assure_buf_puts(out, "</text>\n");
 	}
 }
@@ -88,7 +88,7 @@ static void legend(assure_buf *out, const char *const *names, const char *const 
 		    x, x + 18, colors[i], dashed ? "2" : "8",
 		    dashed && dashed[i] ? " stroke-dasharray=\"5 3\"" : "");
 		assure_buf_printf(out, "<text x=\"%.1f\" y=\"38\" " FONT ">", x + 22);
-		ah_html_escape(out, names[i]);
+		assure_buf_put_markup(out, names[i]);
 		assure_buf_puts(out, "</text>\n");
 		x += 22 + 7.0 * (double)strlen(names[i]) + 18;
 	}
@@ -100,7 +100,7 @@ static void grid(assure_buf *out, double y, const char *label)
 	assure_buf_printf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#dddddd\"/>",
 	                  LEFT, y, W - RIGHT, y);
 	assure_buf_printf(out, "<text x=\"%.1f\" y=\"%.1f\" " FONT " text-anchor=\"end\">", LEFT - 6, y + 4);
-	ah_html_escape(out, label);
+	assure_buf_put_markup(out, label);
 	assure_buf_puts(out, "</text>\n");
 }
 
@@ -207,11 +207,11 @@ int ah_svg_line_chart(assure_buf *out, const ah_line_chart *c)
 			assure_buf_printf(out,
 			                  "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"><title>",
 			                  x_at(q, n), y_at(&vals[s * n + q], &lo, &hi), se->color);
-			ah_html_escape(out, se->name);
+			assure_buf_put_markup(out, se->name);
 			assure_buf_puts(out, ", ");
-			ah_html_escape(out, c->labels[q]);
+			assure_buf_put_markup(out, c->labels[q]);
 			assure_buf_puts(out, ": ");
-			ah_html_escape(out, se->values[q]);
+			assure_buf_put_markup(out, se->values[q]);
 			assure_buf_puts(out, "</title></circle>\n");
 		}
 	}
@@ -272,9 +272,9 @@ void ah_svg_bar_chart(assure_buf *out, const ah_bar_chart *c)
 			    out,
 			    "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>",
 			    x, y, bw, h, ah_svg_color(s));
-			ah_html_escape(out, c->labels[p]);
+			assure_buf_put_markup(out, c->labels[p]);
 			assure_buf_puts(out, ": ");
-			ah_html_escape(out, c->names[s]);
+			assure_buf_put_markup(out, c->names[s]);
 			assure_buf_printf(out, " %zu</title></rect>\n", k);
 			base += h;
 		}

@@ -71,12 +71,5 @@ int assure_report_gitlab(assure_buf *out, const assure_findings *findings, const
 		json_array_append_new(list, o);
 	}
 	assure_strmap_free(seen);
-	char *text = assure_json_dump(list, JSON_INDENT(2));
-	json_decref(list);
-	if (!text)
-		return assure_error_set("cannot write the GitLab code quality report");
-	assure_buf_puts(out, text);
-	assure_buf_putc(out, '\n');
-	free(text);
-	return 0;
+	return assure_json_write(out, list, "GitLab code quality report");
 }

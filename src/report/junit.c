@@ -20,38 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void put_xml(assure_buf *out, const char *s)
-{
-	assure_buf vis = ASSURE_BUF_INIT;
-	assure_buf_put_visible(&vis, s);
-	for (const char *p = vis.ptr ? vis.ptr : ""; *p; p++) {
-		switch (*p) {
-		case '&':
-			assure_buf_puts(out, "&amp;");
-			break;
-		case '<':
-			assure_buf_puts(out, "&lt;");
-			break;
-		case '>':
-			assure_buf_puts(out, "&gt;");
-			break;
-		case '"':
-			assure_buf_puts(out, "&quot;");
-			break;
-		case '\'':
-			assure_buf_puts(out, "&apos;");
-			break;
-		default:
-			assure_buf_putc(out, *p);
-		}
-	}
-	assure_buf_free(&vis);
-}
-
 static void property(assure_buf *out, const char *name, const char *value)
 {
 	assure_buf_printf(out, "      <property name=\"%s\" value=\"", name);
-	put_xml(out, value);
+	assure_buf_put_markup(out, value);
 	assure_buf_puts(out, "\"/>\n");
 }
 
@@ -62,7 +34,7 @@ static void put_place(assure_buf *out, const assure_finding *f)
 		assure_buf_puts(out, "(snapshot)");
 		return;
 	}
-	put_xml(out, f->path);
+	assure_buf_put_markup(out, f->path);
 	if (f->line > 0)
 		assure_buf_printf(out, ":%d:%d", f->line, f->column);
 }
@@ -72,38 +44,38 @@ static void testcase(assure_buf *out, const assure_finding *f)
 	assure_buf_puts(out, "    <testcase name=\"");
 	put_place(out, f);
 	assure_buf_puts(out, " ");
-	put_xml(out, f->subject);
+	assure_buf_put_markup(out, f->subject);
 	assure_buf_printf(out, "\" classname=\"%s\" time=\"0\">\n", f->rule_id);
 	if (f->waiver) {
 		const assure_waiver_mark *w = f->waiver;
 		assure_buf_puts(out, "      <skipped message=\"waived: ");
-		put_xml(out, w->reason);
+		assure_buf_put_markup(out, w->reason);
 		assure_buf_puts(out, "\">");
 	} else {
 		assure_buf_puts(out, "      <failure message=\"");
-		put_xml(out, f->message);
+		assure_buf_put_markup(out, f->message);
 		assure_buf_printf(out, "\" type=\"%s\">", assure_severity_name(f->severity));
 	}
 	put_place(out, f);
 	assure_buf_printf(out, ": %s: [%s] ", assure_severity_name(f->severity), f->rule_id);
-	put_xml(out, f->message);
+	assure_buf_put_markup(out, f->message);
 	assure_buf_puts(out, "\npointer: ");
-	put_xml(out, f->pointer);
+	assure_buf_put_markup(out, f->pointer);
 	assure_buf_puts(out, "\nsubject: ");
-	put_xml(out, f->subject);
+	assure_buf_put_markup(out, f->subject);
 	assure_buf_printf(out, "\nfingerprint: %s", f->fingerprint);
 	if (f->waiver) {
 		const assure_waiver_mark *w = f->waiver;
 		assure_buf_puts(out, "\nwaived by: ");
-		put_xml(out, w->where);
+		assure_buf_put_markup(out, w->where);
 		assure_buf_puts(out, "\napproved by: ");
-		put_xml(out, w->approved_by);
+		assure_buf_put_markup(out, w->approved_by);
 		assure_buf_puts(out, " on ");
-		put_xml(out, w->approved_on);
+		assure_buf_put_markup(out, w->approved_on);
 		assure_buf_puts(out, ", expires ");
-		put_xml(out, w->expires);
+		assure_buf_put_markup(out, w->expires);
 		assure_buf_puts(out, "\nreason: ");
-		put_xml(out, w->reason);
+		assure_buf_put_markup(out, w->reason);
 		assure_buf_puts(out, "</skipped>\n");
 	} else {
 		assure_buf_puts(out, "</failure>\n");
@@ -117,7 +89,7 @@ static void passing_case(assure_buf *out, const assure_finding *p)
 	assure_buf_puts(out, "    <testcase name=\"");
 	put_place(out, p);
 	assure_buf_puts(out, " ");
-	put_xml(out, p->subject);
+	assure_buf_put_markup(out, p->subject);
 	assure_buf_printf(out, "\" classname=\"%s\" time=\"0\"/>\n", p->rule_id);
 }
 
@@ -138,9 +110,9 @@ static void suite(assure_buf *out, const assure_report_rule *r, size_t id, const
 	char date[11];
 	assure_date_format(meta->as_of, date);
 	assure_buf_puts(out, "  <testsuite name=\"");
-	put_xml(out, r->id);
+	assure_buf_put_markup(out, r->id);
 	assure_buf_puts(out, "\" package=\"");
-	put_xml(out, assure_ruleset_name(meta->rules));
+	assure_buf_put_markup(out, assure_ruleset_name(meta->rules));
 	assure_buf_printf(out,
 	                  "\" id=\"%zu\" timestamp=\"%sT00:00:00\" hostname=\"assure\" tests=\"%zu\" "
 	                  "failures=\"%zu\" errors=\"0\" skipped=\"%zu\" time=\"0\">\n",
@@ -167,7 +139,7 @@ static void suite(assure_buf *out, const assure_report_rule *r, size_t id, const
 		                  "    <testcase name=\"no other finding in the %zu file(s) checked\" "
 		                  "classname=\"",
 		                  checked);
-		put_xml(out, r->id);
+		assure_buf_put_markup(out, r->id);
 		assure_buf_puts(out, "\" time=\"0\"/>\n");
 	}
 	assure_buf_puts(out, "    <system-out/>\n    <system-err/>\n  </testsuite>\n");

@@ -343,12 +343,5 @@ int assure_report_json(assure_buf *out, const assure_findings *findings, const a
 	for (size_t i = 0; i < assure_findings_count(findings); i++)
 		json_array_append_new(list, assure_report_finding_json(assure_findings_get(findings, i)));
 	json_object_set_new(doc, "findings", list);
-	char *text = assure_json_dump(doc, JSON_INDENT(2));
-	json_decref(doc);
-	if (!text)
-		return assure_error_set("cannot write the JSON report");
-	assure_buf_puts(out, text);
-	assure_buf_putc(out, '\n');
-	free(text);
-	return 0;
+	return assure_json_write(out, doc, "JSON report");
 }

@@ -296,12 +296,5 @@ int assure_report_sarif(assure_buf *out, const assure_findings *findings, const 
 	json_t *runs = json_array();
 	json_array_append_new(runs, run);
 	json_object_set_new(doc, "runs", runs);
-	char *text = assure_json_dump(doc, JSON_INDENT(2));
-	json_decref(doc);
-	if (!text)
-		return assure_error_set("cannot write the SARIF report");
-	assure_buf_puts(out, text);
-	assure_buf_putc(out, '\n');
-	free(text);
-	return 0;
+	return assure_json_write(out, doc, "SARIF report");
 }

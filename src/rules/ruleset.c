@@ -1441,3 +1441,43 @@ void assure_ruleset_params_each(const assure_ruleset *rs, assure_param_fn fn, vo
 {
 	params_walk(rs, rs->params, "", fn, payload);
 }
+
+/* The members of obj under `dotted` (assure_ruleset_set_params). */
+static int set_params(assure_ruleset *rs, json_t *obj, const char *origin, assure_doc *doc, const char *file,
+                      const char *dotted, const char *pointer, bool say_pointer, assure_diags *diags)
+{
+	const char *key;
+	json_t *v;
+	int rc = 0;
+	json_object_foreach(obj, key, v)
+	{
+		assure_buf name = ASSURE_BUF_INIT, ptr = ASSURE_BUF_INIT;
+		assure_buf_printf(&name, "%s%s%s", dotted, *dotted ? "." : "", key);
+		assure_buf_puts(&ptr, pointer);
+		assure_buf_put_pointer_token(&ptr, key);
+		json_t *have = assure_ruleset_param(rs, name.ptr);
+		if (json_is_object(v) && json_is_object(have)) {
+			rc |= set_params(rs, v, origin, doc, file, name.ptr, ptr.ptr, say_pointer, diags);
+		} else if (assure_ruleset_set_param(rs, name.ptr, v, origin) < 0) {
+			int line = 0, col = 0;
+			if (!doc || assure_doc_locate_key(doc, ptr.ptr, &line, &col) < 0)
+				line = col = 0;
+			if (say_pointer)
+				assure_diags_add(diags, file, line, col, NULL, NULL, 0, NULL, "%s: %s",
+				                 ptr.ptr, assure_error_last());
+			else
+				assure_diags_add(diags, file, line, col, NULL, NULL, 0, NULL, "%s",
+				                 assure_error_last());
+			rc = -1;
+		}
+		assure_buf_free(&name);
+		assure_buf_free(&ptr);
+	}
+	return rc;
+}
+
+int assure_ruleset_set_params(assure_ruleset *rs, json_t *obj, const char *origin, assure_doc *doc,
+                              const char *file, const char *pointer, bool say_pointer, assure_diags *diags)
+{
+	return set_params(rs, obj, origin, doc, file, "", pointer, say_pointer, diags) ? -1 : 0;
+}

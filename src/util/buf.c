@@ -205,3 +205,32 @@ void assure_buf_put_visible(assure_buf *b, const char *s)
 		p += n;
 	}
 }
+
+void assure_buf_put_markup(assure_buf *out, const char *text)
+{
+	/* controls are made visible first (buf.h): no byte from a repository reaches a page raw */
+	assure_buf shown = ASSURE_BUF_INIT;
+	assure_buf_put_visible(&shown, text);
+	for (const char *s = shown.ptr ? shown.ptr : ""; *s; s++) {
+		switch (*s) {
+		case '&':
+			assure_buf_puts(out, "&amp;");
+			break;
+		case '<':
+			assure_buf_puts(out, "&lt;");
+			break;
+		case '>':
+			assure_buf_puts(out, "&gt;");
+			break;
+		case '"':
+			assure_buf_puts(out, "&quot;");
+			break;
+		case '\'':
+			assure_buf_puts(out, "&#39;");
+			break;
+		default:
+			assure_buf_putc(out, *s);
+		}
+	}
+	assure_buf_free(&shown);
+}

@@ -108,11 +108,12 @@ static void put_base64(assure_buf *b, const unsigned char *s, size_t n)
 	}
 }
 
-char *assure_json_dump(const json_t *doc, size_t flags)
+int assure_json_write(assure_buf *out, json_t *doc, const char *what)
 {
-	char *text = json_dumps(doc, flags);
+	char *text = json_dumps(doc, JSON_INDENT(2));
+	json_decref(doc);
 	if (!text)
-		return NULL;
+		return assure_error_set("cannot write the %s", what);
 	assure_buf b = ASSURE_BUF_INIT;
 	const unsigned char *p = (const unsigned char *)text;
 	for (; *p; p++) {
@@ -129,7 +130,10 @@ char *assure_json_dump(const json_t *doc, size_t flags)
 		}
 	}
 	free(text);
-	return b.len ? assure_buf_detach(&b) : assure_xstrdup("");
+	assure_buf_put(out, b.ptr ? b.ptr : "", b.len);
+	assure_buf_putc(out, '\n');
+	assure_buf_free(&b);
+	return 0;
 }
 
 json_t *assure_json_text(const char *s)

@@ -119,15 +119,6 @@ static bool blank(const char *s)
 	return true;
 }
 
-static bool is_fingerprint(const char *s)
-{
-	size_t n = 0;
-	for (; s[n]; n++)
-		if (!isxdigit((unsigned char)s[n]) || isupper((unsigned char)s[n]))
-			return false;
-	return n == 40;
-}
-
 static void parse_entry(parser *p, assure_waiver *w, size_t i, json_t *entry)
 {
 	assure_buf ptr = ASSURE_BUF_INIT, where = ASSURE_BUF_INIT;
@@ -205,7 +196,7 @@ static void parse_entry(parser *p, assure_waiver *w, size_t i, json_t *entry)
 		        w->pointer);
 		w->valid = false;
 	}
-	if (w->fingerprint && !blank(w->fingerprint) && !is_fingerprint(w->fingerprint)) {
+	if (w->fingerprint && !blank(w->fingerprint) && !assure_fingerprint_valid(w->fingerprint)) {
 		assure_buf at = ASSURE_BUF_INIT;
 		assure_buf_printf(&at, "%s/fingerprint", w->pointer);
 		problem(p, at.ptr, false, false,
