@@ -45,6 +45,12 @@ json_t *assure_json_text(const char *s);
  */
 int assure_json_write(assure_buf *out, json_t *doc, const char *what);
 /*
+ * The same for one value (stolen) of a document written piece by piece: as json_dumps would
+ * indent it `depth` levels down (every line after the first indented 2 * depth more), with no
+ * newline after it. Appends to out; on -1, out may hold part of it.
+ */
+int assure_json_write_at(assure_buf *out, json_t *v, int depth, const char *what);
+/*
  * Set obj[key] to the name s: the string itself when it is UTF-8; otherwise its text form
  * (assure_utf8_put_name) and, so that it survives byte for byte, obj[key + "_base64"] with
  * its exact bytes in base64 (RFC 4648). JSON strings must be Unicode, so the bytes cannot go in

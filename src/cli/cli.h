@@ -16,6 +16,7 @@
 #include "cli/opts.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdint.h>
 
 /*
@@ -107,6 +108,20 @@ bool cli_color(void);
  * the file ("cannot write 'PATH': REASON") and leaves no temporary file behind. 0 or -1.
  */
 int cli_write_file(const char *path, const char *data, size_t len);
+/* The same for a file written piece by piece: open, write each piece, close. */
+typedef struct cli_out {
+	const char *path; /* as given, for errors (borrowed) */
+	FILE *f;          /* the temporary file, or path itself when it is not a regular file */
+	char *tmp;        /* the temporary file's name, NULL when writing path itself (owned) */
+	char *dest;       /* what tmp is renamed to (owned) */
+	int err;          /* the first write error, 0 for none */
+} cli_out;
+/* 0, or -1 with the error set (nothing to close then). */
+int cli_out_open(cli_out *o, const char *path);
+/* 0, or -1 with the error set once a write has failed (later writes do nothing). */
+int cli_out_write(cli_out *o, const char *data, size_t len);
+/* Close; keep: rename into place (0, or -1 with the error set), else leave nothing behind. */
+int cli_out_close(cli_out *o, bool keep);
 /* Write to stdout and flush; a write error (a full disk) sets the error and returns -1. */
 int cli_write(const char *text, size_t len);
 /* Flush stdout at exit; reports a write error unless cli_write already did. 0 or -1. */

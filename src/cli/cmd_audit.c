@@ -258,6 +258,8 @@ int cli_walk_run(cli_walk *w, const cli_args *args, const char *cmd, bool with_p
 typedef struct sink {
 	const char *out; /* --out, or NULL for standard output */
 	size_t files;    /* files written under out */
+	cli_out file;    /* --out of a single-file format, once its first piece came */
+	bool open;       /* file is open */
 } sink;
 
 static int make_dirs(const char *path)
@@ -278,39 +280,30 @@ static int make_dirs(const char *path)
 	return 0;
 }
 
-static int write_file(const char *path, const char *data, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-	if (!f)
-		return assure_error_set("cannot write '%s': %s", path, strerror(errno));
-	size_t n = fwrite(data, 1, len, f);
-	/* the reason of the first failure: a short write's, else the one fclose met flushing */
-	int err = n != len ? errno : 0;
-	if (fclose(f) != 0 && !err)
-		err = errno;
-	if (err || n != len)
-		return assure_error_set("cannot write '%s': %s", path, strerror(err ? err : EIO));
-	return 0;
-}
-
+/* A single-file format's pieces go to --out or standard output as they come; a folder's files whole. */
 static int emit(const char *name, const char *data, size_t len, void *payload)
 {
 	sink *s = payload;
-	if (!name && s->out) {
-		/* a single file's folder is made as a report folder's is */
-		char dir[4096];
-		snprintf(dir, sizeof(dir), "%s", s->out);
-		char *slash = strrchr(dir, '/');
-		if (slash && slash != dir) {
-			*slash = '\0';
-			if (make_dirs(dir) < 0)
-				return -1;
-		}
-		s->files++;
-		return write_file(s->out, data, len);
-	}
-	if (!name)
+	if (!name && !s->out)
 		return cli_write(data, len);
+	if (!name) {
+		if (!s->open) {
+			/* a single file's folder is made as a report folder's is */
+			char dir[4096];
+			snprintf(dir, sizeof(dir), "%s", s->out);
+			char *slash = strrchr(dir, '/');
+			if (slash && slash != dir) {
+				*slash = '\0';
+				if (make_dirs(dir) < 0)
+					return -1;
+			}
+			if (cli_out_open(&s->file, s->out) < 0)
+				return -1;
+			s->open = true;
+			s->files++;
+		}
+		return cli_out_write(&s->file, data, len);
+	}
 	s->files++;
 	char path[4096];
 	if (snprintf(path, sizeof(path), "%s/%s", s->out, name) >= (int)sizeof(path))
@@ -319,7 +312,7 @@ static int emit(const char *name, const char *data, size_t len, void *payload)
 	*slash = '\0';
 	int rc = make_dirs(path);
 	*slash = '/';
-	return rc < 0 ? rc : write_file(path, data, len);
+	return rc < 0 ? rc : cli_write_file(path, data, len);
 }
 
 bool cli_audit_choices(const char *option, size_t i, const char **name, const char **description)
@@ -359,13 +352,17 @@ int cli_audit(const cli_args *args)
 	}
 	if (!cli_get(args, "fail-on"))
 		fail_on = assure_config_fail_on(w.cfg);
-	sink s = {out, 0};
+	sink s = {out, 0, {0}, false};
 	if (fmt->folder && make_dirs(out) < 0) {
 		fprintf(stderr, "assure: %s\n", assure_error_last());
 		cli_walk_free(&w);
 		return ASSURE_EXIT_USAGE;
 	}
-	if (fmt->write(w.audit, &w.meta, emit, &s) < 0) {
+	int wrc = fmt->write(w.audit, &w.meta, emit, &s);
+	/* a report that could not be written whole leaves nothing at --out */
+	if (s.open && cli_out_close(&s.file, wrc == 0) < 0)
+		wrc = -1;
+	if (wrc < 0) {
 		fprintf(stderr, "assure: %s\n", assure_error_last());
 		cli_walk_free(&w);
 		return ASSURE_EXIT_USAGE;

@@ -267,67 +267,76 @@ int cli_write(const char *text, size_t len)
 	return 0;
 }
 
-/* Write to what is not a regular file (a terminal, a pipe, /dev/stdout) as it is: it cannot be renamed over.
- */
-static int write_stream(const char *path, const char *data, size_t len)
+int cli_out_open(cli_out *o, const char *path)
 {
-	FILE *f = fopen(path, "wb");
-	if (!f)
-		return assure_error_set("cannot write '%s': %s", path, strerror(errno));
-	errno = 0;
-	int err = fwrite(data, 1, len, f) != len ? (errno ? errno : EIO) : 0;
-	if (fclose(f) != 0 && !err)
-		err = errno;
-	return err ? assure_error_set("cannot write '%s': %s", path, strerror(err)) : 0;
-}
-
-int cli_write_file(const char *path, const char *data, size_t len)
-{
+	memset(o, 0, sizeof(*o));
+	o->path = path;
 	struct stat st;
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
-		return write_stream(path, data, len);
+	/* what is not a regular file (a terminal, a pipe, /dev/stdout) cannot be renamed over */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+		o->f = fopen(path, "wb");
+		if (!o->f)
+			return assure_error_set("cannot write '%s': %s", path, strerror(errno));
+		return 0;
+	}
 	/* a symbolic link to a file: the file is replaced, the link stays */
 	char *target = realpath(path, NULL);
 	const char *dest = target ? target : path;
 	/* beside the file, so that the rename stays on one file system and is atomic */
 	size_t plen = strlen(dest);
-	char *tmp = assure_xmalloc(plen + sizeof(".tmp-XXXXXX"));
-	memcpy(tmp, dest, plen);
-	memcpy(tmp + plen, ".tmp-XXXXXX", sizeof(".tmp-XXXXXX"));
-	int rc = -1, err = 0;
-	int fd = mkstemp(tmp);
+	o->tmp = assure_xmalloc(plen + sizeof(".tmp-XXXXXX"));
+	memcpy(o->tmp, dest, plen);
+	memcpy(o->tmp + plen, ".tmp-XXXXXX", sizeof(".tmp-XXXXXX"));
+	o->dest = assure_xstrdup(dest);
+	free(target);
+	int fd = mkstemp(o->tmp);
 	if (fd < 0) {
 		assure_error_set("cannot write '%s': %s", path, strerror(errno));
-		goto done;
+		free(o->tmp);
+		free(o->dest);
+		o->tmp = o->dest = NULL;
+		return -1;
 	}
 	/* mkstemp makes it private; a report gets the mode any new file would (0666 less the umask) */
 	mode_t mask = umask(0);
 	umask(mask);
-	FILE *f = fdopen(fd, "wb");
-	if (!f) {
-		err = errno;
+	if (fchmod(fd, 0666 & ~mask) != 0 || !(o->f = fdopen(fd, "wb"))) {
+		o->err = errno;
 		close(fd);
-	} else {
-		errno = 0;
-		if (fchmod(fd, 0666 & ~mask) != 0)
-			err = errno;
-		else if (fwrite(data, 1, len, f) != len)
-			err = errno ? errno : EIO;
-		if (fclose(f) != 0 && !err)
-			err = errno;
 	}
-	if (!err && rename(tmp, dest) != 0)
-		err = errno;
-	if (err) {
-		unlink(tmp);
-		assure_error_set("cannot write '%s': %s", path, strerror(err));
-		goto done;
-	}
-	rc = 0;
-done:
-	free(tmp);
-	free(target);
-	return rc;
+	return 0;
+}
+
+int cli_out_write(cli_out *o, const char *data, size_t len)
+{
+	errno = 0;
+	if (!o->err && o->f && fwrite(data, 1, len, o->f) != len)
+		o->err = errno ? errno : EIO;
+	return o->err ? assure_error_set("cannot write '%s': %s", o->path, strerror(o->err)) : 0;
+}
+
+int cli_out_close(cli_out *o, bool keep)
+{
+	if (o->f && fclose(o->f) != 0 && !o->err)
+		o->err = errno;
+	o->f = NULL;
+	if (o->tmp && keep && !o->err && rename(o->tmp, o->dest) != 0)
+		o->err = errno;
+	if (o->tmp && (o->err || !keep))
+		unlink(o->tmp);
+	free(o->tmp);
+	free(o->dest);
+	o->tmp = o->dest = NULL;
+	return keep && o->err ? assure_error_set("cannot write '%s': %s", o->path, strerror(o->err)) : 0;
+}
+
+int cli_write_file(const char *path, const char *data, size_t len)
+{
+	cli_out o;
+	if (cli_out_open(&o, path) < 0)
+		return -1;
+	cli_out_write(&o, data, len);
+	return cli_out_close(&o, true);
 }
 
 int cli_finish_output(void)

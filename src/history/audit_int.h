@@ -103,6 +103,14 @@ json_t *ah_waived_json(const assure_audit *a, const assure_audit_interval *iv);
 
 /* ---- shared by the report formats ---- */
 
+/*
+ * A single-file format writes its report piece by piece: out goes to emit once it holds
+ * AH_PIECE bytes (or always, when last), and is emptied, so that no report is ever whole in
+ * memory (at tens of thousands of commits it is hundreds of megabytes). 0, or emit's -1.
+ */
+#define AH_PIECE ((size_t)1 << 20)
+int ah_emit_piece(assure_buf *out, assure_audit_emit_fn emit, void *payload, bool last);
+
 /* Day number of a commit's committer date (UTC). */
 int32_t ah_commit_day(const assure_audit_commit *c);
 /* "3 days", "1 day". */

@@ -155,6 +155,11 @@ static json_t *summary_json(const assure_audit *a)
 	return o;
 }
 
+/*
+ * Written commit by commit: the document up to its last member, then each commit's record made,
+ * dumped as json_dumps would dump it in place, and freed, so that what the writer holds is one
+ * record and one piece, not a tree of the whole history (several times the report's size).
+ */
 int assure_audit_json(const assure_audit *a, const assure_audit_meta *meta, assure_audit_emit_fn emit,
                       void *payload)
 {
@@ -164,20 +169,31 @@ int assure_audit_json(const assure_audit *a, const assure_audit_meta *meta, assu
 		json_array_append_new(domains, json_string(a->domains[i]));
 	json_object_set_new(doc, "domains", domains);
 	json_object_set_new(doc, "summary", summary_json(a));
-	json_t *commits = json_array(), *boundaries = json_array();
-	for (size_t r = 0; r < a->ncommits; r++) {
-		const assure_audit_commit *c = &a->commits[r];
-		if (c->reported)
-			json_array_append_new(commits, commit_json(a, c));
-		else if (c->boundary)
-			json_array_append_new(boundaries, ah_commit_json(c));
-	}
+	json_t *boundaries = json_array();
+	for (size_t r = 0; r < a->ncommits; r++)
+		if (!a->commits[r].reported && a->commits[r].boundary)
+			json_array_append_new(boundaries, ah_commit_json(&a->commits[r]));
 	json_object_set_new(doc, "boundaries", boundaries);
-	json_object_set_new(doc, "commits", commits);
 	assure_buf out = ASSURE_BUF_INIT;
-	if (assure_json_write(&out, doc, "JSON audit") < 0)
-		return -1;
-	int rc = emit(NULL, out.ptr, out.len, payload);
+	int rc = assure_json_write_at(&out, doc, 0, "JSON audit");
+	/* the document's closing "\n}" comes after the commits */
+	if (rc == 0)
+		out.ptr[out.len -= 2] = '\0';
+	assure_buf_puts(&out, ",\n  \"commits\": [");
+	bool any = false;
+	for (size_t r = 0; rc == 0 && r < a->ncommits; r++) {
+		if (!a->commits[r].reported)
+			continue;
+		assure_buf_puts(&out, any ? ",\n    " : "\n    ");
+		any = true;
+		rc = assure_json_write_at(&out, commit_json(a, &a->commits[r]), 2, "JSON audit");
+		if (rc == 0)
+			rc = ah_emit_piece(&out, emit, payload, false);
+	}
+	if (rc == 0) {
+		assure_buf_puts(&out, any ? "\n  ]\n}\n" : "]\n}\n");
+		rc = ah_emit_piece(&out, emit, payload, true);
+	}
 	assure_buf_free(&out);
 	return rc;
 }

@@ -219,10 +219,14 @@ int assure_audit_markdown(const assure_audit *a, const assure_audit_meta *meta, 
 	}
 	assure_buf_puts(&out, "## Commits\n\n");
 	size_t number = 0;
-	for (size_t r = 0; r < a->ncommits; r++)
-		if (a->commits[r].reported)
+	int rc = 0;
+	for (size_t r = 0; rc == 0 && r < a->ncommits; r++)
+		if (a->commits[r].reported) {
 			commit_section(&out, a, &a->commits[r], ++number);
-	int rc = emit(NULL, out.ptr, out.len, payload);
+			rc = ah_emit_piece(&out, emit, payload, false);
+		}
+	if (rc == 0)
+		rc = ah_emit_piece(&out, emit, payload, true);
 	assure_buf_free(&out);
 	return rc;
 }

@@ -213,10 +213,17 @@ int assure_audit_text(const assure_audit *a, const assure_audit_meta *meta, assu
 	assure_buf_puts(&out, "\n\n");
 	ah_span_ref *spans;
 	size_t nspans = ah_waived_spans(a, &spans);
-	for (size_t r = 0; r < a->ncommits; r++)
-		if (a->commits[r].reported)
+	int rc = 0;
+	for (size_t r = 0; rc == 0 && r < a->ncommits; r++)
+		if (a->commits[r].reported) {
 			commit_block(&out, a, &a->commits[r], spans, nspans);
+			rc = ah_emit_piece(&out, emit, payload, false);
+		}
 	free(spans);
+	if (rc < 0) {
+		assure_buf_free(&out);
+		return rc;
+	}
 
 	assure_buf_puts(&out, "summary\n");
 	assure_buf_printf(&out, "  commits audited: %zu\n", s->commits);
@@ -250,7 +257,7 @@ int assure_audit_text(const assure_audit *a, const assure_audit_meta *meta, assu
 			}
 		}
 	}
-	int rc = emit(NULL, out.ptr, out.len, payload);
+	rc = ah_emit_piece(&out, emit, payload, true);
 	assure_buf_free(&out);
 	return rc;
 }

@@ -130,6 +130,15 @@ size_t assure_history_select(size_t **out, const assure_audit *a, const assure_h
 
 /* ---- shared wording ---- */
 
+int ah_emit_piece(assure_buf *out, assure_audit_emit_fn emit, void *payload, bool last)
+{
+	if (!last && out->len < AH_PIECE)
+		return 0;
+	int rc = emit(NULL, out->ptr ? out->ptr : "", out->len, payload);
+	assure_buf_clear(out);
+	return rc;
+}
+
 const char *ah_plural(size_t n, const char *one, const char *many)
 {
 	return n == 1 ? one : many;

@@ -108,31 +108,39 @@ static void put_base64(assure_buf *b, const unsigned char *s, size_t n)
 	}
 }
 
-int assure_json_write(assure_buf *out, json_t *doc, const char *what)
+int assure_json_write_at(assure_buf *out, json_t *v, int depth, const char *what)
 {
-	char *text = json_dumps(doc, JSON_INDENT(2));
-	json_decref(doc);
+	char *text = json_dumps(v, JSON_INDENT(2) | JSON_ENCODE_ANY);
+	json_decref(v);
 	if (!text)
 		return assure_error_set("cannot write the %s", what);
-	assure_buf b = ASSURE_BUF_INIT;
 	const unsigned char *p = (const unsigned char *)text;
 	for (; *p; p++) {
 		if (*p == 0x7f) {
-			assure_buf_puts(&b, "\\u007f");
+			assure_buf_puts(out, "\\u007f");
 		} else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
-			assure_buf_printf(&b, "\\u%04x", p[1]);
+			assure_buf_printf(out, "\\u%04x", p[1]);
 			p++;
 		} else if (p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9)) {
-			assure_buf_printf(&b, "\\u%04x", 0x2000 + (p[2] - 0x80));
+			assure_buf_printf(out, "\\u%04x", 0x2000 + (p[2] - 0x80));
 			p += 2;
 		} else {
-			assure_buf_putc(&b, (char)*p);
+			assure_buf_putc(out, (char)*p);
+			/* a newline of the dump is never inside a string (there it is \n) */
+			if (*p == '\n')
+				for (int i = 0; i < depth; i++)
+					assure_buf_puts(out, "  ");
 		}
 	}
 	free(text);
-	assure_buf_put(out, b.ptr ? b.ptr : "", b.len);
+	return 0;
+}
+
+int assure_json_write(assure_buf *out, json_t *doc, const char *what)
+{
+	if (assure_json_write_at(out, doc, 0, what) < 0)
+		return -1;
 	assure_buf_putc(out, '\n');
-	assure_buf_free(&b);
 	return 0;
 }
 

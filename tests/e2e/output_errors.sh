@@ -20,6 +20,28 @@ for cmd in "check --repo repo --as-of 2021-01-13" "check --repo repo --format js
 	pass
 	expect_grep 'cannot write output: No space left on device' full.err
 done
+# A report written piece by piece to --out is whole or not there: a device that fills up is
+# named, and a write that fails half way (a file size limit) leaves the file that was there
+# as it was and no temporary file beside it.
+run_assure out.txt audit --repo repo --quiet --format json --out /dev/full
+expect_rc 2 "audit --out /dev/full"
+expect_grep "cannot write '/dev/full': No space left on device" out.txt.err
+echo "the report before" >old.json
+set +e
+(trap '' XFSZ; ulimit -f 2; "$ASSURE_BIN" audit --repo repo --quiet --format json --out old.json) 2>big.err
+rc=$?
+set -e
+[ "$rc" = 2 ] || fail "audit --out over a size limit: exit code $rc, expected 2 ($(cat big.err))"
+pass
+expect_grep "cannot write 'old.json': File too large" big.err
+[ "$(cat old.json)" = "the report before" ] || fail "a failed audit --out changed the file that was there"
+pass
+! ls old.json.tmp-* >/dev/null 2>&1 || fail "a failed audit --out left its temporary file: $(ls old.json.tmp-*)"
+pass
+run_assure out.txt audit --repo repo --quiet --format json --fail-on none --out old.json
+expect_rc 0 "audit --out over an old report"
+python3 -c "import json, sys; json.load(open('old.json'))" || fail "audit --out did not replace the old report with a JSON document"
+pass
 echo x >afile
 run_assure out.txt audit --repo repo --quiet --as-of 2021-01-13 --out afile/report.json
 expect_rc 2 "audit --out under a file"

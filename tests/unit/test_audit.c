@@ -239,7 +239,8 @@ static int collect(const char *name, const char *data, size_t len, void *payload
 	return 0;
 }
 
-/* The format table finds each format; single-file formats emit once, html an index and a page per commit. */
+/* The format table finds each format; single-file formats emit pieces of one unnamed file, html an index and
+ * a page per commit. */
 static void test_audit__formats_emit_their_files(void **state)
 {
 	(void)state;
@@ -259,7 +260,8 @@ static void test_audit__formats_emit_their_files(void **state)
 		assure_buf b = ASSURE_BUF_INIT;
 		assert_int_equal(fmt->write(f.a, &meta, collect, &b), 0);
 		assert_int_equal(strncmp(b.ptr, "[- ", 3), 0);
-		assert_null(strchr(b.ptr + 1, '['));
+		for (const char *p = strchr(b.ptr, '['); p; p = strchr(p + 1, '['))
+			assert_int_equal(strncmp(p, "[- ", 3), 0);
 		assure_buf_free(&b);
 	}
 	const assure_audit_format *html = assure_audit_format_find("html");
@@ -307,6 +309,53 @@ static char *audit_json_of(afx *f, bool compare_each, assure_audit_stats *st)
 	assure_buf b = ASSURE_BUF_INIT;
 	assert_int_equal(assure_audit_json(f->a, &meta, append, &b), 0);
 	return assure_buf_detach(&b);
+}
+
+/*
+ * The JSON audit is written commit by commit, never as one tree: what comes out is byte for byte
+ * the indented dump of the document it holds, with commits and with none (--paths selecting no
+ * commit gives "commits": []).
+ */
+static void test_audit__json_written_in_pieces_is_its_own_dump(void **state)
+{
+	(void)state;
+	for (int none = 0; none < 2; none++) {
+		afx f;
+		afx_begin(&f);
+		fx_write(f.repo, "returns/a.json", "{\"org\": \"A\", \"value\": 20}\n");
+		fx_commit(f.repo, "2021-01-01 10:00:00", "one");
+		fx_write(f.repo, "returns/b.json", "{\"org\": \"B\", \"value\": 30}\n");
+		fx_commit(f.repo, "2021-01-02 10:00:00", "two");
+		fx_write(f.repo, "returns/a.json", "{\"org\": \"A\", \"value\": 2}\n");
+		fx_commit(f.repo, "2021-01-03 10:00:00", "three");
+		const char *globs[] = {"nothing/**"};
+		assure_audit_opts o = ASSURE_AUDIT_OPTS_INIT;
+		if (none) {
+			o.paths = globs;
+			o.npaths = 1;
+		}
+		afx_run(&f, &o);
+		assure_audit_meta meta = {.tool_version = "test", .rules = f.rs, .repository = "repo"};
+		assure_buf b = ASSURE_BUF_INIT;
+		assert_int_equal(assure_audit_json(f.a, &meta, append, &b), 0);
+		json_error_t err;
+		json_t *doc = json_loads(b.ptr, 0, &err);
+		assert_non_null(doc);
+		assert_int_equal(json_array_size(json_object_get(doc, "commits")), none ? 0 : 3);
+		/* commits is the last member, as in a whole dump */
+		const char *key = NULL, *last = NULL;
+		json_t *v;
+		json_object_foreach(doc, key, v) last = key;
+		assert_string_equal(last, "commits");
+		char *whole = json_dumps(doc, JSON_INDENT(2));
+		assert_int_equal(b.len, strlen(whole) + 1);
+		assert_memory_equal(b.ptr, whole, strlen(whole));
+		assert_int_equal(b.ptr[b.len - 1], '\n');
+		free(whole);
+		json_decref(doc);
+		assure_buf_free(&b);
+		afx_end(&f);
+	}
 }
 
 /*
@@ -535,6 +584,7 @@ int main(void)
 	    cmocka_unit_test(test_audit__incremental_groups_equal_comparing_each_commit),
 	    cmocka_unit_test(test_audit__incremental_walk_equals_comparing_each_commit_with_waivers),
 	    cmocka_unit_test(test_audit__formats_emit_their_files),
+	    cmocka_unit_test(test_audit__json_written_in_pieces_is_its_own_dump),
 	    cmocka_unit_test(test_audit__format_time_uses_the_offset),
 	};
 	return cmocka_run_group_tests_name("audit", tests, NULL, NULL);
