@@ -14,6 +14,7 @@
 #define ASSURE_DOC_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct assure_doc assure_doc;
@@ -47,6 +48,13 @@ const char *assure_doc_text(const assure_doc *doc, size_t *len);
  * Returns 0, or ASSURE_ENOTFOUND when no value is at that pointer.
  */
 int assure_doc_locate(assure_doc *doc, const char *pointer, int *line, int *col);
+/*
+ * Whether doc holds its locator (a call above built it), and drop it: a caller that keeps many
+ * documents for their values, not their positions (the engine across an audit), frees each
+ * locator once the findings it placed are made; the next locate builds it again.
+ */
+bool assure_doc_located(const assure_doc *doc);
+void assure_doc_forget_locations(assure_doc *doc);
 
 /* Same, for the member name (the key's opening quote) rather than the value. */
 int assure_doc_locate_key(assure_doc *doc, const char *pointer, int *line, int *col);

@@ -368,6 +368,17 @@ static int locate(assure_doc *doc, const char *pointer, bool key, int *line, int
 	return locator_find(doc->locator, pointer, key, line, col);
 }
 
+bool assure_doc_located(const assure_doc *doc)
+{
+	return doc->locator != NULL;
+}
+
+void assure_doc_forget_locations(assure_doc *doc)
+{
+	locator_free(doc->locator);
+	doc->locator = NULL;
+}
+
 int assure_doc_locate(assure_doc *doc, const char *pointer, int *line, int *col)
 {
 	return locate(doc, pointer, false, line, col);

@@ -308,6 +308,9 @@ typedef struct run {
 	bool delta;               /* assure_engine_update: out takes only findings new to the state */
 	assure_findings *removed; /* delta: where findings that leave the state go */
 	const change_set *cs;     /* delta: what changed since the last check */
+	/* the documents whose locator a finding built: forgotten once their findings are made */
+	assure_doc **located;
+	size_t nlocated, caplocated;
 } run;
 
 static bool change_touches(const change_set *cs, const char *kind, json_t *filter);
@@ -1169,8 +1172,20 @@ typedef struct place {
 	int line, column;    /* without a doc: the position to give, or 0 */
 } place;
 
-static void add_finding(assure_findings *out, const assure_rule *r, const char *rule_id, assure_severity sev,
-                        const char *title, const char *message, const place *pl, const char *subject)
+/*
+ * A locator is as large as its document's tree and is needed only while findings are placed in
+ * it: an audit keeps every return of the snapshot parsed, and kept them all, most of its memory.
+ */
+static void forget_locations(run *rn)
+{
+	for (size_t i = 0; i < rn->nlocated; i++)
+		assure_doc_forget_locations(rn->located[i]);
+	rn->nlocated = 0;
+}
+
+static void add_finding(run *rn, assure_findings *out, const assure_rule *r, const char *rule_id,
+                        assure_severity sev, const char *title, const char *message, const place *pl,
+                        const char *subject)
 {
 	assure_finding f = {0};
 	f.rule_id = (char *)rule_id;
@@ -1183,8 +1198,18 @@ static void add_finding(assure_findings *out, const assure_rule *r, const char *
 	f.subject = (char *)subject;
 	f.line = pl->line;
 	f.column = pl->column;
-	if (pl->doc && assure_doc_locate(pl->doc, pl->pointer, &f.line, &f.column) < 0)
-		f.line = f.column = 0;
+	if (pl->doc) {
+		if (!assure_doc_located(pl->doc)) {
+			if (rn->nlocated == rn->caplocated) {
+				rn->caplocated = rn->caplocated ? 2 * rn->caplocated : 16;
+				rn->located =
+				    assure_xrealloc(rn->located, rn->caplocated * sizeof(*rn->located));
+			}
+			rn->located[rn->nlocated++] = pl->doc;
+		}
+		if (assure_doc_locate(pl->doc, pl->pointer, &f.line, &f.column) < 0)
+			f.line = f.column = 0;
+	}
 	assure_findings_add(out, &f);
 }
 
@@ -1198,8 +1223,8 @@ static void eval_failure(run *rn, assure_findings *out, const assure_rule *r, co
 		assure_buf_printf(&subj, "%s %s", r->id, pl->pointer);
 	else
 		assure_buf_puts(&subj, r->id);
-	add_finding(out, r, ASSURE_RULE_EVAL, ASSURE_SEV_ERROR, "rule could not be evaluated", msg.ptr, pl,
-	            subj.ptr);
+	add_finding(rn, out, r, ASSURE_RULE_EVAL, ASSURE_SEV_ERROR, "rule could not be evaluated", msg.ptr,
+	            pl, subj.ptr);
 	rn->result->eval_failures++;
 	assure_buf_free(&msg);
 	assure_buf_free(&subj);
@@ -1286,7 +1311,7 @@ static void add_pass(run *rn, const assure_rule *r, const assure_eval_ctx *ctx, 
 		assure_value_clear(&sv);
 		free(why);
 	}
-	add_finding(rn->opts->passes, r, r->id, r->severity, r->title, "", pl,
+	add_finding(rn, rn->opts->passes, r, r->id, r->severity, r->title, "", pl,
 	            subject ? subject : default_subject);
 	free(subject);
 }
@@ -1331,7 +1356,7 @@ static void eval_once(run *rn, assure_findings *out, const assure_rule *r, const
 	if (assure_template_render(&msg, r->message, &text_ctx, &why) != 0)
 		eval_failure(rn, out, r, pl, "message", why ? why : assure_error_last());
 	else
-		add_finding(out, r, r->id, r->severity, r->title, msg, pl,
+		add_finding(rn, out, r, r->id, r->severity, r->title, msg, pl,
 		            subject ? subject : default_subject);
 done:
 	free(subject);
@@ -1517,7 +1542,7 @@ static void cap_findings(run *rn, assure_findings *l, size_t from, const assure_
 				    "per file (--max-findings)",
 				    all - max, r->id, max);
 				place pl = {f->path, "", NULL, 0, 0};
-				add_finding(l, r, ASSURE_RULE_LIMIT, r->severity, "findings not listed",
+				add_finding(rn, l, r, ASSURE_RULE_LIMIT, r->severity, "findings not listed",
 				            msg.ptr, &pl, r->id);
 				assure_buf_free(&msg);
 			}
@@ -1796,17 +1821,17 @@ static void know_file(run *rn, reusable *ru, size_t i, parsed *p)
 	ru->file.used = rn->e->checks;
 	if (!p) {
 		place pl = {f->path, "", NULL, 0, 0};
-		add_finding(ru->file.findings, NULL, ASSURE_RULE_PARSE, ASSURE_SEV_ERROR,
+		add_finding(rn, ru->file.findings, NULL, ASSURE_RULE_PARSE, ASSURE_SEV_ERROR,
 		            "file could not be read", assure_error_last(), &pl, "");
 		ru->parse_failure = ru->read_failure = true;
 	} else if (p->too_large) {
 		place pl = {f->path, "", NULL, 0, 0};
-		add_finding(ru->file.findings, NULL, ASSURE_RULE_LIMIT, ASSURE_SEV_ERROR,
+		add_finding(rn, ru->file.findings, NULL, ASSURE_RULE_LIMIT, ASSURE_SEV_ERROR,
 		            "file is too large to check", p->error, &pl, "");
 		ru->parse_failure = true;
 	} else if (!p->doc) {
 		place pl = {f->path, "", NULL, p->line, p->column};
-		add_finding(ru->file.findings, NULL, ASSURE_RULE_PARSE, ASSURE_SEV_ERROR,
+		add_finding(rn, ru->file.findings, NULL, ASSURE_RULE_PARSE, ASSURE_SEV_ERROR,
 		            "file is not valid JSON", p->error, &pl, "");
 		ru->parse_failure = true;
 	} else {
@@ -1852,6 +1877,7 @@ static void check_file(run *rn, assure_findings *out, size_t i)
 		dyn_add(e, ru);
 	}
 	shared_clear(rn);
+	forget_locations(rn);
 }
 
 /* The file leaves the engine's state (assure_engine_update): its findings are removed. */
@@ -2655,6 +2681,8 @@ int assure_engine_chart(assure_engine *e, const assure_snapshot *snap, const ass
 	free(members);
 	index_free(&own);
 	free(rn.lets);
+	forget_locations(&rn);
+	free(rn.located);
 	free(rn.let_state);
 	if (snap == e->last) {
 		assure_chart_points_free(e->chart_points[c], e->chart_npoints[c], ch->nseries);
@@ -2908,6 +2936,8 @@ int assure_engine_update(assure_engine *e, const assure_snapshot *snap, const as
 			eval_group_rule(&rn, added, k, r);
 	}
 	free(rn.lets);
+	forget_locations(&rn);
+	free(rn.located);
 	free(rn.let_state);
 	assure_strmap_free(cs.paths);
 	free(cs.roots);
@@ -2962,6 +2992,8 @@ int assure_engine_check(assure_engine *e, const assure_snapshot *snap, const ass
 			eval_group_rule(&rn, out, k, r);
 	}
 	free(rn.lets);
+	forget_locations(&rn);
+	free(rn.located);
 	free(rn.let_state);
 	settle(e, snap, opts, result);
 	e->nstate = assure_findings_count(out) - before;

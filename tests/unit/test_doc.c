@@ -421,6 +421,23 @@ static void test_doc__deep_nesting(void **state)
 	assure_buf_free(&ptr);
 }
 
+/* A forgotten locator is built again by the next locate, with the same positions. */
+static void test_doc__locations_forgotten_and_found_again(void **state)
+{
+	(void)state;
+	assure_doc *doc = parse_ok("{\n  \"a\": [1,\n    {\"b\": \"x\"}]\n}\n");
+	assert_false(assure_doc_located(doc));
+	assert_at(doc, "/a/1/b", 3, 11);
+	assert_true(assure_doc_located(doc));
+	assure_doc_forget_locations(doc);
+	assert_false(assure_doc_located(doc));
+	assure_doc_forget_locations(doc); /* twice is harmless */
+	assert_at(doc, "/a/1/b", 3, 11);
+	assert_key_at(doc, "/a", 2, 3);
+	assert_true(assure_doc_located(doc));
+	assure_doc_free(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -439,6 +456,7 @@ int main(void)
 	    cmocka_unit_test(test_doc__text_is_copied),
 	    cmocka_unit_test(test_doc__many_members),
 	    cmocka_unit_test(test_doc__deep_nesting),
+	    cmocka_unit_test(test_doc__locations_forgotten_and_found_again),
 	};
 	return cmocka_run_group_tests_name("doc", tests, NULL, NULL);
 }
