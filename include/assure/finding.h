@@ -58,7 +58,11 @@ typedef struct assure_finding {
 	assure_waiver_mark *waiver; /* the waiver that accepts it, or NULL; owned like the strings */
 } assure_finding;
 
-/* *dst gets src's fields and a copy of every string (NULL becomes ""); the fingerprint is copied as is. */
+/*
+ * *dst gets src's fields and a copy of every string (NULL becomes ""); the fingerprint is copied
+ * as is. The seven strings are one allocation starting at rule_id, so that a copy is freed by
+ * assure_finding_clear() only, never string by string.
+ */
 void assure_finding_copy(assure_finding *dst, const assure_finding *src);
 /* Free the strings of a finding filled by assure_finding_copy() and zero it. */
 void assure_finding_clear(assure_finding *f);

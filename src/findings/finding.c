@@ -89,16 +89,34 @@ static char *dup_or_empty(const char *s)
 	return assure_xstrdup(s ? s : "");
 }
 
+/*
+ * The seven strings of a finding are one block, rule_id first: an audit holds a copy of every
+ * finding open at any time, and seven allocations each were more in bookkeeping than in text.
+ */
 void assure_finding_copy(assure_finding *dst, const assure_finding *src)
 {
+	const char *from[] = {src->rule_id, src->domain,  src->title,  src->message,
+	                      src->path,    src->pointer, src->subject};
+	enum { N = sizeof(from) / sizeof(from[0]) };
+	size_t len[N], total = 0;
+	for (size_t i = 0; i < N; i++)
+		total += (len[i] = from[i] ? strlen(from[i]) : 0) + 1;
+	char *block = assure_xmalloc(total), *at = block;
+	char *to[N];
+	for (size_t i = 0; i < N; i++) {
+		to[i] = at;
+		memcpy(at, from[i] ? from[i] : "", len[i]);
+		at[len[i]] = '\0';
+		at += len[i] + 1;
+	}
 	*dst = *src;
-	dst->rule_id = dup_or_empty(src->rule_id);
-	dst->domain = dup_or_empty(src->domain);
-	dst->title = dup_or_empty(src->title);
-	dst->message = dup_or_empty(src->message);
-	dst->path = dup_or_empty(src->path);
-	dst->pointer = dup_or_empty(src->pointer);
-	dst->subject = dup_or_empty(src->subject);
+	dst->rule_id = to[0];
+	dst->domain = to[1];
+	dst->title = to[2];
+	dst->message = to[3];
+	dst->path = to[4];
+	dst->pointer = to[5];
+	dst->subject = to[6];
 	if (src->waiver) {
 		dst->waiver = assure_xcalloc(1, sizeof(*dst->waiver));
 		dst->waiver->where = dup_or_empty(src->waiver->where);
@@ -111,13 +129,7 @@ void assure_finding_copy(assure_finding *dst, const assure_finding *src)
 
 void assure_finding_clear(assure_finding *f)
 {
-	free(f->rule_id);
-	free(f->domain);
-	free(f->title);
-	free(f->message);
-	free(f->path);
-	free(f->pointer);
-	free(f->subject);
+	free(f->rule_id); /* the block of all seven strings */
 	if (f->waiver) {
 		free(f->waiver->where);
 		free(f->waiver->reason);

@@ -411,7 +411,7 @@ static void compare(walk_state *ws, size_t rec, live *cur, const live *par, cons
 			/* another finding of the same identity shares the first one's interval and fate */
 			cur->iv[j] = cur->iv[j - 1];
 			if (group_new)
-				assure_findings_add(c->opened, f);
+				assure_findings_share(c->opened, cur->findings, j);
 			else
 				c->persisting++;
 			continue;
@@ -447,13 +447,13 @@ static void compare(walk_state *ws, size_t rec, live *cur, const live *par, cons
 		cur->iv[j] = inherited >= 0
 		                 ? (size_t)inherited
 		                 : ah_interval_open(a, f, rec, false, org_of(ws, cur->snap, f->path));
-		assure_findings_add(c->opened, f);
+		assure_findings_share(c->opened, cur->findings, j);
 		group_new = true;
 	}
 	for (size_t m = 0; m < np; m++) {
 		if (matched[m])
 			continue;
-		assure_findings_add(c->resolved, assure_findings_get(par->findings, m));
+		assure_findings_share(c->resolved, par->findings, m);
 		ah_interval_close(a, par->iv[m], rec);
 	}
 	free(matched);
@@ -469,7 +469,7 @@ static void compare(walk_state *ws, size_t rec, live *cur, const live *par, cons
 			if (a->intervals[other->iv[k]].closed >= 0 ||
 			    assure_findings_find_fingerprint(cur->findings, f->fingerprint) >= 0)
 				continue;
-			assure_findings_add(c->resolved, f);
+			assure_findings_share(c->resolved, other->findings, k);
 			ah_interval_close(a, other->iv[k], rec);
 		}
 	}
@@ -844,7 +844,7 @@ static int check_linear(walk_state *ws, size_t rec)
 	for (size_t i = 0; i < nadded; i++) {
 		const assure_finding *f = assure_findings_get(added, i);
 		if (fp_find(ws, f->fingerprint)->fate == FATE_OPENED)
-			assure_findings_add(opening, f);
+			assure_findings_share(opening, added, i);
 	}
 	assure_findings_sort_by_fingerprint(opening);
 	size_t nopening = assure_findings_count(opening);
@@ -874,13 +874,13 @@ static int check_linear(walk_state *ws, size_t rec)
 			}
 		}
 		if (o->fate == FATE_OPENED && !c->boundary)
-			assure_findings_add(c->opened, f);
+			assure_findings_share(c->opened, opening, i);
 	}
 	assure_findings_free(opening);
 	for (size_t i = 0; i < nremoved && !c->boundary; i++) {
 		const assure_finding *f = assure_findings_get(removed, i);
 		if (fp_find(ws, f->fingerprint)->fate == FATE_RESOLVED)
-			assure_findings_add(c->resolved, f);
+			assure_findings_share(c->resolved, removed, i);
 	}
 	for (size_t t = 0; t < ws->ntouched; t++) {
 		open_fp *o = &ws->opens[ws->touched[t]];

@@ -16,11 +16,6 @@
 
 /* ---- tracking ---- */
 
-static char *dup_or_empty(const char *s)
-{
-	return assure_xstrdup(s ? s : "");
-}
-
 size_t ah_interval_open(assure_audit *a, const assure_finding *f, size_t rec, bool before_range,
                         const char *org)
 {
@@ -46,10 +41,13 @@ void ah_interval_close(assure_audit *a, size_t iv, size_t rec)
 
 void ah_interval_move(assure_audit *a, size_t iv, const assure_finding *f)
 {
-	assure_finding *g = &a->intervals[iv].finding;
-	free(g->path);
-	g->path = dup_or_empty(f->path);
-	memcpy(g->fingerprint, f->fingerprint, sizeof(g->fingerprint));
+	assure_finding *g = &a->intervals[iv].finding, moved = *g;
+	moved.path = f->path;
+	memcpy(moved.fingerprint, f->fingerprint, sizeof(moved.fingerprint));
+	assure_finding copy;
+	assure_finding_copy(&copy, &moved); /* its strings are one block: made again, not patched */
+	assure_finding_clear(g);
+	*g = copy;
 }
 
 int32_t ah_commit_day(const assure_audit_commit *c)
