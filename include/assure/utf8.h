@@ -50,6 +50,18 @@ int assure_json_write(assure_buf *out, json_t *doc, const char *what);
  * newline after it. Appends to out; on -1, out may hold part of it.
  */
 int assure_json_write_at(assure_buf *out, json_t *v, int depth, const char *what);
+/* Item i of a list written one at a time (a new reference, stolen). */
+typedef json_t *(*assure_json_item_fn)(size_t i, void *payload);
+/* Called after each item with what is written so far: 0, or -1 to stop (the error set). */
+typedef int (*assure_json_flush_fn)(assure_buf *out, void *payload);
+/*
+ * assure_json_write of doc (stolen) whose last member, at every level, is an empty array that
+ * stands for a list of n items: each is made by item(), written in its place and freed, so that
+ * a report of 100,000 findings is never one tree. The bytes are those of the whole document
+ * dumped with the list in it. flush, if given, may take out's text away after each item.
+ */
+int assure_json_write_list(assure_buf *out, json_t *doc, size_t n, assure_json_item_fn item,
+                           assure_json_flush_fn flush, void *payload, const char *what);
 /*
  * Set obj[key] to the name s: the string itself when it is UTF-8; otherwise its text form
  * (assure_utf8_put_name) and, so that it survives byte for byte, obj[key + "_base64"] with

@@ -155,10 +155,29 @@ static json_t *summary_json(const assure_audit *a)
 	return o;
 }
 
+/* The reported records, made one at a time; the text goes out piece by piece. */
+struct writing {
+	const assure_audit *a;
+	size_t *reported; /* their record indices */
+	assure_audit_emit_fn emit;
+	void *payload;
+};
+
+static json_t *commit_item(size_t i, void *payload)
+{
+	const struct writing *w = payload;
+	return commit_json(w->a, &w->a->commits[w->reported[i]]);
+}
+
+static int flush_piece(assure_buf *out, void *payload)
+{
+	const struct writing *w = payload;
+	return ah_emit_piece(out, w->emit, w->payload, false);
+}
+
 /*
- * Written commit by commit: the document up to its last member, then each commit's record made,
- * dumped as json_dumps would dump it in place, and freed, so that what the writer holds is one
- * record and one piece, not a tree of the whole history (several times the report's size).
+ * Written commit by commit: what the writer holds is one record and one piece, not a tree of
+ * the whole history (several times the report's size).
  */
 int assure_audit_json(const assure_audit *a, const assure_audit_meta *meta, assure_audit_emit_fn emit,
                       void *payload)
@@ -170,30 +189,21 @@ int assure_audit_json(const assure_audit *a, const assure_audit_meta *meta, assu
 	json_object_set_new(doc, "domains", domains);
 	json_object_set_new(doc, "summary", summary_json(a));
 	json_t *boundaries = json_array();
-	for (size_t r = 0; r < a->ncommits; r++)
-		if (!a->commits[r].reported && a->commits[r].boundary)
+	struct writing w = {a, assure_xcalloc(a->ncommits + 1, sizeof(size_t)), emit, payload};
+	size_t n = 0;
+	for (size_t r = 0; r < a->ncommits; r++) {
+		if (a->commits[r].reported)
+			w.reported[n++] = r;
+		else if (a->commits[r].boundary)
 			json_array_append_new(boundaries, ah_commit_json(&a->commits[r]));
+	}
 	json_object_set_new(doc, "boundaries", boundaries);
+	json_object_set_new(doc, "commits", json_array());
 	assure_buf out = ASSURE_BUF_INIT;
-	int rc = assure_json_write_at(&out, doc, 0, "JSON audit");
-	/* the document's closing "\n}" comes after the commits */
+	int rc = assure_json_write_list(&out, doc, n, commit_item, flush_piece, &w, "JSON audit");
 	if (rc == 0)
-		out.ptr[out.len -= 2] = '\0';
-	assure_buf_puts(&out, ",\n  \"commits\": [");
-	bool any = false;
-	for (size_t r = 0; rc == 0 && r < a->ncommits; r++) {
-		if (!a->commits[r].reported)
-			continue;
-		assure_buf_puts(&out, any ? ",\n    " : "\n    ");
-		any = true;
-		rc = assure_json_write_at(&out, commit_json(a, &a->commits[r]), 2, "JSON audit");
-		if (rc == 0)
-			rc = ah_emit_piece(&out, emit, payload, false);
-	}
-	if (rc == 0) {
-		assure_buf_puts(&out, any ? "\n  ]\n}\n" : "]\n}\n");
 		rc = ah_emit_piece(&out, emit, payload, true);
-	}
 	assure_buf_free(&out);
+	free(w.reported);
 	return rc;
 }

@@ -306,6 +306,11 @@ json_t *assure_report_json_header(const char *format, const char *tool_version, 
 	return doc;
 }
 
+static json_t *finding_item(size_t i, void *payload)
+{
+	return assure_report_finding_json(assure_findings_get(payload, i));
+}
+
 int assure_report_json(assure_buf *out, const assure_findings *findings, const assure_report_meta *meta)
 {
 	json_t *doc = assure_report_json_header(ASSURE_REPORT_FORMAT, meta->tool_version, meta->rules);
@@ -339,9 +344,7 @@ int assure_report_json(assure_buf *out, const assure_findings *findings, const a
 		json_object_set_new(b, "hidden", json_integer((json_int_t)meta->baseline_hidden));
 		json_object_set_new(doc, "baseline", b);
 	}
-	json_t *list = json_array();
-	for (size_t i = 0; i < assure_findings_count(findings); i++)
-		json_array_append_new(list, assure_report_finding_json(assure_findings_get(findings, i)));
-	json_object_set_new(doc, "findings", list);
-	return assure_json_write(out, doc, "JSON report");
+	json_object_set_new(doc, "findings", json_array());
+	return assure_json_write_list(out, doc, assure_findings_count(findings), finding_item, NULL,
+	                              (void *)findings, "JSON report");
 }

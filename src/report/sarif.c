@@ -268,6 +268,18 @@ static json_t *invocation_json(const assure_report_meta *meta)
 	return list;
 }
 
+/* The results, made one at a time. */
+struct results {
+	const assure_findings *findings;
+	const assure_report_meta *meta;
+};
+
+static json_t *result_item(size_t i, void *payload)
+{
+	const struct results *r = payload;
+	return result_json(assure_findings_get(r->findings, i), r->meta);
+}
+
 int assure_report_sarif(assure_buf *out, const assure_findings *findings, const assure_report_meta *meta)
 {
 	json_t *doc = json_object();
@@ -289,12 +301,11 @@ int assure_report_sarif(assure_buf *out, const assure_findings *findings, const 
 	}
 	/* startColumn counts characters, as every assure report does */
 	json_object_set_new(run, "columnKind", json_string("unicodeCodePoints"));
-	json_t *results = json_array();
-	for (size_t i = 0; i < assure_findings_count(findings); i++)
-		json_array_append_new(results, result_json(assure_findings_get(findings, i), meta));
-	json_object_set_new(run, "results", results);
+	json_object_set_new(run, "results", json_array());
 	json_t *runs = json_array();
 	json_array_append_new(runs, run);
 	json_object_set_new(doc, "runs", runs);
-	return assure_json_write(out, doc, "SARIF report");
+	struct results r = {findings, meta};
+	return assure_json_write_list(out, doc, assure_findings_count(findings), result_item, NULL, &r,
+	                              "SARIF report");
 }

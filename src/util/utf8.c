@@ -144,6 +144,52 @@ int assure_json_write(assure_buf *out, json_t *doc, const char *what)
 	return 0;
 }
 
+int assure_json_write_list(assure_buf *out, json_t *doc, size_t n, assure_json_item_fn item,
+                           assure_json_flush_fn flush, void *payload, const char *what)
+{
+	assure_buf whole = ASSURE_BUF_INIT;
+	if (assure_json_write_at(&whole, doc, 0, what) < 0)
+		return -1;
+	/* the list is last at every level: after its "[]" come only closers, one per level */
+	const char *at = NULL;
+	for (const char *p = whole.ptr; (p = strstr(p, "[]")); p += 2)
+		at = p;
+	int depth = 0;
+	for (const char *p = at ? at + 2 : ""; *p; p++) {
+		if (*p == ']' || *p == '}')
+			depth++;
+		else if (*p != ' ' && *p != '\n')
+			at = NULL;
+	}
+	if (!at) {
+		assure_buf_free(&whole);
+		return assure_error_set("cannot write the %s: its list is not its last member", what);
+	}
+	assure_buf_put(out, whole.ptr, (size_t)(at - whole.ptr));
+	assure_buf_putc(out, '[');
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		assure_buf_puts(out, i ? ",\n" : "\n");
+		for (int d = 0; d <= depth; d++)
+			assure_buf_puts(out, "  ");
+		rc = assure_json_write_at(out, item(i, payload), depth + 1, what);
+		if (rc == 0 && flush)
+			rc = flush(out, payload);
+	}
+	if (rc == 0 && n) {
+		assure_buf_putc(out, '\n');
+		for (int d = 0; d < depth; d++)
+			assure_buf_puts(out, "  ");
+	}
+	if (rc == 0) {
+		assure_buf_putc(out, ']');
+		assure_buf_puts(out, at + 2);
+		assure_buf_putc(out, '\n');
+	}
+	assure_buf_free(&whole);
+	return rc;
+}
+
 json_t *assure_json_text(const char *s)
 {
 	if (assure_utf8_valid(s))

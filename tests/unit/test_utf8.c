@@ -1,10 +1,14 @@
-/* test_utf8.c: \uXXXX escape digits and UTF-8 encoding. */
+/* test_utf8.c: \uXXXX escape digits, UTF-8 encoding and JSON documents written piece by piece. */
 #include "assure/utf8.h"
+
+#include "assure/buf.h"
+#include "assure/error.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -50,11 +54,75 @@ static void test_utf8__put_encodes_each_length(void **state)
 	}
 }
 
+/* The items of a list written by assure_json_write_list: {"n": i, "text": ...}. */
+static json_t *item_of(size_t i, void *payload)
+{
+	(void)payload;
+	return json_pack("{s:i, s:s, s:[i, {s:[]}]}", "n", (int)i, "text", i == 1 ? "a [] \xc2\x9b b" : "x",
+	                 "more", (int)i, "e");
+}
+
+static int flushes;
+static int count_flush(assure_buf *out, void *payload)
+{
+	(void)out;
+	(void)payload;
+	flushes++;
+	return 0;
+}
+
+/*
+ * A list written item by item in place of its document's last member is byte for byte what
+ * assure_json_write gives for the whole document: at the top, one level down and three levels
+ * down (as SARIF's results are), with no items and with several (one holding "[]" and a C1
+ * control, escaped as the whole document's would be); a document whose list is not last is refused.
+ */
+static void test_utf8__json_list_written_in_pieces_is_the_whole_dump(void **state)
+{
+	(void)state;
+	for (int shape = 0; shape < 3; shape++) {
+		for (size_t n = 0; n < 4; n += 3) {
+			json_t *list = json_array(), *full = json_array();
+			for (size_t i = 0; i < n; i++)
+				json_array_append_new(full, item_of(i, NULL));
+			json_t *doc = list, *whole = full;
+			if (shape == 1) {
+				doc = json_pack("{s:s, s:[], s:{s:[]}, s:o}", "a", "[]", "b", "c", "d",
+				                "findings", list);
+				whole = json_pack("{s:s, s:[], s:{s:[]}, s:o}", "a", "[]", "b", "c", "d",
+				                  "findings", full);
+			} else if (shape == 2) {
+				doc = json_pack("{s:s, s:[{s:i, s:o}]}", "v", "2.1.0", "runs", "x", 1,
+				                "results", list);
+				whole = json_pack("{s:s, s:[{s:i, s:o}]}", "v", "2.1.0", "runs", "x", 1,
+				                  "results", full);
+			}
+			assure_buf want = ASSURE_BUF_INIT, got = ASSURE_BUF_INIT;
+			assert_int_equal(assure_json_write(&want, whole, "test"), 0);
+			flushes = 0;
+			assert_int_equal(
+			    assure_json_write_list(&got, doc, n, item_of, count_flush, NULL, "test"), 0);
+			assert_int_equal(flushes, (int)n);
+			assert_string_equal(got.ptr, want.ptr);
+			if (n)
+				assert_non_null(strstr(got.ptr, "\\u009b"));
+			assure_buf_free(&want);
+			assure_buf_free(&got);
+		}
+	}
+	assure_buf out = ASSURE_BUF_INIT;
+	json_t *bad = json_pack("{s:[], s:i}", "findings", "after", 1);
+	assert_int_equal(assure_json_write_list(&out, bad, 2, item_of, NULL, NULL, "test"), -1);
+	assert_non_null(strstr(assure_error_last(), "not its last member"));
+	assure_buf_free(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_utf8__hex4_reads_four_digits_or_fails),
 	    cmocka_unit_test(test_utf8__put_encodes_each_length),
+	    cmocka_unit_test(test_utf8__json_list_written_in_pieces_is_the_whole_dump),
 	};
 	return cmocka_run_group_tests_name("utf8", tests, NULL, NULL);
 }
