@@ -65,6 +65,8 @@ typedef struct assure_engine_stats {
 	unsigned long partitions_evaluated; /* sets of findings worked out (a file's rules of one kind, a
 	                                       group, a snapshot rule) */
 	unsigned long chart_failures;       /* series values that were neither numbers, null nor absent */
+	unsigned long
+	    nodes_reused; /* nodes whose findings were kept while their file's others were evaluated again */
 } assure_engine_stats;
 
 int assure_engine_new(assure_engine **out, const assure_ruleset *rs);

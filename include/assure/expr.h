@@ -146,7 +146,18 @@ typedef struct assure_eval_ctx {
 	 * epoch for each document (or group) a rule is evaluated on; 0 remembers nothing.
 	 */
 	unsigned long epoch;
+	/*
+	 * Told of every remembered value (above) as it is used: ASSURE_MEMO_BEGIN before it is
+	 * worked out, ASSURE_MEMO_END after (val and why as kept: why is set when it failed;
+	 * kept is false when it is not remembered and will be worked out again), ASSURE_MEMO_HIT
+	 * when a remembered one is used. (expr, slot) names it. So that a caller can tell what
+	 * each node's evaluation read, and whether a value it read came out the same. NULL: none.
+	 */
+	void (*memo)(void *payload, int event, const void *expr, int slot, const assure_value *val,
+	             const char *why, bool kept);
 } assure_eval_ctx;
+
+enum { ASSURE_MEMO_BEGIN, ASSURE_MEMO_END, ASSURE_MEMO_HIT };
 
 /*
  * Compile `src`. On a syntax or name error returns -1, sets *err_offset to the 0-based

@@ -3,8 +3,10 @@
 #include "assure/utf8.h"
 
 #include "assure/buf.h"
+#include "assure/date.h"
 #include "assure/doc.h"
 #include "assure/error.h"
+#include "assure/hash.h"
 #include "assure/strmap.h"
 
 #include <ctype.h>
@@ -43,8 +45,66 @@ typedef struct cached {
 	bool dep_paths;            /* they read files by path (file_doc) */
 	size_t *dep_at; /* the lookups they read: indices into the snapshot index's results (owned) */
 	size_t ndep_at, capdep_at;
-	unsigned long dep_life; /* the life of the index dep_at indexes, 0 when they are not all in one */
+	unsigned long dep_life;   /* the life of the index dep_at indexes, 0 when they are not all in one */
+	struct node_track *track; /* what each node read, for reusing nodes (GROUP_OTHERS), or NULL (owned) */
 } cached;
+
+/*
+ * What one evaluation of a file's lookup-reading rules read, node by node, so that the next one
+ * evaluates again only the nodes whose inputs changed: an organisation-month of a control totals
+ * return asks for its own finance return, and a new finance return must not make the 960 others
+ * of the year be asked again. A node's inputs are its own lookups and the remembered values it
+ * read (node-independent sub-expressions, assure_eval_ctx.memo); a remembered value that reads a
+ * changed lookup is worked out again and, when it comes out the same (the first month submitted,
+ * not the list of months), its readers keep their findings.
+ */
+typedef struct memo_rec {
+	const void *expr; /* the expression and slot that name it */
+	int slot;
+	bool stable;     /* its value is digested (a scalar or a list of scalars), else never "the same" */
+	char digest[41]; /* of its value or failure */
+	size_t dep_from, dep_to; /* the lookups it read (also through other remembered values): in deps */
+	unsigned long epoch;     /* the evaluation it was worked out in; 0: carried from the one before */
+} memo_rec;
+
+typedef struct node_rec {
+	size_t rule, node;   /* the rule's index, the node's place in its for_each */
+	size_t f_from, f_to; /* its findings, in the cached findings */
+	size_t d_from, d_to; /* its own lookups: in deps */
+	size_t m_from, m_to; /* the remembered values it read: in reads (indices into memos) */
+} node_rec;
+
+typedef struct node_track {
+	bool valid; /* false when something read outside the nodes and their values (then none is reused) */
+	node_rec *nodes;
+	size_t nnodes, capnodes;
+	memo_rec *memos;
+	size_t nmemos, capmemos;
+	size_t *deps; /* lookup results (indices into the snapshot index's results) */
+	size_t ndeps, capdeps;
+	size_t *reads;
+	size_t nreads, capreads;
+} node_track;
+
+static void track_free(node_track *t)
+{
+	if (!t)
+		return;
+	free(t->nodes);
+	free(t->memos);
+	free(t->deps);
+	free(t->reads);
+	free(t);
+}
+
+static void push_size(size_t **v, size_t *n, size_t *cap, size_t x)
+{
+	if (*n == *cap) {
+		*cap = *cap ? 2 * *cap : 16;
+		*v = assure_xrealloc(*v, *cap * sizeof(**v));
+	}
+	(*v)[(*n)++] = x;
+}
 
 /*
  * What a return-scope rule's findings depend on beyond the file's path and content sorts
@@ -125,6 +185,7 @@ static void cached_clear(cached *c)
 	assure_findings_free(c->findings);
 	json_decref(c->deps);
 	free(c->dep_at);
+	track_free(c->track);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -308,6 +369,25 @@ typedef struct run {
 	bool delta;               /* assure_engine_update: out takes only findings new to the state */
 	assure_findings *removed; /* delta: where findings that leave the state go */
 	const change_set *cs;     /* delta: what changed since the last check */
+	/*
+	 * While a lookup-reading group of a file is evaluated: its node track being made, the
+	 * last one with its findings and dependencies (when its nodes may be reused), the node
+	 * being evaluated, and the remembered values being worked out, innermost last, each with
+	 * the mark in scratch from which the lookups it reads are collected.
+	 */
+	node_track *trk, *prev;
+	assure_findings *prev_findings;
+	json_t *prev_deps;
+	size_t prev_at;                                 /* the next node of prev to match */
+	long node;                                      /* index into trk->nodes, -1 outside a node */
+	size_t *node_deps, nnode_deps, capnode_deps;    /* the node's own lookups so far */
+	size_t *node_reads, nnode_reads, capnode_reads; /* the values it read so far (trk->memos) */
+	struct mframe {
+		size_t memo; /* index into trk->memos */
+		size_t mark; /* where its lookups begin in scratch */
+	} * frames;
+	size_t nframes, capframes;
+	size_t *scratch, nscratch, capscratch;
 	/* the documents whose locator a finding built: forgotten once their findings are made */
 	assure_doc **located;
 	size_t nlocated, caplocated;
@@ -1130,6 +1210,317 @@ fill:
 	return at;
 }
 
+/* c read lookup result `at` of index x. */
+static void note_dep_at(cached *c, const snap_index *x, size_t at)
+{
+	if (c->ndep_at == 0)
+		c->dep_life = x->life;
+	else if (c->dep_life != x->life)
+		c->dep_life = 0;
+	push_size(&c->dep_at, &c->ndep_at, &c->capdep_at, at);
+}
+
+/* ---- what each node read (node_track) ---- */
+
+static long find_memo(const node_track *t, const void *expr, int slot)
+{
+	for (size_t i = 0; i < t->nmemos; i++)
+		if (t->memos[i].expr == expr && t->memos[i].slot == slot)
+			return (long)i;
+	return -1;
+}
+
+static size_t memo_slot(node_track *t, const void *expr, int slot)
+{
+	long i = find_memo(t, expr, slot);
+	if (i >= 0)
+		return (size_t)i;
+	if (t->nmemos == t->capmemos) {
+		t->capmemos = t->capmemos ? 2 * t->capmemos : 8;
+		t->memos = assure_xrealloc(t->memos, t->capmemos * sizeof(*t->memos));
+	}
+	memo_rec *m = &t->memos[t->nmemos];
+	memset(m, 0, sizeof(*m));
+	m->expr = expr;
+	m->slot = slot;
+	return t->nmemos++;
+}
+
+/* A value's text for telling whether it came out the same: scalars and lists of them only. */
+static bool memo_text(assure_buf *b, const assure_value *v)
+{
+	char date[11];
+	switch (v->kind) {
+	case ASSURE_VAL_ABSENT:
+		assure_buf_putc(b, 'a');
+		return true;
+	case ASSURE_VAL_NULL:
+		assure_buf_putc(b, 'z');
+		return true;
+	case ASSURE_VAL_BOOL:
+		assure_buf_puts(b, v->u.b ? "t" : "f");
+		return true;
+	case ASSURE_VAL_NUMBER: {
+		char *t = assure_dec_format(&v->u.num);
+		assure_buf_printf(b, "n%s;", t);
+		free(t);
+		return true;
+	}
+	case ASSURE_VAL_STRING:
+		assure_buf_printf(b, "s%zu:", strlen(v->u.str));
+		assure_buf_puts(b, v->u.str);
+		return true;
+	case ASSURE_VAL_DATE:
+		assure_date_format(v->u.date, date);
+		assure_buf_printf(b, "d%s", date);
+		return true;
+	case ASSURE_VAL_LIST:
+		assure_buf_putc(b, '[');
+		for (size_t i = 0; i < v->u.list->count; i++)
+			if (!memo_text(b, &v->u.list->items[i]))
+				return false;
+		assure_buf_putc(b, ']');
+		return true;
+	case ASSURE_VAL_JSON: /* a document's part: not compared (cheaply), so never the same */
+		return false;
+	}
+	return false;
+}
+
+/* Remembered value i was read: by the value being worked out (its lookups are that one's), or the node. */
+static void memo_read(run *rn, size_t i)
+{
+	node_track *t = rn->trk;
+	if (rn->nframes) {
+		for (size_t d = t->memos[i].dep_from; d < t->memos[i].dep_to; d++)
+			push_size(&rn->scratch, &rn->nscratch, &rn->capscratch, t->deps[d]);
+	} else if (rn->node >= 0) {
+		push_size(&rn->node_reads, &rn->nnode_reads, &rn->capnode_reads, i);
+	}
+}
+
+static void memo_cb(void *payload, int event, const void *expr, int slot, const assure_value *val,
+                    const char *why, bool kept)
+{
+	run *rn = payload;
+	node_track *t = rn->trk;
+	if (!t)
+		return;
+	if (event == ASSURE_MEMO_BEGIN) {
+		if (rn->nframes == rn->capframes) {
+			rn->capframes = rn->capframes ? 2 * rn->capframes : 8;
+			rn->frames = assure_xrealloc(rn->frames, rn->capframes * sizeof(*rn->frames));
+		}
+		rn->frames[rn->nframes++] = (struct mframe){memo_slot(t, expr, slot), rn->nscratch};
+		return;
+	}
+	if (event == ASSURE_MEMO_HIT) {
+		long i = find_memo(t, expr, slot);
+		if (i < 0) /* worked out where nothing was told: what it read is not known */
+			t->valid = false;
+		else
+			memo_read(rn, (size_t)i);
+		return;
+	}
+	if (!rn->nframes || t->memos[rn->frames[rn->nframes - 1].memo].expr != expr) {
+		t->valid = false;
+		return;
+	}
+	struct mframe f = rn->frames[--rn->nframes];
+	memo_rec *m = &t->memos[f.memo];
+	m->epoch = rn->epoch;
+	m->dep_from = t->ndeps;
+	for (size_t k = f.mark; k < rn->nscratch; k++)
+		push_size(&t->deps, &t->ndeps, &t->capdeps, rn->scratch[k]);
+	m->dep_to = t->ndeps;
+	rn->nscratch = f.mark;
+	assure_buf b = ASSURE_BUF_INIT;
+	m->stable = kept && (val ? memo_text(&b, val) : (assure_buf_printf(&b, "x%s", why), true));
+	if (m->stable)
+		assure_hash_blob(m->digest, b.ptr, b.len);
+	assure_buf_free(&b);
+	memo_read(rn, f.memo);
+}
+
+/* A lookup read: by the value being worked out, the node, or (then nothing is reused) neither. */
+static void track_lookup(run *rn, size_t at)
+{
+	if (rn->nframes)
+		push_size(&rn->scratch, &rn->nscratch, &rn->capscratch, at);
+	else if (rn->node >= 0)
+		push_size(&rn->node_deps, &rn->nnode_deps, &rn->capnode_deps, at);
+	else
+		rn->trk->valid = false;
+}
+
+static bool result_touched_now(const run *rn, size_t at)
+{
+	return rn->index->result_since[at] == rn->check || rn->index->result_touched[at] == rn->check;
+}
+
+static bool deps_touched(const run *rn, const node_track *t, size_t from, size_t to)
+{
+	for (size_t d = from; d < to; d++)
+		if (result_touched_now(rn, t->deps[d]))
+			return true;
+	return false;
+}
+
+/* The last evaluation's record of node (rule, node), or NULL. */
+static const node_rec *prev_node(run *rn, size_t rule, size_t node)
+{
+	const node_track *p = rn->prev;
+	while (p && rn->prev_at < p->nnodes &&
+	       (p->nodes[rn->prev_at].rule < rule ||
+	        (p->nodes[rn->prev_at].rule == rule && p->nodes[rn->prev_at].node < node)))
+		rn->prev_at++;
+	if (!p || rn->prev_at >= p->nnodes)
+		return NULL;
+	const node_rec *n = &p->nodes[rn->prev_at];
+	return n->rule == rule && n->node == node ? n : NULL;
+}
+
+/* Whether nothing node pn read can have changed: its lookups, and each value it read the same. */
+static bool node_holds(run *rn, const node_rec *pn)
+{
+	const node_track *p = rn->prev;
+	if (deps_touched(rn, p, pn->d_from, pn->d_to))
+		return false;
+	for (size_t r = pn->m_from; r < pn->m_to; r++) {
+		const memo_rec *pm = &p->memos[p->reads[r]];
+		if (!pm->stable)
+			return false;
+		long i = find_memo(rn->trk, pm->expr, pm->slot);
+		if (i >= 0) {
+			const memo_rec *m = &rn->trk->memos[i];
+			if (!m->stable || strcmp(m->digest, pm->digest) != 0)
+				return false;
+		} else if (deps_touched(rn, p, pm->dep_from, pm->dep_to)) {
+			return false; /* not worked out again yet: the node's evaluation will */
+		}
+	}
+	return true;
+}
+
+/* Lookup result `at`, read by a kept node, stays among c's dependencies. */
+static void keep_dep(run *rn, cached *c, size_t at)
+{
+	note_dep_at(c, rn->index, at);
+	assure_buf key = ASSURE_BUF_INIT;
+	assure_buf_putc(&key, '\001');
+	assure_buf_puts(&key, rn->index->result_keys[at]);
+	json_t *dep = json_object_get(rn->prev_deps, key.ptr);
+	if (dep)
+		json_object_set(c->deps, key.ptr, dep);
+	else /* cannot happen: what it read was recorded; without it c could not be checked again */
+		c->dep_life = 0, rn->trk->valid = false;
+	assure_buf_free(&key);
+}
+
+/* Node pn's findings and what it read, kept from the last evaluation into c. */
+static void keep_node(run *rn, cached *c, assure_findings *out, const node_rec *pn)
+{
+	node_track *t = rn->trk;
+	const node_track *p = rn->prev;
+	if (t->nnodes == t->capnodes) {
+		t->capnodes = t->capnodes ? 2 * t->capnodes : 16;
+		t->nodes = assure_xrealloc(t->nodes, t->capnodes * sizeof(*t->nodes));
+	}
+	node_rec *n = &t->nodes[t->nnodes++];
+	*n = *pn;
+	n->f_from = assure_findings_count(out);
+	for (size_t i = pn->f_from; i < pn->f_to; i++) {
+		assure_findings_share(out, rn->prev_findings, i);
+		if (strcmp(assure_findings_get(rn->prev_findings, i)->rule_id, ASSURE_RULE_EVAL) == 0)
+			rn->result->eval_failures++;
+	}
+	n->f_to = assure_findings_count(out);
+	rn->e->stats.findings_reused += n->f_to - n->f_from;
+	rn->e->stats.nodes_reused++;
+	n->d_from = t->ndeps;
+	for (size_t d = pn->d_from; d < pn->d_to; d++) {
+		push_size(&t->deps, &t->ndeps, &t->capdeps, p->deps[d]);
+		keep_dep(rn, c, p->deps[d]);
+	}
+	n->d_to = t->ndeps;
+	n->m_from = t->nreads;
+	for (size_t r = pn->m_from; r < pn->m_to; r++) {
+		const memo_rec *pm = &p->memos[p->reads[r]];
+		long i = find_memo(t, pm->expr, pm->slot);
+		if (i < 0) { /* the same value, not worked out again: carried with what it read */
+			i = (long)memo_slot(t, pm->expr, pm->slot);
+			memo_rec *m = &t->memos[i];
+			*m = *pm;
+			m->epoch = 0;
+			m->dep_from = t->ndeps;
+			for (size_t d = pm->dep_from; d < pm->dep_to; d++) {
+				push_size(&t->deps, &t->ndeps, &t->capdeps, p->deps[d]);
+				keep_dep(rn, c, p->deps[d]);
+			}
+			m->dep_to = t->ndeps;
+		}
+		push_size(&t->reads, &t->nreads, &t->capreads, (size_t)i);
+	}
+	n->m_to = t->nreads;
+}
+
+/*
+ * Whether a track is worth keeping: when at least two nodes read lookups of their own and only
+ * values that can come out the same (a sum over other returns' documents cannot), a change can
+ * touch one and leave the other. Then it is kept at its size.
+ */
+static bool track_worth(node_track *t)
+{
+	size_t own = 0;
+	for (size_t n = 0; n < t->nnodes && own < 2; n++) {
+		bool stable = t->nodes[n].d_to > t->nodes[n].d_from;
+		for (size_t r = t->nodes[n].m_from; r < t->nodes[n].m_to && stable; r++)
+			stable = t->memos[t->reads[r]].stable;
+		own += stable;
+	}
+	if (own < 2)
+		return false;
+	t->nodes = assure_xrealloc(t->nodes, (t->capnodes = t->nnodes) * sizeof(*t->nodes));
+	t->memos = assure_xrealloc(t->memos, (t->capmemos = t->nmemos + 1) * sizeof(*t->memos));
+	t->deps = assure_xrealloc(t->deps, (t->capdeps = t->ndeps + 1) * sizeof(*t->deps));
+	t->reads = assure_xrealloc(t->reads, (t->capreads = t->nreads + 1) * sizeof(*t->reads));
+	return true;
+}
+
+static void node_begin(run *rn, size_t rule, size_t node, const assure_findings *out)
+{
+	node_track *t = rn->trk;
+	if (t->nnodes == t->capnodes) {
+		t->capnodes = t->capnodes ? 2 * t->capnodes : 16;
+		t->nodes = assure_xrealloc(t->nodes, t->capnodes * sizeof(*t->nodes));
+	}
+	node_rec *n = &t->nodes[t->nnodes];
+	memset(n, 0, sizeof(*n));
+	n->rule = rule;
+	n->node = node;
+	n->f_from = assure_findings_count(out);
+	rn->node = (long)t->nnodes++;
+	rn->nnode_deps = rn->nnode_reads = 0;
+}
+
+static void node_end(run *rn, const assure_findings *out)
+{
+	node_track *t = rn->trk;
+	node_rec *n = &t->nodes[rn->node];
+	n->f_to = assure_findings_count(out);
+	n->d_from = t->ndeps;
+	for (size_t i = 0; i < rn->nnode_deps; i++)
+		push_size(&t->deps, &t->ndeps, &t->capdeps, rn->node_deps[i]);
+	n->d_to = t->ndeps;
+	n->m_from = t->nreads;
+	for (size_t i = 0; i < rn->nnode_reads; i++)
+		push_size(&t->reads, &t->nreads, &t->capreads, rn->node_reads[i]);
+	n->m_to = t->nreads;
+	rn->node = -1;
+	if (rn->nframes) /* a value left half worked out: what it read is not known */
+		t->valid = false;
+}
+
 static int lookup_cb(json_t **out, const char *kind, json_t *filter, void *payload, char **why)
 {
 	run *rn = payload;
@@ -1141,18 +1532,10 @@ static int lookup_cb(json_t **out, const char *kind, json_t *filter, void *paylo
 	snap_index *x = rn->index;
 	if (rn->deps)
 		json_object_set_new(rn->deps, key.ptr, json_pack("[s,O,s]", kind, filter, x->digest[at]));
-	cached *c = rn->deps_of;
-	if (c) {
-		if (c->ndep_at == c->capdep_at) {
-			c->capdep_at = c->capdep_at ? 2 * c->capdep_at : 8;
-			c->dep_at = assure_xrealloc(c->dep_at, c->capdep_at * sizeof(size_t));
-		}
-		if (c->ndep_at == 0)
-			c->dep_life = x->life;
-		else if (c->dep_life != x->life)
-			c->dep_life = 0;
-		c->dep_at[c->ndep_at++] = at;
-	}
+	if (rn->deps_of)
+		note_dep_at(rn->deps_of, x, at);
+	if (rn->trk)
+		track_lookup(rn, at);
 	assure_buf_free(&key);
 	if (!x->results[at]) {
 		*why = assure_xstrdup(x->why[at]);
@@ -1295,6 +1678,7 @@ static assure_eval_ctx rule_ctx(run *rn, const assure_rule *r, json_t *root, jso
 	    .lookup = lookup_cb,
 	    .payload = rn,
 	    .epoch = rn->epoch,
+	    .memo = rn->trk ? memo_cb : NULL,
 	};
 }
 
@@ -1478,8 +1862,8 @@ static void shared_clear(run *rn)
 	rn->nshared = 0;
 }
 
-static void eval_return_rule_on(run *rn, assure_findings *out, const assure_rule *r, const char *path,
-                                assure_doc *doc)
+static void eval_return_rule_on(run *rn, assure_findings *out, size_t rule, const assure_rule *r,
+                                const char *path, assure_doc *doc)
 {
 	json_t *root = assure_doc_root(doc);
 	rn->epoch = new_epoch();
@@ -1495,8 +1879,18 @@ static void eval_return_rule_on(run *rn, assure_findings *out, const assure_rule
 		return;
 	}
 	for (size_t k = 0; k < nodes->count; k++) {
+		if (rn->trk) {
+			const node_rec *pn = rn->prev ? prev_node(rn, rule, k) : NULL;
+			if (pn && node_holds(rn, pn)) {
+				keep_node(rn, rn->deps_of, out, pn);
+				continue;
+			}
+			node_begin(rn, rule, k, out);
+		}
 		place pl = {path, nodes->items[k].pointer, doc, 0, 0};
 		eval_node(rn, out, r, root, &nodes->items[k], path, &pl, nodes->items[k].pointer);
+		if (rn->trk)
+			node_end(rn, out);
 	}
 }
 
@@ -1553,11 +1947,15 @@ static void cap_findings(run *rn, assure_findings *l, size_t from, const assure_
 	assure_strmap_free(total);
 }
 
-static void eval_return_rule(run *rn, assure_findings *out, const assure_rule *r, const char *path,
-                             assure_doc *doc)
+static void eval_return_rule(run *rn, assure_findings *out, size_t rule, const assure_rule *r,
+                             const char *path, assure_doc *doc)
 {
 	size_t from = assure_findings_count(out);
-	eval_return_rule_on(rn, out, r, path, doc);
+	eval_return_rule_on(rn, out, rule, r, path, doc);
+	size_t max = rn->opts->max_findings ? rn->opts->max_findings : ASSURE_MAX_FINDINGS;
+	/* capped, the findings may no longer be where the nodes' records say */
+	if (rn->trk && assure_findings_count(out) - from > max)
+		rn->trk->valid = false;
 	cap_findings(rn, out, from, r);
 }
 
@@ -1606,9 +2004,12 @@ static bool deps_unchanged(run *rn, const cached *c)
 	snap_index *x = rn->index;
 	/*
 	 * Lookups only, all in this index: what its update found tells, without a lookup of each
-	 * dependency by its key (a return that looks up each of 480 months has 480).
+	 * dependency by its key (a return that looks up each of 480 months has 480). Only for
+	 * findings in the last check's state: the update tells what changed since that check, and
+	 * findings of a content that left the state (a return edited, then put back as it was) may
+	 * have been made many changes ago.
 	 */
-	if (rn->cs && !c->dep_paths && c->dep_life && x->built && c->dep_life == x->life &&
+	if (rn->cs && c->active && !c->dep_paths && c->dep_life && x->built && c->dep_life == x->life &&
 	    x->updated == rn->check) {
 		bool untouched = true;
 		for (size_t k = 0; k < c->ndep_at && untouched; k++)
@@ -1621,7 +2022,7 @@ static bool deps_unchanged(run *rn, const cached *c)
 	json_t *dep;
 	json_object_foreach(deps, path, dep)
 	{
-		if (json_is_array(dep) && rn->cs &&
+		if (json_is_array(dep) && rn->cs && c->active &&
 		    !lookup_touched(rn, path + 1, json_string_value(json_array_get(dep, 0)),
 		                    json_array_get(dep, 1)))
 			continue; /* the last check's result holds */
@@ -1657,7 +2058,7 @@ static void cached_retire(run *rn, cached *c)
  * them again for this run) and return true. Otherwise empty it for recomputing, record
  * file_doc() reads and lookups in it from now on, and return false; cached_end() finishes.
  */
-static bool cached_use(run *rn, cached *c, assure_findings *out)
+static bool cached_use(run *rn, cached *c, assure_findings *out, bool track)
 {
 	int32_t as_of = rn->opts->as_of;
 	/*
@@ -1680,16 +2081,40 @@ static bool cached_use(run *rn, cached *c, assure_findings *out)
 		c->active = true;
 		return true;
 	}
+	/*
+	 * Its nodes may be kept where only lookups changed, all in this index, as the update found
+	 * (the day inside their range, and the findings in use: they do not open again).
+	 */
+	snap_index *x = rn->index;
+	bool keep = track && c->findings && c->track && c->track->valid && same_day && c->active &&
+	            !c->dep_paths && rn->cs && c->dep_life && x && x->built && c->dep_life == x->life &&
+	            x->updated == rn->check;
+	assure_day_range valid = c->valid;
+	if (keep) {
+		rn->prev = c->track;
+		c->track = NULL;
+		assure_findings_new(&rn->prev_findings);
+		assure_findings_extend(rn->prev_findings, c->findings);
+		rn->prev_deps = json_incref(c->deps);
+		rn->prev_at = 0;
+	}
 	cached_retire(rn, c);
 	rn->e->stats.partitions_evaluated++;
 	assure_findings_new(&c->findings);
 	c->deps = json_object();
 	c->as_of = as_of;
-	c->valid = ASSURE_DAY_RANGE_ALL;
+	/* a kept node's findings hold on the days the last evaluation's did */
+	c->valid = keep ? valid : ASSURE_DAY_RANGE_ALL;
 	c->used = rn->e->checks;
 	rn->deps = c->deps;
 	rn->deps_of = c;
 	rn->range = &c->valid;
+	if (track) {
+		c->track = assure_xcalloc(1, sizeof(*c->track));
+		c->track->valid = true;
+		rn->trk = c->track;
+		rn->node = -1;
+	}
 	return false;
 }
 
@@ -1698,6 +2123,18 @@ static void cached_end(run *rn, cached *c, assure_findings *out)
 	rn->deps = NULL;
 	rn->deps_of = NULL;
 	rn->range = NULL;
+	if (rn->trk && (!rn->trk->valid || rn->nframes || !track_worth(rn->trk))) {
+		track_free(c->track);
+		c->track = NULL;
+	}
+	rn->trk = NULL;
+	rn->nframes = rn->nscratch = 0;
+	track_free(rn->prev);
+	rn->prev = NULL;
+	assure_findings_free(rn->prev_findings);
+	rn->prev_findings = NULL;
+	json_decref(rn->prev_deps);
+	rn->prev_deps = NULL;
 	c->active = true;
 	const char *name;
 	json_t *dep;
@@ -1799,7 +2236,7 @@ static void check_file_group(run *rn, assure_findings *out, reusable *ru, int g,
 	const assure_file *f = assure_snapshot_file(rn->snap, i);
 	json_t *root = assure_doc_root(p->doc);
 	cached *c = &ru->group[g];
-	if (cached_use(rn, c, out))
+	if (cached_use(rn, c, out, g == GROUP_OTHERS && !rn->opts->passes))
 		return;
 	for (size_t k = 0; k < assure_ruleset_count(rn->e->rs); k++) {
 		const assure_rule *r = assure_ruleset_rule(rn->e->rs, k);
@@ -1807,7 +2244,7 @@ static void check_file_group(run *rn, assure_findings *out, reusable *ru, int g,
 		    !path_selected(rn->e, r, f->path) || !kind_selected(r, root))
 			continue;
 		c->reads_as_of |= (r->reads & ASSURE_EXPR_READS_AS_OF) != 0;
-		eval_return_rule(rn, c->findings, r, f->path, p->doc);
+		eval_return_rule(rn, c->findings, k, r, f->path, p->doc);
 	}
 	cached_end(rn, c, out);
 }
@@ -2019,7 +2456,7 @@ static void eval_snapshot_rule(run *rn, assure_findings *out, size_t k, const as
 		cached_retire(rn, &sc->c); /* other files selected: start again */
 	assure_buf_free(&sc->key);
 	sc->key = key;
-	if (cached_use(rn, &sc->c, out))
+	if (cached_use(rn, &sc->c, out, false))
 		return;
 	sc->c.reads_as_of = (r->reads & ASSURE_EXPR_READS_AS_OF) != 0;
 	eval_snapshot_rule_now(rn, sc->c.findings, r);
@@ -2526,7 +2963,7 @@ static void eval_group_rule(run *rn, assure_findings *out, size_t k, const assur
 		gc->seen = true;
 		if (!same_members(rn, gc, members + a, b - a, touched))
 			cached_retire(rn, &gc->c); /* other members: start again */
-		if (cached_use(rn, &gc->c, out))
+		if (cached_use(rn, &gc->c, out, false))
 			continue;
 		gc->c.reads_as_of = (r->reads & ASSURE_EXPR_READS_AS_OF) != 0;
 		eval_group(rn, gc->c.findings, r, members + a, b - a);
@@ -2683,6 +3120,10 @@ int assure_engine_chart(assure_engine *e, const assure_snapshot *snap, const ass
 	free(rn.lets);
 	forget_locations(&rn);
 	free(rn.located);
+	free(rn.node_deps);
+	free(rn.node_reads);
+	free(rn.frames);
+	free(rn.scratch);
 	free(rn.let_state);
 	if (snap == e->last) {
 		assure_chart_points_free(e->chart_points[c], e->chart_npoints[c], ch->nseries);
@@ -2938,6 +3379,10 @@ int assure_engine_update(assure_engine *e, const assure_snapshot *snap, const as
 	free(rn.lets);
 	forget_locations(&rn);
 	free(rn.located);
+	free(rn.node_deps);
+	free(rn.node_reads);
+	free(rn.frames);
+	free(rn.scratch);
 	free(rn.let_state);
 	assure_strmap_free(cs.paths);
 	free(cs.roots);
@@ -2994,6 +3439,10 @@ int assure_engine_check(assure_engine *e, const assure_snapshot *snap, const ass
 	free(rn.lets);
 	forget_locations(&rn);
 	free(rn.located);
+	free(rn.node_deps);
+	free(rn.node_reads);
+	free(rn.frames);
+	free(rn.scratch);
 	free(rn.let_state);
 	settle(e, snap, opts, result);
 	e->nstate = assure_findings_count(out) - before;

@@ -874,30 +874,39 @@ int ev_node(ev *e, const enode *n, assure_value *out)
 	if (rc != 0)
 		return rc;
 	memo_entry *m = NULL;
-	if (n->memo >= 0 && e->ctx->epoch && e->x && e->x->memo) {
+	const assure_eval_ctx *c = e->ctx;
+	if (n->memo >= 0 && c->epoch && e->x && e->x->memo) {
 		m = &e->x->memo[n->memo];
-		if (m->epoch == e->ctx->epoch) {
+		if (m->epoch == c->epoch) {
+			if (c->memo)
+				c->memo(c->payload, ASSURE_MEMO_HIT, e->x, n->memo, NULL, NULL, true);
 			if (m->rc != 0)
 				return ev_fail(e, "%s", m->why);
 			assure_value_copy(out, &m->val);
 			return 0;
 		}
+		if (c->memo)
+			c->memo(c->payload, ASSURE_MEMO_BEGIN, e->x, n->memo, NULL, NULL, false);
 	}
 	rc = dispatch(e, n, out);
 	if (rc != 0)
 		assure_value_clear(out);
 	/* a failure of the step budget depends on the steps spent before: not the node's to keep */
-	if (m && (rc == 0 || (rc == EV_FAIL && *e->steps <= ASSURE_EXPR_MAX_STEPS))) {
+	bool kept = m && (rc == 0 || (rc == EV_FAIL && *e->steps <= ASSURE_EXPR_MAX_STEPS));
+	if (kept) {
 		assure_value_clear(&m->val);
 		free(m->why);
 		m->why = NULL;
-		m->epoch = e->ctx->epoch;
+		m->epoch = c->epoch;
 		m->rc = rc;
 		if (rc == 0)
 			assure_value_copy(&m->val, out);
 		else
 			m->why = assure_xstrdup(e->why);
 	}
+	if (m && c->memo)
+		c->memo(c->payload, ASSURE_MEMO_END, e->x, n->memo, rc == 0 ? out : NULL,
+		        rc == 0 ? NULL : (e->why ? e->why : "failed"), kept);
 	return rc;
 }
 

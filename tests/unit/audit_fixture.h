@@ -3,7 +3,8 @@
  * src/history/ (test_audit.c, test_history.c), on top of git_fixture.h.
  *
  * The rule LIM-001 raises an error when a return's value is above 10 (subject: its org);
- * DUE-001 a warning for each action past its due date (subject: its code).
+ * DUE-001 a warning for each action past its due date (subject: its code); SUM-001, LNK-001 and
+ * MIS-001 join returns (a group; lookups; a lookup per node beside a value all nodes read).
  */
 #ifndef ASSURE_TEST_AUDIT_FIXTURE_H
 #define ASSURE_TEST_AUDIT_FIXTURE_H
@@ -38,7 +39,15 @@ static const char *const afx_rules =
     "$.team, n: 6})\"},\n"
     "  \"assert\": \"len(same) <= 2 && len(big) == 0\",\n"
     "  \"message\": \"team {$.team} has {len(same)} tallies, {len(big)} of 6\", \"subject\": "
-    "\"$.team\"}\n"
+    "\"$.team\"},\n"
+    " {\"id\": \"MIS-001\", \"title\": \"no tally of a count\", \"severity\": \"info\", \"domain\": "
+    "\"finance\",\n"
+    "  \"applies_to\": {\"kind\": \"roster\"}, \"for_each\": \"$.teams.*\", \"each\": {\"n\": "
+    "\"range(1, 3)\"},\n"
+    "  \"let\": {\"team\": \"key()\", \"open\": \"len(returns('tally', {team: 'A'})) > 0\", "
+    "\"mine\": \"returns('tally', {team: team, n: n})\"},\n"
+    "  \"when\": \"open\", \"assert\": \"len(mine) > 0\", \"message\": \"team {team} has no tally "
+    "of {n}\", \"subject\": \"team + ' ' + string(n)\"}\n"
     "],\n"
     " \"charts\": {\"totals\": {\"title\": \"outturn and total\", \"unit\": \"m\",\n"
     "  \"group\": {\"kind\": [\"finance\", \"control_totals\"], \"by\": {\"year\": \"$.year\"}},\n"

@@ -423,7 +423,9 @@ static void test_audit__incremental_walk_equals_comparing_each_commit(void **sta
 /*
  * The same for group rules and charts, whose members are kept from commit to commit and
  * follow each change: returns join, leave, move between groups, are renamed, drop out by
- * where, get a key that fails, and change while their group rule has nothing to look at.
+ * where, get a key that fails, and change while their group rule has nothing to look at;
+ * and for a roster whose teams each look up their own tallies beside a value every team reads
+ * (MIS-001), whose teams a change does not touch keep their findings.
  */
 static void test_audit__incremental_groups_equal_comparing_each_commit(void **state)
 {
@@ -464,10 +466,19 @@ static void test_audit__incremental_groups_equal_comparing_each_commit(void **st
 				fx_write(f.repo, "returns/ct.json",
 				         "{\"kind\": \"control_totals\", \"year\": \"2020-21\", \"system\": "
 				         "-3}\n");
-		} else {
+		} else if (k < 2) {
 			snprintf(text, sizeof(text), "{\"org\": \"A\", \"value\": %u}\n", v * 3);
 			fx_write(f.repo, "returns/a.json", text);
+		} else {
+			/* a roster's teams, each asked for by its own lookup, all reading one value */
+			snprintf(text, sizeof(text),
+			         "{\"kind\": \"roster\", \"teams\": {\"A\": 1, \"B\": 2%s}}\n",
+			         k == 5 ? "" : ", \"C\": 3");
+			fx_write(f.repo, "returns/roster.json", text);
 		}
+		if (i == 2)
+			fx_write(f.repo, "returns/roster.json",
+			         "{\"kind\": \"roster\", \"teams\": {\"A\": 1, \"B\": 2, \"C\": 3}}\n");
 		time_t t = (time_t)(1609495200L + 86400L * i);
 		struct tm tm;
 		gmtime_r(&t, &tm);
@@ -485,7 +496,11 @@ static void test_audit__incremental_groups_equal_comparing_each_commit(void **st
 	assert_true(strstr(a, "\"ASSURE-EVAL\"") != NULL);
 	assert_true(strstr(a, "\"renamed\"") != NULL);
 	assert_true(strstr(a, "\"totals\"") != NULL);
+	assert_true(strstr(a, "\"MIS-001\"") != NULL);
 	assert_true(inc.engine.evaluations <= each.engine.evaluations);
+	/* a tally's change made the roster be evaluated again, and the teams it did not touch kept */
+	assert_true(inc.engine.nodes_reused > 0);
+	assert_int_equal(each.engine.nodes_reused, 0);
 	free(a);
 	free(b);
 	afx_end(&f);
