@@ -1402,6 +1402,18 @@ static bool node_holds(run *rn, const node_rec *pn)
 	return true;
 }
 
+/* A new, zeroed node record at the end of t's. */
+static node_rec *node_push(node_track *t)
+{
+	if (t->nnodes == t->capnodes) {
+		t->capnodes = t->capnodes ? 2 * t->capnodes : 16;
+		t->nodes = assure_xrealloc(t->nodes, t->capnodes * sizeof(*t->nodes));
+	}
+	node_rec *n = &t->nodes[t->nnodes++];
+	memset(n, 0, sizeof(*n));
+	return n;
+}
+
 /* Lookup result `at`, read by a kept node, stays among c's dependencies. */
 static void keep_dep(run *rn, cached *c, size_t at)
 {
@@ -1422,11 +1434,7 @@ static void keep_node(run *rn, cached *c, assure_findings *out, const node_rec *
 {
 	node_track *t = rn->trk;
 	const node_track *p = rn->prev;
-	if (t->nnodes == t->capnodes) {
-		t->capnodes = t->capnodes ? 2 * t->capnodes : 16;
-		t->nodes = assure_xrealloc(t->nodes, t->capnodes * sizeof(*t->nodes));
-	}
-	node_rec *n = &t->nodes[t->nnodes++];
+	node_rec *n = node_push(t);
 	*n = *pn;
 	n->f_from = assure_findings_count(out);
 	for (size_t i = pn->f_from; i < pn->f_to; i++) {
@@ -1489,17 +1497,11 @@ static bool track_worth(node_track *t)
 
 static void node_begin(run *rn, size_t rule, size_t node, const assure_findings *out)
 {
-	node_track *t = rn->trk;
-	if (t->nnodes == t->capnodes) {
-		t->capnodes = t->capnodes ? 2 * t->capnodes : 16;
-		t->nodes = assure_xrealloc(t->nodes, t->capnodes * sizeof(*t->nodes));
-	}
-	node_rec *n = &t->nodes[t->nnodes];
-	memset(n, 0, sizeof(*n));
+	node_rec *n = node_push(rn->trk);
 	n->rule = rule;
 	n->node = node;
 	n->f_from = assure_findings_count(out);
-	rn->node = (long)t->nnodes++;
+	rn->node = (long)(rn->trk->nnodes - 1);
 	rn->nnode_deps = rn->nnode_reads = 0;
 }
 
