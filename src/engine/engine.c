@@ -1568,6 +1568,19 @@ static void forget_locations(run *rn)
 	rn->nlocated = 0;
 }
 
+/* What a run allocated for itself, freed when it ends (its locators forgotten). */
+static void run_end(run *rn)
+{
+	forget_locations(rn);
+	free(rn->lets);
+	free(rn->let_state);
+	free(rn->located);
+	free(rn->node_deps);
+	free(rn->node_reads);
+	free(rn->frames);
+	free(rn->scratch);
+}
+
 static void add_finding(run *rn, assure_findings *out, const assure_rule *r, const char *rule_id,
                         assure_severity sev, const char *title, const char *message, const place *pl,
                         const char *subject)
@@ -3119,14 +3132,7 @@ int assure_engine_chart(assure_engine *e, const assure_snapshot *snap, const ass
 	assure_strmap_free(touched);
 	free(members);
 	index_free(&own);
-	free(rn.lets);
-	forget_locations(&rn);
-	free(rn.located);
-	free(rn.node_deps);
-	free(rn.node_reads);
-	free(rn.frames);
-	free(rn.scratch);
-	free(rn.let_state);
+	run_end(&rn);
 	if (snap == e->last) {
 		assure_chart_points_free(e->chart_points[c], e->chart_npoints[c], ch->nseries);
 		e->chart_points[c] = points_copy(*out, *count, ch->nseries);
@@ -3378,14 +3384,7 @@ int assure_engine_update(assure_engine *e, const assure_snapshot *snap, const as
 		else if (r->scope == ASSURE_SCOPE_GROUP && group_rule_stale(&rn, r, k, &cs))
 			eval_group_rule(&rn, added, k, r);
 	}
-	free(rn.lets);
-	forget_locations(&rn);
-	free(rn.located);
-	free(rn.node_deps);
-	free(rn.node_reads);
-	free(rn.frames);
-	free(rn.scratch);
-	free(rn.let_state);
+	run_end(&rn);
 	assure_strmap_free(cs.paths);
 	free(cs.roots);
 	e->change_check = e->checks;
@@ -3438,14 +3437,7 @@ int assure_engine_check(assure_engine *e, const assure_snapshot *snap, const ass
 		else if (r->scope == ASSURE_SCOPE_GROUP)
 			eval_group_rule(&rn, out, k, r);
 	}
-	free(rn.lets);
-	forget_locations(&rn);
-	free(rn.located);
-	free(rn.node_deps);
-	free(rn.node_reads);
-	free(rn.frames);
-	free(rn.scratch);
-	free(rn.let_state);
+	run_end(&rn);
 	settle(e, snap, opts, result);
 	e->nstate = assure_findings_count(out) - before;
 	return 0;
