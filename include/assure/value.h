@@ -7,7 +7,8 @@
  * JSON scalars selected by a query become NUMBER, STRING, BOOL or NULL; objects and
  * arrays stay JSON (a counted reference).
  *
- * Ownership: a value owns its string, decimal, one reference to its list and one to
+ * Ownership: a value owns its string (or one reference to the JSON string it was read
+ * from, so reading a member copies no text), decimal, one reference to its list and one to
  * its JSON; assure_value_clear() releases them and leaves ABSENT. Values are copied
  * with assure_value_copy(), never by assignment. A list is shared by reference count,
  * so copying one (a let used on every node, an argument) costs nothing however long it
@@ -49,9 +50,14 @@ typedef struct assure_list {
 typedef struct assure_value {
 	assure_value_kind kind; /* which member of the union is live */
 	union {
-		bool b;            /* BOOL */
-		assure_dec num;    /* NUMBER */
-		char *str;         /* STRING, owned */
+		bool b;         /* BOOL */
+		assure_dec num; /* NUMBER */
+		/* STRING: its text, NUL-terminated, and the JSON string it lies in (one reference)
+		 * or NULL when the value owns str */
+		struct {
+			char *str;
+			json_t *str_json;
+		};
 		int32_t date;      /* DATE */
 		assure_list *list; /* LIST, one reference owned */
 		json_t *json;      /* JSON, one reference owned */

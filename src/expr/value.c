@@ -27,7 +27,10 @@ void assure_value_clear(assure_value *v)
 		assure_dec_clear(&v->u.num);
 		break;
 	case ASSURE_VAL_STRING:
-		free(v->u.str);
+		if (v->u.str_json)
+			json_decref(v->u.str_json);
+		else
+			free(v->u.str);
 		break;
 	case ASSURE_VAL_LIST:
 		if (--v->u.list->refs == 0) {
@@ -60,7 +63,12 @@ void assure_value_copy(assure_value *out, const assure_value *v)
 		assure_dec_set(&out->u.num, &v->u.num);
 		break;
 	case ASSURE_VAL_STRING:
-		out->u.str = assure_xstrdup(v->u.str);
+		if (v->u.str_json) {
+			out->u.str = v->u.str;
+			out->u.str_json = json_incref(v->u.str_json);
+		} else {
+			out->u.str = assure_xstrdup(v->u.str);
+		}
 		break;
 	case ASSURE_VAL_DATE:
 		out->u.date = v->u.date;
@@ -161,20 +169,20 @@ int assure_value_from_json(assure_value *out, json_t *json)
 		return 0;
 	case JSON_INTEGER:
 	case JSON_REAL: {
-		assure_dec d;
-		assure_dec_init(&d);
-		int rc = assure_dec_from_json(&d, json);
-		if (rc == 0)
-			value_set_dec(out, &d);
-		assure_dec_clear(&d);
-		if (rc != 0)
+		assure_dec_init(&out->u.num);
+		int rc = assure_dec_from_json(&out->u.num, json);
+		if (rc != 0) {
+			assure_dec_clear(&out->u.num);
 			return assure_error_set("a JSON number cannot be read exactly: %s",
 			                        assure_dec_strerror(rc));
+		}
+		out->kind = ASSURE_VAL_NUMBER;
 		return 0;
 	}
 	case JSON_STRING:
-		value_set_string_owned(out,
-		                       assure_xstrndup(json_string_value(json), json_string_length(json)));
+		out->kind = ASSURE_VAL_STRING;
+		out->u.str = (char *)json_string_value(json);
+		out->u.str_json = json_incref(json);
 		return 0;
 	case JSON_OBJECT:
 	case JSON_ARRAY:
@@ -368,7 +376,7 @@ int value_to_json(json_t **out, const assure_value *v)
 		*out = json_number_exact(&v->u.num);
 		return *out ? 0 : ASSURE_EXPR_FAIL;
 	case ASSURE_VAL_STRING:
-		*out = json_string_nocheck(v->u.str);
+		*out = v->u.str_json ? json_incref(v->u.str_json) : json_string_nocheck(v->u.str);
 		return 0;
 	case ASSURE_VAL_DATE:
 		assure_date_format(v->u.date, date);
@@ -407,6 +415,21 @@ static void canon_string(assure_buf *b, const char *s, size_t len)
 
 static void canon_number(assure_buf *b, const assure_dec *d)
 {
+	long n;
+	/* most figures hashed (months, counts) are small whole numbers: no printf, no allocation */
+	if (assure_dec_to_long(d, &n)) {
+		char digits[24], *p = digits + sizeof digits;
+		unsigned long u = n < 0 ? 0UL - (unsigned long)n : (unsigned long)n;
+		do
+			*--p = (char)('0' + u % 10);
+		while ((u /= 10) != 0);
+		if (n < 0)
+			*--p = '-';
+		assure_buf_putc(b, 'n');
+		assure_buf_put(b, p, (size_t)(digits + sizeof digits - p));
+		assure_buf_putc(b, ';');
+		return;
+	}
 	char *s = mpq_get_str(NULL, 10, d->q);
 	assure_buf_printf(b, "n%s;", s);
 	void (*free_fn)(void *, size_t);

@@ -194,16 +194,37 @@ char *assure_dec_shortest_double(double v)
 	return assure_xstrdup(text);
 }
 
+/*
+ * A figure written with at most FEW_PLACES decimals and 15 significant digits (20.6,
+ * -1533.25): found with arithmetic instead of printing and parsing text, and the same
+ * value. If m / 10^k, m below 10^15, reads back as v (m and 10^k are exact doubles and
+ * IEEE division rounds correctly, as reading the text would), it is the one decimal of at
+ * most 15 significant digits that does, so it is what "%.15g" prints.
+ */
+#define FEW_PLACES 9
+static bool few_places(assure_dec *out, double v)
+{
+	static const double pow10[FEW_PLACES + 1] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+	for (int k = 0; k <= FEW_PLACES; k++) {
+		double m = nearbyint(v * pow10[k]);
+		if (fabs(m) >= 1e15)
+			return false;
+		if (m / pow10[k] == v) {
+			mpq_set_si(out->q, (long)m, (unsigned long)pow10[k]);
+			mpq_canonicalize(out->q);
+			return true;
+		}
+	}
+	return false;
+}
+
 int assure_dec_from_json(assure_dec *out, const json_t *number)
 {
 	if (json_is_integer(number)) {
 		_Static_assert(sizeof(json_int_t) <= sizeof(long), "a JSON integer fits a long");
-		mpq_t r;
-		mpq_init(r);
-		mpq_set_si(r, (long)json_integer_value(number), 1);
-		int rc = commit(out, r);
-		mpq_clear(r);
-		return rc;
+		_Static_assert(sizeof(long) * CHAR_BIT <= ASSURE_DEC_MAX_BITS, "a long is in range");
+		mpq_set_si(out->q, (long)json_integer_value(number), 1);
+		return ASSURE_DEC_OK;
 	}
 	if (json_is_real(number)) {
 		double v = json_real_value(number);
@@ -215,6 +236,8 @@ int assure_dec_from_json(assure_dec *out, const json_t *number)
 			free(text);
 			return rc;
 		}
+		if (few_places(out, v))
+			return ASSURE_DEC_OK;
 		/*
 		 * The value of the shortest text that reads back as v, as assure_dec_shortest_double
 		 * gives it, without trying every precision from 1: a double's shortest text of 15

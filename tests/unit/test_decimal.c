@@ -339,7 +339,7 @@ static void test_decimal__shortest_double(void **state)
 static void test_decimal__json_reals_read_as_their_shortest_text(void **state)
 {
 	(void)state;
-	double cases[4000];
+	double cases[7000];
 	size_t n = 0;
 	for (int i = -200000; i <= 200000 && n < 1000; i += 401)
 		cases[n++] = i / 100.0;
@@ -348,6 +348,15 @@ static void test_decimal__json_reals_read_as_their_shortest_text(void **state)
 		cases[n++] = nextafter(pow(10, e), 0);
 	}
 	uint64_t bits = 0x9E3779B97F4A7C15u;
+	/* up to 15 digits with up to 11 places, and each one's neighbours: where few_places stops */
+	while (n < 5000) {
+		bits ^= bits << 13, bits ^= bits >> 7, bits ^= bits << 17;
+		double m = (double)(bits % 1000000000000000u) / pow(10, (double)((bits >> 60) % 12));
+		m = (bits & 1) ? -m : m;
+		cases[n++] = m;
+		cases[n++] = nextafter(m, INFINITY);
+		cases[n++] = nextafter(m, -INFINITY);
+	}
 	while (n < sizeof cases / sizeof cases[0]) {
 		bits ^= bits << 13, bits ^= bits >> 7, bits ^= bits << 17;
 		double v;
