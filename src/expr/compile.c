@@ -163,6 +163,28 @@ static bool is_body(const enode *n, size_t i)
 
 static int resolve(resolver *r, enode *n);
 
+/* Whether n reads anything besides the lambda variables and params: then it cannot be remembered by item. */
+static bool reads_context(const enode *n)
+{
+	switch (n->kind) {
+	case EN_QUERY:
+	case EN_LET:
+	case EN_AS_OF:
+	case EN_FILE:
+		return true;
+	case EN_CALL:
+		if (!n->fn || (n->fn->flags & (FN_READS_OTHERS | FN_AT)))
+			return true;
+		break;
+	default:
+		break;
+	}
+	for (size_t i = 0; i < n->nkids; i++)
+		if (reads_context(n->kids[i]))
+			return true;
+	return false;
+}
+
 static int resolve_lambda(resolver *r, enode *n)
 {
 	if (find_var(r, n->name) || find_let(r, n->name) >= 0 || is_builtin_name(n->name)) {
@@ -182,6 +204,8 @@ static int resolve_lambda(resolver *r, enode *n)
 	if (rc == 0) {
 		n->deps = n->kids[0]->deps;
 		n->var_mask = n->kids[0]->var_mask & ~(1u << n->slot);
+		if (n->deps == 0 && n->var_mask == 0 && !reads_context(n->kids[0]))
+			n->item_memo = item_memo_new();
 	}
 	return rc;
 }

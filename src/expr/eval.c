@@ -952,9 +952,32 @@ int ev_items_value(ev *e, const ev_items *it, size_t i, assure_value *out)
 	return assure_value_from_json(out, json_array_get(it->holder.u.json, i));
 }
 
+/* Item i when it is a JSON object or array: what a lambda's results are remembered by. */
+static json_t *item_identity(const ev_items *it, size_t i)
+{
+	json_t *j = NULL;
+	if (it->is_nodes)
+		j = it->nodes.items[i].value;
+	else if (it->holder.kind != ASSURE_VAL_LIST)
+		j = json_array_get(it->holder.u.json, i);
+	else if (it->holder.u.list->items[i].kind == ASSURE_VAL_JSON)
+		j = it->holder.u.list->items[i].u.json;
+	return json_is_object(j) || json_is_array(j) ? j : NULL;
+}
+
 int ev_with_item(ev *e, const ev_items *it, size_t i, const enode *body, assure_value *out)
 {
 	if (body->kind == EN_LAMBDA) {
+		json_t *item = body->item_memo ? item_identity(it, i) : NULL;
+		unsigned long steps, before = *e->steps;
+		const assure_value *known = item ? item_memo_get(body->item_memo, item, &steps) : NULL;
+		if (known) {
+			*e->steps += steps - 1;
+			int rc = ev_step(e);
+			if (rc == 0)
+				assure_value_copy(out, known);
+			return rc;
+		}
 		assure_value *slot = &e->frame[body->slot];
 		int rc = ev_step(e);
 		if (rc == 0)
@@ -962,6 +985,8 @@ int ev_with_item(ev *e, const ev_items *it, size_t i, const enode *body, assure_
 		if (rc == 0)
 			rc = ev_node(e, body->kids[0], out);
 		assure_value_clear(slot);
+		if (rc == 0 && item)
+			item_memo_put(body->item_memo, item, out, *e->steps - before);
 		return rc;
 	}
 	cur_binding b = {.index = -1};

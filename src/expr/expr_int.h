@@ -158,9 +158,26 @@ typedef struct enode {
 	int memo;                           /* slot in the expression's memo, or -1: see compile.c */
 	assure_regex *re;                   /* EN_CALL of matches()/search() with a literal pattern: owned */
 	struct re_cache *re_cache;          /* EN_CALL of matches()/search() with a computed pattern: owned */
+	struct item_memo *item_memo;        /* EN_LAMBDA whose body reads only its item: results, owned */
 } enode;
 
 void enode_free(enode *n);
+
+/*
+ * The results of a lambda whose body reads nothing but its item (no document, let,
+ * as_of, file, other variable or other files), for items that are JSON objects or arrays,
+ * by identity: "r -> r.doc.kind == 'finance'" is worked out once per return, not once
+ * per return each time a group of a thousand is evaluated again. Each entry holds a
+ * reference to its item, so no other item can take its address; entries whose item
+ * nothing else holds are dropped as the table grows. The steps an entry took are
+ * charged again when it is used, so the step limit is met where it was (eval.c).
+ */
+struct item_memo;
+struct item_memo *item_memo_new(void);
+void item_memo_free(struct item_memo *m);
+/* The result remembered for item, and the steps it took, or NULL. */
+const assure_value *item_memo_get(const struct item_memo *m, const json_t *item, unsigned long *steps);
+void item_memo_put(struct item_memo *m, json_t *item, const assure_value *val, unsigned long steps);
 
 /*
  * Parse src[0, len). When in_template is true the expression ends at a '}' token and

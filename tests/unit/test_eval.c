@@ -635,6 +635,100 @@ static void test_eval__step_limit(void **state)
 	json_decref(root);
 }
 
+/*
+ * A lambda that reads only its item is worked out once per item and remembered: the same
+ * expression evaluated again over the same objects gives what it gave the first time.
+ * Documents are never changed in place, so this test changes one to see that the result
+ * is remembered; a lambda that reads anything else is evaluated again each time.
+ */
+static void test_eval__lambda_results_remembered_by_item(void **state)
+{
+	(void)state;
+	json_t *items = json_pack("[{s:s,s:s},{s:s,s:s}]", "code", "A1", "status", "open", "code", "A2",
+	                          "status", "closed");
+	json_t *one = json_pack("{s:s,s:O}", "org", "RXN", "items", items);
+	json_t *two = json_pack("{s:s,s:O}", "org", "RTX", "items", items);
+	assure_eval_ctx c = base_ctx();
+	c.root = c.current = one;
+	assure_expr *pure = compile("map($.items[*], a -> a.code + ' ' + a.status)", NULL);
+	assure_expr *reads_root = compile("map($.items[*], a -> a.code + ' ' + $.org)", NULL);
+	assure_expr *reads_as_of = compile("map($.items[*], a -> string(as_of) + ' ' + a.code)", NULL);
+	assure_expr *reads_outer =
+	    compile("map($.items[*], a -> map($.items[*], b -> a.code + b.code))[1]", NULL);
+	const struct {
+		assure_expr *e;
+		const char *first, *second;
+	} cases[] = {
+	    {pure, "[\"A1 open\",\"A2 closed\"]", "[\"A1 open\",\"A2 closed\"]"},
+	    {reads_root, "[\"A1 RXN\",\"A2 RXN\"]", "[\"A1 RTX\",\"X RTX\"]"},
+	    {reads_as_of, "[\"2021-01-13 A1\",\"2021-01-13 A2\"]", "[\"2021-02-01 A1\",\"2021-02-01 X\"]"},
+	    {reads_outer, "[\"A2A1\",\"A2A2\"]", "[\"XA1\",\"XX\"]"},
+	};
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+			assure_value v;
+			char *why = NULL;
+			if (assure_expr_eval(&v, cases[i].e, &c, &why) != 0)
+				fail_msg("case %zu failed: %s", i, why);
+			char *got = assure_value_describe(&v);
+			const char *want = pass ? cases[i].second : cases[i].first;
+			if (strcmp(got, want) != 0)
+				fail_msg("case %zu, pass %d gave %s, not %s", i, pass, got, want);
+			free(got);
+			assure_value_clear(&v);
+		}
+		/* the second pass: another root holding the same items, another day, A2 changed */
+		c.root = c.current = two;
+		assure_date_from_ymd(&c.as_of, 2021, 2, 1);
+		json_object_set_new(json_array_get(items, 1), "status", json_string("open"));
+		json_object_set_new(json_array_get(items, 1), "code", json_string("X"));
+	}
+	assure_expr_free(pure);
+	assure_expr_free(reads_root);
+	assure_expr_free(reads_as_of);
+	assure_expr_free(reads_outer);
+	json_decref(one);
+	json_decref(two);
+	json_decref(items);
+}
+
+/*
+ * A remembered result costs the steps it took: the same object a thousand times over is
+ * as long to go through as a thousand objects, and meets the step limit where they would.
+ */
+static void test_eval__remembered_results_count_their_steps(void **state)
+{
+	(void)state;
+	json_t *same = json_pack("{s:[iii]}", "xs", 1, 2, 3);
+	assure_expr *e =
+	    compile("sum(map($.items[*], o -> sum(map(range(1, 1000), n -> n * len(o.xs)))))", NULL);
+	for (int times = 100; times <= 1000; times += 900) {
+		json_t *items = json_array();
+		for (int i = 0; i < times; i++)
+			json_array_append(items, same);
+		json_t *root = json_pack("{s:o}", "items", items);
+		assure_eval_ctx c = base_ctx();
+		c.root = c.current = root;
+		assure_value v;
+		char *why = NULL;
+		int rc = assure_expr_eval(&v, e, &c, &why);
+		if (times == 100) {
+			assert_int_equal(rc, 0);
+			char *got = assure_value_to_string(&v);
+			assert_string_equal(got, "150150000"); /* 100 * 3 * (1 + ... + 1000) */
+			free(got);
+			assure_value_clear(&v);
+		} else {
+			assert_int_equal(rc, ASSURE_EXPR_FAIL);
+			assert_string_equal(why, "evaluation took more than 1000000 steps");
+			free(why);
+		}
+		json_decref(root);
+	}
+	assure_expr_free(e);
+	json_decref(same);
+}
+
 /* A long value is cut in a reason, at a character boundary, so the reason stays readable. */
 static void test_eval__long_values_cut_in_reasons(void **state)
 {
@@ -944,6 +1038,8 @@ int main(void)
 	    cmocka_unit_test(test_eval__absent_let),
 	    cmocka_unit_test(test_eval__let_without_context),
 	    cmocka_unit_test(test_eval__step_limit),
+	    cmocka_unit_test(test_eval__lambda_results_remembered_by_item),
+	    cmocka_unit_test(test_eval__remembered_results_count_their_steps),
 	    cmocka_unit_test(test_eval__long_values_cut_in_reasons),
 	    cmocka_unit_test(test_eval__let_nesting_limit),
 	    cmocka_unit_test(test_eval__why_may_be_null),
