@@ -67,6 +67,11 @@ bool assure_dec_to_long(const assure_dec *a, long *out);
  * ("~0.333333333333"). Never exponent notation. Caller frees. */
 char *assure_dec_format(const assure_dec *a);
 
+struct assure_buf;
+/* Append a text that names the value and no other ("-7", "103/10"), for hashing: whole
+ * numbers within a long's range are written without printf or an allocation. */
+void assure_dec_put_key(struct assure_buf *b, const assure_dec *a);
+
 /* Shortest decimal text that round-trips to the double (for JSON reals); caller frees. */
 char *assure_dec_shortest_double(double v);
 

@@ -1260,16 +1260,17 @@ static bool memo_text(assure_buf *b, const assure_value *v)
 	case ASSURE_VAL_BOOL:
 		assure_buf_puts(b, v->u.b ? "t" : "f");
 		return true;
-	case ASSURE_VAL_NUMBER: {
-		char *t = assure_dec_format(&v->u.num);
-		assure_buf_printf(b, "n%s;", t);
-		free(t);
+	case ASSURE_VAL_NUMBER:
+		assure_buf_putc(b, 'n');
+		assure_dec_put_key(b, &v->u.num);
+		assure_buf_putc(b, ';');
+		return true;
+	case ASSURE_VAL_STRING: {
+		size_t len = strlen(v->u.str);
+		assure_buf_printf(b, "s%zu:", len);
+		assure_buf_put(b, v->u.str, len);
 		return true;
 	}
-	case ASSURE_VAL_STRING:
-		assure_buf_printf(b, "s%zu:", strlen(v->u.str));
-		assure_buf_puts(b, v->u.str);
-		return true;
 	case ASSURE_VAL_DATE:
 		assure_date_format(v->u.date, date);
 		assure_buf_printf(b, "d%s", date);

@@ -968,7 +968,8 @@ static json_t *item_identity(const ev_items *it, size_t i)
 int ev_with_item(ev *e, const ev_items *it, size_t i, const enode *body, assure_value *out)
 {
 	if (body->kind == EN_LAMBDA) {
-		json_t *item = body->item_memo ? item_identity(it, i) : NULL;
+		json_t *item =
+		    body->item_memo && item_memo_wanted(body->item_memo) ? item_identity(it, i) : NULL;
 		unsigned long steps, before = *e->steps;
 		const assure_value *known = item ? item_memo_get(body->item_memo, item, &steps) : NULL;
 		if (known) {

@@ -169,14 +169,17 @@ void enode_free(enode *n);
  * by identity: "r -> r.doc.kind == 'finance'" is worked out once per return, not once
  * per return each time a group of a thousand is evaluated again. Each entry holds a
  * reference to its item, so no other item can take its address; entries whose item
- * nothing else holds are dropped as the table grows. The steps an entry took are
- * charged again when it is used, so the step limit is met where it was (eval.c).
+ * nothing else holds are dropped as the table grows, and a table whose items are seldom
+ * met again is emptied and left unused for a while (item_memo.c). The steps an entry
+ * took are charged again when it is used, so the step limit is met where it was (eval.c).
  */
 struct item_memo;
 struct item_memo *item_memo_new(void);
 void item_memo_free(struct item_memo *m);
+/* Whether to look up and remember this call's result (false while the table is left unused). */
+bool item_memo_wanted(struct item_memo *m);
 /* The result remembered for item, and the steps it took, or NULL. */
-const assure_value *item_memo_get(const struct item_memo *m, const json_t *item, unsigned long *steps);
+const assure_value *item_memo_get(struct item_memo *m, const json_t *item, unsigned long *steps);
 void item_memo_put(struct item_memo *m, json_t *item, const assure_value *val, unsigned long steps);
 
 /*

@@ -15,6 +15,18 @@
 #include <string.h>
 
 #define MIN_SLOTS 64
+/*
+ * Items are seen again only where evaluations share them (a group's returns, a lookup's
+ * result, evaluated again after one member changed); a lambda over the actions of each
+ * action log in turn never meets the same item twice. So every JUDGE_AFTER new entries
+ * the table is judged: if fewer than one in HIT_SHARE of them was met again it is
+ * emptied and left unused for BACKOFF_MIN calls, doubled up to BACKOFF_MAX each time
+ * this happens again.
+ */
+#define JUDGE_AFTER 1024
+#define HIT_SHARE   4
+#define BACKOFF_MIN 4096UL
+#define BACKOFF_MAX (1UL << 22)
 
 typedef struct item_entry {
 	json_t *item;        /* one reference, or NULL: a free slot */
@@ -25,7 +37,11 @@ typedef struct item_entry {
 struct item_memo {
 	item_entry *slots; /* nslots, a power of two */
 	size_t nslots;
-	size_t count; /* slots in use */
+	size_t count;          /* slots in use */
+	unsigned long puts;    /* entries made since the table was last judged */
+	unsigned long hits;    /* entries used since then */
+	unsigned long skip;    /* calls still to go unremembered */
+	unsigned long backoff; /* what skip was last set to, 0 after a table that paid */
 };
 
 struct item_memo *item_memo_new(void)
@@ -94,19 +110,50 @@ static void rebuild(struct item_memo *m)
 	free(old);
 }
 
-const assure_value *item_memo_get(const struct item_memo *m, const json_t *item, unsigned long *steps)
+bool item_memo_wanted(struct item_memo *m)
+{
+	if (m->skip == 0)
+		return true;
+	m->skip--;
+	return false;
+}
+
+const assure_value *item_memo_get(struct item_memo *m, const json_t *item, unsigned long *steps)
 {
 	if (!m->count)
 		return NULL;
 	const item_entry *s = find(m, item);
 	if (!s->item)
 		return NULL;
+	m->hits++;
 	*steps = s->steps;
 	return &s->val;
 }
 
+static void judge(struct item_memo *m)
+{
+	if (m->hits * HIT_SHARE >= m->puts) {
+		m->backoff = 0;
+		rebuild(m); /* and drop the entries of items gone since, such as a replaced return's */
+	} else {
+		entries_free(m->slots, m->nslots);
+		m->slots = NULL;
+		m->nslots = m->count = 0;
+		m->backoff = m->backoff ? m->backoff * 2 : BACKOFF_MIN;
+		if (m->backoff > BACKOFF_MAX)
+			m->backoff = BACKOFF_MAX;
+		m->skip = m->backoff;
+	}
+	m->puts = m->hits = 0;
+}
+
 void item_memo_put(struct item_memo *m, json_t *item, const assure_value *val, unsigned long steps)
 {
+	if (++m->puts >= JUDGE_AFTER) {
+		judge(m);
+		if (m->skip)
+			return;
+	}
 	if (2 * (m->count + 1) > m->nslots)
 		rebuild(m);
 	item_entry *s = find(m, item);

@@ -415,26 +415,9 @@ static void canon_string(assure_buf *b, const char *s, size_t len)
 
 static void canon_number(assure_buf *b, const assure_dec *d)
 {
-	long n;
-	/* most figures hashed (months, counts) are small whole numbers: no printf, no allocation */
-	if (assure_dec_to_long(d, &n)) {
-		char digits[24], *p = digits + sizeof digits;
-		unsigned long u = n < 0 ? 0UL - (unsigned long)n : (unsigned long)n;
-		do
-			*--p = (char)('0' + u % 10);
-		while ((u /= 10) != 0);
-		if (n < 0)
-			*--p = '-';
-		assure_buf_putc(b, 'n');
-		assure_buf_put(b, p, (size_t)(digits + sizeof digits - p));
-		assure_buf_putc(b, ';');
-		return;
-	}
-	char *s = mpq_get_str(NULL, 10, d->q);
-	assure_buf_printf(b, "n%s;", s);
-	void (*free_fn)(void *, size_t);
-	mp_get_memory_functions(NULL, NULL, &free_fn);
-	free_fn(s, strlen(s) + 1);
+	assure_buf_putc(b, 'n');
+	assure_dec_put_key(b, d);
+	assure_buf_putc(b, ';');
 }
 
 static int cmp_keys(const void *a, const void *b)

@@ -393,6 +393,27 @@ bool assure_dec_to_long(const assure_dec *a, long *out)
 	return true;
 }
 
+void assure_dec_put_key(assure_buf *b, const assure_dec *a)
+{
+	long n;
+	if (assure_dec_to_long(a, &n)) {
+		char digits[24], *p = digits + sizeof digits;
+		unsigned long u = n < 0 ? 0UL - (unsigned long)n : (unsigned long)n;
+		do
+			*--p = (char)('0' + u % 10);
+		while ((u /= 10) != 0);
+		if (n < 0)
+			*--p = '-';
+		assure_buf_put(b, p, (size_t)(digits + sizeof digits - p));
+		return;
+	}
+	char *s = mpq_get_str(NULL, 10, a->q);
+	assure_buf_puts(b, s);
+	void (*free_fn)(void *, size_t);
+	mp_get_memory_functions(NULL, NULL, &free_fn);
+	free_fn(s, strlen(s) + 1);
+}
+
 /* Append the non-negative integer `digits_of` with a decimal point `places` digits from the right. */
 static void put_point(assure_buf *b, const mpz_t digits_of, unsigned long places)
 {

@@ -693,6 +693,35 @@ static void test_eval__lambda_results_remembered_by_item(void **state)
 }
 
 /*
+ * A lambda whose items are never met twice (each action log's actions in turn) stops
+ * remembering them: after thousands of new items, a changed item is worked out afresh.
+ */
+static void test_eval__items_never_met_again_are_not_remembered(void **state)
+{
+	(void)state;
+	json_t *items = json_array();
+	for (int i = 0; i < 5000; i++)
+		json_array_append_new(items, json_pack("{s:i}", "n", i));
+	json_t *root = json_pack("{s:o}", "items", items);
+	assure_eval_ctx c = base_ctx();
+	c.root = c.current = root;
+	assure_expr *e = compile("sum(map($.items[*], o -> o.n))", NULL);
+	for (int pass = 0; pass < 2; pass++) {
+		assure_value v;
+		char *why = NULL;
+		assert_int_equal(assure_expr_eval(&v, e, &c, &why), 0);
+		char *got = assure_value_to_string(&v);
+		/* 0 + ... + 4999, then the same with the last item raised by 1000 */
+		assert_string_equal(got, pass ? "12498500" : "12497500");
+		free(got);
+		assure_value_clear(&v);
+		json_object_set_new(json_array_get(items, 4999), "n", json_integer(5999));
+	}
+	assure_expr_free(e);
+	json_decref(root);
+}
+
+/*
  * A remembered result costs the steps it took: the same object a thousand times over is
  * as long to go through as a thousand objects, and meets the step limit where they would.
  */
@@ -1040,6 +1069,7 @@ int main(void)
 	    cmocka_unit_test(test_eval__step_limit),
 	    cmocka_unit_test(test_eval__lambda_results_remembered_by_item),
 	    cmocka_unit_test(test_eval__remembered_results_count_their_steps),
+	    cmocka_unit_test(test_eval__items_never_met_again_are_not_remembered),
 	    cmocka_unit_test(test_eval__long_values_cut_in_reasons),
 	    cmocka_unit_test(test_eval__let_nesting_limit),
 	    cmocka_unit_test(test_eval__why_may_be_null),
