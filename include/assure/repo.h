@@ -166,6 +166,7 @@ void assure_skipped_free(assure_skipped *skipped, size_t count);
 /* Counters for --stats. */
 typedef struct assure_repo_stats {
 	unsigned long trees_read;   /* tree objects loaded */
+	unsigned long trees_reused; /* lookups answered by a tree loaded a moment before */
 	unsigned long blobs_read;   /* blob objects loaded */
 	unsigned long lfs_pointers; /* reads that found a Git LFS pointer instead of a file's content */
 } assure_repo_stats;

@@ -29,15 +29,17 @@
 #define BACKOFF_MAX (1UL << 22)
 
 typedef struct item_entry {
-	json_t *item;        /* one reference, or NULL: a free slot */
+	json_t *item;        /* one reference */
 	unsigned long steps; /* evaluation steps the result took */
 	assure_value val;    /* the result */
 } item_entry;
 
+/* The entries lie packed in one array; the open-addressed slots hold only their numbers. */
 struct item_memo {
-	item_entry *slots; /* nslots, a power of two */
+	item_entry *entries; /* count of them, cap allocated */
+	size_t count, cap;
+	uint32_t *slots; /* nslots, a power of two: 1 + an entry's number, 0 when free */
 	size_t nslots;
-	size_t count;          /* slots in use */
 	unsigned long puts;    /* entries made since the table was last judged */
 	unsigned long hits;    /* entries used since then */
 	unsigned long skip;    /* calls still to go unremembered */
@@ -49,65 +51,60 @@ struct item_memo *item_memo_new(void)
 	return assure_xcalloc(1, sizeof(struct item_memo));
 }
 
-static void entries_free(item_entry *slots, size_t n)
+static void entry_clear(item_entry *x)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (slots[i].item) {
-			json_decref(slots[i].item);
-			assure_value_clear(&slots[i].val);
-		}
-	}
-	free(slots);
+	json_decref(x->item);
+	assure_value_clear(&x->val);
+}
+
+static void entries_clear(struct item_memo *m)
+{
+	for (size_t i = 0; i < m->count; i++)
+		entry_clear(&m->entries[i]);
+	free(m->entries);
+	free(m->slots);
+	m->entries = NULL;
+	m->slots = NULL;
+	m->count = m->cap = m->nslots = 0;
 }
 
 void item_memo_free(struct item_memo *m)
 {
 	if (!m)
 		return;
-	entries_free(m->slots, m->nslots);
+	entries_clear(m);
 	free(m);
 }
 
-static size_t home(const struct item_memo *m, const json_t *item)
+/* The slot that holds item, or the free one where it would go. */
+static uint32_t *find(const struct item_memo *m, const json_t *item)
 {
 	uint64_t h = (uint64_t)(uintptr_t)item * 0x9E3779B97F4A7C15u;
-	return (size_t)(h >> 32) & (m->nslots - 1);
-}
-
-static item_entry *find(const struct item_memo *m, const json_t *item)
-{
-	for (size_t i = home(m, item);; i = (i + 1) & (m->nslots - 1)) {
-		item_entry *s = &m->slots[i];
-		if (!s->item || s->item == item)
+	for (size_t i = (size_t)(h >> 32) & (m->nslots - 1);; i = (i + 1) & (m->nslots - 1)) {
+		uint32_t *s = &m->slots[i];
+		if (!*s || m->entries[*s - 1].item == item)
 			return s;
 	}
 }
 
-/* Rebuild with the entries some other value still holds, in a table at most half full. */
+/* Keep the entries some other value still holds, packed, with slots at most half full. */
 static void rebuild(struct item_memo *m)
 {
-	item_entry *old = m->slots;
-	size_t nold = m->nslots, live = 0;
-	for (size_t i = 0; i < nold; i++)
-		if (old[i].item && old[i].item->refcount > 1)
-			live++;
-	m->nslots = MIN_SLOTS;
-	while (m->nslots < 4 * (live + 1))
-		m->nslots *= 2;
-	m->slots = assure_xcalloc(m->nslots, sizeof(item_entry));
-	m->count = 0;
-	for (size_t i = 0; i < nold; i++) {
-		if (!old[i].item)
-			continue;
-		if (old[i].item->refcount > 1) {
-			*find(m, old[i].item) = old[i];
-			m->count++;
-		} else {
-			json_decref(old[i].item);
-			assure_value_clear(&old[i].val);
-		}
+	size_t kept = 0;
+	for (size_t i = 0; i < m->count; i++) {
+		if (m->entries[i].item->refcount > 1)
+			m->entries[kept++] = m->entries[i];
+		else
+			entry_clear(&m->entries[i]);
 	}
-	free(old);
+	m->count = kept;
+	m->nslots = MIN_SLOTS;
+	while (m->nslots < 4 * (kept + 1))
+		m->nslots *= 2;
+	free(m->slots);
+	m->slots = assure_xcalloc(m->nslots, sizeof(*m->slots));
+	for (size_t i = 0; i < kept; i++)
+		*find(m, m->entries[i].item) = (uint32_t)(i + 1);
 }
 
 bool item_memo_wanted(struct item_memo *m)
@@ -122,12 +119,12 @@ const assure_value *item_memo_get(struct item_memo *m, const json_t *item, unsig
 {
 	if (!m->count)
 		return NULL;
-	const item_entry *s = find(m, item);
-	if (!s->item)
+	uint32_t at = *find(m, item);
+	if (!at)
 		return NULL;
 	m->hits++;
-	*steps = s->steps;
-	return &s->val;
+	*steps = m->entries[at - 1].steps;
+	return &m->entries[at - 1].val;
 }
 
 static void judge(struct item_memo *m)
@@ -136,9 +133,7 @@ static void judge(struct item_memo *m)
 		m->backoff = 0;
 		rebuild(m); /* and drop the entries of items gone since, such as a replaced return's */
 	} else {
-		entries_free(m->slots, m->nslots);
-		m->slots = NULL;
-		m->nslots = m->count = 0;
+		entries_clear(m);
 		m->backoff = m->backoff ? m->backoff * 2 : BACKOFF_MIN;
 		if (m->backoff > BACKOFF_MAX)
 			m->backoff = BACKOFF_MAX;
@@ -154,13 +149,20 @@ void item_memo_put(struct item_memo *m, json_t *item, const assure_value *val, u
 		if (m->skip)
 			return;
 	}
+	if (m->count >= UINT32_MAX - 1)
+		return;
 	if (2 * (m->count + 1) > m->nslots)
 		rebuild(m);
-	item_entry *s = find(m, item);
-	if (s->item)
+	uint32_t *s = find(m, item);
+	if (*s)
 		return;
-	s->item = json_incref(item);
-	s->steps = steps;
-	assure_value_copy(&s->val, val);
-	m->count++;
+	if (m->count == m->cap) {
+		m->cap = m->cap ? 2 * m->cap : 64;
+		m->entries = assure_xrealloc(m->entries, m->cap * sizeof(*m->entries));
+	}
+	item_entry *x = &m->entries[m->count++];
+	x->item = json_incref(item);
+	x->steps = steps;
+	assure_value_copy(&x->val, val);
+	*s = (uint32_t)m->count;
 }

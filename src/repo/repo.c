@@ -66,6 +66,12 @@ int rp_parse_oid(git_oid *out, const char *hex)
 int rp_tree_lookup(git_tree **out, assure_repo *repo, const git_oid *id, const char *commit,
                    const char *folder)
 {
+	for (size_t i = 0; i < RP_RECENT_TREES; i++) {
+		if (repo->recent[i] && git_oid_equal(git_tree_id(repo->recent[i]), id)) {
+			repo->stats.trees_reused++;
+			return git_object_dup((git_object **)out, (git_object *)repo->recent[i]);
+		}
+	}
 	if (git_tree_lookup(out, repo->git, id) < 0) {
 		char hex[GIT_OID_HEXSZ + 1];
 		git_oid_tostr(hex, sizeof(hex), id);
@@ -84,6 +90,9 @@ int rp_tree_lookup(git_tree **out, assure_repo *repo, const git_oid *id, const c
 		return rc;
 	}
 	repo->stats.trees_read++;
+	git_tree_free(repo->recent[repo->recent_next]);
+	git_object_dup((git_object **)&repo->recent[repo->recent_next], (git_object *)*out);
+	repo->recent_next = (repo->recent_next + 1) % RP_RECENT_TREES;
 	return 0;
 }
 
@@ -211,6 +220,8 @@ void assure_repo_free(assure_repo *repo)
 {
 	if (!repo)
 		return;
+	for (size_t i = 0; i < RP_RECENT_TREES; i++)
+		git_tree_free(repo->recent[i]);
 	git_repository_free(repo->git);
 	free(repo->path);
 	free(repo);

@@ -13,10 +13,18 @@
 
 #include <git2.h>
 
+/*
+ * Trees kept from the last lookups. Walking commit after commit, the old side's root,
+ * returns/ and year folder are the trees the commit before read as its new side.
+ */
+#define RP_RECENT_TREES 32
+
 struct assure_repo {
-	git_repository *git;     /* owned, opened read only */
-	char *path;              /* as given to assure_repo_open, for messages; owned */
-	assure_repo_stats stats; /* counters for --stats */
+	git_repository *git;               /* owned, opened read only */
+	char *path;                        /* as given to assure_repo_open, for messages; owned */
+	assure_repo_stats stats;           /* counters for --stats */
+	git_tree *recent[RP_RECENT_TREES]; /* one reference each, or NULL */
+	size_t recent_next;                /* the slot the next tree read goes in */
 };
 
 /* Take and release one reference on libgit2 (its settings are applied on the first). */

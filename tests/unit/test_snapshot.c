@@ -418,6 +418,12 @@ static void test_snapshot__derive_chain_equals_from_commit(void **state)
 	assure_repo_free(r);
 }
 
+/* Trees looked up between two readings of the stats, whether read or kept from before. */
+static unsigned long looked_up(const assure_repo_stats *a, const assure_repo_stats *b)
+{
+	return (b->trees_read + b->trees_reused) - (a->trees_read + a->trees_reused);
+}
+
 /* derive reads only the trees on the way to what changed; from_commit reads them all. */
 static void test_snapshot__derive_reads_only_changed_trees(void **state)
 {
@@ -440,14 +446,14 @@ static void test_snapshot__derive_reads_only_changed_trees(void **state)
 	assert_int_equal(assure_snapshot_from_commit(&full, r, c2), 0);
 	assure_repo_get_stats(r, &st1);
 	char *ntrees = fx_capture("git -C '%s' ls-tree -r -t c2 | grep -c ' tree '", f->dir);
-	assert_int_equal(st1.trees_read - st0.trees_read, strtoul(ntrees, NULL, 10) + 1);
+	assert_int_equal(looked_up(&st0, &st1), strtoul(ntrees, NULL, 10) + 1);
 	free(ntrees);
 
 	/* deep/a/b/c/d/e.json: the two roots, then deep, a, b, c and d on both sides. */
 	assure_repo_get_stats(r, &st0);
 	assert_int_equal(assure_snapshot_derive(&s2, &c, &n, r, s1, c2), 0);
 	assure_repo_get_stats(r, &st1);
-	assert_int_equal(st1.trees_read - st0.trees_read, 12);
+	assert_int_equal(looked_up(&st0, &st1), 12);
 	assert_int_equal(st1.blobs_read, st0.blobs_read);
 	assure_changes_free(c, n);
 
@@ -455,8 +461,26 @@ static void test_snapshot__derive_reads_only_changed_trees(void **state)
 	assure_repo_get_stats(r, &st0);
 	assert_int_equal(assure_snapshot_derive(&s5, &c, &n, r, s4, c5), 0);
 	assure_repo_get_stats(r, &st1);
-	assert_int_equal(st1.trees_read - st0.trees_read, 4);
+	assert_int_equal(looked_up(&st0, &st1), 4);
 	assure_changes_free(c, n);
+
+	/* Commit after commit, the old side is the trees just read: only the new side is read. */
+	assure_repo *fresh;
+	assure_snapshot *t1, *t2;
+	assert_int_equal(assure_repo_open(&fresh, f->dir), 0);
+	assert_int_equal(assure_snapshot_from_commit(&t1, fresh, c1), 0);
+	assure_repo_get_stats(fresh, &st0);
+	assert_int_equal(assure_snapshot_derive(&t2, &c, &n, fresh, t1, c2), 0);
+	assure_repo_get_stats(fresh, &st1);
+	assert_int_equal(st1.trees_read - st0.trees_read, 6);
+	assert_int_equal(st1.trees_reused - st0.trees_reused, 6);
+	assert_int_equal(assure_snapshot_count(t2), assure_snapshot_count(s2));
+	for (size_t i = 0; i < assure_snapshot_count(t2); i++)
+		assert_string_equal(assure_snapshot_file(t2, i)->oid, assure_snapshot_file(s2, i)->oid);
+	assure_changes_free(c, n);
+	assure_snapshot_free(t1);
+	assure_snapshot_free(t2);
+	assure_repo_free(fresh);
 
 	assure_snapshot_free(s1);
 	assure_snapshot_free(s2);
