@@ -67,6 +67,8 @@ typedef struct assure_engine_stats {
 	unsigned long chart_failures;       /* series values that were neither numbers, null nor absent */
 	unsigned long
 	    nodes_reused; /* nodes whose findings were kept while their file's others were evaluated again */
+	unsigned long
+	    returns_let_go; /* parsed returns freed once their own rules had run (read by no other) */
 } assure_engine_stats;
 
 int assure_engine_new(assure_engine **out, const assure_ruleset *rs);
@@ -117,10 +119,17 @@ void assure_chart_points_free(assure_chart_point *p, size_t n, size_t nseries);
 
 /*
  * The parsed document of file i of snap, through the same cache as the checks, or NULL
- * when the file cannot be read or is not JSON. Borrowed: valid until the next
- * assure_engine_retain() or assure_engine_free().
+ * when the file cannot be read or is not JSON. Borrowed: valid until the next check or
+ * update (which may let the tree of a return go), assure_engine_retain() or
+ * assure_engine_free().
  */
 json_t *assure_engine_root(assure_engine *e, const assure_snapshot *snap, size_t i);
+/*
+ * The top-level member `name` of file i of snap when it is neither an object nor an array,
+ * or NULL; a return whose tree was let go (its own rules had run and no other rule reads
+ * its kind) keeps these, so asking costs no parse. Borrowed, as assure_engine_root.
+ */
+json_t *assure_engine_top(assure_engine *e, const assure_snapshot *snap, size_t i, const char *name);
 
 /*
  * Keep the cache bounded on long histories: drop the parses of blobs that are in none

@@ -245,10 +245,11 @@ int cli_walk_run(cli_walk *w, const cli_args *args, const char *cmd, bool with_p
 		        "stats: %zu commits, %lu trees read, %lu blobs read, %lu blobs parsed, %lu rule "
 		        "evaluations, "
 		        "%lu findings reused, %zu snapshots held at most, %lu partitions evaluated (at "
-		        "most %lu in one commit), %lu nodes kept in them\n",
+		        "most %lu in one commit), %lu nodes kept in them, %lu returns let go\n",
 		        st.commits, st.repo.trees_read, st.repo.blobs_read, st.engine.blobs_parsed,
 		        st.engine.evaluations, st.engine.findings_reused, st.live_max,
-		        st.engine.partitions_evaluated, st.partitions_max, st.engine.nodes_reused);
+		        st.engine.partitions_evaluated, st.partitions_max, st.engine.nodes_reused,
+		        st.engine.returns_let_go);
 	}
 	return ASSURE_EXIT_OK;
 }

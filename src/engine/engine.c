@@ -25,6 +25,12 @@ typedef struct parsed {
 	json_t *salvage; /* when doc is NULL: the top-level members still readable (doc.h) */
 	json_t *canon;   /* top-level member name -> its canonical text (canon_member), made on use */
 	bool too_large;  /* not read: larger than max_file_size (error says how large) */
+	/*
+	 * Let go: doc was freed once the file's own rules had run, as nothing else reads its kind
+	 * (let_go); get_parsed parses it again if it is wanted after all. kind is kept.
+	 */
+	bool let_go;
+	json_t *tops; /* while let go: its top-level members that are not objects or arrays (kind, org) */
 } parsed;
 
 /*
@@ -229,6 +235,13 @@ struct assure_engine {
 	snap_cached *snap_cache;          /* one per rule, used by the snapshot-scope ones (owned) */
 	struct group_state *groups;       /* one per rule, used by the group rules (owned) */
 	struct group_state *chart_groups; /* one per declared chart (owned) */
+	/*
+	 * The kinds another file's rules have read, as kind_bit bits: their returns stay parsed.
+	 * The rest are let go once their own rules have run, unless keep_parsed (a snapshot rule, a
+	 * group or chart of any kind, or file_doc(), any of which may read any file).
+	 */
+	uint64_t read_kinds;
+	bool keep_parsed;
 };
 
 static void group_state_free(struct group_state *g);
@@ -391,6 +404,10 @@ typedef struct run {
 	/* the documents whose locator a finding built: forgotten once their findings are made */
 	assure_doc **located;
 	size_t nlocated, caplocated;
+	/* the returns whose own rules ran, to let go at the run's end if no other file's rules read their
+	 * kind */
+	parsed **let_go;
+	size_t nlet_go, caplet_go;
 } run;
 
 static bool change_touches(const change_set *cs, const char *kind, json_t *filter);
@@ -406,6 +423,15 @@ static unsigned long next_epoch;
 static unsigned long new_epoch(void)
 {
 	return ++next_epoch;
+}
+
+/* A group rule's or chart's kinds are read by it: their returns stay parsed. */
+static void read_group_kinds(assure_engine *e, const assure_rule *r)
+{
+	if (r->group_kind_count == 0)
+		e->keep_parsed = true;
+	for (size_t k = 0; k < r->group_kind_count; k++)
+		e->read_kinds |= kind_bit(e, r->group_kinds[k]);
 }
 
 int assure_engine_new(assure_engine **out, const assure_ruleset *rs)
@@ -429,7 +455,13 @@ int assure_engine_new(assure_engine **out, const assure_ruleset *rs)
 		const assure_rule *r = assure_ruleset_rule(rs, i);
 		if (r->path_count == 0)
 			e->any_kind_rule = true;
+		if (r->scope == ASSURE_SCOPE_SNAPSHOT)
+			e->keep_parsed = true;
+		else if (r->scope == ASSURE_SCOPE_GROUP)
+			read_group_kinds(e, r);
 	}
+	for (size_t c = 0; c < ncharts; c++)
+		read_group_kinds(e, &assure_ruleset_chart(rs, c)->group);
 
 	*out = e;
 	return 0;
@@ -456,6 +488,7 @@ void assure_engine_free(assure_engine *e)
 		free(e->parsed[i]->error);
 		json_decref(e->parsed[i]->salvage);
 		json_decref(e->parsed[i]->canon);
+		json_decref(e->parsed[i]->tops);
 		free(e->parsed[i]);
 	}
 	free(e->parsed);
@@ -537,13 +570,55 @@ static const char *kind_of(json_t *root)
 	return json_is_string(k) ? json_string_value(k) : NULL;
 }
 
+/* The parse of f's blob if it has been made (and perhaps let go), without making it. */
+static parsed *known_parse(const assure_engine *e, const assure_file *f)
+{
+	json_t *idx = json_object_get(e->by_oid, f->oid);
+	return idx ? e->parsed[json_integer_value(idx)] : NULL;
+}
+
+/* The top-level members of p's blob, or what was kept of them when it was let go. */
+static json_t *tops_of(const parsed *p)
+{
+	return p->doc ? assure_doc_root(p->doc) : p->tops;
+}
+
+/* Whether another file's rules may read p's returns: then they stay parsed. */
+static bool kind_read(assure_engine *e, parsed *p)
+{
+	const char *kind = kind_of(tops_of(p));
+	return e->keep_parsed || (kind && (e->read_kinds & kind_bit(e, kind)));
+}
+
+/* A return let go and wanted after all: read and parsed again, as it was the first time. */
+static parsed *parse_again(assure_engine *e, const assure_snapshot *snap, size_t i, parsed *p)
+{
+	char *data;
+	size_t len;
+	if (assure_snapshot_read(snap, i, &data, &len) < 0)
+		return NULL;
+	e->stats.blobs_read++;
+	e->stats.blobs_parsed++;
+	int line, column;
+	int rc = assure_doc_parse(&p->doc, data, len, &line, &column);
+	free(data);
+	if (rc < 0) /* it parsed before: the object store has changed under us */
+		return NULL;
+	p->let_go = false;
+	json_decref(p->tops);
+	p->tops = NULL;
+	return p;
+}
+
 /* Parse a file once per run, however many rules and commits read it. */
 static parsed *get_parsed(assure_engine *e, const assure_snapshot *snap, size_t i)
 {
 	const assure_file *f = assure_snapshot_file(snap, i);
 	json_t *idx = json_object_get(e->by_oid, f->oid);
-	if (idx)
+	if (idx && !e->parsed[json_integer_value(idx)]->let_go)
 		return e->parsed[json_integer_value(idx)];
+	if (idx)
+		return parse_again(e, snap, i, e->parsed[json_integer_value(idx)]);
 	char *data;
 	size_t len;
 	uint64_t size;
@@ -604,6 +679,7 @@ static char *unreadable_reason(run *rn, size_t i)
 static int file_doc_cb(json_t **doc, const char *path, void *payload, char **why)
 {
 	run *r = payload;
+	r->e->keep_parsed = true; /* a path can name a file of any kind */
 	long i = assure_snapshot_find(r->snap, path);
 	if (r->deps)
 		json_object_set_new(r->deps, path,
@@ -679,17 +755,22 @@ static void index_add(run *rn, size_t i, bool views)
 	const assure_file *f = assure_snapshot_file(rn->snap, i);
 	if (!ends_with_json(f->path) || ignored(rn->e, f->path))
 		return;
-	parsed *p = get_parsed(rn->e, rn->snap, i);
-	if (!p || !p->doc) {
+	parsed *p = known_parse(rn->e, f);
+	/* a return let go is filed by the kind it kept, unless a lookup of that kind is filed by values */
+	if (!p || !p->let_go || kind_read(rn->e, p))
+		p = get_parsed(rn->e, rn->snap, i);
+	if (!p || (!p->doc && !p->let_go)) {
 		idx_insert(&x->unreadable, i);
 		return;
 	}
-	json_t *root = assure_doc_root(p->doc);
+	json_t *root = tops_of(p);
 	json_t *k = json_is_object(root) ? json_object_get(root, "kind") : NULL;
 	if (!json_is_string(k))
 		return;
+	const char *kind = json_string_value(k);
+	size_t klen = json_string_length(k);
 	bool added = false;
-	size_t *slot = assure_strmap_slot(x->kinds, json_string_value(k), json_string_length(k), &added);
+	size_t *slot = assure_strmap_slot(x->kinds, kind, klen, &added);
 	if (added) {
 		*slot = x->nkinds++;
 		x->by_kind = assure_xrealloc(x->by_kind, x->nkinds * sizeof(idx_list));
@@ -697,10 +778,9 @@ static void index_add(run *rn, size_t i, bool views)
 	}
 	idx_insert(&x->by_kind[*slot], i);
 	assure_buf values = ASSURE_BUF_INIT;
-	for (size_t v = 0; views && v < x->nviews; v++) {
+	for (size_t v = 0; views && p->doc && v < x->nviews; v++) {
 		const char *key = x->view_keys[v];
-		size_t kl = json_string_length(k);
-		if (strncmp(key, json_string_value(k), kl) != 0 || key[kl] != '\n')
+		if (strncmp(key, kind, klen) != 0 || key[klen] != '\n')
 			continue;
 		assure_buf_clear(&values);
 		view_values(&values, key, p);
@@ -1527,6 +1607,7 @@ static void node_end(run *rn, const assure_findings *out)
 static int lookup_cb(json_t **out, const char *kind, json_t *filter, void *payload, char **why)
 {
 	run *rn = payload;
+	rn->e->read_kinds |= kind_bit(rn->e, kind);
 	/* the dependency's name is "\001" and the lookup's key, so that a later check can repeat it */
 	assure_buf key = ASSURE_BUF_INIT;
 	assure_buf_putc(&key, '\001');
@@ -1570,9 +1651,59 @@ static void forget_locations(run *rn)
 }
 
 /* What a run allocated for itself, freed when it ends (its locators forgotten). */
+static void let_go_later(run *rn, parsed *p)
+{
+	if (rn->e->keep_parsed || !p || !p->doc)
+		return;
+	if (rn->nlet_go == rn->caplet_go) {
+		rn->caplet_go = rn->caplet_go ? 2 * rn->caplet_go : 16;
+		rn->let_go = assure_xrealloc(rn->let_go, rn->caplet_go * sizeof(*rn->let_go));
+	}
+	rn->let_go[rn->nlet_go++] = p;
+}
+
+/* The top-level members of root that are neither objects nor arrays (new object, shared values). */
+static json_t *scalar_members(json_t *root)
+{
+	json_t *tops = json_object();
+	const char *name;
+	json_t *v;
+	json_object_foreach(root, name, v)
+	{
+		if (!json_is_object(v) && !json_is_array(v))
+			json_object_set(tops, name, v);
+	}
+	return tops;
+}
+
+/*
+ * Most returns are read by their own rules alone (a performance return, an action log): once
+ * those have run and their findings are placed, the tree is let go, and memory holds the
+ * returns other files' rules read rather than every return of the snapshot. Done at the end
+ * of a run, when nothing of the run (a change's contents, a locator) points into them.
+ */
+static void let_go(run *rn)
+{
+	for (size_t i = 0; i < rn->nlet_go; i++) {
+		parsed *p = rn->let_go[i];
+		if (p->let_go || !p->doc || kind_read(rn->e, p))
+			continue;
+		p->tops = scalar_members(assure_doc_root(p->doc));
+		assure_doc_free(p->doc);
+		p->doc = NULL;
+		json_decref(p->canon);
+		p->canon = NULL;
+		p->let_go = true;
+		rn->e->stats.returns_let_go++;
+	}
+	rn->nlet_go = 0;
+}
+
 static void run_end(run *rn)
 {
 	forget_locations(rn);
+	let_go(rn);
+	free(rn->let_go);
 	free(rn->lets);
 	free(rn->let_state);
 	free(rn->located);
@@ -2250,17 +2381,22 @@ static void dyn_remove(assure_engine *e, reusable *ru)
 static void check_file_group(run *rn, assure_findings *out, reusable *ru, int g, size_t i, parsed *p)
 {
 	const assure_file *f = assure_snapshot_file(rn->snap, i);
-	json_t *root = assure_doc_root(p->doc);
 	cached *c = &ru->group[g];
 	if (cached_use(rn, c, out, g == GROUP_OTHERS && !rn->opts->passes))
 		return;
+	/* a return let go is parsed again only now that its rules are evaluated again */
+	parsed *q = p->let_go ? get_parsed(rn->e, rn->snap, i) : p;
+	json_t *root = tops_of(q ? q : p); /* what was kept of a return let go is freed once parsed */
 	for (size_t k = 0; k < assure_ruleset_count(rn->e->rs); k++) {
 		const assure_rule *r = assure_ruleset_rule(rn->e->rs, k);
 		if (r->scope != ASSURE_SCOPE_RETURN || rule_group(r) != g ||
 		    !path_selected(rn->e, r, f->path) || !kind_selected(r, root))
 			continue;
 		c->reads_as_of |= (r->reads & ASSURE_EXPR_READS_AS_OF) != 0;
-		eval_return_rule(rn, c->findings, k, r, f->path, p->doc);
+		if (q && q->doc)
+			eval_return_rule(rn, c->findings, k, r, f->path, q->doc);
+		else
+			unreadable_input(rn, c->findings, r, i);
 	}
 	cached_end(rn, c, out);
 }
@@ -2314,7 +2450,10 @@ static void check_file(run *rn, assure_findings *out, size_t i)
 		return;
 	/* findings are filed under the path and blob, and reused while they hold */
 	reusable *ru = reusable_of(e, f, true);
-	parsed *p = get_parsed(e, rn->snap, i);
+	/* a return let go whose findings are all reused is not parsed again (check_file_group) */
+	parsed *p = known_parse(e, f);
+	if (!p || !p->let_go || !ru->known)
+		p = get_parsed(e, rn->snap, i);
 	if (!ru->known)
 		know_file(rn, ru, i, p);
 	else if (!rn->delta || !ru->file.active)
@@ -2324,13 +2463,14 @@ static void check_file(run *rn, assure_findings *out, size_t i)
 		assure_findings_extend(out, ru->file.findings);
 	ru->file.active = true;
 	ru->file.used = e->checks;
-	if (p && p->doc) {
+	if (p && (p->doc || p->let_go)) {
 		for (int g = 0; g < GROUP_COUNT; g++)
 			check_file_group(rn, out, ru, g, i, p);
 		dyn_add(e, ru);
 	}
 	shared_clear(rn);
 	forget_locations(rn);
+	let_go_later(rn, p);
 }
 
 /* The file leaves the engine's state (assure_engine_update): its findings are removed. */
@@ -3188,7 +3328,15 @@ static void settle(assure_engine *e, const assure_snapshot *snap, const assure_c
 
 static void note_content(run *rn, change_set *cs, const assure_snapshot *snap, size_t i)
 {
-	parsed *p = get_parsed(rn->e, snap, i);
+	parsed *p = known_parse(rn->e, assure_snapshot_file(snap, i));
+	if (p && p->let_go && !kind_read(rn->e, p)) {
+		/* no lookup reads its kind, so none can match its values: the kind is enough */
+		const char *kind = kind_of(p->tops);
+		if (kind)
+			cs->kinds |= kind_bit(rn->e, kind);
+		return;
+	}
+	p = get_parsed(rn->e, snap, i);
 	json_t *root = p && p->doc ? assure_doc_root(p->doc) : NULL;
 	if (!p || !p->doc) {
 		cs->unreadable = true;
@@ -3369,13 +3517,17 @@ int assure_engine_update(assure_engine *e, const assure_snapshot *snap, const as
 		assure_buf_put(&path, ru->key, (size_t)(nl - ru->key));
 		long at = assure_snapshot_find(snap, path.ptr);
 		assure_buf_free(&path);
-		parsed *p = at >= 0 ? get_parsed(e, snap, (size_t)at) : NULL;
-		if (!p || !p->doc)
+		parsed *p = at >= 0 ? known_parse(e, assure_snapshot_file(snap, (size_t)at)) : NULL;
+		if (p && !p->let_go)
+			p = get_parsed(e, snap, (size_t)at);
+		if (!p || (!p->doc && !p->let_go))
 			continue; /* cannot be: its findings were made from this content */
 		for (int g = 0; g < GROUP_COUNT; g++)
 			if (stale(&ru->group[g], &cs))
 				check_file_group(&rn, added, ru, g, (size_t)at, p);
 		shared_clear(&rn);
+		forget_locations(&rn);
+		let_go_later(&rn, p);
 	}
 	/* 4. rules over groups and over the snapshot, where what they read changed */
 	for (size_t k = 0; k < assure_ruleset_count(e->rs); k++) {
@@ -3450,6 +3602,16 @@ json_t *assure_engine_root(assure_engine *e, const assure_snapshot *snap, size_t
 	return p && p->doc ? assure_doc_root(p->doc) : NULL;
 }
 
+json_t *assure_engine_top(assure_engine *e, const assure_snapshot *snap, size_t i, const char *name)
+{
+	parsed *p = known_parse(e, assure_snapshot_file(snap, i));
+	if (!p || !p->let_go)
+		p = get_parsed(e, snap, i);
+	json_t *tops = p ? tops_of(p) : NULL;
+	json_t *v = json_is_object(tops) ? json_object_get(tops, name) : NULL;
+	return json_is_object(v) || json_is_array(v) ? NULL : v;
+}
+
 void assure_engine_retain(assure_engine *e, const assure_snapshot *const *keep, size_t n)
 {
 	json_t *oids = json_object();
@@ -3476,6 +3638,7 @@ void assure_engine_retain(assure_engine *e, const assure_snapshot *const *keep, 
 			free(p->error);
 			json_decref(p->salvage);
 			json_decref(p->canon);
+			json_decref(p->tops);
 			free(p);
 			continue;
 		}

@@ -163,6 +163,11 @@ static bool is_body(const enode *n, size_t i)
 
 static int resolve(resolver *r, enode *n);
 
+static void item_result_drop(void *payload)
+{
+	assure_value_clear(&((item_result *)payload)->val);
+}
+
 /* Whether n reads anything besides the lambda variables and params: then it cannot be remembered by item. */
 static bool reads_context(const enode *n)
 {
@@ -205,7 +210,7 @@ static int resolve_lambda(resolver *r, enode *n)
 		n->deps = n->kids[0]->deps;
 		n->var_mask = n->kids[0]->var_mask & ~(1u << n->slot);
 		if (n->deps == 0 && n->var_mask == 0 && !reads_context(n->kids[0]))
-			n->item_memo = item_memo_new();
+			n->item_memo = assure_idmap_new(sizeof(item_result), item_result_drop);
 	}
 	return rc;
 }

@@ -969,14 +969,14 @@ int ev_with_item(ev *e, const ev_items *it, size_t i, const enode *body, assure_
 {
 	if (body->kind == EN_LAMBDA) {
 		json_t *item =
-		    body->item_memo && item_memo_wanted(body->item_memo) ? item_identity(it, i) : NULL;
-		unsigned long steps, before = *e->steps;
-		const assure_value *known = item ? item_memo_get(body->item_memo, item, &steps) : NULL;
+		    body->item_memo && assure_idmap_wanted(body->item_memo) ? item_identity(it, i) : NULL;
+		unsigned long before = *e->steps;
+		const item_result *known = item ? assure_idmap_get(body->item_memo, item) : NULL;
 		if (known) {
-			*e->steps += steps - 1;
+			*e->steps += known->steps - 1;
 			int rc = ev_step(e);
 			if (rc == 0)
-				assure_value_copy(out, known);
+				assure_value_copy(out, &known->val);
 			return rc;
 		}
 		assure_value *slot = &e->frame[body->slot];
@@ -986,8 +986,11 @@ int ev_with_item(ev *e, const ev_items *it, size_t i, const enode *body, assure_
 		if (rc == 0)
 			rc = ev_node(e, body->kids[0], out);
 		assure_value_clear(slot);
-		if (rc == 0 && item)
-			item_memo_put(body->item_memo, item, out, *e->steps - before);
+		item_result *r = rc == 0 && item ? assure_idmap_put(body->item_memo, item) : NULL;
+		if (r) {
+			r->steps = *e->steps - before;
+			assure_value_copy(&r->val, out);
+		}
 		return rc;
 	}
 	cur_binding b = {.index = -1};

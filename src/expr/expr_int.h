@@ -22,6 +22,7 @@
 
 #include "assure/buf.h"
 #include "assure/expr.h"
+#include "assure/idmap.h"
 #include "assure/jsonpath.h"
 #include "assure/regex.h"
 #include "assure/value.h"
@@ -158,29 +159,24 @@ typedef struct enode {
 	int memo;                           /* slot in the expression's memo, or -1: see compile.c */
 	assure_regex *re;                   /* EN_CALL of matches()/search() with a literal pattern: owned */
 	struct re_cache *re_cache;          /* EN_CALL of matches()/search() with a computed pattern: owned */
-	struct item_memo *item_memo;        /* EN_LAMBDA whose body reads only its item: results, owned */
+	struct assure_idmap
+	    *item_memo; /* EN_LAMBDA whose body reads only its item: item_result by item, owned */
 } enode;
 
 void enode_free(enode *n);
 
 /*
- * The results of a lambda whose body reads nothing but its item (no document, let,
- * as_of, file, other variable or other files), for items that are JSON objects or arrays,
- * by identity: "r -> r.doc.kind == 'finance'" is worked out once per return, not once
- * per return each time a group of a thousand is evaluated again. Each entry holds a
- * reference to its item, so no other item can take its address; entries whose item
- * nothing else holds are dropped as the table grows, and a table whose items are seldom
- * met again is emptied and left unused for a while (item_memo.c). The steps an entry
- * took are charged again when it is used, so the step limit is met where it was (eval.c).
+ * What a lambda whose body reads nothing but its item (no query, let, as_of, file,
+ * other variable or other files) gave for an item that is a JSON object or array,
+ * remembered by the item's identity (enode.item_memo, assure/idmap.h): "r -> r.doc.kind
+ * == 'finance'" is worked out once per return, not again each time a group of a
+ * thousand is evaluated after one member changed. The steps it took are charged again
+ * when it is used, so the step limit is met where it was.
  */
-struct item_memo;
-struct item_memo *item_memo_new(void);
-void item_memo_free(struct item_memo *m);
-/* Whether to look up and remember this call's result (false while the table is left unused). */
-bool item_memo_wanted(struct item_memo *m);
-/* The result remembered for item, and the steps it took, or NULL. */
-const assure_value *item_memo_get(struct item_memo *m, const json_t *item, unsigned long *steps);
-void item_memo_put(struct item_memo *m, json_t *item, const assure_value *val, unsigned long steps);
+typedef struct item_result {
+	unsigned long steps; /* evaluation steps the result took */
+	assure_value val;    /* the result */
+} item_result;
 
 /*
  * Parse src[0, len). When in_template is true the expression ends at a '}' token and

@@ -50,7 +50,7 @@ void enode_free(enode *n)
 	assure_jsonpath_free(n->query);
 	assure_regex_free(n->re);
 	re_cache_free(n->re_cache);
-	item_memo_free(n->item_memo);
+	assure_idmap_free(n->item_memo);
 	free(n);
 }
 

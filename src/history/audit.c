@@ -301,8 +301,7 @@ static void live_release(walk_state *ws, size_t r)
 static const char *org_of(walk_state *ws, const assure_snapshot *snap, const char *path)
 {
 	long i = *path ? assure_snapshot_find(snap, path) : -1;
-	json_t *root = i >= 0 ? assure_engine_root(ws->engine, snap, (size_t)i) : NULL;
-	json_t *org = json_is_object(root) ? json_object_get(root, "org") : NULL;
+	json_t *org = i >= 0 ? assure_engine_top(ws->engine, snap, (size_t)i, "org") : NULL;
 	return intern_org(ws->a, json_is_string(org) ? json_string_value(org) : "");
 }
 

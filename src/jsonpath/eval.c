@@ -12,6 +12,7 @@
 
 #include "assure/buf.h"
 #include "assure/error.h"
+#include "assure/idmap.h"
 #include "jsonpath/jsonpath_int.h"
 
 #include <assert.h>
@@ -97,6 +98,21 @@ static void apply_slice(const ctx *c, const jp_selector *sel, json_t *v, const c
 	}
 }
 
+/* 1 when child passes the filter, 0 when not, -1 on failure (never remembered). */
+static int filter_child(const ctx *c, const jp_selector *sel, json_t *child)
+{
+	bool by_identity = sel->passes && (json_is_object(child) || json_is_array(child)) &&
+	                   assure_idmap_wanted(sel->passes);
+	const bool *known = by_identity ? assure_idmap_get(sel->passes, child) : NULL;
+	if (known)
+		return *known;
+	int keep = eval_logical(c, sel->u.filter, child);
+	bool *slot = by_identity && keep >= 0 ? assure_idmap_put(sel->passes, child) : NULL;
+	if (slot)
+		*slot = keep != 0;
+	return keep;
+}
+
 /* Children in document order: array elements, then object members in insertion order. */
 static int apply_selector(const ctx *c, const jp_selector *sel, json_t *v, const char *ptr,
                           assure_nodelist *out)
@@ -130,7 +146,7 @@ static int apply_selector(const ctx *c, const jp_selector *sel, json_t *v, const
 	if (json_is_array(v)) {
 		for (size_t i = 0; i < json_array_size(v); i++) {
 			json_t *child = json_array_get(v, i);
-			int keep = filter ? eval_logical(c, sel->u.filter, child) : 1;
+			int keep = filter ? filter_child(c, sel, child) : 1;
 			if (keep < 0)
 				return -1;
 			if (keep)
@@ -139,7 +155,7 @@ static int apply_selector(const ctx *c, const jp_selector *sel, json_t *v, const
 	} else if (json_is_object(v)) {
 		for (void *it = json_object_iter(v); it; it = json_object_iter_next(v, it)) {
 			json_t *child = json_object_iter_value(it);
-			int keep = filter ? eval_logical(c, sel->u.filter, child) : 1;
+			int keep = filter ? filter_child(c, sel, child) : 1;
 			if (keep < 0)
 				return -1;
 			if (keep)

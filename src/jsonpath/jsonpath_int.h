@@ -53,6 +53,12 @@ typedef struct jp_selector {
 		} slice;
 		jp_expr *filter; /* owned logical expression */
 	} u;
+	/*
+	 * A filter that reads nothing but '@' (no '$'): whether each child that is an object or
+	 * array passes, by the child's identity (assure/idmap.h), so a group's thousand returns
+	 * are not tested again each time one of them changed. Owned, or NULL.
+	 */
+	struct assure_idmap *passes;
 } jp_selector;
 
 typedef struct jp_segment {

@@ -12,6 +12,7 @@
 #include "assure/jsonpath.h"
 
 #include "assure/error.h"
+#include "assure/idmap.h"
 #include "jsonpath/jsonpath_int.h"
 
 #include <stdio.h>
@@ -26,6 +27,44 @@ static void selector_clear(jp_selector *s)
 		free(s->u.name.str);
 	else if (s->kind == JP_SEL_FILTER)
 		jp_expr_free(s->u.filter);
+	assure_idmap_free(s->passes);
+}
+
+static bool expr_reads_root(const jp_expr *e);
+
+static bool query_reads_root(const jp_query *q)
+{
+	if (!q->relative)
+		return true;
+	for (size_t i = 0; i < q->nsegs; i++)
+		for (size_t k = 0; k < q->segs[i].nsels; k++)
+			if (q->segs[i].sels[k].kind == JP_SEL_FILTER &&
+			    expr_reads_root(q->segs[i].sels[k].u.filter))
+				return true;
+	return false;
+}
+
+static bool expr_reads_root(const jp_expr *e)
+{
+	switch (e->kind) {
+	case JP_E_OR:
+	case JP_E_AND:
+		return expr_reads_root(e->u.bin.l) || expr_reads_root(e->u.bin.r);
+	case JP_E_CMP:
+		return expr_reads_root(e->u.cmp.l) || expr_reads_root(e->u.cmp.r);
+	case JP_E_NOT:
+		return expr_reads_root(e->u.not );
+	case JP_E_QUERY:
+		return query_reads_root(e->u.query);
+	case JP_E_FUNC:
+		for (size_t i = 0; i < e->u.func.nargs; i++)
+			if (expr_reads_root(e->u.func.args[i]))
+				return true;
+		return false;
+	case JP_E_LITERAL:
+		return false;
+	}
+	return true;
 }
 
 void jp_query_free(jp_query *q)
@@ -161,7 +200,11 @@ static bool parse_filter(jp_lexer *lx, jp_selector *sel)
 	sel->kind = JP_SEL_FILTER;
 	sel->u.filter = e;
 	lx->depth--;
-	return check_logical(lx, e);
+	if (!check_logical(lx, e))
+		return false;
+	if (!expr_reads_root(e))
+		sel->passes = assure_idmap_new(sizeof(bool), NULL);
+	return true;
 }
 
 /* selector = name-selector / wildcard-selector / slice-selector / index-selector / filter-selector */

@@ -3,6 +3,7 @@
 
 #include "assure/buf.h"
 #include "assure/date.h"
+#include "assure/error.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -446,6 +447,90 @@ static void test_engine__retain_drops_only_blobs_outside_the_snapshots(void **st
 	done(&fx);
 }
 
+static const char *let_go_rules_json =
+    "{\"ruleset\": \"l\", \"version\": \"1\", \"rules\": [\n"
+    "  {\"id\": \"LGO-001\", \"title\": \"overdue\", \"severity\": \"warning\", \"domain\": \"governance\",\n"
+    "   \"applies_to\": {\"kind\": \"action_log\"}, \"for_each\": \"$.actions[*]\",\n"
+    "   \"assert\": \"date(@.due) >= as_of\", \"message\": \"{@.code} overdue\", \"subject\": \"@.code\"},\n"
+    "  {\"id\": \"LGO-002\", \"title\": \"has a table\", \"severity\": \"warning\", \"domain\": "
+    "\"finance\",\n"
+    "   \"applies_to\": {\"kind\": \"finance\"}, \"let\": {\"t\": \"the('table', {year: $.year})\"},\n"
+    "   \"assert\": \"len(t.doc.orgs) > 1\", \"message\": \"a table of one\", \"subject\": \"$.org\"}\n"
+    " ]}\n";
+
+/* Each finding of l as "rule path:line:column subject message", one a line (caller frees). */
+static char *describe_all(assure_findings *l)
+{
+	assure_findings_sort(l);
+	assure_buf b = ASSURE_BUF_INIT;
+	for (size_t i = 0; i < assure_findings_count(l); i++) {
+		const assure_finding *f = assure_findings_get(l, i);
+		assure_buf_printf(&b, "%s %s:%d:%d %s %s\n", f->rule_id, f->path, f->line, f->column,
+		                  f->subject, f->message);
+	}
+	return b.ptr ? assure_buf_detach(&b) : assure_xstrdup("");
+}
+
+/*
+ * A return whose kind no other file's rules read is let go once its own rules have run (the
+ * action log here; the table stays, read by LGO-002's lookup). Its findings are reused without
+ * parsing it again; its kind and org are still known; and a new day that makes its date rule
+ * run again parses it again, with the findings a fresh engine gives, in the same places.
+ */
+static void test_engine__returns_read_by_no_other_rule_are_let_go(void **state)
+{
+	(void)state;
+	write_file("lrules/l.json", let_go_rules_json);
+	write_file("lsnap/log.json", "{\"kind\": \"action_log\", \"org\": \"RXN\", \"actions\": [\n"
+	                             "  {\"code\": \"A1\", \"due\": \"2021-01-31\"},\n"
+	                             "  {\"code\": \"A2\", \"due\": \"2021-03-01\"}]}\n");
+	write_file("lsnap/fin.json", "{\"kind\": \"finance\", \"org\": \"RXN\", \"year\": \"2020-21\"}\n");
+	write_file("lsnap/t.json", "{\"kind\": \"table\", \"year\": \"2020-21\", \"orgs\": [\"RXN\"]}\n");
+	fixture fx = {0};
+	run_in(&fx, "lrules", "lsnap");
+	assure_engine_stats st0, st1;
+	assure_engine_get_stats(fx.engine, &st0);
+	/* log.json and fin.json are let go; t.json, which a lookup reads, is not */
+	assert_int_equal(st0.returns_let_go, 2);
+	assert_int_equal(count_rule(fx.findings, "LGO-001"), 0);
+	assert_int_equal(count_rule(fx.findings, "LGO-002"), 1);
+	long log = assure_snapshot_find(fx.snap, "log.json");
+	assert_true(log >= 0);
+	json_t *org = assure_engine_top(fx.engine, fx.snap, (size_t)log, "org");
+	assert_string_equal(json_string_value(org), "RXN");
+	assert_null(assure_engine_top(fx.engine, fx.snap, (size_t)log, "actions"));
+
+	/* the same day again: everything reused, nothing parsed */
+	assure_findings *same = check_with(&fx, fx.snap, "2021-01-13");
+	assure_engine_get_stats(fx.engine, &st1);
+	assert_int_equal(st1.blobs_parsed, st0.blobs_parsed);
+	assert_int_equal(assure_findings_count(same), assure_findings_count(fx.findings));
+	assure_findings_free(same);
+
+	/* a month later A1 is overdue: the log alone is parsed again, and let go again */
+	assure_findings *later = check_with(&fx, fx.snap, "2021-02-15");
+	assure_engine_stats st2;
+	assure_engine_get_stats(fx.engine, &st2);
+	assert_int_equal(st2.blobs_parsed - st1.blobs_parsed, 1);
+	assert_int_equal(st2.returns_let_go - st1.returns_let_go, 1);
+	assure_engine *fresh;
+	assure_engine_new(&fresh, fx.rs);
+	assure_findings *want;
+	assure_findings_new(&want);
+	assure_check_opts opts = ASSURE_CHECK_OPTS_INIT;
+	assert_int_equal(assure_date_parse_iso(&opts.as_of, "2021-02-15"), 0);
+	assert_int_equal(assure_engine_check(fresh, fx.snap, &opts, want, NULL), 0);
+	char *got = describe_all(later), *expected = describe_all(want);
+	assert_string_equal(got, expected);
+	assert_non_null(strstr(got, "LGO-001 log.json:2:3 A1 A1 overdue"));
+	free(got);
+	free(expected);
+	assure_findings_free(want);
+	assure_findings_free(later);
+	assure_engine_free(fresh);
+	done(&fx);
+}
+
 static const char *group_rules_json =
     "{\"ruleset\": \"g\", \"version\": \"1\", \"rules\": [\n"
     "  {\"id\": \"SUM-001\", \"title\": \"year total\", \"severity\": \"error\", \"domain\": \"finance\",\n"
@@ -642,6 +727,7 @@ int main(void)
 	    cmocka_unit_test(test_engine__file_doc_rules_follow_the_files_they_read),
 	    cmocka_unit_test(test_engine__snapshot_rules_follow_the_files_they_select),
 	    cmocka_unit_test(test_engine__retain_drops_only_blobs_outside_the_snapshots),
+	    cmocka_unit_test(test_engine__returns_read_by_no_other_rule_are_let_go),
 	    cmocka_unit_test(test_engine__groups_lookups_and_each),
 	    cmocka_unit_test(test_engine__unreadable_returns_in_groups_and_lookups),
 	    cmocka_unit_test(test_engine__reuse_survives_a_growing_parse_cache),

@@ -1,6 +1,7 @@
 /* test_jsonpath.c: RFC 9535 queries: parse errors, prefix mode, singular queries, pointers, paths. */
 #include "assure/jsonpath.h"
 
+#include "assure/buf.h"
 #include "assure/error.h"
 
 #include <setjmp.h>
@@ -274,6 +275,65 @@ static void test_jsonpath__eval_appends(void **state)
 	json_decref(doc);
 }
 
+/* The pointers of what q selects from root, space-separated. Caller frees. */
+static char *selected(const assure_jsonpath *q, json_t *root)
+{
+	assure_nodelist l;
+	assure_nodelist_init(&l);
+	assert_int_equal(assure_jsonpath_eval(q, root, root, "", &l), 0);
+	assure_buf b = ASSURE_BUF_INIT;
+	for (size_t i = 0; i < l.count; i++) {
+		if (i)
+			assure_buf_putc(&b, ' ');
+		assure_buf_puts(&b, l.items[i].pointer);
+	}
+	assure_nodelist_clear(&l);
+	return b.ptr ? assure_buf_detach(&b) : assure_xstrdup("");
+}
+
+/*
+ * A filter that reads only '@' is decided once per object or array it meets, by identity:
+ * queried again over the same objects it keeps what it kept. Documents are never changed in
+ * place, so this test changes one to see that; a filter that reads '$' is decided afresh.
+ */
+static void test_jsonpath__filters_remember_objects_met_again(void **state)
+{
+	(void)state;
+	json_t *returns = json_loads("[{\"kind\": \"finance\", \"year\": \"2020-21\"},"
+	                             " {\"kind\": \"paper\", \"year\": \"2021-22\"}, 3]",
+	                             0, NULL);
+	json_t *one = json_pack("{s:s,s:O}", "year", "2020-21", "returns", returns);
+	json_t *two = json_pack("{s:s,s:O}", "year", "2021-22", "returns", returns);
+	assure_jsonpath *by_item = parse_ok("$.returns[?@.kind == 'finance' || @ == 4]");
+	assure_jsonpath *by_root = parse_ok("$.returns[?@.year == $.year]");
+	assure_jsonpath *nested = parse_ok("$.returns[?@[?@ == $.year]]");
+	const struct {
+		assure_jsonpath *q;
+		const char *first, *second;
+	} cases[] = {
+	    {by_item, "/returns/0", "/returns/0 /returns/2"},
+	    {by_root, "/returns/0", "/returns/1"},
+	    {nested, "/returns/0", "/returns/1"},
+	};
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+			char *got = selected(cases[i].q, pass ? two : one);
+			if (strcmp(got, pass ? cases[i].second : cases[i].first) != 0)
+				fail_msg("case %zu, pass %d selected '%s'", i, pass, got);
+			free(got);
+		}
+		/* the second pass: another root, the first return's kind changed, 3 now 4 */
+		json_object_set_new(json_array_get(returns, 0), "kind", json_string("paper"));
+		json_array_set_new(returns, 2, json_integer(4));
+	}
+	assure_jsonpath_free(by_item);
+	assure_jsonpath_free(by_root);
+	assure_jsonpath_free(nested);
+	json_decref(one);
+	json_decref(two);
+	json_decref(returns);
+}
+
 /* Numbers compare exactly: 0.1 equals 0.1, 1 equals 1.0, and integers beyond 2^53 stay distinct. */
 static void test_jsonpath__numbers_compare_exactly(void **state)
 {
@@ -423,6 +483,7 @@ int main(void)
 	    cmocka_unit_test(test_jsonpath__normalized_paths),
 	    cmocka_unit_test(test_jsonpath__string_escapes_decode),
 	    cmocka_unit_test(test_jsonpath__equal_is_exact_and_structural),
+	    cmocka_unit_test(test_jsonpath__filters_remember_objects_met_again),
 	};
 	return cmocka_run_group_tests_name("jsonpath", tests, NULL, NULL);
 }
