@@ -903,6 +903,72 @@ static void result_touched(snap_index *x, size_t r, unsigned long check)
 	x->result_gone[r] = true;
 }
 
+static int cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Sort and drop repeats; returns the count left. */
+static size_t sort_unique(size_t *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_size);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (k == 0 || v[k - 1] != v[i])
+			v[k++] = v[i];
+	return k;
+}
+
+/*
+ * Where each file of prev is in snap (SIZE_MAX: its content is gone), from the change alone: the
+ * files it did not touch keep their order, so they fill, in order, the places of snap that no
+ * new content takes. A commit costs its changes and a pass of integers, not a comparison of
+ * every path. False, with nothing decided, when the change does not account for the two
+ * snapshots (the caller then compares them path by path).
+ */
+static bool remap_by_changes(size_t *remap, const assure_snapshot *prev, const assure_snapshot *snap,
+                             const assure_change *ch, size_t nch)
+{
+	size_t np = assure_snapshot_count(prev), nn = assure_snapshot_count(snap);
+	size_t *gone = assure_xcalloc(nch + 1, sizeof(size_t)),
+	       *came = assure_xcalloc(nch + 1, sizeof(size_t));
+	size_t ngone = 0, ncame = 0;
+	bool ok = true;
+	for (size_t i = 0; i < nch && ok; i++) {
+		const char *old = ch[i].kind == ASSURE_CHANGE_RENAMED ? ch[i].old_path
+		                  : ch[i].kind == ASSURE_CHANGE_ADDED ? NULL
+		                                                      : ch[i].path;
+		long at;
+		if (old && (at = assure_snapshot_find(prev, old)) >= 0)
+			gone[ngone++] = (size_t)at;
+		if (ch[i].kind != ASSURE_CHANGE_DELETED) {
+			at = assure_snapshot_find(snap, ch[i].path);
+			ok = at >= 0;
+			if (ok)
+				came[ncame++] = (size_t)at;
+		}
+	}
+	ngone = sort_unique(gone, ngone);
+	ncame = sort_unique(came, ncame);
+	ok = ok && np - ngone == nn - ncame;
+	for (size_t o = 0, n = 0, g = 0, c = 0; ok && o < np; o++) {
+		if (g < ngone && gone[g] == o) {
+			remap[o] = SIZE_MAX;
+			g++;
+			continue;
+		}
+		while (c < ncame && came[c] == n) {
+			c++;
+			n++;
+		}
+		remap[o] = n++;
+	}
+	free(gone);
+	free(came);
+	return ok;
+}
+
 static void index_update(run *rn, const assure_snapshot *prev, const assure_change *ch, size_t nch)
 {
 	snap_index *x = rn->index;
@@ -913,13 +979,16 @@ static void index_update(run *rn, const assure_snapshot *prev, const assure_chan
 		x->remap = assure_xrealloc(x->remap, x->capremap * sizeof(size_t));
 	}
 	size_t *remap = x->remap;
-	for (size_t o = 0, n = 0; o < np; o++) {
-		const assure_file *fo = assure_snapshot_file(prev, o);
-		int c = 1;
-		while (n < nn && (c = strcmp(assure_snapshot_file(snap, n)->path, fo->path)) < 0)
-			n++;
-		bool same = n < nn && c == 0 && memcmp(assure_snapshot_file(snap, n)->oid, fo->oid, 40) == 0;
-		remap[o] = same ? n : SIZE_MAX;
+	if (!remap_by_changes(remap, prev, snap, ch, nch)) {
+		for (size_t o = 0, n = 0; o < np; o++) {
+			const assure_file *fo = assure_snapshot_file(prev, o);
+			int c = 1;
+			while (n < nn && (c = strcmp(assure_snapshot_file(snap, n)->path, fo->path)) < 0)
+				n++;
+			bool same =
+			    n < nn && c == 0 && memcmp(assure_snapshot_file(snap, n)->oid, fo->oid, 40) == 0;
+			remap[o] = same ? n : SIZE_MAX;
+		}
 	}
 	idx_remap(&x->unreadable, remap);
 	for (size_t k = 0; k < x->nkinds; k++)
