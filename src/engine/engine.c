@@ -27,7 +27,7 @@ typedef struct parsed {
 	bool too_large;  /* not read: larger than max_file_size (error says how large) */
 	/*
 	 * Let go: doc was freed once the file's own rules had run, as nothing else reads its kind
-	 * (let_go); get_parsed parses it again if it is wanted after all. kind is kept.
+	 * (let_go); get_parsed parses it again if it is wanted after all. tops is kept meanwhile.
 	 */
 	bool let_go;
 	json_t *tops; /* while let go: its top-level members that are not objects or arrays (kind, org) */
@@ -614,11 +614,9 @@ static parsed *parse_again(assure_engine *e, const assure_snapshot *snap, size_t
 static parsed *get_parsed(assure_engine *e, const assure_snapshot *snap, size_t i)
 {
 	const assure_file *f = assure_snapshot_file(snap, i);
-	json_t *idx = json_object_get(e->by_oid, f->oid);
-	if (idx && !e->parsed[json_integer_value(idx)]->let_go)
-		return e->parsed[json_integer_value(idx)];
-	if (idx)
-		return parse_again(e, snap, i, e->parsed[json_integer_value(idx)]);
+	parsed *known = known_parse(e, f);
+	if (known)
+		return known->let_go ? parse_again(e, snap, i, known) : known;
 	char *data;
 	size_t len;
 	uint64_t size;
