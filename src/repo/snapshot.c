@@ -618,7 +618,7 @@ static int walk(walker *w, const git_tree *old, const git_tree *new)
 
 /* A commit's snapshot, empty and ready to be filled by a walk of its tree. */
 static int commit_snapshot(assure_snapshot **out, git_tree **tree, assure_repo *repo, const char *commit_oid,
-                           path_arena *arena)
+                           path_arena *arena, size_t files_hint)
 {
 	*out = NULL;
 	*tree = NULL;
@@ -636,6 +636,10 @@ static int commit_snapshot(assure_snapshot **out, git_tree **tree, assure_repo *
 	git_oid_tostr(s->commit, sizeof(s->commit), &id);
 	git_oid_cpy(&s->tree, git_commit_tree_id(c));
 	s->tree_order = true;
+	if (files_hint) { /* sized as its parent, so that copying unchanged folders never moves it */
+		s->cap = files_hint + files_hint / 16 + 16;
+		s->files = assure_xmalloc(s->cap * sizeof(*s->files));
+	}
 	git_commit_free(c);
 	if (rp_tree_lookup(tree, repo, &s->tree, s->commit, NULL) < 0) {
 		assure_snapshot_free(s);
@@ -661,7 +665,7 @@ int assure_snapshot_from_commit(assure_snapshot **out, assure_repo *repo, const 
 	*out = NULL;
 	git_tree *tree;
 	assure_snapshot *s;
-	int rc = commit_snapshot(&s, &tree, repo, commit_oid, NULL);
+	int rc = commit_snapshot(&s, &tree, repo, commit_oid, NULL, 0);
 	if (rc < 0)
 		return rc;
 	walker w = {.repo = repo, .out = s};
@@ -796,7 +800,8 @@ int assure_snapshot_derive(assure_snapshot **out, assure_change **changes, size_
 	assure_snapshot *s = NULL;
 	walker w = {.repo = repo, .prev = walkable ? prev : NULL, .record = true};
 	assure_buf_init(&w.path);
-	int rc = commit_snapshot(&s, &tree, repo, commit_oid, walkable && prev ? prev->arena : NULL);
+	int rc = commit_snapshot(&s, &tree, repo, commit_oid, walkable && prev ? prev->arena : NULL,
+	                         walkable && prev ? prev->count : 0);
 	if (rc < 0)
 		goto done;
 	w.out = s;
