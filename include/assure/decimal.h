@@ -1,8 +1,11 @@
 /*
  * decimal.h: exact numbers for money and every other figure in a return.
  *
- * A value is an exact rational (GMP mpq_t), so sums and comparisons of decimal
- * figures are exact: 20.6 + 17.7 + 19.4 + 4.1 + 4.0 + 25.0 == 90.8 holds.
+ * A value is an exact rational, so sums and comparisons of decimal figures are exact:
+ * 20.6 + 17.7 + 19.4 + 4.1 + 4.0 + 25.0 == 90.8 holds. It is held as two longs while it
+ * fits them (almost every figure in a return, and every sum of them) and as a GMP mpq_t
+ * beyond: a figure then costs no allocation, and the two forms are one value to every
+ * function here.
  * JSON numbers enter through their shortest round-trip decimal text, never through
  * binary floating point arithmetic.
  *
@@ -24,7 +27,8 @@
 #define ASSURE_DEC_MAX_BITS 4096
 
 typedef struct assure_dec {
-	mpq_t q; /* canonical exact value */
+	long num, den; /* den > 0: the value is num/den, in lowest terms, num > LONG_MIN */
+	mpq_t q;       /* den == 0: the value, canonical; set up only then */
 } assure_dec;
 
 enum {
@@ -38,6 +42,11 @@ void assure_dec_init(assure_dec *d);
 void assure_dec_clear(assure_dec *d);
 void assure_dec_set(assure_dec *out, const assure_dec *a);
 void assure_dec_set_int(assure_dec *out, long v);
+/* The value from or into a GMP rational (out initialised), for exact work beyond this API. */
+void assure_dec_set_q(assure_dec *out, const mpq_t q);
+void assure_dec_get_q(mpq_t out, const assure_dec *a);
+/* The nearest double at or towards zero (as mpq_get_d): for drawing, never for sums or comparisons. */
+double assure_dec_to_double(const assure_dec *a);
 
 /* Parse JSON-number syntax, also accepting a leading '+' and no leading digit (".5"):
  * "-20.6", "1e3", "0.05". Whole string must be consumed. */

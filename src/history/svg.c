@@ -41,7 +41,7 @@ static double x_at(size_t i, size_t n)
 /* Where value v lies between lo and hi, as a y coordinate; the only use of doubles. */
 static double y_at(const assure_dec *v, const assure_dec *lo, const assure_dec *hi)
 {
-	double a = mpq_get_d(lo->q), b = mpq_get_d(hi->q), x = mpq_get_d(v->q);
+	double a = assure_dec_to_double(lo), b = assure_dec_to_double(hi), x = assure_dec_to_double(v);
 	double plot = H - TOP - BOTTOM;
 	return TOP + plot * (1.0 - (x - a) / (b - a));
 }

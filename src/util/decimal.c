@@ -28,27 +28,154 @@
 #define PARSE_MAX_DIGITS ((size_t)4 * ASSURE_DEC_MAX_BITS)
 #define PARSE_MAX_EXP    (4L * ASSURE_DEC_MAX_BITS)
 
+/* Up to this many digits, and a power of ten to this one, a number's digits fit a long as they are. */
+#define SMALL_DIGITS 18
+
 /* Significant digits shown for a value without a finite decimal expansion. */
 #define APPROX_DIGITS 12
 
+/*
+ * The small form: num/den with 0 < den, |num| and den at most LONG_MAX, in lowest terms.
+ * LONG_MIN is left to GMP so that negation never overflows.
+ */
+static bool is_small(const assure_dec *d)
+{
+	return d->den > 0;
+}
+
+static unsigned long gcd(unsigned long a, unsigned long b)
+{
+	while (b) {
+		unsigned long t = a % b;
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+static unsigned long magnitude(long v)
+{
+	return v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+}
+
+/* out = n/d (d > 0) in the small form, reduced; false when it does not fit it. */
+static bool put_small(assure_dec *out, long n, long d)
+{
+	if (n == LONG_MIN || d <= 0)
+		return false;
+	unsigned long g = gcd(magnitude(n), (unsigned long)d);
+	if (g > 1) {
+		n /= (long)g;
+		d /= (long)g;
+	}
+	if (!is_small(out))
+		mpq_clear(out->q);
+	out->num = n;
+	out->den = d;
+	return true;
+}
+
+/* A value as GMP's, for reading: its own, or a copy of the small form made for the call. */
+typedef struct big_view {
+	mpq_t copy;
+	mpq_srcptr q;
+} big_view;
+
+static void view_open(big_view *v, const assure_dec *a)
+{
+	if (is_small(a)) {
+		mpq_init(v->copy);
+		mpq_set_si(v->copy, a->num, (unsigned long)a->den);
+		v->q = v->copy;
+	} else {
+		v->q = a->q;
+	}
+}
+
+static void view_close(big_view *v)
+{
+	if (v->q == v->copy)
+		mpq_clear(v->copy);
+}
+
+/* Back to the small form when the value fits it, so that what follows allocates nothing. */
+static void settle(assure_dec *d)
+{
+	if (is_small(d) || !mpz_fits_slong_p(mpq_numref(d->q)) || !mpz_fits_slong_p(mpq_denref(d->q)))
+		return;
+	long n = mpz_get_si(mpq_numref(d->q)), den = mpz_get_si(mpq_denref(d->q));
+	if (n == LONG_MIN)
+		return;
+	mpq_clear(d->q);
+	d->num = n;
+	d->den = den;
+}
+
+/* out becomes GMP's form, with its value left unset. */
+static void make_big(assure_dec *out)
+{
+	if (is_small(out)) {
+		mpq_init(out->q);
+		out->den = 0;
+	}
+}
+
 void assure_dec_init(assure_dec *d)
 {
-	mpq_init(d->q);
+	d->num = 0;
+	d->den = 1;
 }
 
 void assure_dec_clear(assure_dec *d)
 {
-	mpq_clear(d->q);
+	if (!is_small(d))
+		mpq_clear(d->q);
+	d->num = 0;
+	d->den = 1;
 }
 
 void assure_dec_set(assure_dec *out, const assure_dec *a)
 {
+	if (out == a)
+		return;
+	if (is_small(a)) {
+		put_small(out, a->num, a->den);
+		return;
+	}
+	make_big(out);
 	mpq_set(out->q, a->q);
 }
 
 void assure_dec_set_int(assure_dec *out, long v)
 {
+	if (put_small(out, v, 1))
+		return;
+	make_big(out);
 	mpq_set_si(out->q, v, 1);
+}
+
+void assure_dec_set_q(assure_dec *out, const mpq_t q)
+{
+	make_big(out);
+	mpq_set(out->q, q);
+	settle(out);
+}
+
+void assure_dec_get_q(mpq_t out, const assure_dec *a)
+{
+	if (is_small(a))
+		mpq_set_si(out, a->num, (unsigned long)a->den);
+	else
+		mpq_set(out, a->q);
+}
+
+double assure_dec_to_double(const assure_dec *a)
+{
+	big_view va;
+	view_open(&va, a);
+	double v = mpq_get_d(va.q);
+	view_close(&va);
+	return v;
 }
 
 static bool too_large(const mpq_t q)
@@ -67,7 +194,9 @@ static int commit(assure_dec *out, mpq_t r)
 {
 	if (too_large(r))
 		return fail(ASSURE_DEC_EOVERFLOW);
+	make_big(out);
 	mpq_swap(out->q, r);
+	settle(out);
 	return ASSURE_DEC_OK;
 }
 
@@ -141,8 +270,20 @@ int assure_dec_from_text(assure_dec *out, const char *s, size_t len)
 	}
 	if (nd == 0) {
 		assure_buf_free(&digits);
-		mpq_set_ui(out->q, 0, 1); /* 0, 0.000, 0e99999 */
+		put_small(out, 0, 1); /* 0, 0.000, 0e99999 */
 		return ASSURE_DEC_OK;
+	}
+	if (nd <= SMALL_DIGITS && scale >= -SMALL_DIGITS && scale <= SMALL_DIGITS) {
+		long n = 0, p = 1;
+		for (size_t k = 0; k < nd; k++)
+			n = n * 10 + (d[k] - '0');
+		for (long k = scale < 0 ? -scale : scale; k > 0; k--)
+			p *= 10;
+		bool fits = scale < 0 || !__builtin_mul_overflow(n, p, &n);
+		if (fits && put_small(out, neg ? -n : n, scale < 0 ? p : 1)) {
+			assure_buf_free(&digits);
+			return ASSURE_DEC_OK;
+		}
 	}
 	if (nd > PARSE_MAX_DIGITS || scale > PARSE_MAX_EXP || scale < -PARSE_MAX_EXP) {
 		assure_buf_free(&digits);
@@ -209,11 +350,8 @@ static bool few_places(assure_dec *out, double v)
 		double m = nearbyint(v * pow10[k]);
 		if (fabs(m) >= 1e15)
 			return false;
-		if (m / pow10[k] == v) {
-			mpq_set_si(out->q, (long)m, (unsigned long)pow10[k]);
-			mpq_canonicalize(out->q);
-			return true;
-		}
+		if (m / pow10[k] == v)
+			return put_small(out, (long)m, (long)pow10[k]);
 	}
 	return false;
 }
@@ -223,7 +361,7 @@ int assure_dec_from_json(assure_dec *out, const json_t *number)
 	if (json_is_integer(number)) {
 		_Static_assert(sizeof(json_int_t) <= sizeof(long), "a JSON integer fits a long");
 		_Static_assert(sizeof(long) * CHAR_BIT <= ASSURE_DEC_MAX_BITS, "a long is in range");
-		mpq_set_si(out->q, (long)json_integer_value(number), 1);
+		assure_dec_set_int(out, (long)json_integer_value(number));
 		return ASSURE_DEC_OK;
 	}
 	if (json_is_real(number)) {
@@ -257,45 +395,96 @@ int assure_dec_from_json(assure_dec *out, const json_t *number)
 
 typedef void (*mpq_op)(mpq_ptr, mpq_srcptr, mpq_srcptr);
 
+/* GMP's way, for what the small form cannot hold. */
 static int binary(assure_dec *out, const assure_dec *a, const assure_dec *b, mpq_op op)
 {
+	big_view va, vb;
+	view_open(&va, a);
+	view_open(&vb, b);
 	mpq_t r;
 	mpq_init(r);
-	op(r, a->q, b->q);
+	op(r, va.q, vb.q);
+	view_close(&va);
+	view_close(&vb);
 	int rc = commit(out, r);
 	mpq_clear(r);
 	return rc;
 }
 
+/* a/b + c/d in the small form, sign -1 for a/b - c/d; false when it overflows. */
+static bool small_add(assure_dec *out, const assure_dec *x, const assure_dec *y, int sign)
+{
+	long g = (long)gcd((unsigned long)x->den, (unsigned long)y->den);
+	long l, r, n, d, c = sign < 0 ? -y->num : y->num;
+	if (__builtin_mul_overflow(x->num, y->den / g, &l) || __builtin_mul_overflow(c, x->den / g, &r) ||
+	    __builtin_add_overflow(l, r, &n) || __builtin_mul_overflow(x->den / g, y->den, &d))
+		return false;
+	return put_small(out, n, d);
+}
+
+/* a/b * c/d in the small form, crossing out common factors first; false when it overflows. */
+static bool small_mul(assure_dec *out, long a, long b, long c, long d)
+{
+	long g1 = (long)gcd(magnitude(a), (unsigned long)d), g2 = (long)gcd(magnitude(c), (unsigned long)b);
+	long n, m;
+	if (g1 > 1)
+		a /= g1, d /= g1;
+	if (g2 > 1)
+		c /= g2, b /= g2;
+	if (__builtin_mul_overflow(a, c, &n) || __builtin_mul_overflow(b, d, &m))
+		return false;
+	return put_small(out, n, m);
+}
+
 int assure_dec_add(assure_dec *out, const assure_dec *a, const assure_dec *b)
 {
+	if (is_small(a) && is_small(b) && small_add(out, a, b, 1))
+		return ASSURE_DEC_OK;
 	return binary(out, a, b, mpq_add);
 }
 
 int assure_dec_sub(assure_dec *out, const assure_dec *a, const assure_dec *b)
 {
+	if (is_small(a) && is_small(b) && small_add(out, a, b, -1))
+		return ASSURE_DEC_OK;
 	return binary(out, a, b, mpq_sub);
 }
 
 int assure_dec_mul(assure_dec *out, const assure_dec *a, const assure_dec *b)
 {
+	if (is_small(a) && is_small(b) && small_mul(out, a->num, a->den, b->num, b->den))
+		return ASSURE_DEC_OK;
 	return binary(out, a, b, mpq_mul);
 }
 
 int assure_dec_div(assure_dec *out, const assure_dec *a, const assure_dec *b)
 {
-	if (mpq_sgn(b->q) == 0)
+	if (assure_dec_sign(b) == 0)
 		return fail(ASSURE_DEC_EDIVZERO);
+	/* a / (n/d) = a * (d/n), the sign moved to the numerator */
+	if (is_small(a) && is_small(b) &&
+	    small_mul(out, a->num, a->den, b->num < 0 ? -b->den : b->den, b->num < 0 ? -b->num : b->num))
+		return ASSURE_DEC_OK;
 	return binary(out, a, b, mpq_div);
 }
 
 void assure_dec_neg(assure_dec *out, const assure_dec *a)
 {
+	if (is_small(a)) {
+		put_small(out, -a->num, a->den);
+		return;
+	}
+	make_big(out);
 	mpq_neg(out->q, a->q);
 }
 
 void assure_dec_abs(assure_dec *out, const assure_dec *a)
 {
+	if (is_small(a)) {
+		put_small(out, a->num < 0 ? -a->num : a->num, a->den);
+		return;
+	}
+	make_big(out);
 	mpq_abs(out->q, a->q);
 }
 
@@ -330,17 +519,34 @@ static void round_abs(mpz_t out, const mpz_t num, const mpz_t den)
 	mpz_clear(d2);
 }
 
+static int round_big(assure_dec *out, mpq_srcptr q, int n);
+
 int assure_dec_round(assure_dec *out, const assure_dec *a, int n)
 {
+	if (is_small(a) && a->den == 1 && n >= 0) {
+		assure_dec_set(out, a); /* a whole number is exact at any places */
+		return ASSURE_DEC_OK;
+	}
+	big_view va;
+	view_open(&va, a);
+	int rc = round_big(out, va.q, n);
+	view_close(&va);
+	return rc;
+}
+
+static int round_big(assure_dec *out, mpq_srcptr q, int n)
+{
 	unsigned long places;
-	if (n >= 0 && terminates(mpq_denref(a->q), &places) && places <= (unsigned long)n) {
-		mpq_set(out->q, a->q); /* already exact at n places */
+	if (n >= 0 && terminates(mpq_denref(q), &places) && places <= (unsigned long)n) {
+		make_big(out); /* already exact at n places */
+		mpq_set(out->q, q);
+		settle(out);
 		return ASSURE_DEC_OK;
 	}
 	if (n > PARSE_MAX_EXP)
 		return fail(ASSURE_DEC_EOVERFLOW); /* needs a denominator of 10^n */
 	if (n < -PARSE_MAX_EXP) {
-		mpq_set_ui(out->q, 0, 1); /* |a| < 2^MAX_BITS is far below half of 10^-n */
+		put_small(out, 0, 1); /* |a| < 2^MAX_BITS is far below half of 10^-n */
 		return ASSURE_DEC_OK;
 	}
 	mpz_t p;
@@ -348,12 +554,12 @@ int assure_dec_round(assure_dec *out, const assure_dec *a, int n)
 	mpz_ui_pow_ui(p, 10, (unsigned long)(n < 0 ? -(long)n : n));
 	mpq_t r;
 	mpq_init(r);
-	mpq_set(r, a->q);
+	mpq_set(r, q);
 	if (n >= 0)
 		mpz_mul(mpq_numref(r), mpq_numref(r), p);
 	else
 		mpz_mul(mpq_denref(r), mpq_denref(r), p);
-	int sign = mpq_sgn(a->q);
+	int sign = mpq_sgn(q);
 	round_abs(mpq_numref(r), mpq_numref(r), mpq_denref(r));
 	if (sign < 0)
 		mpz_neg(mpq_numref(r), mpq_numref(r));
@@ -372,39 +578,73 @@ int assure_dec_round(assure_dec *out, const assure_dec *a, int n)
 
 int assure_dec_cmp(const assure_dec *a, const assure_dec *b)
 {
-	return mpq_cmp(a->q, b->q);
+	long l, r;
+	if (is_small(a) && is_small(b)) {
+		if (a->den == b->den)
+			return (a->num > b->num) - (a->num < b->num);
+		if (!__builtin_mul_overflow(a->num, b->den, &l) &&
+		    !__builtin_mul_overflow(b->num, a->den, &r))
+			return (l > r) - (l < r);
+	}
+	big_view va, vb;
+	view_open(&va, a);
+	view_open(&vb, b);
+	int c = mpq_cmp(va.q, vb.q);
+	view_close(&va);
+	view_close(&vb);
+	return c;
 }
 
 int assure_dec_sign(const assure_dec *a)
 {
-	return mpq_sgn(a->q);
+	return is_small(a) ? (a->num > 0) - (a->num < 0) : mpq_sgn(a->q);
 }
 
 bool assure_dec_is_integer(const assure_dec *a)
 {
-	return mpz_cmp_ui(mpq_denref(a->q), 1) == 0;
+	return is_small(a) ? a->den == 1 : mpz_cmp_ui(mpq_denref(a->q), 1) == 0;
 }
 
 bool assure_dec_to_long(const assure_dec *a, long *out)
 {
+	if (is_small(a)) {
+		if (a->den != 1)
+			return false;
+		*out = a->num;
+		return true;
+	}
 	if (!assure_dec_is_integer(a) || !mpz_fits_slong_p(mpq_numref(a->q)))
 		return false;
 	*out = mpz_get_si(mpq_numref(a->q));
 	return true;
 }
 
+/* Append v in decimal, without printf. */
+static void put_long(assure_buf *b, long v)
+{
+	char digits[24], *p = digits + sizeof digits;
+	unsigned long u = magnitude(v);
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	assure_buf_put(b, p, (size_t)(digits + sizeof digits - p));
+}
+
 void assure_dec_put_key(assure_buf *b, const assure_dec *a)
 {
 	long n;
+	if (is_small(a)) { /* as GMP writes a rational: "-7", "103/10" */
+		put_long(b, a->num);
+		if (a->den != 1) {
+			assure_buf_putc(b, '/');
+			put_long(b, a->den);
+		}
+		return;
+	}
 	if (assure_dec_to_long(a, &n)) {
-		char digits[24], *p = digits + sizeof digits;
-		unsigned long u = n < 0 ? 0UL - (unsigned long)n : (unsigned long)n;
-		do
-			*--p = (char)('0' + u % 10);
-		while ((u /= 10) != 0);
-		if (n < 0)
-			*--p = '-';
-		assure_buf_put(b, p, (size_t)(digits + sizeof digits - p));
+		put_long(b, n);
 		return;
 	}
 	char *s = mpq_get_str(NULL, 10, a->q);
@@ -494,30 +734,81 @@ static void put_approx(assure_buf *b, const mpq_t q)
 	mpq_clear(x);
 }
 
-char *assure_dec_format(const assure_dec *a)
+static char *format_big(mpq_srcptr q)
 {
 	assure_buf b = ASSURE_BUF_INIT;
 	unsigned long places;
-	bool exact = terminates(mpq_denref(a->q), &places);
+	bool exact = terminates(mpq_denref(q), &places);
 	/* The marker leads ("~-0.333333333333") so that any text starting with '~' is approximate. */
 	if (!exact)
 		assure_buf_putc(&b, '~');
-	if (mpq_sgn(a->q) < 0)
+	if (mpq_sgn(q) < 0)
 		assure_buf_putc(&b, '-');
 	if (exact) {
 		/* |a| * 10^places is an integer. */
 		mpz_t n;
 		mpz_init(n);
 		mpz_ui_pow_ui(n, 10, places);
-		mpz_mul(n, n, mpq_numref(a->q));
-		mpz_divexact(n, n, mpq_denref(a->q));
+		mpz_mul(n, n, mpq_numref(q));
+		mpz_divexact(n, n, mpq_denref(q));
 		mpz_abs(n, n);
 		put_point(&b, n, places);
 		mpz_clear(n);
 	} else {
-		put_approx(&b, a->q);
+		put_approx(&b, q);
 	}
 	return assure_buf_detach(&b);
+}
+
+/*
+ * A small value's exact text, when it has one that a long can hold scaled (|num| * 10^places
+ * / den): true and appended to b; false to leave it to GMP.
+ */
+static bool format_small(assure_buf *b, const assure_dec *a)
+{
+	unsigned long den = (unsigned long)a->den, twos = 0, fives = 0;
+	while (den % 2 == 0)
+		den /= 2, twos++;
+	while (den % 5 == 0)
+		den /= 5, fives++;
+	unsigned long places = twos > fives ? twos : fives;
+	if (den != 1 || places > SMALL_DIGITS)
+		return false;
+	long scale = 1, scaled;
+	for (unsigned long k = 0; k < places; k++)
+		scale *= 10;
+	if (__builtin_mul_overflow(a->num < 0 ? -a->num : a->num, scale / a->den, &scaled))
+		return false;
+	char digits[24];
+	int nd = snprintf(digits, sizeof digits, "%ld", scaled);
+	if (a->num < 0)
+		assure_buf_putc(b, '-');
+	if (places == 0) {
+		assure_buf_put(b, digits, (size_t)nd);
+	} else if ((unsigned long)nd > places) {
+		assure_buf_put(b, digits, (size_t)nd - places);
+		assure_buf_putc(b, '.');
+		assure_buf_puts(b, digits + ((size_t)nd - places));
+	} else {
+		assure_buf_puts(b, "0.");
+		for (unsigned long i = (unsigned long)nd; i < places; i++)
+			assure_buf_putc(b, '0');
+		assure_buf_puts(b, digits);
+	}
+	return true;
+}
+
+char *assure_dec_format(const assure_dec *a)
+{
+	assure_buf b = ASSURE_BUF_INIT;
+	if (is_small(a) && format_small(&b, a))
+		return assure_buf_detach(&b);
+	assure_buf_free(&b);
+	big_view va;
+	view_open(&va, a);
+	char *text = format_big(va.q);
+	view_close(&va);
+	return text;
 }
 
 /* Indexed by the negated code. */

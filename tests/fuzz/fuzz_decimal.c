@@ -94,13 +94,6 @@ static int sgn(int v)
 	return (v > 0) - (v < 0);
 }
 
-/* 10^n as a decimal, n >= 0 small. */
-static void pow10_dec(assure_dec *out, unsigned n)
-{
-	mpq_set_ui(out->q, 1, 1);
-	mpz_ui_pow_ui(mpq_numref(out->q), 10, n);
-}
-
 /* The exact value of plain decimal text (-?digits(.digits)?), read with no limit on its size. */
 static void exact_text(assure_dec *out, const char *s)
 {
@@ -116,11 +109,15 @@ static void exact_text(assure_dec *out, const char *s)
 		digits[nd++] = *p;
 	}
 	digits[nd] = '\0';
-	mpz_set_str(mpq_numref(out->q), digits, 10);
-	mpz_ui_pow_ui(mpq_denref(out->q), 10, places);
-	mpq_canonicalize(out->q);
+	mpq_t q;
+	mpq_init(q);
+	mpz_set_str(mpq_numref(q), digits, 10);
+	mpz_ui_pow_ui(mpq_denref(q), 10, places);
+	mpq_canonicalize(q);
 	if (neg)
-		mpq_neg(out->q, out->q);
+		mpq_neg(q, q);
+	assure_dec_set_q(out, q);
+	mpq_clear(q);
 	free(digits);
 }
 
@@ -141,15 +138,17 @@ static void check_format(const assure_dec *a)
 		FUZZ_CHECK(!assure_dec_is_integer(a), "'%s': an integer is always exact", text);
 		/* the text may be beyond the range (a tiny value's zeros): read it without a limit */
 		exact_text(&back, text + 1);
-		mpq_t diff, bound;
-		mpq_inits(diff, bound, NULL);
-		mpq_sub(diff, back.q, a->q);
+		mpq_t diff, bound, qa;
+		mpq_inits(diff, bound, qa, NULL);
+		assure_dec_get_q(diff, &back);
+		assure_dec_get_q(qa, a);
+		mpq_sub(diff, diff, qa);
 		mpq_abs(diff, diff);
 		mpq_set_ui(bound, 200000000000ul, 1);
 		mpq_mul(diff, diff, bound);
-		mpq_abs(bound, a->q);
+		mpq_abs(bound, qa);
 		FUZZ_CHECK(mpq_cmp(diff, bound) <= 0, "'%s' is further than 12 digits from the value", text);
-		mpq_clears(diff, bound, NULL);
+		mpq_clears(diff, bound, qa, NULL);
 	}
 	assure_dec_clear(&back);
 	free(text);
@@ -178,7 +177,7 @@ static int parse_checked(assure_dec *out, const fuzz_part *p)
 	if (nonzero)
 		FUZZ_CHECK(assure_dec_sign(out) == (neg ? -1 : 1), "'%s': wrong sign", p->s);
 	/* the rational is the number strtod approximates (GMP truncates, so allow 2 ulp) */
-	double want = strtod(p->s, NULL), got = mpq_get_d(out->q);
+	double want = strtod(p->s, NULL), got = assure_dec_to_double(out);
 	if (isnormal(want) && fabs(want) < DBL_MAX / 2)
 		FUZZ_CHECK(fabs(got - want) <= 4 * DBL_EPSILON * fabs(want), "'%s' is %.17g, not %.17g", p->s,
 		           got, want);
@@ -270,13 +269,12 @@ static void check_arithmetic(const assure_dec *a, const assure_dec *b)
 /* Round half away from zero to n places: near, on the grid, stable, symmetric. */
 static void check_round(const assure_dec *a, int n)
 {
-	assure_dec r, again, neg, diff, bound, scaled;
+	assure_dec r, again, neg, diff, bound;
 	assure_dec_init(&r);
 	assure_dec_init(&again);
 	assure_dec_init(&neg);
 	assure_dec_init(&diff);
 	assure_dec_init(&bound);
-	assure_dec_init(&scaled);
 	assure_dec_set_int(&r, SENTINEL);
 	int rc = assure_dec_round(&r, a, n);
 	FUZZ_CHECK(rc == ASSURE_DEC_OK || rc == ASSURE_DEC_EOVERFLOW, "code %d from round", rc);
@@ -284,13 +282,22 @@ static void check_round(const assure_dec *a, int n)
 	if (rc != ASSURE_DEC_OK)
 		goto done;
 	check_format(&r);
-	/* |r - a| <= 10^-n / 2, and |r| > |a| at exactly half (away from zero) */
-	pow10_dec(&bound, (unsigned)abs(n));
+	/*
+	 * |r - a| <= 10^-n / 2, and |r| > |a| at exactly half (away from zero); worked out with GMP
+	 * alone, as the oracle has no range limit (n may be 10,000)
+	 */
+	mpq_t qb, qd, qr, qa;
+	mpq_inits(qb, qd, qr, qa, NULL);
+	assure_dec_get_q(qr, &r);
+	assure_dec_get_q(qa, a);
+	mpz_ui_pow_ui(mpq_numref(qb), 10, (unsigned long)abs(n));
 	if (n > 0)
-		mpq_inv(bound.q, bound.q);
-	mpq_div_2exp(bound.q, bound.q, 1);
-	mpq_sub(diff.q, r.q, a->q);
-	mpq_abs(diff.q, diff.q);
+		mpq_inv(qb, qb);
+	mpq_div_2exp(qb, qb, 1);
+	mpq_sub(qd, qr, qa);
+	mpq_abs(qd, qd);
+	assure_dec_set_q(&bound, qb);
+	assure_dec_set_q(&diff, qd);
 	FUZZ_CHECK(assure_dec_cmp(&diff, &bound) <= 0, "round(a, %d) is too far from a", n);
 	if (assure_dec_cmp(&diff, &bound) == 0 && assure_dec_sign(a) != 0) {
 		assure_dec_abs(&neg, a);
@@ -298,12 +305,14 @@ static void check_round(const assure_dec *a, int n)
 		FUZZ_CHECK(assure_dec_cmp(&again, &neg) > 0, "round(a, %d) went towards zero at a half", n);
 	}
 	/* r * 10^n is an integer */
-	pow10_dec(&scaled, (unsigned)abs(n));
+	mpz_ui_pow_ui(mpq_numref(qb), 10, (unsigned long)abs(n));
+	mpz_set_ui(mpq_denref(qb), 1);
 	if (n > 0)
-		mpq_mul(scaled.q, r.q, scaled.q);
+		mpq_mul(qr, qr, qb);
 	else
-		mpq_div(scaled.q, r.q, scaled.q);
-	FUZZ_CHECK(assure_dec_is_integer(&scaled), "round(a, %d) has more places", n);
+		mpq_div(qr, qr, qb);
+	FUZZ_CHECK(mpz_cmp_ui(mpq_denref(qr), 1) == 0, "round(a, %d) has more places", n);
+	mpq_clears(qb, qd, qr, qa, NULL);
 	FUZZ_CHECK(assure_dec_round(&again, &r, n) == ASSURE_DEC_OK && dec_eq(&again, &r),
 	           "rounding twice changes the value");
 	assure_dec_neg(&neg, a);
@@ -319,7 +328,6 @@ done:
 	assure_dec_clear(&neg);
 	assure_dec_clear(&diff);
 	assure_dec_clear(&bound);
-	assure_dec_clear(&scaled);
 }
 
 static void check_unary(const assure_dec *a)

@@ -1,6 +1,7 @@
 /* test_decimal.c: exact decimal arithmetic, parsing, rounding and formatting. */
 #include "assure/decimal.h"
 
+#include "assure/buf.h"
 #include "assure/error.h"
 
 #include <math.h>
@@ -441,6 +442,128 @@ static void test_decimal__compare_sign_abs(void **state)
 	assure_dec_clear(&b);
 }
 
+/* A value from a numerator and a denominator through GMP (so that it takes whichever form fits). */
+static void set_ratio(assure_dec *d, mpq_t q, const char *num, const char *den)
+{
+	mpz_set_str(mpq_numref(q), num, 10);
+	mpz_set_str(mpq_denref(q), den, 10);
+	mpq_canonicalize(q);
+	assure_dec_set_q(d, q);
+}
+
+static void assert_same_value(const assure_dec *d, const mpq_t want, const char *what)
+{
+	mpq_t got;
+	mpq_init(got);
+	assure_dec_get_q(got, d);
+	if (!mpq_equal(got, want)) {
+		char *g = mpq_get_str(NULL, 10, got), *w = mpq_get_str(NULL, 10, want);
+		fail_msg("%s: %s, not %s", what, g, w);
+	}
+	mpq_clear(got);
+}
+
+/*
+ * Figures are held as two longs while they fit and by GMP beyond: every operation on values
+ * at and across that edge (LONG_MAX, LONG_MIN, products and sums that overflow a long, shared
+ * factors) gives GMP's exact result, its key and text, and either operand may be the result.
+ */
+static void test_decimal__small_and_large_forms_agree_with_gmp(void **state)
+{
+	(void)state;
+	static const char *const nums[] = {"0",
+	                                   "1",
+	                                   "-1",
+	                                   "7",
+	                                   "-206",
+	                                   "3037000499",
+	                                   "3037000500",
+	                                   "4294967296",
+	                                   "9223372036854775807",
+	                                   "-9223372036854775807",
+	                                   "-9223372036854775808",
+	                                   "9223372036854775808",
+	                                   "123456789012345678901234567890",
+	                                   "1000000000000000000"};
+	static const char *const dens[] = {
+	    "1",          "2",    "3",  "10", "1000000000", "9223372036854775807", "9223372036854775808",
+	    "4294967297", "1024", "625"};
+	enum { NN = sizeof(nums) / sizeof(nums[0]), ND = sizeof(dens) / sizeof(dens[0]) };
+	mpq_t qa, qb, want;
+	mpq_inits(qa, qb, want, NULL);
+	assure_dec a, b, r;
+	assure_dec_init(&a);
+	assure_dec_init(&b);
+	assure_dec_init(&r);
+	int (*const ops[])(assure_dec *, const assure_dec *, const assure_dec *) = {
+	    assure_dec_add, assure_dec_sub, assure_dec_mul, assure_dec_div};
+	void (*const mpq_ops[])(mpq_ptr, mpq_srcptr, mpq_srcptr) = {mpq_add, mpq_sub, mpq_mul, mpq_div};
+	size_t checked = 0;
+	for (size_t i = 0; i < NN * ND; i++) {
+		set_ratio(&a, qa, nums[i / ND], dens[i % ND]);
+		assert_same_value(&a, qa, "set_q");
+		assert_int_equal(assure_dec_sign(&a), mpq_sgn(qa));
+		assert_int_equal(assure_dec_is_integer(&a), mpz_cmp_ui(mpq_denref(qa), 1) == 0);
+		long l;
+		bool fits = mpz_cmp_ui(mpq_denref(qa), 1) == 0 && mpz_fits_slong_p(mpq_numref(qa));
+		assert_int_equal(assure_dec_to_long(&a, &l), fits);
+		if (fits)
+			assert_int_equal(l, mpz_get_si(mpq_numref(qa)));
+		assure_buf key = ASSURE_BUF_INIT;
+		assure_dec_put_key(&key, &a);
+		char *gk = mpq_get_str(NULL, 10, qa);
+		assert_string_equal(key.ptr, gk);
+		free(gk);
+		assure_buf_free(&key);
+		/* the text names the value: exact ones parse back to it */
+		char *text = assure_dec_format(&a);
+		if (text[0] != '~') {
+			assure_dec back;
+			assure_dec_init(&back);
+			parse(&back, text);
+			assert_int_equal(assure_dec_cmp(&back, &a), 0);
+			assure_dec_clear(&back);
+		}
+		free(text);
+		assure_dec_neg(&r, &a);
+		mpq_neg(want, qa);
+		assert_same_value(&r, want, "neg");
+		assure_dec_abs(&r, &a);
+		mpq_abs(want, qa);
+		assert_same_value(&r, want, "abs");
+		for (int n = -2; n <= 3; n++) {
+			assert_int_equal(assure_dec_round(&r, &a, n), ASSURE_DEC_OK);
+			assure_dec_set(&b, &r);
+			assert_int_equal(assure_dec_round(&r, &b, n), ASSURE_DEC_OK);
+			assert_int_equal(assure_dec_cmp(&r, &b), 0); /* rounding twice changes nothing */
+		}
+		for (size_t j = 0; j < NN * ND; j++) {
+			set_ratio(&b, qb, nums[j / ND], dens[j % ND]);
+			int c = assure_dec_cmp(&a, &b), g = mpq_cmp(qa, qb);
+			assert_int_equal((c > 0) - (c < 0), (g > 0) - (g < 0)); /* cmp: <0, 0, >0 */
+			for (size_t k = 0; k < 4; k++) {
+				if (k == 3 && mpq_sgn(qb) == 0) {
+					assert_int_equal(ops[k](&r, &a, &b), ASSURE_DEC_EDIVZERO);
+					continue;
+				}
+				mpq_ops[k](want, qa, qb);
+				assert_int_equal(ops[k](&r, &a, &b), ASSURE_DEC_OK);
+				assert_same_value(&r, want, "a op b");
+				assure_dec_set(&r, &a);
+				assert_int_equal(ops[k](&r, &r, &b), ASSURE_DEC_OK); /* out is a */
+				assert_same_value(&r, want, "a op= b");
+				checked++;
+			}
+		}
+	}
+	/* every pair and operation, but division by the ND zeros ("0" over each denominator) */
+	assert_int_equal(checked, (size_t)NN * ND * (4 * NN * ND - ND));
+	mpq_clears(qa, qb, want, NULL);
+	assure_dec_clear(&a);
+	assure_dec_clear(&b);
+	assure_dec_clear(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -458,6 +581,7 @@ int main(void)
 	    cmocka_unit_test(test_decimal__json_reals_read_as_their_shortest_text),
 	    cmocka_unit_test(test_decimal__large_integers_exact),
 	    cmocka_unit_test(test_decimal__compare_sign_abs),
+	    cmocka_unit_test(test_decimal__small_and_large_forms_agree_with_gmp),
 	};
 	return cmocka_run_group_tests_name("decimal", tests, NULL, NULL);
 }
