@@ -49,7 +49,8 @@ typedef struct cached {
 	bool active;               /* they are among the findings of the engine's last check */
 	uint64_t dep_kinds;        /* the kinds their lookups read (kind_bit), to tell what can change them */
 	bool dep_paths;            /* they read files by path (file_doc) */
-	size_t *dep_at; /* the lookups they read: indices into the snapshot index's results (owned) */
+	size_t *dep_at;   /* the lookups they read: indices into the snapshot index's results (owned) */
+	json_t **dep_rec; /* each one's [kind, filter, digest] as it was read (references; owned) */
 	size_t ndep_at, capdep_at;
 	unsigned long dep_life;   /* the life of the index dep_at indexes, 0 when they are not all in one */
 	struct node_track *track; /* what each node read, for reusing nodes (GROUP_OTHERS), or NULL (owned) */
@@ -190,7 +191,10 @@ static void cached_clear(cached *c)
 {
 	assure_findings_free(c->findings);
 	json_decref(c->deps);
+	for (size_t k = 0; k < c->ndep_at; k++)
+		json_decref(c->dep_rec[k]);
 	free(c->dep_at);
+	free(c->dep_rec);
 	track_free(c->track);
 	memset(c, 0, sizeof(*c));
 }
@@ -301,6 +305,7 @@ typedef struct snap_index {
 	json_t **results;     /* per lookup: the matching entries (owned), or NULL when it failed */
 	char **why;           /* per lookup that failed: the reason (owned) */
 	char **digest;        /* per lookup: the matching and unreadable files' paths and ids (owned) */
+	json_t **dep_rec;     /* per lookup: [kind, filter, digest] as its readers record it, or NULL */
 	size_t nresults, capresults;
 	/*
 	 * Views for lookups: for a kind and the names a filter gives ("finance\norg\nyear"), the
@@ -390,7 +395,8 @@ typedef struct run {
 	 */
 	node_track *trk, *prev;
 	assure_findings *prev_findings;
-	json_t *prev_deps;
+	json_t **prev_rec_of; /* by lookup result: the record prev's evaluation read of it, or NULL */
+	size_t nprev_rec_of;
 	size_t prev_at;                                 /* the next node of prev to match */
 	long node;                                      /* index into trk->nodes, -1 outside a node */
 	size_t *node_deps, nnode_deps, capnode_deps;    /* the node's own lookups so far */
@@ -846,10 +852,12 @@ static void index_free(snap_index *x)
 		json_decref(x->results[i]);
 		free(x->why[i]);
 		free(x->digest[i]);
+		json_decref(x->dep_rec[i]);
 	}
 	free(x->results);
 	free(x->why);
 	free(x->digest);
+	free(x->dep_rec);
 	for (size_t i = 0; i < x->nviews; i++)
 		assure_strmap_free(x->view_maps[i]);
 	free(x->view_maps);
@@ -896,7 +904,8 @@ static void result_touched(snap_index *x, size_t r, unsigned long check)
 	json_decref(x->results[r]);
 	free(x->why[r]);
 	free(x->digest[r]);
-	x->results[r] = NULL;
+	json_decref(x->dep_rec[r]);
+	x->results[r] = x->dep_rec[r] = NULL;
 	x->why[r] = x->digest[r] = NULL;
 	x->result_gone[r] = true;
 }
@@ -1307,6 +1316,7 @@ static size_t lookup_index(run *rn, const char *key, size_t keylen, const char *
 		x->results = assure_xrealloc(x->results, x->capresults * sizeof(json_t *));
 		x->why = assure_xrealloc(x->why, x->capresults * sizeof(char *));
 		x->digest = assure_xrealloc(x->digest, x->capresults * sizeof(char *));
+		x->dep_rec = assure_xrealloc(x->dep_rec, x->capresults * sizeof(json_t *));
 		x->result_keys = assure_xrealloc(x->result_keys, x->capresults * sizeof(char *));
 		x->result_filters = assure_xrealloc(x->result_filters, x->capresults * sizeof(json_t *));
 		x->result_kinds = assure_xrealloc(x->result_kinds, x->capresults * sizeof(uint64_t));
@@ -1316,6 +1326,7 @@ static size_t lookup_index(run *rn, const char *key, size_t keylen, const char *
 	}
 	x->result_gone[at] = false;
 	x->result_touched[at] = 0;
+	x->dep_rec[at] = NULL;
 	touch_file(x, at, kind, filter);
 fill:
 	x->result_since[at] = rn->check;
@@ -1357,14 +1368,21 @@ fill:
 	return at;
 }
 
-/* c read lookup result `at` of index x. */
-static void note_dep_at(cached *c, const snap_index *x, size_t at)
+/* c read lookup result `at` of index x, as record rec ([kind, filter, digest], a new reference). */
+static void note_lookup(cached *c, const snap_index *x, size_t at, json_t *rec)
 {
 	if (c->ndep_at == 0)
 		c->dep_life = x->life;
 	else if (c->dep_life != x->life)
 		c->dep_life = 0;
-	push_size(&c->dep_at, &c->ndep_at, &c->capdep_at, at);
+	if (c->ndep_at == c->capdep_at) {
+		c->capdep_at = c->capdep_at ? 2 * c->capdep_at : 8;
+		c->dep_at = assure_xrealloc(c->dep_at, c->capdep_at * sizeof(*c->dep_at));
+		c->dep_rec = assure_xrealloc(c->dep_rec, c->capdep_at * sizeof(*c->dep_rec));
+	}
+	c->dep_at[c->ndep_at] = at;
+	c->dep_rec[c->ndep_at++] = rec;
+	c->dep_kinds |= x->result_kinds[at];
 }
 
 /* ---- what each node read (node_track) ---- */
@@ -1562,19 +1580,14 @@ static node_rec *node_push(node_track *t)
 	return n;
 }
 
-/* Lookup result `at`, read by a kept node, stays among c's dependencies. */
+/* Lookup result `at`, read by a kept node, stays among c's dependencies as the node read it. */
 static void keep_dep(run *rn, cached *c, size_t at)
 {
-	note_dep_at(c, rn->index, at);
-	assure_buf key = ASSURE_BUF_INIT;
-	assure_buf_putc(&key, '\001');
-	assure_buf_puts(&key, rn->index->result_keys[at]);
-	json_t *dep = json_object_get(rn->prev_deps, key.ptr);
-	if (dep)
-		json_object_set(c->deps, key.ptr, dep);
+	json_t *rec = at < rn->nprev_rec_of ? rn->prev_rec_of[at] : NULL;
+	if (rec)
+		note_lookup(c, rn->index, at, json_incref(rec));
 	else /* cannot happen: what it read was recorded; without it c could not be checked again */
 		c->dep_life = 0, rn->trk->valid = false;
-	assure_buf_free(&key);
 }
 
 /* Node pn's findings and what it read, kept from the last evaluation into c. */
@@ -1681,10 +1694,12 @@ static int lookup_cb(json_t **out, const char *kind, json_t *filter, void *paylo
 	lookup_key(&key, kind, filter);
 	size_t at = lookup_index(rn, key.ptr + 1, key.len - 1, kind, filter);
 	snap_index *x = rn->index;
-	if (rn->deps)
-		json_object_set_new(rn->deps, key.ptr, json_pack("[s,O,s]", kind, filter, x->digest[at]));
-	if (rn->deps_of)
-		note_dep_at(rn->deps_of, x, at);
+	if (rn->deps_of) {
+		/* one record for every reader of this result: it names the same lookup and digest */
+		if (!x->dep_rec[at])
+			x->dep_rec[at] = json_pack("[s,O,s]", kind, filter, x->digest[at]);
+		note_lookup(rn->deps_of, x, at, json_incref(x->dep_rec[at]));
+	}
 	if (rn->trk)
 		track_lookup(rn, at);
 	assure_buf_free(&key);
@@ -2212,42 +2227,57 @@ static bool lookup_touched(run *rn, const char *key, const char *kind, json_t *f
 	return change_touches(rn->cs, kind, filter);
 }
 
+/* Whether lookup dependency rec ([kind, filter, digest]) gives the same result now; key its key, or NULL. */
+static bool lookup_same(run *rn, const cached *c, json_t *rec, const char *key)
+{
+	const char *kind = json_string_value(json_array_get(rec, 0));
+	json_t *filter = json_array_get(rec, 1);
+	assure_buf made = ASSURE_BUF_INIT;
+	if (!key) {
+		lookup_key(&made, kind, filter);
+		key = made.ptr;
+	}
+	bool same = true;
+	if (!rn->cs || !c->active || lookup_touched(rn, key, kind, filter)) {
+		size_t at = lookup_index(rn, key, strlen(key), kind, filter);
+		same = strcmp(rn->index->digest[at], json_string_value(json_array_get(rec, 2))) == 0;
+	} /* else: the last check's result holds */
+	assure_buf_free(&made);
+	return same;
+}
+
 static bool deps_unchanged(run *rn, const cached *c)
 {
-	json_t *deps = c->deps;
 	snap_index *x = rn->index;
 	/*
 	 * Lookups only, all in this index: what its update found tells, without a lookup of each
-	 * dependency by its key (a return that looks up each of 480 months has 480). Only for
-	 * findings in the last check's state: the update tells what changed since that check, and
-	 * findings of a content that left the state (a return edited, then put back as it was) may
-	 * have been made many changes ago.
+	 * dependency by its key (a return that looks up each of 480 months has 480), and only
+	 * those a change touched are looked up again. Only for findings in the last check's
+	 * state: the update tells what changed since that check, and findings of a content that
+	 * left the state (a return edited, then put back as it was) may have been made many
+	 * changes ago.
 	 */
 	if (rn->cs && c->active && !c->dep_paths && c->dep_life && x->built && c->dep_life == x->life &&
 	    x->updated == rn->check) {
-		bool untouched = true;
-		for (size_t k = 0; k < c->ndep_at && untouched; k++)
-			untouched = x->result_since[c->dep_at[k]] != rn->check &&
-			            x->result_touched[c->dep_at[k]] != rn->check;
-		if (untouched)
-			return true;
+		for (size_t k = 0; k < c->ndep_at; k++) {
+			size_t at = c->dep_at[k];
+			if (x->result_since[at] != rn->check && x->result_touched[at] != rn->check)
+				continue;
+			const char *kind = json_string_value(json_array_get(c->dep_rec[k], 0));
+			size_t now = lookup_index(rn, x->result_keys[at], strlen(x->result_keys[at]), kind,
+			                          json_array_get(c->dep_rec[k], 1));
+			if (strcmp(x->digest[now], json_string_value(json_array_get(c->dep_rec[k], 2))) != 0)
+				return false;
+		}
+		return true;
 	}
+	for (size_t k = 0; k < c->ndep_at; k++)
+		if (!lookup_same(rn, c, c->dep_rec[k], NULL))
+			return false;
 	const char *path;
 	json_t *dep;
-	json_object_foreach(deps, path, dep)
+	json_object_foreach(c->deps, path, dep)
 	{
-		if (json_is_array(dep) && rn->cs && c->active &&
-		    !lookup_touched(rn, path + 1, json_string_value(json_array_get(dep, 0)),
-		                    json_array_get(dep, 1)))
-			continue; /* the last check's result holds */
-		if (json_is_array(dep)) {
-			size_t at =
-			    lookup_index(rn, path + 1, strlen(path + 1),
-			                 json_string_value(json_array_get(dep, 0)), json_array_get(dep, 1));
-			if (strcmp(rn->index->digest[at], json_string_value(json_array_get(dep, 2))) != 0)
-				return false;
-			continue;
-		}
 		long i = assure_snapshot_find(rn->snap, path);
 		const char *now = i < 0 ? "" : assure_snapshot_file(rn->snap, (size_t)i)->oid;
 		if (strcmp(now, json_string_value(dep)) != 0)
@@ -2309,7 +2339,12 @@ static bool cached_use(run *rn, cached *c, assure_findings *out, bool track)
 		c->track = NULL;
 		assure_findings_new(&rn->prev_findings);
 		assure_findings_extend(rn->prev_findings, c->findings);
-		rn->prev_deps = json_incref(c->deps);
+		/* what each kept node read is found by its place in the index */
+		rn->nprev_rec_of = x->nresults;
+		rn->prev_rec_of = assure_xcalloc(x->nresults + 1, sizeof(json_t *));
+		for (size_t k = 0; k < c->ndep_at; k++)
+			if (c->dep_at[k] < x->nresults && !rn->prev_rec_of[c->dep_at[k]])
+				rn->prev_rec_of[c->dep_at[k]] = json_incref(c->dep_rec[k]);
 		rn->prev_at = 0;
 	}
 	cached_retire(rn, c);
@@ -2347,18 +2382,13 @@ static void cached_end(run *rn, cached *c, assure_findings *out)
 	rn->prev = NULL;
 	assure_findings_free(rn->prev_findings);
 	rn->prev_findings = NULL;
-	json_decref(rn->prev_deps);
-	rn->prev_deps = NULL;
+	for (size_t at = 0; at < rn->nprev_rec_of; at++)
+		json_decref(rn->prev_rec_of[at]);
+	free(rn->prev_rec_of);
+	rn->prev_rec_of = NULL;
+	rn->nprev_rec_of = 0;
 	c->active = true;
-	const char *name;
-	json_t *dep;
-	json_object_foreach(c->deps, name, dep)
-	{
-		if (json_is_array(dep))
-			c->dep_kinds |= kind_bit(rn->e, json_string_value(json_array_get(dep, 0)));
-		else
-			c->dep_paths = true;
-	}
+	c->dep_paths = json_object_size(c->deps) > 0; /* the lookups' kinds were noted as read */
 	assure_findings_extend(out, c->findings);
 }
 
