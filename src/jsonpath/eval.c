@@ -37,35 +37,47 @@ static void push(assure_nodelist *l, json_t *v, char *pointer)
 }
 
 /* RFC 6901 reference token for a member name, which may contain U+0000 */
+/*
+ * A child's pointer, made in one allocation of its exact size: every node a query selects gets
+ * one (a for_each over 100,000 actions makes 100,000).
+ */
 static char *member_pointer(const ctx *c, const char *base, const char *key, size_t len)
 {
 	if (!c->track)
 		return NULL;
-	assure_buf b = ASSURE_BUF_INIT;
-	assure_buf_init(&b);
-	assure_buf_puts(&b, base);
-	assure_buf_putc(&b, '/');
+	size_t blen = strlen(base), escapes = 0;
+	for (size_t i = 0; i < len; i++)
+		escapes += key[i] == '~' || key[i] == '/';
+	char *p = assure_xmalloc(blen + 1 + len + escapes + 1), *w = p + blen;
+	memcpy(p, base, blen);
+	*w++ = '/';
 	for (size_t i = 0; i < len; i++) {
-		if (key[i] == '~')
-			assure_buf_put(&b, "~0", 2);
-		else if (key[i] == '/')
-			assure_buf_put(&b, "~1", 2);
-		else
-			assure_buf_putc(&b, key[i]);
+		if (key[i] == '~' || key[i] == '/') {
+			*w++ = '~';
+			*w++ = key[i] == '~' ? '0' : '1';
+		} else {
+			*w++ = key[i];
+		}
 	}
-	return assure_buf_detach(&b);
+	*w = '\0';
+	return p;
 }
 
 static char *index_pointer(const ctx *c, const char *base, size_t i)
 {
 	if (!c->track)
 		return NULL;
-	assure_buf b = ASSURE_BUF_INIT;
-	assure_buf_init(&b);
-	assure_buf_puts(&b, base);
-	assure_buf_putc(&b, '/');
-	assure_buf_put_size(&b, i);
-	return assure_buf_detach(&b);
+	char digits[24], *d = digits + sizeof(digits);
+	do
+		*--d = (char)('0' + i % 10);
+	while (i /= 10);
+	size_t blen = strlen(base), nd = (size_t)(digits + sizeof(digits) - d);
+	char *p = assure_xmalloc(blen + 1 + nd + 1);
+	memcpy(p, base, blen);
+	p[blen] = '/';
+	memcpy(p + blen + 1, d, nd);
+	p[blen + 1 + nd] = '\0';
+	return p;
 }
 
 static int eval_logical(const ctx *c, const jp_expr *e, json_t *cur);

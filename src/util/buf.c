@@ -54,7 +54,8 @@ static void grow(assure_buf *b, size_t extra)
 
 void assure_buf_put(assure_buf *b, const char *s, size_t n)
 {
-	grow(b, n);
+	if (b->len + n + 1 > b->cap)
+		grow(b, n);
 	memcpy(b->ptr + b->len, s, n);
 	b->len += n;
 	b->ptr[b->len] = '\0';
@@ -67,6 +68,11 @@ void assure_buf_puts(assure_buf *b, const char *s)
 
 void assure_buf_putc(assure_buf *b, char c)
 {
+	if (b->len + 2 <= b->cap) { /* the common case, without grow's call */
+		b->ptr[b->len++] = c;
+		b->ptr[b->len] = '\0';
+		return;
+	}
 	assure_buf_put(b, &c, 1);
 }
 
