@@ -1280,14 +1280,13 @@ static void touch_file(snap_index *x, size_t at, const char *kind, json_t *filte
 	assure_buf_free(&values);
 }
 
-/* A lookup's key, "kind\nfilter as compact JSON with sorted members": what its result is filed under. */
+/* A lookup's key, "kind\nfilter's canonical text": what its result is filed under. */
 static void lookup_key(assure_buf *b, const char *kind, json_t *filter)
 {
-	char *ftext = json_dumps(filter, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
 	assure_buf_puts(b, kind);
 	assure_buf_putc(b, '\n');
-	assure_buf_puts(b, ftext ? ftext : "");
-	free(ftext);
+	/* by value, as matches_filter compares: {month: 12} and {month: 12.0} are one lookup */
+	assure_value_canon_json(b, filter);
 }
 
 /*

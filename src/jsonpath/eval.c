@@ -49,7 +49,7 @@ static char *member_pointer(const ctx *c, const char *base, const char *key, siz
 	for (size_t i = 0; i < len; i++)
 		escapes += key[i] == '~' || key[i] == '/';
 	char *p = assure_xmalloc(blen + 1 + len + escapes + 1), *w = p + blen;
-	memcpy(p, base, blen);
+	memcpy(p, base, blen + 1); /* its NUL is overwritten: the pointer goes on */
 	*w++ = '/';
 	for (size_t i = 0; i < len; i++) {
 		if (key[i] == '~' || key[i] == '/') {
@@ -73,7 +73,7 @@ static char *index_pointer(const ctx *c, const char *base, size_t i)
 	while (i /= 10);
 	size_t blen = strlen(base), nd = (size_t)(digits + sizeof(digits) - d);
 	char *p = assure_xmalloc(blen + 1 + nd + 1);
-	memcpy(p, base, blen);
+	memcpy(p, base, blen + 1); /* its NUL is overwritten: the pointer goes on */
 	p[blen] = '/';
 	memcpy(p + blen + 1, d, nd);
 	p[blen + 1 + nd] = '\0';

@@ -54,7 +54,7 @@ static void grow(assure_buf *b, size_t extra)
 
 void assure_buf_put(assure_buf *b, const char *s, size_t n)
 {
-	if (b->len + n + 1 > b->cap)
+	if (!b->ptr || b->len + n + 1 > b->cap)
 		grow(b, n);
 	memcpy(b->ptr + b->len, s, n);
 	b->len += n;
