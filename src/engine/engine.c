@@ -1983,20 +1983,28 @@ static void clear_lets(assure_value *lets, unsigned char *state, size_t n)
 	memset(state, 0, n);
 }
 
-/* The rule on one node: once, or once per item of its each list. */
-static void eval_node(run *rn, assure_findings *out, const assure_rule *r, json_t *root,
-                      const assure_node *node, const char *file, const place *pl, const char *default_subject)
+/*
+ * The lets' storage of the run, cleared for r: kept between nodes and rules (a log of 100,000
+ * actions is 100,000 nodes per rule, and every rule's when is tried on every return).
+ */
+static assure_value *run_lets(run *rn, const assure_rule *r)
 {
-	/* the lets' storage, kept between nodes: a log of 100,000 actions is 100,000 nodes per rule */
 	if (rn->nlets < r->let_count + 1) {
 		rn->nlets = r->let_count + 1;
 		rn->lets = assure_xrealloc(rn->lets, rn->nlets * sizeof(assure_value));
 		rn->let_state = assure_xrealloc(rn->let_state, rn->nlets);
 		memset(rn->lets, 0, rn->nlets * sizeof(assure_value));
 	}
-	assure_value *lets = rn->lets;
+	memset(rn->let_state, 0, r->let_count + 1);
+	return rn->lets;
+}
+
+/* The rule on one node: once, or once per item of its each list. */
+static void eval_node(run *rn, assure_findings *out, const assure_rule *r, json_t *root,
+                      const assure_node *node, const char *file, const place *pl, const char *default_subject)
+{
+	assure_value *lets = run_lets(rn, r);
 	unsigned char *state = rn->let_state;
-	memset(state, 0, r->let_count + 1);
 	assure_eval_ctx ctx = rule_ctx(rn, r, root, node->value, node->pointer, file, lets, state);
 	if (!r->each_expr) {
 		eval_once(rn, out, r, &ctx, pl, default_subject);
@@ -2050,14 +2058,13 @@ static bool ruled_out(run *rn, const assure_rule *r, json_t *root, const char *f
 {
 	if (!r->when)
 		return false;
-	assure_value *lets = assure_xcalloc(r->let_count + 1, sizeof(assure_value));
-	unsigned char *state = assure_xcalloc(r->let_count + 1, 1);
-	assure_eval_ctx ctx = rule_ctx(rn, r, root, root, "", file, lets, state);
+	if (r->each_expr)
+		return false; /* its when reads each item: no node can be ruled out before them */
+	assure_value *lets = run_lets(rn, r);
+	assure_eval_ctx ctx = rule_ctx(rn, r, root, root, "", file, lets, rn->let_state);
 	bool holds = true;
-	int rc = r->each_expr ? 0 : assure_expr_guard(r->when, &ctx, &holds);
-	clear_lets(lets, state, r->let_count);
-	free(lets);
-	free(state);
+	int rc = assure_expr_guard(r->when, &ctx, &holds);
+	clear_lets(lets, rn->let_state, r->let_count);
 	return rc == 0 && !holds;
 }
 
@@ -2226,22 +2233,19 @@ static bool lookup_touched(run *rn, const char *key, const char *kind, json_t *f
 	return change_touches(rn->cs, kind, filter);
 }
 
-/* Whether lookup dependency rec ([kind, filter, digest]) gives the same result now; key its key, or NULL. */
-static bool lookup_same(run *rn, const cached *c, json_t *rec, const char *key)
+/* Whether lookup dependency rec ([kind, filter, digest]) gives the same result now. */
+static bool lookup_same(run *rn, const cached *c, json_t *rec)
 {
 	const char *kind = json_string_value(json_array_get(rec, 0));
 	json_t *filter = json_array_get(rec, 1);
-	assure_buf made = ASSURE_BUF_INIT;
-	if (!key) {
-		lookup_key(&made, kind, filter);
-		key = made.ptr;
-	}
+	assure_buf key = ASSURE_BUF_INIT;
+	lookup_key(&key, kind, filter);
 	bool same = true;
-	if (!rn->cs || !c->active || lookup_touched(rn, key, kind, filter)) {
-		size_t at = lookup_index(rn, key, strlen(key), kind, filter);
+	if (!rn->cs || !c->active || lookup_touched(rn, key.ptr, kind, filter)) {
+		size_t at = lookup_index(rn, key.ptr, key.len, kind, filter);
 		same = strcmp(rn->index->digest[at], json_string_value(json_array_get(rec, 2))) == 0;
 	} /* else: the last check's result holds */
-	assure_buf_free(&made);
+	assure_buf_free(&key);
 	return same;
 }
 
@@ -2258,20 +2262,26 @@ static bool deps_unchanged(run *rn, const cached *c)
 	 */
 	if (rn->cs && c->active && !c->dep_paths && c->dep_life && x->built && c->dep_life == x->life &&
 	    x->updated == rn->check) {
-		for (size_t k = 0; k < c->ndep_at; k++) {
+		assure_buf key = ASSURE_BUF_INIT;
+		bool same = true;
+		for (size_t k = 0; k < c->ndep_at && same; k++) {
 			size_t at = c->dep_at[k];
 			if (x->result_since[at] != rn->check && x->result_touched[at] != rn->check)
 				continue;
+			/* a copy: working the result out again replaces the index's own key */
+			assure_buf_clear(&key);
+			assure_buf_puts(&key, x->result_keys[at]);
 			const char *kind = json_string_value(json_array_get(c->dep_rec[k], 0));
-			size_t now = lookup_index(rn, x->result_keys[at], strlen(x->result_keys[at]), kind,
-			                          json_array_get(c->dep_rec[k], 1));
-			if (strcmp(x->digest[now], json_string_value(json_array_get(c->dep_rec[k], 2))) != 0)
-				return false;
+			size_t now =
+			    lookup_index(rn, key.ptr, key.len, kind, json_array_get(c->dep_rec[k], 1));
+			same =
+			    strcmp(x->digest[now], json_string_value(json_array_get(c->dep_rec[k], 2))) == 0;
 		}
-		return true;
+		assure_buf_free(&key);
+		return same;
 	}
 	for (size_t k = 0; k < c->ndep_at; k++)
-		if (!lookup_same(rn, c, c->dep_rec[k], NULL))
+		if (!lookup_same(rn, c, c->dep_rec[k]))
 			return false;
 	const char *path;
 	json_t *dep;
