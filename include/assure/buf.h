@@ -57,6 +57,8 @@ void assure_buf_put_visible(assure_buf *b, const char *s);
 void assure_buf_put_markup(assure_buf *out, const char *text);
 /* The decimal digits of n: what "%zu" prints, without printf's cost on hot paths. */
 void assure_buf_put_size(assure_buf *b, size_t n);
+/* The same for a signed n: what "%ld" prints. */
+void assure_buf_put_long(assure_buf *b, long n);
 /* Return the contents (caller frees) and reset the buffer. */
 char *assure_buf_detach(assure_buf *b);
 

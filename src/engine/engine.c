@@ -662,6 +662,13 @@ static parsed *get_parsed(assure_engine *e, const assure_snapshot *snap, size_t 
 	return p;
 }
 
+/* File i's parse, or what was kept of it when it was let go: parsed again only if never parsed. */
+static parsed *parse_or_kept(assure_engine *e, const assure_snapshot *snap, size_t i)
+{
+	parsed *p = known_parse(e, assure_snapshot_file(snap, i));
+	return p && p->let_go ? p : get_parsed(e, snap, i);
+}
+
 /* ---- what an unreadable file is, in words ---- */
 
 /* "returns/x.json could not be read: <why> (line 3, column 7)". Caller frees. */
@@ -759,9 +766,9 @@ static void index_add(run *rn, size_t i, bool views)
 	const assure_file *f = assure_snapshot_file(rn->snap, i);
 	if (!ends_with_json(f->path) || ignored(rn->e, f->path))
 		return;
-	parsed *p = known_parse(rn->e, f);
+	parsed *p = parse_or_kept(rn->e, rn->snap, i);
 	/* a return let go is filed by the kind it kept, unless a lookup of that kind is filed by values */
-	if (!p || !p->let_go || kind_read(rn->e, p))
+	if (p && p->let_go && kind_read(rn->e, p))
 		p = get_parsed(rn->e, rn->snap, i);
 	if (!p || (!p->doc && !p->let_go)) {
 		idx_insert(&x->unreadable, i);
@@ -2557,9 +2564,7 @@ static void check_file(run *rn, assure_findings *out, size_t i)
 	/* findings are filed under the path and blob, and reused while they hold */
 	reusable *ru = reusable_of(e, f, true);
 	/* a return let go whose findings are all reused is not parsed again (check_file_group) */
-	parsed *p = known_parse(e, f);
-	if (!p || !p->let_go || !ru->known)
-		p = get_parsed(e, rn->snap, i);
+	parsed *p = ru->known ? parse_or_kept(e, rn->snap, i) : get_parsed(e, rn->snap, i);
 	if (!ru->known)
 		know_file(rn, ru, i, p);
 	else if (!rn->delta || !ru->file.active)
@@ -3623,9 +3628,7 @@ int assure_engine_update(assure_engine *e, const assure_snapshot *snap, const as
 		assure_buf_put(&path, ru->key, (size_t)(nl - ru->key));
 		long at = assure_snapshot_find(snap, path.ptr);
 		assure_buf_free(&path);
-		parsed *p = at >= 0 ? known_parse(e, assure_snapshot_file(snap, (size_t)at)) : NULL;
-		if (p && !p->let_go)
-			p = get_parsed(e, snap, (size_t)at);
+		parsed *p = at >= 0 ? parse_or_kept(e, snap, (size_t)at) : NULL;
 		if (!p || (!p->doc && !p->let_go))
 			continue; /* cannot be: its findings were made from this content */
 		for (int g = 0; g < GROUP_COUNT; g++)
@@ -3710,9 +3713,7 @@ json_t *assure_engine_root(assure_engine *e, const assure_snapshot *snap, size_t
 
 json_t *assure_engine_top(assure_engine *e, const assure_snapshot *snap, size_t i, const char *name)
 {
-	parsed *p = known_parse(e, assure_snapshot_file(snap, i));
-	if (!p || !p->let_go)
-		p = get_parsed(e, snap, i);
+	parsed *p = parse_or_kept(e, snap, i);
 	json_t *tops = p ? tops_of(p) : NULL;
 	json_t *v = json_is_object(tops) ? json_object_get(tops, name) : NULL;
 	return json_is_object(v) || json_is_array(v) ? NULL : v;

@@ -160,6 +160,13 @@ char *assure_buf_detach(assure_buf *b)
 	return p;
 }
 
+void assure_buf_put_long(assure_buf *b, long n)
+{
+	if (n < 0)
+		assure_buf_putc(b, '-');
+	assure_buf_put_size(b, n < 0 ? 0UL - (unsigned long)n : (unsigned long)n);
+}
+
 void assure_buf_put_size(assure_buf *b, size_t n)
 {
 	char digits[24];

@@ -619,32 +619,19 @@ bool assure_dec_to_long(const assure_dec *a, long *out)
 	return true;
 }
 
-/* Append v in decimal, without printf. */
-static void put_long(assure_buf *b, long v)
-{
-	char digits[24], *p = digits + sizeof digits;
-	unsigned long u = magnitude(v);
-	do
-		*--p = (char)('0' + u % 10);
-	while ((u /= 10) != 0);
-	if (v < 0)
-		*--p = '-';
-	assure_buf_put(b, p, (size_t)(digits + sizeof digits - p));
-}
-
 void assure_dec_put_key(assure_buf *b, const assure_dec *a)
 {
 	long n;
 	if (is_small(a)) { /* as GMP writes a rational: "-7", "103/10" */
-		put_long(b, a->num);
+		assure_buf_put_long(b, a->num);
 		if (a->den != 1) {
 			assure_buf_putc(b, '/');
-			put_long(b, a->den);
+			assure_buf_put_long(b, a->den);
 		}
 		return;
 	}
 	if (assure_dec_to_long(a, &n)) {
-		put_long(b, n);
+		assure_buf_put_long(b, n);
 		return;
 	}
 	char *s = mpq_get_str(NULL, 10, a->q);
@@ -654,23 +641,29 @@ void assure_dec_put_key(assure_buf *b, const assure_dec *a)
 	free_fn(s, strlen(s) + 1);
 }
 
-/* Append the non-negative integer `digits_of` with a decimal point `places` digits from the right. */
-static void put_point(assure_buf *b, const mpz_t digits_of, unsigned long places)
+/* Append the nd decimal digits of a non-negative integer with a point `places` digits from the right. */
+static void put_digits_point(assure_buf *b, const char *digits, size_t nd, unsigned long places)
 {
-	char *digits = mpz_get_str(NULL, 10, digits_of);
-	size_t nd = strlen(digits);
 	if (places == 0) {
-		assure_buf_puts(b, digits);
+		assure_buf_put(b, digits, nd);
 	} else if (nd > places) {
 		assure_buf_put(b, digits, nd - places);
 		assure_buf_putc(b, '.');
-		assure_buf_puts(b, digits + (nd - places));
+		assure_buf_put(b, digits + (nd - places), places);
 	} else {
 		assure_buf_puts(b, "0.");
 		for (size_t i = nd; i < places; i++)
 			assure_buf_putc(b, '0');
-		assure_buf_puts(b, digits);
+		assure_buf_put(b, digits, nd);
 	}
+}
+
+/* put_digits_point of the integer `digits_of`. */
+static void put_point(assure_buf *b, const mpz_t digits_of, unsigned long places)
+{
+	char *digits = mpz_get_str(NULL, 10, digits_of);
+	size_t nd = strlen(digits);
+	put_digits_point(b, digits, nd, places);
 	void (*gmp_free)(void *, size_t);
 	mp_get_memory_functions(NULL, NULL, &gmp_free);
 	gmp_free(digits, nd + 1);
@@ -779,22 +772,12 @@ static bool format_small(assure_buf *b, const assure_dec *a)
 		scale *= 10;
 	if (__builtin_mul_overflow(a->num < 0 ? -a->num : a->num, scale / a->den, &scaled))
 		return false;
-	char digits[24];
-	int nd = snprintf(digits, sizeof digits, "%ld", scaled);
+	assure_buf digits = ASSURE_BUF_INIT;
+	assure_buf_put_size(&digits, (size_t)scaled);
 	if (a->num < 0)
 		assure_buf_putc(b, '-');
-	if (places == 0) {
-		assure_buf_put(b, digits, (size_t)nd);
-	} else if ((unsigned long)nd > places) {
-		assure_buf_put(b, digits, (size_t)nd - places);
-		assure_buf_putc(b, '.');
-		assure_buf_puts(b, digits + ((size_t)nd - places));
-	} else {
-		assure_buf_puts(b, "0.");
-		for (unsigned long i = (unsigned long)nd; i < places; i++)
-			assure_buf_putc(b, '0');
-		assure_buf_puts(b, digits);
-	}
+	put_digits_point(b, digits.ptr, digits.len, places);
+	assure_buf_free(&digits);
 	return true;
 }
 

@@ -232,17 +232,7 @@ static void put_real(assure_buf *out, double v)
 	assure_buf_put(out, t, (size_t)n);
 }
 
-static void put_integer(assure_buf *out, json_int_t v)
-{
-	char t[24], *p = t + sizeof(t);
-	unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
-	do
-		*--p = (char)('0' + u % 10);
-	while (u /= 10);
-	if (v < 0)
-		*--p = '-';
-	assure_buf_put(out, p, (size_t)(t + sizeof(t) - p));
-}
+_Static_assert(sizeof(json_int_t) <= sizeof(long), "a JSON integer fits a long");
 
 static int put_value(assure_buf *out, const json_t *v, int depth)
 {
@@ -257,7 +247,7 @@ static int put_value(assure_buf *out, const json_t *v, int depth)
 		assure_buf_put(out, "false", 5);
 		return 0;
 	case JSON_INTEGER:
-		put_integer(out, json_integer_value(v));
+		assure_buf_put_long(out, (long)json_integer_value(v));
 		return 0;
 	case JSON_REAL:
 		put_real(out, json_real_value(v));
