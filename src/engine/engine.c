@@ -216,6 +216,7 @@ struct assure_engine {
 	 * group rules give outside their groups, and the kinds, numbered for kind_bit.
 	 */
 	reusable **dyn;
+	struct dyn_sum *dyn_sum; /* per entry of dyn: what can make it stale, read without it */
 	size_t ndyn, capdyn;
 	assure_check_result state;   /* the last check's result */
 	assure_findings **direct;    /* per group rule: its findings outside any group (owned) */
@@ -502,6 +503,7 @@ void assure_engine_free(assure_engine *e)
 		reusable_free(e->reuse[i]);
 	free(e->reuse);
 	free(e->dyn);
+	free(e->dyn_sum);
 	for (size_t i = 0; i < assure_ruleset_count(e->rs); i++)
 		assure_findings_free(e->direct[i]);
 	free(e->direct);
@@ -2468,14 +2470,62 @@ static bool dynamic(const reusable *ru)
 	return false;
 }
 
+/*
+ * What can make a dynamic file's groups stale, folded into one record kept in an array of its
+ * own: an update asks every dynamic file of a large snapshot, and reading its cached results
+ * for that (three of them, scattered in memory) was most of a commit's cost. One group is stale
+ * when it is (see stale) iff the record says so: the kinds and flags are the union over the
+ * active groups, and the day range the intersection of those that read as_of.
+ */
+struct dyn_sum {
+	uint64_t kinds;       /* the kinds the groups' lookups read */
+	assure_day_range day; /* the days on which every group that reads as_of holds */
+	bool as_of, paths;    /* a group reads as_of; a group reads files by path */
+};
+
+static struct dyn_sum dyn_summary(const reusable *ru)
+{
+	struct dyn_sum s = {.day = ASSURE_DAY_RANGE_ALL};
+	for (int g = 0; g < GROUP_COUNT; g++) {
+		const cached *c = &ru->group[g];
+		if (!c->active)
+			continue;
+		s.kinds |= c->dep_kinds;
+		s.paths |= c->dep_paths;
+		if (c->reads_as_of) {
+			s.as_of = true;
+			s.day.lo = c->valid.lo > s.day.lo ? c->valid.lo : s.day.lo;
+			s.day.hi = c->valid.hi < s.day.hi ? c->valid.hi : s.day.hi;
+		}
+	}
+	return s;
+}
+
+/* Whether one of the groups summed up in s is stale by cs (stale() of each, at once). */
+static bool dyn_stale(const struct dyn_sum *s, const change_set *cs)
+{
+	if (s->as_of && (cs->as_of < s->day.lo || cs->as_of > s->day.hi))
+		return true;
+	if ((s->kinds & cs->kinds) || (s->kinds && cs->unreadable))
+		return true;
+	return s->paths && cs->any;
+}
+
+/* ru's groups were evaluated again: in the dyn list if they can change without it, summed up. */
 static void dyn_add(assure_engine *e, reusable *ru)
 {
-	if (ru->dyn_at || !dynamic(ru))
+	if (ru->dyn_at) {
+		e->dyn_sum[ru->dyn_at - 1] = dyn_summary(ru);
+		return;
+	}
+	if (!dynamic(ru))
 		return;
 	if (e->ndyn == e->capdyn) {
 		e->capdyn = e->capdyn ? 2 * e->capdyn : 64;
 		e->dyn = assure_xrealloc(e->dyn, e->capdyn * sizeof(*e->dyn));
+		e->dyn_sum = assure_xrealloc(e->dyn_sum, e->capdyn * sizeof(*e->dyn_sum));
 	}
+	e->dyn_sum[e->ndyn] = dyn_summary(ru);
 	e->dyn[e->ndyn++] = ru;
 	ru->dyn_at = e->ndyn;
 }
@@ -2486,6 +2536,7 @@ static void dyn_remove(assure_engine *e, reusable *ru)
 		return;
 	size_t at = ru->dyn_at - 1;
 	e->dyn[at] = e->dyn[--e->ndyn];
+	e->dyn_sum[at] = e->dyn_sum[e->ndyn];
 	e->dyn[at]->dyn_at = at + 1;
 	ru->dyn_at = 0;
 }
@@ -3615,14 +3666,11 @@ int assure_engine_update(assure_engine *e, const assure_snapshot *snap, const as
 	}
 	/* 3. the files that did not change but whose findings read what did, or the day */
 	for (size_t d = 0; d < e->ndyn; d++) {
+		if (!dyn_stale(&e->dyn_sum[d], &cs))
+			continue;
 		reusable *ru = e->dyn[d];
 		if (ru->file.used == e->checks)
 			continue; /* checked in 2 */
-		bool look = false;
-		for (int g = 0; g < GROUP_COUNT && !look; g++)
-			look = stale(&ru->group[g], &cs);
-		if (!look)
-			continue;
 		const char *nl = strchr(ru->key, '\n');
 		assure_buf path = ASSURE_BUF_INIT;
 		assure_buf_put(&path, ru->key, (size_t)(nl - ru->key));
@@ -3634,6 +3682,7 @@ int assure_engine_update(assure_engine *e, const assure_snapshot *snap, const as
 		for (int g = 0; g < GROUP_COUNT; g++)
 			if (stale(&ru->group[g], &cs))
 				check_file_group(&rn, added, ru, g, (size_t)at, p);
+		dyn_add(e, ru);
 		shared_clear(&rn);
 		forget_locations(&rn);
 		let_go_later(&rn, p);
