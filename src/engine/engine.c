@@ -275,19 +275,37 @@ static uint64_t kind_bit(assure_engine *e, const char *kind)
 	return (uint64_t)1 << (*slot < 63 ? *slot : 63);
 }
 
-/* A growable list of file indices into a snapshot. */
+/*
+ * A growable list of file indices into a snapshot. A list of one keeps it in place: most of a
+ * view's lists have one file (an organisation's return for a month), and an update passes over
+ * every list, which must not mean a visit to the heap for each.
+ */
 typedef struct idx_list {
-	size_t *at;
+	size_t *heap; /* the entries, once there have been two (cap of them) */
 	size_t count, cap;
+	size_t one; /* the entry, while cap is 0 */
 } idx_list;
+
+static size_t *idx_items(idx_list *l)
+{
+	return l->cap ? l->heap : &l->one;
+}
+
+static const size_t *idx_citems(const idx_list *l)
+{
+	return l->cap ? l->heap : &l->one;
+}
 
 static void idx_push(idx_list *l, size_t i)
 {
-	if (l->count == l->cap) {
-		l->cap = l->cap ? 2 * l->cap : 8;
-		l->at = assure_xrealloc(l->at, l->cap * sizeof(size_t));
+	if (l->count && l->count >= l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 8;
+		l->heap = assure_xrealloc(l->heap, cap * sizeof(size_t));
+		if (!l->cap)
+			l->heap[0] = l->one;
+		l->cap = cap;
 	}
-	l->at[l->count++] = i;
+	idx_items(l)[l->count++] = i;
 }
 
 /*
@@ -718,14 +736,15 @@ static void idx_insert(idx_list *l, size_t i)
 	size_t lo = 0, hi = l->count;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		if (l->at[mid] < i)
+		if (idx_citems(l)[mid] < i)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	idx_push(l, i);
-	memmove(&l->at[lo + 1], &l->at[lo], (l->count - 1 - lo) * sizeof(size_t));
-	l->at[lo] = i;
+	size_t *at = idx_items(l);
+	memmove(&at[lo + 1], &at[lo], (l->count - 1 - lo) * sizeof(size_t));
+	at[lo] = i;
 }
 
 static void canon_of(assure_buf *b, parsed *p, const char *name);
@@ -840,12 +859,12 @@ static void index_free(snap_index *x)
 	free(x->remap);
 	free(x->spare);
 	for (size_t i = 0; i < x->nkinds; i++)
-		free(x->by_kind[i].at);
+		free(x->by_kind[i].heap);
 	free(x->by_kind);
-	free(x->unreadable.at);
-	free(x->fresh.at);
+	free(x->unreadable.heap);
+	free(x->fresh.heap);
 	for (size_t i = 0; i < x->ntouch; i++)
-		free(x->touch[i].at);
+		free(x->touch[i].heap);
 	free(x->touch);
 	for (size_t i = 0; i < x->ntouch_views; i++)
 		free(x->touch_view_keys[i]);
@@ -872,7 +891,7 @@ static void index_free(snap_index *x)
 	free(x->view_maps);
 	assure_strmap_free(x->views);
 	for (size_t i = 0; i < x->nview_lists; i++)
-		free(x->view_lists[i].at);
+		free(x->view_lists[i].heap);
 	free(x->view_lists);
 	assure_strmap_free(x->kinds);
 	assure_strmap_free(x->found);
@@ -891,10 +910,10 @@ static const idx_list *index_kind(run *rn, const char *kind)
 /* Its place in the new snapshot of each entry of l, dropping those that changed or went. */
 static void idx_remap(idx_list *l, const size_t *remap)
 {
-	size_t kept = 0;
+	size_t kept = 0, *at = idx_items(l);
 	for (size_t k = 0; k < l->count; k++)
-		if (remap[l->at[k]] != SIZE_MAX)
-			l->at[kept++] = remap[l->at[k]];
+		if (remap[at[k]] != SIZE_MAX)
+			at[kept++] = remap[at[k]];
 	l->count = kept;
 }
 
@@ -1072,7 +1091,7 @@ static void index_update(run *rn, const assure_snapshot *prev, const assure_chan
 			if (!assure_strmap_get(x->touch_lists, key.ptr, key.len, &list))
 				continue;
 			for (size_t k = 0; k < x->touch[list].count; k++) {
-				size_t r = x->touch[list].at[k];
+				size_t r = idx_citems(&x->touch[list])[k];
 				if (matches_filter(root, x->result_filters[r]))
 					result_touched(x, r, rn->check);
 			}
@@ -1243,10 +1262,10 @@ static const idx_list *view_files(run *rn, const char *kind, json_t *filter)
 		const idx_list *files = index_kind(rn, kind);
 		assure_buf mine = ASSURE_BUF_INIT;
 		for (size_t f = 0; files && f < files->count; f++) {
-			parsed *p = get_parsed(rn->e, rn->snap, files->at[f]);
+			parsed *p = get_parsed(rn->e, rn->snap, idx_citems(files)[f]);
 			assure_buf_clear(&mine);
 			view_values(&mine, key.ptr, p);
-			idx_push(view_list_of(x, view, mine.ptr, mine.len), files->at[f]);
+			idx_push(view_list_of(x, view, mine.ptr, mine.len), idx_citems(files)[f]);
 		}
 		assure_buf_free(&mine);
 	}
@@ -1345,7 +1364,7 @@ fill:
 	assure_buf digest = ASSURE_BUF_INIT, why = ASSURE_BUF_INIT;
 	const idx_list *files = view_files(rn, kind, filter);
 	for (size_t k = 0; files && k < files->count; k++) {
-		size_t i = files->at[k];
+		size_t i = idx_citems(files)[k];
 		parsed *p = get_parsed(rn->e, rn->snap, i);
 		if (!matches_filter(assure_doc_root(p->doc), filter))
 			continue;
@@ -1354,7 +1373,7 @@ fill:
 	}
 	const char *kinds[1] = {kind};
 	for (size_t k = 0; k < x->unreadable.count; k++) {
-		size_t i = x->unreadable.at[k];
+		size_t i = idx_citems(&x->unreadable)[k];
 		if (!could_be(rn, i, kinds, 1, filter))
 			continue;
 		char *r = unreadable_reason(rn, i);
@@ -3113,7 +3132,7 @@ static void members_follow(run *rn, struct group_state *gs, const assure_rule *r
 	gs->in = assure_xrealloc(gs->in, (gs->nin + x->fresh.count + 1) * sizeof(member_at));
 	gs->failed = assure_xrealloc(gs->failed, (gs->nfailed + x->fresh.count + 1) * sizeof(member_at));
 	for (size_t j = 0; j < x->fresh.count; j++) {
-		size_t i = x->fresh.at[j], t = member_kind(rn, r, i);
+		size_t i = idx_citems(&x->fresh)[j], t = member_kind(rn, r, i);
 		if (t == r->group_kind_count)
 			continue;
 		const membership *m = file_member(rn, gs, r, i, t, true);
@@ -3161,7 +3180,7 @@ static grouped *collect_members(run *rn, struct group_state *gs, const assure_ru
 		for (size_t t = 0; t < r->group_kind_count; t++) {
 			const idx_list *l = index_kind(rn, r->group_kinds[t]);
 			for (size_t j = 0; l && j < l->count; j++)
-				file_member(rn, gs, r, l->at[j], t, false);
+				file_member(rn, gs, r, idx_citems(l)[j], t, false);
 		}
 		assure_strmap_free(gs->touched);
 		gs->touched = NULL;
@@ -3243,7 +3262,7 @@ static void eval_group_rule(run *rn, assure_findings *out, size_t k, const assur
 	assure_strmap *poisoned = assure_strmap_new();
 	bool all_poisoned = false;
 	for (size_t j = 0; j < rn->index->unreadable.count; j++) {
-		size_t i = rn->index->unreadable.at[j];
+		size_t i = idx_citems(&rn->index->unreadable)[j];
 		if (!path_selected(rn->e, r, assure_snapshot_file(rn->snap, i)->path) ||
 		    !could_be(rn, i, (const char *const *)r->group_kinds, r->group_kind_count, NULL))
 			continue;
