@@ -1129,6 +1129,25 @@ static bool matches_filter(json_t *doc, json_t *filter)
 }
 
 /*
+ * Whether a view's list for filter is exactly the files matches_filter takes. The list holds
+ * the files whose named members have the filter's canonical texts; for strings, integers,
+ * true, false and null equal texts are equal values, so the files need not be compared again
+ * (a lookup made again after a change costs its list, not a parse and a compare of each
+ * member). A real or a composite value is compared as before.
+ */
+static bool view_is_match(json_t *filter)
+{
+	const char *key;
+	json_t *want;
+	json_object_foreach(filter, key, want)
+	{
+		if (json_is_real(want) || json_is_object(want) || json_is_array(want))
+			return false;
+	}
+	return true;
+}
+
+/*
  * Whether a file is where the rule set says returns are: selected by a rule that names
  * paths. A rule set whose rules all select by kind alone says every .json file is.
  */
@@ -1363,10 +1382,10 @@ fill:
 	json_t *list = json_array();
 	assure_buf digest = ASSURE_BUF_INIT, why = ASSURE_BUF_INIT;
 	const idx_list *files = view_files(rn, kind, filter);
+	bool exact = view_is_match(filter);
 	for (size_t k = 0; files && k < files->count; k++) {
 		size_t i = idx_citems(files)[k];
-		parsed *p = get_parsed(rn->e, rn->snap, i);
-		if (!matches_filter(assure_doc_root(p->doc), filter))
+		if (!exact && !matches_filter(assure_doc_root(get_parsed(rn->e, rn->snap, i)->doc), filter))
 			continue;
 		json_array_append(list, index_entry(rn, i));
 		put_file_id(&digest, assure_snapshot_file(rn->snap, i));

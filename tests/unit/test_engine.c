@@ -713,6 +713,52 @@ static void test_engine__unreadable_returns_are_not_guessed_about(void **state)
 	done(&fx);
 }
 
+/*
+ * A lookup finds the returns whose members equal the filter's values as == does, whichever
+ * way the numbers are written: an integer filter finds 12, 12.0 and 1.2e1 (as a real filter
+ * does) and not "12" or 12.5; a string, true and null find only themselves.
+ */
+static void test_engine__lookups_compare_values_as_equality_does(void **state)
+{
+	(void)state;
+	write_file(
+	    "vrules/r.json",
+	    "{\"ruleset\": \"v\", \"version\": \"1\", \"rules\": [\n"
+	    "  {\"id\": \"LK-001\", \"title\": \"t\", \"severity\": \"info\", \"domain\": \"finance\",\n"
+	    "   \"applies_to\": {\"kind\": \"q\"}, \"assert\": \"false\", \"subject\": \"$.name\",\n"
+	    "   \"message\": \"{len(returns('finance', {month: $.want}))} by month, "
+	    "{len(returns('finance', {final: $.want}))} by final\"}]}\n");
+	static const char *const months[][2] = {
+	    {"a", "12"},    {"b", "12.0"}, {"c", "\"12\""}, {"d", "12.5"},
+	    {"e", "1.2e1"}, {"f", "null"}, {"g", "true"},
+	};
+	char path[64], text[128];
+	for (size_t i = 0; i < sizeof(months) / sizeof(months[0]); i++) {
+		snprintf(path, sizeof(path), "v1/%s.json", months[i][0]);
+		snprintf(text, sizeof(text), "{\"kind\": \"finance\", \"month\": %s, \"final\": %s}\n",
+		         months[i][1], months[i][1]);
+		write_file(path, text);
+	}
+	write_file("v1/h.json", "{\"kind\": \"finance\"}\n");
+	static const char *const wants[][2] = {
+	    {"int", "12"}, {"real", "12.0"}, {"string", "\"12\""}, {"null", "null"}, {"true", "true"},
+	};
+	for (size_t i = 0; i < sizeof(wants) / sizeof(wants[0]); i++) {
+		snprintf(path, sizeof(path), "v1/q-%s.json", wants[i][0]);
+		snprintf(text, sizeof(text), "{\"kind\": \"q\", \"name\": \"%s\", \"want\": %s}\n",
+		         wants[i][0], wants[i][1]);
+		write_file(path, text);
+	}
+	fixture fx = {0};
+	run_in(&fx, "vrules", "v1");
+	assert_string_equal(find(&fx, "LK-001", "int")->message, "3 by month, 3 by final");
+	assert_string_equal(find(&fx, "LK-001", "real")->message, "3 by month, 3 by final");
+	assert_string_equal(find(&fx, "LK-001", "string")->message, "1 by month, 1 by final");
+	assert_string_equal(find(&fx, "LK-001", "null")->message, "1 by month, 1 by final");
+	assert_string_equal(find(&fx, "LK-001", "true")->message, "1 by month, 1 by final");
+	done(&fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -732,6 +778,7 @@ int main(void)
 	    cmocka_unit_test(test_engine__unreadable_returns_in_groups_and_lookups),
 	    cmocka_unit_test(test_engine__reuse_survives_a_growing_parse_cache),
 	    cmocka_unit_test(test_engine__unreadable_returns_are_not_guessed_about),
+	    cmocka_unit_test(test_engine__lookups_compare_values_as_equality_does),
 	};
 	return cmocka_run_group_tests_name("engine", tests, setup, teardown);
 }
