@@ -146,6 +146,7 @@ typedef struct membership {
 	json_t *value;       /* MEMBER_IN: the key as an object, name -> value (owned) */
 	char *field;         /* MEMBER_FAILED: the field that failed (owned) */
 	char *why;           /* MEMBER_FAILED: why (owned) */
+	size_t group;        /* MEMBER_IN: 1 + its group's place in the state's cache, 0 until known */
 } membership;
 
 enum { MEMBER_OUT, MEMBER_IN, MEMBER_FAILED, MEMBER_UNKNOWN };
@@ -162,9 +163,10 @@ typedef struct group_cached {
 
 /* A member of a group rule's groups in one snapshot, as collect_members keeps it. */
 typedef struct member_at {
-	size_t blob; /* its membership: index into the group state's blobs */
-	size_t file; /* its index in the snapshot */
-	size_t kind; /* which of the rule's group kinds it is */
+	size_t blob;  /* its membership: index into the group state's blobs */
+	size_t file;  /* its index in the snapshot */
+	size_t kind;  /* which of the rule's group kinds it is */
+	size_t group; /* in: its group's place in the state's cache, so a group's end is found by it */
 } member_at;
 
 struct group_state {
@@ -2996,6 +2998,17 @@ static int cmp_grouped(const void *a, const void *b)
 	return c ? c : (x->file > y->file) - (x->file < y->file);
 }
 
+/* The members gs->in[a, b) with their keys, for a group's evaluation (caller frees). */
+static grouped *group_members(const struct group_state *gs, size_t a, size_t b)
+{
+	grouped *g = assure_xmalloc((b - a + 1) * sizeof(grouped));
+	for (size_t k = a; k < b; k++) {
+		const membership *m = &gs->blobs[gs->in[k].blob];
+		g[k - a] = (grouped){m->key, m->value, gs->in[k].file, gs->in[k]};
+	}
+	return g;
+}
+
 /* A group's subject: its key's values, in order, separated by blanks. */
 static char *group_subject(json_t *key)
 {
@@ -3085,6 +3098,8 @@ static void member_insert(const struct group_state *gs, member_at *l, size_t n, 
 	l[lo] = m;
 }
 
+static group_cached *group_slot(struct group_state *gs, const char *key);
+
 /*
  * File i's membership of r's groups, filed in gs->in or gs->failed (with room for it), in
  * order when sorted; returns it, or NULL when r does not read the file's path.
@@ -3094,8 +3109,10 @@ static const membership *file_member(run *rn, struct group_state *gs, const assu
 {
 	if (!path_selected(rn->e, r, assure_snapshot_file(rn->snap, i)->path))
 		return NULL;
-	const membership *m = member_of(rn, gs, r, i);
-	member_at at = {(size_t)(m - gs->blobs), i, t};
+	membership *m = &gs->blobs[member_of(rn, gs, r, i) - gs->blobs];
+	if (m->state == MEMBER_IN && !m->group)
+		m->group = (size_t)(group_slot(gs, m->key) - gs->cache) + 1;
+	member_at at = {(size_t)(m - gs->blobs), i, t, m->group ? m->group - 1 : SIZE_MAX};
 	if (m->state == MEMBER_IN && sorted)
 		member_insert(gs, gs->in, gs->nin++, at, true);
 	else if (m->state == MEMBER_IN)
@@ -3117,7 +3134,7 @@ static void members_remap(const struct group_state *gs, member_at *l, size_t *n,
 	size_t kept = 0;
 	for (size_t k = 0; k < *n; k++) {
 		if (remap[l[k].file] != SIZE_MAX) {
-			l[kept++] = (member_at){l[k].blob, remap[l[k].file], l[k].kind};
+			l[kept++] = (member_at){l[k].blob, remap[l[k].file], l[k].kind, l[k].group};
 		} else if (touched) {
 			const char *key = gs->blobs[l[k].blob].key;
 			assure_strmap_slot(touched, key, strlen(key), NULL);
@@ -3162,8 +3179,9 @@ static void members_follow(run *rn, struct group_state *gs, const assure_rule *r
 }
 
 /*
- * The members of r's groups in this snapshot, sorted by key then path (caller frees); a
- * member whose key cannot be worked out is an ASSURE-EVAL in out, when out is given.
+ * The members of r's groups in this snapshot, left in gs->in sorted by key then path; returns
+ * their count. A member whose key cannot be worked out is an ASSURE-EVAL in out, when out is
+ * given.
  *
  * Where membership depends on the blob alone, the members are kept by the group state and
  * follow each update (members_follow), so that a commit costs what it changed plus a pass
@@ -3171,8 +3189,8 @@ static void members_follow(run *rn, struct group_state *gs, const assure_rule *r
  * the groups whose members may differ from the last collect's (caller frees); it is NULL
  * when every group's may.
  */
-static grouped *collect_members(run *rn, struct group_state *gs, const assure_rule *r, assure_findings *out,
-                                size_t *count, assure_strmap **touched)
+static size_t collect_members(run *rn, struct group_state *gs, const assure_rule *r, assure_findings *out,
+                              assure_strmap **touched)
 {
 	if (!gs->by_blob) {
 		gs->by_blob = assure_strmap_new();
@@ -3212,19 +3230,24 @@ static grouped *collect_members(run *rn, struct group_state *gs, const assure_ru
 		            get_parsed(rn->e, rn->snap, at->file)->doc, 0, 0};
 		eval_failure(rn, out, r, &pl, m->field, m->why);
 	}
-	grouped *members = assure_xcalloc(gs->nin + 1, sizeof(grouped));
-	for (size_t k = 0; k < gs->nin; k++) {
-		const membership *m = &gs->blobs[gs->in[k].blob];
-		members[k] = (grouped){m->key, m->value, gs->in[k].file, gs->in[k]};
-	}
 	if (!*touched) {
 		/* made from every member: sorted once, and kept in that order for the next update */
+		grouped *members = group_members(gs, 0, gs->nin);
 		qsort(members, gs->nin, sizeof(grouped), cmp_grouped);
 		for (size_t k = 0; k < gs->nin; k++)
 			gs->in[k] = members[k].at;
+		free(members);
 	}
-	*count = gs->nin;
-	return members;
+	return gs->nin;
+}
+
+/* The end of the group that gs->in[a] begins (its members are together, by key). */
+static size_t group_end(const struct group_state *gs, size_t a, size_t n)
+{
+	size_t b = a + 1;
+	while (b < n && gs->in[b].group == gs->in[a].group)
+		b++;
+	return b;
 }
 
 /* The cache of the group with this key, made empty on first use. */
@@ -3246,18 +3269,25 @@ static group_cached *group_slot(struct group_state *gs, const char *key)
 }
 
 /*
- * Whether a group has the members it had when last evaluated, which it then keeps in
- * gc->members. A group collect_members did not touch, whose members were written down by
- * the collect before, has: the members' paths and ids are not listed again.
+ * Whether the group of key has the members m[0, n) had when last evaluated, which it then
+ * keeps in gc->members. A group collect_members did not touch, whose members were written down
+ * by the collect before, has: the members' paths and ids are not listed again. One it touched
+ * has not (a member came or went, or has another blob), and is not listed either: its list is
+ * emptied, which no group's matches, for a later collect that has to compare.
  */
-static bool same_members(run *rn, group_cached *gc, const grouped *g, size_t n, const assure_strmap *touched)
+static bool same_members(run *rn, group_cached *gc, const member_at *m, size_t n, const char *key,
+                         const assure_strmap *touched)
 {
 	size_t dummy;
-	if (touched && gc->current && !assure_strmap_get(touched, g[0].key, strlen(g[0].key), &dummy))
-		return true;
+	if (touched && gc->current) {
+		if (!assure_strmap_get(touched, key, strlen(key), &dummy))
+			return true;
+		assure_buf_clear(&gc->members);
+		return false;
+	}
 	assure_buf ids = ASSURE_BUF_INIT;
 	for (size_t i = 0; i < n; i++)
-		put_file_id(&ids, assure_snapshot_file(rn->snap, g[i].file));
+		put_file_id(&ids, assure_snapshot_file(rn->snap, m[i].file));
 	bool same = ids.len == gc->members.len && memcmp(ids.ptr, gc->members.ptr, ids.len) == 0;
 	assure_buf_free(&gc->members);
 	gc->members = ids;
@@ -3267,19 +3297,18 @@ static bool same_members(run *rn, group_cached *gc, const grouped *g, size_t n, 
 static void eval_group_rule(run *rn, assure_findings *out, size_t k, const assure_rule *r)
 {
 	struct group_state *gs = &rn->e->groups[k];
-	size_t n;
 	/* what is said outside any group (a member that cannot be placed) is made again each time */
 	assure_findings *direct;
 	assure_findings_new(&direct);
 	assure_strmap *touched;
-	grouped *members = collect_members(rn, gs, r, direct, &n, &touched);
+	size_t n = collect_members(rn, gs, r, direct, &touched);
 
 	/*
 	 * A return that cannot be read could belong to a group: where what is left of it says
 	 * which, that group is not evaluated; where it cannot say, none is.
 	 */
 	assure_strmap *poisoned = assure_strmap_new();
-	bool all_poisoned = false;
+	bool all_poisoned = false, any_poisoned = false;
 	for (size_t j = 0; j < rn->index->unreadable.count; j++) {
 		size_t i = idx_citems(&rn->index->unreadable)[j];
 		if (!path_selected(rn->e, r, assure_snapshot_file(rn->snap, i)->path) ||
@@ -3297,6 +3326,7 @@ static void eval_group_rule(run *rn, assure_findings *out, size_t k, const assur
 			continue;
 		}
 		unreadable_input(rn, direct, r, i);
+		any_poisoned = true;
 		if (m.state == MEMBER_IN)
 			assure_strmap_slot(poisoned, m.key, strlen(m.key), NULL);
 		else
@@ -3309,20 +3339,21 @@ static void eval_group_rule(run *rn, assure_findings *out, size_t k, const assur
 		gs->cache[c].seen = false;
 	}
 	for (size_t a = 0, b; a < n; a = b) {
-		for (b = a + 1; b < n && strcmp(members[b].key, members[a].key) == 0; b++)
-			;
+		b = group_end(gs, a, n);
+		const char *key = gs->blobs[gs->in[a].blob].key;
 		size_t dummy;
-		if (all_poisoned ||
-		    assure_strmap_get(poisoned, members[a].key, strlen(members[a].key), &dummy))
+		if (all_poisoned || (any_poisoned && assure_strmap_get(poisoned, key, strlen(key), &dummy)))
 			continue;
-		group_cached *gc = group_slot(gs, members[a].key);
+		group_cached *gc = &gs->cache[gs->in[a].group];
 		gc->seen = true;
-		if (!same_members(rn, gc, members + a, b - a, touched))
+		if (!same_members(rn, gc, gs->in + a, b - a, key, touched))
 			cached_retire(rn, &gc->c); /* other members: start again */
 		if (cached_use(rn, &gc->c, out, false))
 			continue;
 		gc->c.reads_as_of = (r->reads & ASSURE_EXPR_READS_AS_OF) != 0;
-		eval_group(rn, gc->c.findings, r, members + a, b - a);
+		grouped *members = group_members(gs, a, b);
+		eval_group(rn, gc->c.findings, r, members, b - a);
+		free(members);
 		cached_end(rn, &gc->c, out);
 	}
 	/* a group that no longer has members keeps nothing: memory follows the snapshot */
@@ -3336,7 +3367,6 @@ static void eval_group_rule(run *rn, assure_findings *out, size_t k, const assur
 	rn->e->direct[k] = direct;
 	assure_strmap_free(poisoned);
 	assure_strmap_free(touched);
-	free(members);
 }
 
 /* A series' value as exact decimal text, or NULL where it is absent, null, not a number or failed. */
@@ -3429,33 +3459,32 @@ int assure_engine_chart(assure_engine *e, const assure_snapshot *snap, const ass
 	struct group_state *gs = &e->chart_groups[c];
 	/* a group's values are kept while its members are the same, unless they read more */
 	bool keep = !(chart_reads(ch) & (ASSURE_EXPR_READS_OTHERS | ASSURE_EXPR_READS_AS_OF));
-	size_t n;
 	assure_strmap *touched;
-	grouped *members = collect_members(&rn, gs, &ch->group, NULL, &n, &touched);
+	size_t n = collect_members(&rn, gs, &ch->group, NULL, &touched);
 	for (size_t j = 0; j < gs->ncache; j++) {
 		gs->cache[j].current = gs->cache[j].seen;
 		gs->cache[j].seen = false;
 	}
 	for (size_t a = 0, b; a < n; a = b) {
-		for (b = a + 1; b < n && strcmp(members[b].key, members[a].key) == 0; b++)
-			;
+		b = group_end(gs, a, n);
+		const membership *m = &gs->blobs[gs->in[a].blob];
 		*out = assure_xrealloc(*out, (*count + 1) * sizeof(assure_chart_point));
 		assure_chart_point *p = &(*out)[(*count)++];
-		p->key = group_subject(members[a].value);
+		p->key = group_subject(m->value);
 		p->values = assure_xcalloc(ch->nseries + 1, sizeof(char *));
-		group_cached *gc = group_slot(gs, members[a].key);
+		group_cached *gc = &gs->cache[gs->in[a].group];
 		gc->seen = true;
-		bool same = same_members(&rn, gc, members + a, b - a, touched) && keep && gc->values;
+		bool same = same_members(&rn, gc, gs->in + a, b - a, m->key, touched) && keep && gc->values;
 		if (same) {
 			for (size_t s = 0; s < ch->nseries; s++)
 				p->values[s] = dup_or_null(gc->values[s]);
 			continue;
 		}
 		json_t *root = json_object(), *returns = json_array();
-		json_object_set(root, "key", members[a].value);
+		json_object_set(root, "key", m->value);
 		json_object_set_new(root, "returns", returns);
 		for (size_t i = a; i < b; i++)
-			json_array_append(returns, index_entry(&rn, members[i].file));
+			json_array_append(returns, index_entry(&rn, gs->in[i].file));
 		rn.epoch = new_epoch();
 		values_free(gc);
 		gc->values = assure_xcalloc(ch->nseries + 1, sizeof(char *));
@@ -3471,7 +3500,6 @@ int assure_engine_chart(assure_engine *e, const assure_snapshot *snap, const ass
 		if (!gs->cache[j].seen)
 			values_free(&gs->cache[j]);
 	assure_strmap_free(touched);
-	free(members);
 	index_free(&own);
 	run_end(&rn);
 	if (snap == e->last) {
