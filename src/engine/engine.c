@@ -206,7 +206,8 @@ struct assure_engine {
 	char **ignore;            /* globs of paths no rule reads (assure_engine_set_ignore), owned */
 	size_t nignore;           /* entries of ignore */
 	uint64_t max_file_size;   /* of the check under way (assure_check_opts) */
-	json_t *by_oid;           /* oid -> index into parsed (json integer) */
+	size_t *by_oid;           /* parsed by blob id: open addressing, 1 + index into parsed, 0 free */
+	size_t capoid;            /* slots of by_oid, a power of two, at least twice nparsed */
 	parsed **parsed; /* owned; each entry stays where it is, so a parsed * outlives later parses */
 	size_t nparsed, capparsed;
 	assure_strmap *by_key; /* "path\noid" -> index into reuse (any bytes: a path need not be UTF-8) */
@@ -466,7 +467,6 @@ int assure_engine_new(assure_engine **out, const assure_ruleset *rs)
 	assure_engine *e = assure_xcalloc(1, sizeof(*e));
 	e->rs = rs;
 	e->max_file_size = ASSURE_MAX_FILE_SIZE;
-	e->by_oid = json_object();
 	e->by_key = assure_strmap_new();
 	e->snap_cache = assure_xcalloc(assure_ruleset_count(rs) + 1, sizeof(*e->snap_cache));
 	e->groups = assure_xcalloc(assure_ruleset_count(rs) + 1, sizeof(*e->groups));
@@ -547,7 +547,7 @@ void assure_engine_free(assure_engine *e)
 	free(e->chart_npoints);
 	free(e->chart_check);
 	free(e->chart_groups);
-	json_decref(e->by_oid);
+	free(e->by_oid);
 	assure_strmap_free(e->by_key);
 	free(e);
 }
@@ -598,11 +598,51 @@ static const char *kind_of(json_t *root)
 	return json_is_string(k) ? json_string_value(k) : NULL;
 }
 
+/*
+ * Where a blob id's parse is sought in by_oid: a hash of its first 16 hex digits, which a hash
+ * function makes as good as random. A blob's parse is sought on every read of a return (a group
+ * of a thousand is a thousand reads), so this must cost a probe, not a list walk.
+ */
+static size_t oid_slot(const assure_engine *e, const char *oid)
+{
+	uint64_t h = 14695981039346656037ull;
+	for (int i = 0; i < 16 && oid[i]; i++)
+		h = (h ^ (unsigned char)oid[i]) * 1099511628211ull;
+	return (size_t)((h ^ (h >> 29)) & (e->capoid - 1));
+}
+
+static void oid_add(assure_engine *e, size_t idx)
+{
+	size_t at = oid_slot(e, e->parsed[idx]->oid);
+	while (e->by_oid[at])
+		at = (at + 1) & (e->capoid - 1);
+	e->by_oid[at] = idx + 1;
+}
+
+/* by_oid made again for the parses there are, with room for one more. */
+static void oid_rebuild(assure_engine *e)
+{
+	size_t cap = 64;
+	while (cap < 2 * (e->nparsed + 1))
+		cap *= 2;
+	free(e->by_oid);
+	e->by_oid = assure_xcalloc(cap, sizeof(size_t));
+	e->capoid = cap;
+	for (size_t i = 0; i < e->nparsed; i++)
+		oid_add(e, i);
+}
+
 /* The parse of f's blob if it has been made (and perhaps let go), without making it. */
 static parsed *known_parse(const assure_engine *e, const assure_file *f)
 {
-	json_t *idx = json_object_get(e->by_oid, f->oid);
-	return idx ? e->parsed[json_integer_value(idx)] : NULL;
+	if (!e->capoid)
+		return NULL;
+	for (size_t at = oid_slot(e, f->oid); e->by_oid[at]; at = (at + 1) & (e->capoid - 1)) {
+		parsed *p = e->parsed[e->by_oid[at] - 1];
+		if (strcmp(p->oid, f->oid) == 0)
+			return p;
+	}
+	return NULL;
 }
 
 /* The top-level members of p's blob, or what was kept of them when it was let go. */
@@ -660,8 +700,11 @@ static parsed *get_parsed(assure_engine *e, const assure_snapshot *snap, size_t 
 	}
 	parsed *p = e->parsed[e->nparsed] = assure_xcalloc(1, sizeof(parsed));
 	memcpy(p->oid, f->oid, sizeof(p->oid));
-	json_object_set_new(e->by_oid, f->oid, json_integer((json_int_t)e->nparsed));
 	e->nparsed++;
+	if (2 * e->nparsed > e->capoid)
+		oid_rebuild(e);
+	else
+		oid_add(e, e->nparsed - 1);
 	if (too_large) {
 		assure_buf why = ASSURE_BUF_INIT;
 		assure_buf_printf(&why,
@@ -2693,8 +2736,19 @@ static void retire_file(run *rn, const assure_file *f)
 	dyn_remove(rn->e, ru);
 }
 
+/*
+ * Where the documents of a document of returns' entries are, to point into them: parsed already
+ * (docs), or by the entries' places in the snapshot (files), parsed (through the cache) only
+ * where a finding points, so that a group's evaluation does not look up every member's parse.
+ */
+typedef struct entry_docs {
+	assure_doc **docs;   /* by entry, or NULL */
+	const size_t *files; /* by entry, when docs is NULL */
+} entry_docs;
+
 /* Map a node of a snapshot or group document back to the return it lies in. */
-static place snapshot_place(json_t *returns, const char *pointer, char **inner, assure_doc **docs)
+static place snapshot_place(run *rn, json_t *returns, const char *pointer, char **inner,
+                            const entry_docs *src)
 {
 	place pl = {"", pointer, NULL, 0, 0};
 	static const char prefix[] = "/returns/";
@@ -2711,7 +2765,8 @@ static place snapshot_place(json_t *returns, const char *pointer, char **inner, 
 			*inner = assure_xstrdup(rest + 4);
 		else
 			*inner = assure_xstrdup("");
-		pl.doc = docs[i];
+		parsed *p = src->docs ? NULL : get_parsed(rn->e, rn->snap, src->files[i]);
+		pl.doc = src->docs ? src->docs[i] : p ? p->doc : NULL;
 		pl.pointer = *inner;
 	}
 	return pl;
@@ -2719,10 +2774,10 @@ static place snapshot_place(json_t *returns, const char *pointer, char **inner, 
 
 /* The rule over a document of returns ({"returns": […]} and, for a group, its "key"). */
 static void eval_over_returns_on(run *rn, assure_findings *out, const assure_rule *r, json_t *root,
-                                 assure_doc **docs, const char *default_subject);
+                                 const entry_docs *docs, const char *default_subject);
 
 static void eval_over_returns(run *rn, assure_findings *out, const assure_rule *r, json_t *root,
-                              assure_doc **docs, const char *default_subject)
+                              const entry_docs *docs, const char *default_subject)
 {
 	size_t from = assure_findings_count(out);
 	eval_over_returns_on(rn, out, r, root, docs, default_subject);
@@ -2730,7 +2785,7 @@ static void eval_over_returns(run *rn, assure_findings *out, const assure_rule *
 }
 
 static void eval_over_returns_on(run *rn, assure_findings *out, const assure_rule *r, json_t *root,
-                                 assure_doc **docs, const char *default_subject)
+                                 const entry_docs *docs, const char *default_subject)
 {
 	json_t *returns = json_object_get(root, "returns");
 	assure_nodelist nodes;
@@ -2744,7 +2799,7 @@ static void eval_over_returns_on(run *rn, assure_findings *out, const assure_rul
 	}
 	for (size_t k = 0; k < nodes.count; k++) {
 		char *inner = NULL;
-		place pl = snapshot_place(returns, nodes.items[k].pointer, &inner, docs);
+		place pl = snapshot_place(rn, returns, nodes.items[k].pointer, &inner, docs);
 		eval_node(rn, out, r, root, &nodes.items[k], NULL, &pl,
 		          default_subject ? default_subject : nodes.items[k].pointer);
 		free(inner);
@@ -2799,7 +2854,7 @@ static void eval_snapshot_rule_now(run *rn, assure_findings *out, const assure_r
 		docs[m++] = p->doc;
 	}
 	if (complete)
-		eval_over_returns(rn, out, r, root, docs, NULL);
+		eval_over_returns(rn, out, r, root, &(entry_docs){docs, NULL}, NULL);
 	free(docs);
 	json_decref(root);
 }
@@ -3035,15 +3090,15 @@ static void eval_group(run *rn, assure_findings *out, const assure_rule *r, cons
 	json_t *root = json_object(), *returns = json_array();
 	json_object_set(root, "key", g[0].value);
 	json_object_set_new(root, "returns", returns);
-	assure_doc **docs = assure_xcalloc(n + 1, sizeof(*docs));
+	size_t *files = assure_xmalloc((n + 1) * sizeof(size_t));
 	for (size_t i = 0; i < n; i++) {
 		json_array_append(returns, index_entry(rn, g[i].file));
-		docs[i] = get_parsed(rn->e, rn->snap, g[i].file)->doc;
+		files[i] = g[i].file;
 	}
 	char *subject = group_subject(g[0].value);
-	eval_over_returns(rn, out, r, root, docs, subject);
+	eval_over_returns(rn, out, r, root, &(entry_docs){NULL, files}, subject);
 	free(subject);
-	free(docs);
+	free(files);
 	json_decref(root);
 }
 
@@ -3852,7 +3907,6 @@ void assure_engine_retain(assure_engine *e, const assure_snapshot *const *keep, 
 
 	/* Compact both caches in place, keeping their order, and rebuild the indexes. */
 	size_t kept = 0;
-	json_object_clear(e->by_oid);
 	for (size_t i = 0; i < e->nparsed; i++) {
 		parsed *p = e->parsed[i];
 		if (!json_object_get(oids, p->oid)) {
@@ -3864,11 +3918,10 @@ void assure_engine_retain(assure_engine *e, const assure_snapshot *const *keep, 
 			free(p);
 			continue;
 		}
-		e->parsed[kept] = p;
-		json_object_set_new(e->by_oid, p->oid, json_integer((json_int_t)kept));
-		kept++;
+		e->parsed[kept++] = p;
 	}
 	e->nparsed = kept;
+	oid_rebuild(e);
 	kept = 0;
 	assure_strmap_free(e->by_key);
 	e->by_key = assure_strmap_new();
