@@ -165,15 +165,30 @@ static int resolve(resolver *r, enode *n);
 
 static void item_result_drop(void *payload)
 {
-	assure_value_clear(&((item_result *)payload)->val);
+	item_result *r = payload;
+	assure_value_clear(&r->val);
+	for (size_t i = 0; i < r->nlets; i++)
+		assure_value_clear(&r->lets[i]);
+	free(r->lets);
+	r->lets = NULL;
+	r->nlets = 0;
 }
 
-/* Whether n reads anything besides the lambda variables and params: then it cannot be remembered by item. */
-static bool reads_context(const enode *n)
+/*
+ * Whether n reads anything besides the lambda variables, params and lets: then it cannot be
+ * remembered by item. The lets it reads are added to lam's item_lets.
+ */
+static bool reads_context(const enode *n, enode *lam)
 {
 	switch (n->kind) {
-	case EN_QUERY:
 	case EN_LET:
+		for (size_t i = 0; i < lam->nitem_lets; i++)
+			if (lam->item_lets[i] == n->slot)
+				return false;
+		lam->item_lets = assure_xrealloc(lam->item_lets, (lam->nitem_lets + 1) * sizeof(size_t));
+		lam->item_lets[lam->nitem_lets++] = n->slot;
+		return false;
+	case EN_QUERY:
 	case EN_AS_OF:
 	case EN_FILE:
 		return true;
@@ -185,7 +200,7 @@ static bool reads_context(const enode *n)
 		break;
 	}
 	for (size_t i = 0; i < n->nkids; i++)
-		if (reads_context(n->kids[i]))
+		if (reads_context(n->kids[i], lam))
 			return true;
 	return false;
 }
@@ -209,8 +224,14 @@ static int resolve_lambda(resolver *r, enode *n)
 	if (rc == 0) {
 		n->deps = n->kids[0]->deps;
 		n->var_mask = n->kids[0]->var_mask & ~(1u << n->slot);
-		if (n->deps == 0 && n->var_mask == 0 && !reads_context(n->kids[0]))
+		/* a let that reads the node is read for its value, which the result is kept with */
+		if (!(n->deps & DEP_AT) && n->var_mask == 0 && !reads_context(n->kids[0], n))
 			n->item_memo = assure_idmap_new(sizeof(item_result), item_result_drop);
+		if (!n->item_memo) {
+			free(n->item_lets);
+			n->item_lets = NULL;
+			n->nitem_lets = 0;
+		}
 	}
 	return rc;
 }
@@ -353,6 +374,35 @@ static void assign_memos(assure_expr *e, enode *n)
 		assign_memos(e, n->kids[i]);
 }
 
+static bool has_memo(const enode *n)
+{
+	if (n->memo >= 0)
+		return true;
+	for (size_t i = 0; i < n->nkids; i++)
+		if (has_memo(n->kids[i]))
+			return true;
+	return false;
+}
+
+/*
+ * A body that reads lets and holds a remembered value (max(months) in r -> r.x == max(months))
+ * is not remembered by item: what a node reads is told as each remembered value is used (the
+ * engine keeps a node's findings while those stay the same), and a result taken from the item
+ * memo would not tell it.
+ */
+static void drop_let_memos(enode *n)
+{
+	if (n->kind == EN_LAMBDA && n->nitem_lets && has_memo(n->kids[0])) {
+		assure_idmap_free(n->item_memo);
+		n->item_memo = NULL;
+		free(n->item_lets);
+		n->item_lets = NULL;
+		n->nitem_lets = 0;
+	}
+	for (size_t i = 0; i < n->nkids; i++)
+		drop_let_memos(n->kids[i]);
+}
+
 static int compile_tree(assure_expr **out, const char *src, size_t len, bool in_template,
                         const assure_expr_names *names, assure_helper *self, size_t *consumed,
                         size_t *err_offset)
@@ -392,6 +442,7 @@ static int compile_tree(assure_expr **out, const char *src, size_t len, bool in_
 	e->nvars = r.nvars;
 	if (!self) {
 		assign_memos(e, root);
+		drop_let_memos(root);
 		e->memo = assure_xcalloc(e->nmemo + 1, sizeof(memo_entry));
 	}
 	if (consumed)

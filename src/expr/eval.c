@@ -965,6 +965,85 @@ static json_t *item_identity(const ev_items *it, size_t i)
 	return json_is_object(j) || json_is_array(j) ? j : NULL;
 }
 
+/* The value of let k of a lambda's body (enode.item_lets), if it is worked out and a scalar. */
+static const assure_value *item_let(const ev *e, const enode *body, size_t k)
+{
+	const assure_eval_ctx *c = e->ctx;
+	size_t i = body->item_lets[k];
+	if (!c->let_state || i >= c->let_count || c->let_state[i] != LET_DONE)
+		return NULL;
+	switch (c->let_values[i].kind) {
+	case ASSURE_VAL_LIST:
+	case ASSURE_VAL_JSON:
+		return NULL;
+	default:
+		return &c->let_values[i];
+	}
+}
+
+static size_t string_len(const assure_value *v)
+{
+	return v->u.str_json ? json_string_length(v->u.str_json) : strlen(v->u.str);
+}
+
+/* Whether two scalars are the same value, so that whatever reads them comes out the same. */
+static bool same_scalar(const assure_value *a, const assure_value *b)
+{
+	if (a->kind != b->kind)
+		return false;
+	switch (a->kind) {
+	case ASSURE_VAL_NUMBER:
+		return assure_dec_cmp(&a->u.num, &b->u.num) == 0;
+	case ASSURE_VAL_STRING:
+		return string_len(a) == string_len(b) && memcmp(a->u.str, b->u.str, string_len(a)) == 0;
+	case ASSURE_VAL_DATE:
+		return a->u.date == b->u.date;
+	case ASSURE_VAL_BOOL:
+		return a->u.b == b->u.b;
+	default:
+		return true; /* null, absent */
+	}
+}
+
+/* Whether a remembered result holds now: the lets its body reads have the values it was made with. */
+static bool item_lets_hold(const ev *e, const enode *body, const item_result *r)
+{
+	for (size_t k = 0; k < body->nitem_lets; k++) {
+		const assure_value *v = item_let(e, body, k);
+		if (!v || k >= r->nlets || !same_scalar(v, &r->lets[k]))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Remember the body's result for item, with the values of the lets it read (all scalars, or
+ * nothing is remembered); `had`: the map had a result for item, made with other values.
+ */
+static void item_remember(ev *e, const enode *body, json_t *item, bool had, const assure_value *val,
+                          unsigned long steps)
+{
+	for (size_t k = 0; k < body->nitem_lets; k++)
+		if (!item_let(e, body, k))
+			return;
+	item_result *r = had ? assure_idmap_get(body->item_memo, item) : NULL;
+	if (r) { /* made with other values of the lets: replaced */
+		assure_value_clear(&r->val);
+		for (size_t k = 0; k < r->nlets; k++)
+			assure_value_clear(&r->lets[k]);
+	} else {
+		r = assure_idmap_put(body->item_memo, item);
+		if (!r)
+			return;
+		r->lets = body->nitem_lets ? assure_xcalloc(body->nitem_lets, sizeof(assure_value)) : NULL;
+	}
+	r->nlets = body->nitem_lets;
+	r->steps = steps;
+	assure_value_copy(&r->val, val);
+	for (size_t k = 0; k < body->nitem_lets; k++)
+		assure_value_copy(&r->lets[k], item_let(e, body, k));
+}
+
 int ev_with_item(ev *e, const ev_items *it, size_t i, const enode *body, assure_value *out)
 {
 	if (body->kind == EN_LAMBDA) {
@@ -972,7 +1051,7 @@ int ev_with_item(ev *e, const ev_items *it, size_t i, const enode *body, assure_
 		    body->item_memo && assure_idmap_wanted(body->item_memo) ? item_identity(it, i) : NULL;
 		unsigned long before = *e->steps;
 		const item_result *known = item ? assure_idmap_get(body->item_memo, item) : NULL;
-		if (known) {
+		if (known && item_lets_hold(e, body, known)) {
 			*e->steps += known->steps - 1;
 			int rc = ev_step(e);
 			if (rc == 0)
@@ -986,11 +1065,8 @@ int ev_with_item(ev *e, const ev_items *it, size_t i, const enode *body, assure_
 		if (rc == 0)
 			rc = ev_node(e, body->kids[0], out);
 		assure_value_clear(slot);
-		item_result *r = rc == 0 && item ? assure_idmap_put(body->item_memo, item) : NULL;
-		if (r) {
-			r->steps = *e->steps - before;
-			assure_value_copy(&r->val, out);
-		}
+		if (rc == 0 && item)
+			item_remember(e, body, item, known != NULL, out, *e->steps - before);
 		return rc;
 	}
 	cur_binding b = {.index = -1};

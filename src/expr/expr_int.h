@@ -160,22 +160,28 @@ typedef struct enode {
 	assure_regex *re;                   /* EN_CALL of matches()/search() with a literal pattern: owned */
 	struct re_cache *re_cache;          /* EN_CALL of matches()/search() with a computed pattern: owned */
 	struct assure_idmap
-	    *item_memo; /* EN_LAMBDA whose body reads only its item: item_result by item, owned */
+	    *item_memo;    /* EN_LAMBDA whose body reads only its item and lets: item_result by item */
+	size_t *item_lets; /* EN_LAMBDA with item_memo: the let slots its body reads (owned) */
+	size_t nitem_lets;
 } enode;
 
 void enode_free(enode *n);
 
 /*
- * What a lambda whose body reads nothing but its item (no query, let, as_of, file,
+ * What a lambda whose body reads nothing but its item and lets (no query, as_of, file,
  * other variable or other files) gave for an item that is a JSON object or array,
  * remembered by the item's identity (enode.item_memo, assure/idmap.h): "r -> r.doc.kind
  * == 'finance'" is worked out once per return, not again each time a group of a
- * thousand is evaluated after one member changed. The steps it took are charged again
+ * thousand is evaluated after one member changed. Where the body reads lets ("r ->
+ * r.doc.month == latest"), the result holds for the lets' values it was worked out with,
+ * kept beside it: scalars only, compared exactly. The steps it took are charged again
  * when it is used, so the step limit is met where it was.
  */
 typedef struct item_result {
 	unsigned long steps; /* evaluation steps the result took */
 	assure_value val;    /* the result */
+	assure_value *lets;  /* the values of the body's lets (enode.item_lets) it was made with */
+	size_t nlets;        /* entries of lets (owned with them) */
 } item_result;
 
 /*

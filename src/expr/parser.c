@@ -51,6 +51,7 @@ void enode_free(enode *n)
 	assure_regex_free(n->re);
 	re_cache_free(n->re_cache);
 	assure_idmap_free(n->item_memo);
+	free(n->item_lets);
 	free(n);
 }
 
