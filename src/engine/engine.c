@@ -2765,8 +2765,12 @@ static place snapshot_place(run *rn, json_t *returns, const char *pointer, char 
 			*inner = assure_xstrdup(rest + 4);
 		else
 			*inner = assure_xstrdup("");
-		parsed *p = src->docs ? NULL : get_parsed(rn->e, rn->snap, src->files[i]);
-		pl.doc = src->docs ? src->docs[i] : p ? p->doc : NULL;
+		if (src->docs) {
+			pl.doc = src->docs[i];
+		} else if (src->files) {
+			parsed *p = get_parsed(rn->e, rn->snap, src->files[i]);
+			pl.doc = p ? p->doc : NULL;
+		}
 		pl.pointer = *inner;
 	}
 	return pl;
@@ -3343,7 +3347,8 @@ static bool same_members(run *rn, group_cached *gc, const member_at *m, size_t n
 	assure_buf ids = ASSURE_BUF_INIT;
 	for (size_t i = 0; i < n; i++)
 		put_file_id(&ids, assure_snapshot_file(rn->snap, m[i].file));
-	bool same = ids.len == gc->members.len && memcmp(ids.ptr, gc->members.ptr, ids.len) == 0;
+	/* an emptied list (a touched group's) matches none: a group has members */
+	bool same = ids.len && ids.len == gc->members.len && memcmp(ids.ptr, gc->members.ptr, ids.len) == 0;
 	assure_buf_free(&gc->members);
 	gc->members = ids;
 	return same;
