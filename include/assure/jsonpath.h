@@ -69,6 +69,9 @@ const char *assure_jsonpath_text(const assure_jsonpath *q);
  */
 int assure_jsonpath_eval(const assure_jsonpath *q, json_t *root, json_t *current, const char *current_pointer,
                          assure_nodelist *out);
+/* The same nodes without their pointers (each NULL): for values only, a malloc less per node. */
+int assure_jsonpath_eval_values(const assure_jsonpath *q, json_t *root, json_t *current,
+                                assure_nodelist *out);
 
 /*
  * RFC 9535 equality of two JSON values (§2.3.5.2.2): numbers by exact value (1 == 1.0),

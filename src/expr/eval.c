@@ -147,6 +147,11 @@ bool ev_is_nodes(const ev *e, const enode *arg)
 
 int ev_nodes(ev *e, const enode *arg, assure_nodelist *nl)
 {
+	return ev_nodes_as(e, arg, true, nl);
+}
+
+int ev_nodes_as(ev *e, const enode *arg, bool pointers, assure_nodelist *nl)
+{
 	json_t *root = e->ctx->root, *cur = root;
 	const char *pointer = "";
 	if (assure_jsonpath_is_relative(arg->query)) {
@@ -158,7 +163,8 @@ int ev_nodes(ev *e, const enode *arg, assure_nodelist *nl)
 		return 0; /* no document: the query selects nothing */
 	if (!root)
 		root = cur;
-	if (assure_jsonpath_eval(arg->query, root, cur, pointer, nl) != 0)
+	if ((pointers ? assure_jsonpath_eval(arg->query, root, cur, pointer, nl)
+	              : assure_jsonpath_eval_values(arg->query, root, cur, nl)) != 0)
 		return ev_fail(e, "%s", assure_error_last());
 	return 0;
 }
@@ -912,13 +918,14 @@ int ev_node(ev *e, const enode *n, assure_value *out)
 
 /* ---- collections for the functions ---- */
 
-int ev_items_get(ev *e, const enode *arg, ev_items *it)
+int ev_items_get(ev *e, const enode *arg, const enode *body, ev_items *it)
 {
 	memset(it, 0, sizeof(*it));
 	assure_nodelist_init(&it->nodes);
 	if (ev_is_nodes(e, arg)) {
 		it->is_nodes = true;
-		int rc = ev_nodes(e, arg, &it->nodes);
+		/* only a body that is not a lambda binds '@' to an item, and a node's '@' has a pointer */
+		int rc = ev_nodes_as(e, arg, body && body->kind != EN_LAMBDA, &it->nodes);
 		it->count = it->nodes.count;
 		return rc;
 	}

@@ -296,6 +296,8 @@ const char *ev_type_name(const assure_value *v);
 bool ev_is_nodes(const ev *e, const enode *arg);
 /* Append the nodes a query selects (ev_is_nodes(arg) must hold). */
 int ev_nodes(ev *e, const enode *arg, assure_nodelist *nl);
+/* The same, with the nodes' pointers only when asked for (NULL otherwise). */
+int ev_nodes_as(ev *e, const enode *arg, bool pointers, assure_nodelist *nl);
 
 /*
  * The items of a function's collection argument: the nodes of a query argument itself
@@ -308,8 +310,12 @@ typedef struct ev_items {
 	size_t count;          /* number of items */
 } ev_items;
 
-/* Returns 0, EV_FAIL ("x is absent", "5 is not a list") or -1. */
-int ev_items_get(ev *e, const enode *arg, ev_items *it);
+/*
+ * The items of arg for a function whose body (NULL without one) goes through them. Returns 0,
+ * EV_FAIL ("x is absent", "5 is not a list") or -1. Nodes get their pointers only for a body
+ * that binds '@' to each item (not a lambda): a lambda's item is a value.
+ */
+int ev_items_get(ev *e, const enode *arg, const enode *body, ev_items *it);
 void ev_items_clear(ev_items *it);
 /* Item i converted to a value. */
 int ev_items_value(ev *e, const ev_items *it, size_t i, assure_value *out);

@@ -104,6 +104,11 @@ int assure_jsonpath_eval(const assure_jsonpath *q, json_t *root, json_t *current
 	return jp_eval_query(q->q, root, current, true, current_pointer ? current_pointer : "", out);
 }
 
+int assure_jsonpath_eval_values(const assure_jsonpath *q, json_t *root, json_t *current, assure_nodelist *out)
+{
+	return jp_eval_query(q->q, root, current, false, "", out);
+}
+
 void assure_nodelist_init(assure_nodelist *l)
 {
 	l->items = NULL;

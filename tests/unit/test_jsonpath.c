@@ -275,6 +275,32 @@ static void test_jsonpath__eval_appends(void **state)
 	json_decref(doc);
 }
 
+/* For values only: the same nodes as with pointers, in the same order, each pointer NULL. */
+static void test_jsonpath__values_only_select_the_same_nodes(void **state)
+{
+	(void)state;
+	json_t *doc = json_loads("{\"a\": {\"b\": 1, \"c\": [2, {\"b\": 3}]}, \"d\": [4, 5, 6]}", 0, NULL);
+	const char *queries[] = {"$..b", "$.d[?@ > 4]", "$.d[::-1]", "$.a.*", "$.missing", "$"};
+	for (size_t k = 0; k < sizeof(queries) / sizeof(queries[0]); k++) {
+		assure_jsonpath *q = parse_ok(queries[k]);
+		assure_nodelist with, without;
+		assure_nodelist_init(&with);
+		assure_nodelist_init(&without);
+		assert_int_equal(assure_jsonpath_eval(q, doc, doc, "", &with), 0);
+		assert_int_equal(assure_jsonpath_eval_values(q, doc, doc, &without), 0);
+		assert_int_equal(with.count, without.count);
+		for (size_t i = 0; i < with.count; i++) {
+			assert_ptr_equal(with.items[i].value, without.items[i].value);
+			assert_non_null(with.items[i].pointer);
+			assert_null(without.items[i].pointer);
+		}
+		assure_nodelist_clear(&with);
+		assure_nodelist_clear(&without);
+		assure_jsonpath_free(q);
+	}
+	json_decref(doc);
+}
+
 /* The pointers of what q selects from root, space-separated. Caller frees. */
 static char *selected(const assure_jsonpath *q, json_t *root)
 {
@@ -484,6 +510,7 @@ int main(void)
 	    cmocka_unit_test(test_jsonpath__string_escapes_decode),
 	    cmocka_unit_test(test_jsonpath__equal_is_exact_and_structural),
 	    cmocka_unit_test(test_jsonpath__filters_remember_objects_met_again),
+	    cmocka_unit_test(test_jsonpath__values_only_select_the_same_nodes),
 	};
 	return cmocka_run_group_tests_name("jsonpath", tests, NULL, NULL);
 }
