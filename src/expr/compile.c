@@ -224,8 +224,11 @@ static int resolve_lambda(resolver *r, enode *n)
 	if (rc == 0) {
 		n->deps = n->kids[0]->deps;
 		n->var_mask = n->kids[0]->var_mask & ~(1u << n->slot);
-		/* a let that reads the node is read for its value, which the result is kept with */
-		if (!(n->deps & DEP_AT) && n->var_mask == 0 && !reads_context(n->kids[0], n))
+		/*
+		 * Only lets that do not read the node: one that does (field() of FIN-003) takes another
+		 * value on each node, and each item's result would be made again and replaced on each.
+		 */
+		if (n->deps == 0 && n->var_mask == 0 && !reads_context(n->kids[0], n))
 			n->item_memo = assure_idmap_new(sizeof(item_result), item_result_drop);
 		if (!n->item_memo) {
 			free(n->item_lets);

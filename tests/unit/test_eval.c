@@ -693,10 +693,11 @@ static void test_eval__lambda_results_remembered_by_item(void **state)
 }
 
 /*
- * A lambda that reads lets is remembered by item with the lets' values it read: evaluated
- * again over the same objects with the same values it gives what it gave (this test changes
- * an item in place to see that), with another value it is worked out again. A let whose value
- * is a list is not compared: a lambda that reads one is evaluated again each time.
+ * A lambda that reads lets that do not read the node is remembered by item with the lets'
+ * values it read: evaluated again over the same objects with the same values it gives what it
+ * gave (this test changes an item in place to see that), with another value it is worked out
+ * again. A let whose value is a list is not compared, and a let that reads the node takes
+ * another value on each: a lambda that reads either is evaluated again each time.
  */
 static void test_eval__lambda_results_remembered_with_their_lets(void **state)
 {
@@ -705,38 +706,42 @@ static void test_eval__lambda_results_remembered_with_their_lets(void **state)
 	                          "status", "closed");
 	json_t *one = json_pack("{s:s,s:O}", "want", "open", "items", items);
 	json_t *other = json_pack("{s:s,s:O}", "want", "closed", "items", items);
-	const char *names_list[] = {"want", "wants"};
-	assure_expr_names names = {names_list, 0, NULL, NULL};
-	assure_expr *lets[2];
+	const char *names_list[] = {"want", "wants", "mine"};
+	const unsigned deps[] = {0, 0, ASSURE_EXPR_DEP_NODE};
+	assure_expr_names names = {names_list, 0, deps, NULL};
+	assure_expr *lets[3];
 	lets[0] = compile("$.want", &names);
 	names.count = 1;
 	lets[1] = compile("[$.want]", &names);
 	names.count = 2;
+	lets[2] = compile("$.want", &names); /* as if it read the node: nothing tells */
+	names.count = 3;
 	assure_expr *scalar =
 	    compile("map($.items[*], a -> a.code + (a.status == want ? '+' : '-'))", &names);
 	assure_expr *list = compile("map($.items[*], a -> a.code + (a.status in wants ? '+' : '-'))", &names);
+	assure_expr *node = compile("map($.items[*], a -> a.code + (a.status == mine ? '+' : '-'))", &names);
 	const struct {
 		json_t *root;
 		const char *scalar, *list;
 	} passes[] = {
 	    {one, "[\"A1+\",\"A2-\"]", "[\"A1+\",\"A2-\"]"},
-	    /* A2 is now open: the same want, so its remembered result; the list is read again */
+	    /* A2 is now open: the same want, so its remembered result; the others are read again */
 	    {one, "[\"A1+\",\"A2-\"]", "[\"A1+\",\"A2+\"]"},
 	    /* another want: worked out again */
 	    {other, "[\"A1-\",\"A2-\"]", "[\"A1-\",\"A2-\"]"},
 	};
 	for (size_t p = 0; p < sizeof passes / sizeof passes[0]; p++) {
-		assure_value values[2] = {0};
-		unsigned char st[2] = {0};
+		assure_value values[3] = {0};
+		unsigned char st[3] = {0};
 		assure_eval_ctx c = base_ctx();
 		c.root = c.current = passes[p].root;
 		c.let_exprs = lets;
 		c.let_values = values;
 		c.let_state = st;
-		c.let_count = 2;
-		const char *want[] = {passes[p].scalar, passes[p].list};
-		assure_expr *e[] = {scalar, list};
-		for (size_t i = 0; i < 2; i++) {
+		c.let_count = 3;
+		const char *want[] = {passes[p].scalar, passes[p].list, passes[p].list};
+		assure_expr *e[] = {scalar, list, node};
+		for (size_t i = 0; i < 3; i++) {
 			assure_value v;
 			char *why = NULL;
 			if (assure_expr_eval(&v, e[i], &c, &why) != 0)
@@ -747,15 +752,16 @@ static void test_eval__lambda_results_remembered_with_their_lets(void **state)
 			free(got);
 			assure_value_clear(&v);
 		}
-		for (size_t i = 0; i < 2; i++)
+		for (size_t i = 0; i < 3; i++)
 			assure_value_clear(&values[i]);
 		if (p == 0)
 			json_object_set_new(json_array_get(items, 1), "status", json_string("open"));
 	}
 	assure_expr_free(scalar);
 	assure_expr_free(list);
-	assure_expr_free(lets[0]);
-	assure_expr_free(lets[1]);
+	assure_expr_free(node);
+	for (size_t i = 0; i < 3; i++)
+		assure_expr_free(lets[i]);
 	json_decref(one);
 	json_decref(other);
 	json_decref(items);
