@@ -3005,7 +3005,7 @@ static void compute_membership(run *rn, const assure_rule *r, json_t *doc, const
 }
 
 /* The membership of file i, computed once per blob (and path and as_of where read). */
-static const membership *member_of(run *rn, struct group_state *g, const assure_rule *r, size_t i)
+static membership *member_of(run *rn, struct group_state *g, const assure_rule *r, size_t i)
 {
 	const assure_file *f = assure_snapshot_file(rn->snap, i);
 	assure_buf key = ASSURE_BUF_INIT;
@@ -3168,7 +3168,7 @@ static const membership *file_member(run *rn, struct group_state *gs, const assu
 {
 	if (!path_selected(rn->e, r, assure_snapshot_file(rn->snap, i)->path))
 		return NULL;
-	membership *m = &gs->blobs[member_of(rn, gs, r, i) - gs->blobs];
+	membership *m = member_of(rn, gs, r, i);
 	if (m->state == MEMBER_IN && !m->group)
 		m->group = (size_t)(group_slot(gs, m->key) - gs->cache) + 1;
 	member_at at = {(size_t)(m - gs->blobs), i, t, m->group ? m->group - 1 : SIZE_MAX};
@@ -3368,7 +3368,7 @@ static void eval_group_rule(run *rn, assure_findings *out, size_t k, const assur
 	 * which, that group is not evaluated; where it cannot say, none is.
 	 */
 	assure_strmap *poisoned = assure_strmap_new();
-	bool all_poisoned = false, any_poisoned = false;
+	bool all_poisoned = false;
 	for (size_t j = 0; j < rn->index->unreadable.count; j++) {
 		size_t i = idx_citems(&rn->index->unreadable)[j];
 		if (!path_selected(rn->e, r, assure_snapshot_file(rn->snap, i)->path) ||
@@ -3386,7 +3386,6 @@ static void eval_group_rule(run *rn, assure_findings *out, size_t k, const assur
 			continue;
 		}
 		unreadable_input(rn, direct, r, i);
-		any_poisoned = true;
 		if (m.state == MEMBER_IN)
 			assure_strmap_slot(poisoned, m.key, strlen(m.key), NULL);
 		else
@@ -3402,7 +3401,8 @@ static void eval_group_rule(run *rn, assure_findings *out, size_t k, const assur
 		b = group_end(gs, a, n);
 		const char *key = gs->blobs[gs->in[a].blob].key;
 		size_t dummy;
-		if (all_poisoned || (any_poisoned && assure_strmap_get(poisoned, key, strlen(key), &dummy)))
+		if (all_poisoned ||
+		    (assure_strmap_count(poisoned) && assure_strmap_get(poisoned, key, strlen(key), &dummy)))
 			continue;
 		group_cached *gc = &gs->cache[gs->in[a].group];
 		gc->seen = true;

@@ -232,10 +232,16 @@ static int body_bool(ev *e, const ev_items *it, size_t i, const enode *body, boo
 	return rc;
 }
 
+/* The items of a function's first argument, for its body if it has one (ev_items_get). */
+static int call_items(ev *e, const enode *call, ev_items *it)
+{
+	return ev_items_get(e, call->kids[0], call->nkids == 2 ? call->kids[1] : NULL, it);
+}
+
 FN(count)
 {
 	ev_items it;
-	int rc = ev_items_get(e, call->kids[0], call->nkids == 2 ? call->kids[1] : NULL, &it);
+	int rc = call_items(e, call, &it);
 	size_t n = it.count;
 	if (rc == 0 && call->nkids == 2) {
 		n = 0;
@@ -254,7 +260,7 @@ FN(count)
 FN(sum)
 {
 	ev_items it;
-	int rc = ev_items_get(e, call->kids[0], call->nkids == 2 ? call->kids[1] : NULL, &it);
+	int rc = call_items(e, call, &it);
 	assure_dec total;
 	assure_dec_init(&total);
 	const enode *arg = call->kids[0];
@@ -316,7 +322,7 @@ static int keep_extreme(ev *e, assure_value *best, bool first, assure_value *v, 
 static int extreme_by(ev *e, const enode *call, assure_value *out, int want)
 {
 	ev_items it;
-	int rc = ev_items_get(e, call->kids[0], call->nkids == 2 ? call->kids[1] : NULL, &it);
+	int rc = call_items(e, call, &it);
 	if (rc == 0 && it.count == 0)
 		rc = ev_fail(e, "%s() of an empty list", call->fn->name);
 	for (size_t i = 0; rc == 0 && i < it.count; i++) {
@@ -566,7 +572,7 @@ static int each(ev *e, const enode *call, assure_value *out, each_mode mode)
 {
 	ev_items it;
 	const enode *body = call->kids[1];
-	int rc = ev_items_get(e, call->kids[0], call->nkids == 2 ? call->kids[1] : NULL, &it);
+	int rc = call_items(e, call, &it);
 	bool decided = false; /* all() met a false, any() a true */
 	if (rc == 0 && (mode == EACH_FILTER || mode == EACH_MAP))
 		value_set_list(out);
@@ -688,7 +694,7 @@ typedef struct keyed {
 static int keyed_items(ev *e, const enode *call, keyed **out, size_t *n)
 {
 	ev_items it;
-	int rc = ev_items_get(e, call->kids[0], call->nkids == 2 ? call->kids[1] : NULL, &it);
+	int rc = call_items(e, call, &it);
 	keyed *k = assure_xcalloc(it.count + 1, sizeof(keyed));
 	size_t done = 0;
 	for (size_t i = 0; rc == 0 && i < it.count; i++, done++) {
