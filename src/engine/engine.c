@@ -1725,15 +1725,19 @@ static void keep_node(run *rn, cached *c, assure_findings *out, const node_rec *
 }
 
 /*
- * Whether a track is worth keeping: when at least two nodes read lookups of their own and only
- * values that can come out the same (a sum over other returns' documents cannot), a change can
- * touch one and leave the other. Then it is kept at its size.
+ * Whether a track is worth keeping: when the evaluation read lookups, and at least two nodes
+ * read only lookups of their own and values that can come out the same (a sum over other
+ * returns' documents cannot), a change can leave one of them as it was. A node that reads no
+ * lookup of its own counts: a month whose deadline is still to come reads only the first
+ * month submitted, which a new return leaves the same. Then it is kept at its size.
  */
-static bool track_worth(node_track *t)
+static bool track_worth(node_track *t, const cached *c)
 {
+	if (c->ndep_at == 0)
+		return false;
 	size_t own = 0;
 	for (size_t n = 0; n < t->nnodes && own < 2; n++) {
-		bool stable = t->nodes[n].d_to > t->nodes[n].d_from;
+		bool stable = true;
 		for (size_t r = t->nodes[n].m_from; r < t->nodes[n].m_to && stable; r++)
 			stable = t->memos[t->reads[r]].stable;
 		own += stable;
@@ -2473,7 +2477,7 @@ static void cached_end(run *rn, cached *c, assure_findings *out)
 	rn->deps = NULL;
 	rn->deps_of = NULL;
 	rn->range = NULL;
-	if (rn->trk && (!rn->trk->valid || rn->nframes || !track_worth(rn->trk))) {
+	if (rn->trk && (!rn->trk->valid || rn->nframes || !track_worth(rn->trk, c))) {
 		track_free(c->track);
 		c->track = NULL;
 	}

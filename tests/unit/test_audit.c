@@ -507,6 +507,68 @@ static void test_audit__incremental_groups_equal_comparing_each_commit(void **st
 }
 
 /*
+ * A roster whose every team but one is out of scope, so that only one team looks up anything of
+ * its own: a new submission, which touches the value every team reads (the first month
+ * submitted) but leaves it the same, keeps the teams it cannot change, and the audit says what
+ * comparing each commit says.
+ */
+static void test_audit__nodes_that_read_no_lookup_of_their_own_are_kept(void **state)
+{
+	(void)state;
+	afx f;
+	afx_begin(&f);
+	fx_write(f.tmp, "rules2/r.json",
+	         "{\"ruleset\": \"roll\", \"version\": \"1.0.0\", \"rules\": [\n"
+	         " {\"id\": \"ROL-001\", \"title\": \"missing\", \"severity\": \"error\", \"domain\": "
+	         "\"finance\",\n"
+	         "  \"applies_to\": {\"kind\": \"roster\"}, \"for_each\": \"$.teams.*\", \"each\": "
+	         "{\"m\": \"range(1, 4)\"},\n"
+	         "  \"let\": {\"team\": \"key()\", \"months\": \"map(returns('sub', {}), r -> "
+	         "r.doc.m)\",\n"
+	         "   \"first\": \"min(months)\", \"mine\": \"returns('sub', {team: team, m: m})\"},\n"
+	         "  \"when\": \"@ == 1 && m >= first\", \"assert\": \"len(mine) > 0\",\n"
+	         "  \"message\": \"{team} has no return for {m}\", \"subject\": \"team + ' ' + "
+	         "string(m)\"}]}\n");
+	assure_ruleset_free(f.rs);
+	assure_diags *d;
+	assure_diags_new(&d);
+	assure_ruleset_new(&f.rs);
+	char rules[4300];
+	snprintf(rules, sizeof(rules), "%s/rules2", f.tmp);
+	if (assure_ruleset_load(f.rs, rules, d) < 0 || assure_diags_count(d))
+		fail_msg("the test's rules do not load: %s",
+		         assure_diags_count(d) ? assure_diags_get(d, 0)->message : assure_error_last());
+	assure_diags_free(d);
+	fx_write(f.repo, "roster.json",
+	         "{\"kind\": \"roster\", \"teams\": {\"A\": 1, \"B\": 0, \"C\": 0, \"D\": 0}}\n");
+	fx_write(f.repo, "sub/B1.json", "{\"kind\": \"sub\", \"team\": \"B\", \"m\": 1}\n");
+	fx_commit(f.repo, "2021-01-01 10:00:00", "start");
+	static const char *const subs[][2] = {{"C", "1"}, {"A", "2"}, {"D", "3"}, {"A", "1"}, {"B", "2"}};
+	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
+		char path[64], text[96], date[32];
+		snprintf(path, sizeof(path), "sub/%s%s.json", subs[i][0], subs[i][1]);
+		snprintf(text, sizeof(text), "{\"kind\": \"sub\", \"team\": \"%s\", \"m\": %s}\n", subs[i][0],
+		         subs[i][1]);
+		fx_write(f.repo, path, text);
+		snprintf(date, sizeof(date), "2021-01-0%zu 10:00:00", i + 2);
+		fx_commit(f.repo, date, path);
+	}
+	assure_audit_stats inc, each;
+	char *a = audit_json_of(&f, false, &inc);
+	char *b = audit_json_of(&f, true, &each);
+	assert_string_equal(a, b);
+	/* team A's months open and close; B to D, out of scope, are kept at every submission */
+	assert_true(strstr(a, "A has no return for 1") != NULL);
+	assert_true(strstr(a, "A has no return for 3") != NULL);
+	assert_null(strstr(a, "B has no return"));
+	assert_true(inc.engine.nodes_reused >= 3 * 5);
+	assert_int_equal(each.engine.nodes_reused, 0);
+	free(a);
+	free(b);
+	afx_end(&f);
+}
+
+/*
  * The same with a waivers file that comes, changes, expires, names what is not there, breaks
  * and goes, written by two authors: both walks give the same report, waived spans and the
  * waivers' own findings included.
@@ -597,6 +659,7 @@ int main(void)
 	    cmocka_unit_test(test_audit__memory_stays_bounded),
 	    cmocka_unit_test(test_audit__incremental_walk_equals_comparing_each_commit),
 	    cmocka_unit_test(test_audit__incremental_groups_equal_comparing_each_commit),
+	    cmocka_unit_test(test_audit__nodes_that_read_no_lookup_of_their_own_are_kept),
 	    cmocka_unit_test(test_audit__incremental_walk_equals_comparing_each_commit_with_waivers),
 	    cmocka_unit_test(test_audit__formats_emit_their_files),
 	    cmocka_unit_test(test_audit__json_written_in_pieces_is_its_own_dump),
