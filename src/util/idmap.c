@@ -35,6 +35,7 @@ struct assure_idmap {
 	unsigned long hits;    /* entries used since then */
 	unsigned long skip;    /* calls still to go unremembered */
 	unsigned long backoff; /* what skip was last set to, 0 after a map that paid */
+	size_t next;           /* the entry after the one last found or made */
 };
 
 assure_idmap *assure_idmap_new(size_t payload_size, void (*drop)(void *payload))
@@ -128,11 +129,20 @@ void *assure_idmap_get(assure_idmap *m, const json_t *key)
 {
 	if (!m->count)
 		return NULL;
-	uint32_t at = *find(m, key);
-	if (!at)
-		return NULL;
+	/*
+	 * A list met again is mostly met in the same order, and its items' entries were made in
+	 * that order: the entry after the last one is tried before a probe at a random place.
+	 */
+	size_t i = m->next;
+	if (i >= m->count || *key_at(m, i) != key) {
+		uint32_t at = *find(m, key);
+		if (!at)
+			return NULL;
+		i = at - 1;
+	}
 	m->hits++;
-	return payload_at(m, at - 1);
+	m->next = i + 1;
+	return payload_at(m, i);
 }
 
 static void judge(assure_idmap *m)
@@ -172,5 +182,6 @@ void *assure_idmap_put(assure_idmap *m, json_t *key)
 	*key_at(m, i) = json_incref(key);
 	memset(payload_at(m, i), 0, m->payload);
 	*s = (uint32_t)m->count;
+	m->next = m->count;
 	return payload_at(m, i);
 }
