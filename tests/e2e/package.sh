@@ -10,7 +10,11 @@ deb=$("$ASSURE_SOURCE_DIR/ci/package" --build "$build" --out "$TEST_TMP" 2>packa
 pass
 dpkg-deb -f "$deb" Package Depends >control.txt
 expect_grep '^Package: assure$' control.txt
-expect_grep '^Depends: libc6, libgit2-1.5, libjansson4, libpcre2-8-0, libgmp10$' control.txt
+allocator=
+if readelf -d "$ASSURE_BIN" | grep -q 'NEEDED.*\[libmimalloc\.so\.2\]'; then
+	allocator=", libmimalloc2.0"
+fi
+expect_grep "^Depends: libc6, libgit2-1.5, libjansson4, libpcre2-8-0, libgmp10$allocator\$" control.txt
 dpkg-deb -c "$deb" >contents.txt
 for f in ./usr/bin/assure ./usr/share/assure/rules/lsc-saf/finance.json ./usr/share/man/man1/assure.1 \
 	./usr/share/bash-completion/completions/assure ./usr/share/assure/fixtures/rules/FIN-001/expected.json; do
