@@ -129,8 +129,35 @@ typedef struct reusable {
 	bool checked;              /* some rule applies to it (assure_check_result.files_checked) */
 	bool parse_failure;        /* it could not be read or parsed */
 	bool read_failure;         /* its content could not be read */
-	size_t dyn_at;             /* 1 + its place in the engine's dyn list, 0 when not there */
+	size_t dyn_at;             /* 1 + its place in its dyn bucket, 0 when in none */
+	size_t dyn_bucket;         /* where dyn_at is not 0: the bucket's place in the engine's dyn */
 } reusable;
+
+/*
+ * What can make a dynamic file's groups stale, folded into one record: the kinds and flags are
+ * the union over the active groups, and the day range the intersection of those that read
+ * as_of. One group is stale when it is (see stale) iff the record says so.
+ */
+struct dyn_sum {
+	uint64_t kinds;       /* the kinds the groups' lookups read */
+	assure_day_range day; /* the days on which every group that reads as_of holds */
+	bool as_of, paths;    /* a group reads as_of; a group reads files by path */
+};
+
+/*
+ * The dynamic files whose records are alike but for the day range, in a bucket of their own:
+ * an update asks a bucket once whether its kinds or paths are touched, and then takes all of
+ * its files or, for the day, asks each of those that read as_of. The 20,000 finance returns of
+ * a large history, which read only control totals, cost nothing on a finance return's commit;
+ * asking each of them, one record after another, was a pass over every dynamic file a commit.
+ */
+typedef struct dyn_bucket {
+	uint64_t kinds;
+	bool as_of, paths;
+	reusable **items;
+	assure_day_range *days; /* per item: its record's day range */
+	size_t n, cap;
+} dyn_bucket;
 
 /* The last result of one snapshot-scope rule, reused while its inputs are the same. */
 typedef struct snap_cached {
@@ -218,9 +245,10 @@ struct assure_engine {
 	 * without the file changing (they read as_of or other files), the totals, the findings
 	 * group rules give outside their groups, and the kinds, numbered for kind_bit.
 	 */
-	reusable **dyn;
-	struct dyn_sum *dyn_sum; /* per entry of dyn: what can make it stale, read without it */
-	size_t ndyn, capdyn;
+	struct dyn_bucket *dyn; /* the dynamic files, by what can make them stale (dyn_add) */
+	size_t ndyn, capdyn;    /* buckets */
+	reusable **stale;       /* an update's scratch: the dynamic files it checks again */
+	size_t capstale;
 	assure_check_result state;   /* the last check's result */
 	assure_findings **direct;    /* per group rule: its findings outside any group (owned) */
 	const assure_snapshot *last; /* the snapshot of the last check (its address only) */
@@ -522,8 +550,12 @@ void assure_engine_free(assure_engine *e)
 	for (size_t i = 0; i < e->nreuse; i++)
 		reusable_free(e->reuse[i]);
 	free(e->reuse);
+	for (size_t i = 0; i < e->ndyn; i++) {
+		free(e->dyn[i].items);
+		free(e->dyn[i].days);
+	}
 	free(e->dyn);
-	free(e->dyn_sum);
+	free(e->stale);
 	for (size_t i = 0; i < assure_ruleset_count(e->rs); i++)
 		assure_findings_free(e->direct[i]);
 	free(e->direct);
@@ -2557,19 +2589,6 @@ static bool dynamic(const reusable *ru)
 	return false;
 }
 
-/*
- * What can make a dynamic file's groups stale, folded into one record kept in an array of its
- * own: an update asks every dynamic file of a large snapshot, and reading its cached results
- * for that (three of them, scattered in memory) was most of a commit's cost. One group is stale
- * when it is (see stale) iff the record says so: the kinds and flags are the union over the
- * active groups, and the day range the intersection of those that read as_of.
- */
-struct dyn_sum {
-	uint64_t kinds;       /* the kinds the groups' lookups read */
-	assure_day_range day; /* the days on which every group that reads as_of holds */
-	bool as_of, paths;    /* a group reads as_of; a group reads files by path */
-};
-
 static struct dyn_sum dyn_summary(const reusable *ru)
 {
 	struct dyn_sum s = {.day = ASSURE_DAY_RANGE_ALL};
@@ -2588,44 +2607,84 @@ static struct dyn_sum dyn_summary(const reusable *ru)
 	return s;
 }
 
-/* Whether one of the groups summed up in s is stale by cs (stale() of each, at once). */
-static bool dyn_stale(const struct dyn_sum *s, const change_set *cs)
+/* Whether every file of b is stale by cs whatever its day range: its kinds or paths are read. */
+static bool bucket_touched(const dyn_bucket *b, const change_set *cs)
 {
-	if (s->as_of && (cs->as_of < s->day.lo || cs->as_of > s->day.hi))
-		return true;
-	if ((s->kinds & cs->kinds) || (s->kinds && cs->unreadable))
-		return true;
-	return s->paths && cs->any;
-}
-
-/* ru's groups were evaluated again: in the dyn list if they can change without it, summed up. */
-static void dyn_add(assure_engine *e, reusable *ru)
-{
-	if (ru->dyn_at) {
-		e->dyn_sum[ru->dyn_at - 1] = dyn_summary(ru);
-		return;
-	}
-	if (!dynamic(ru))
-		return;
-	if (e->ndyn == e->capdyn) {
-		e->capdyn = e->capdyn ? 2 * e->capdyn : 64;
-		e->dyn = assure_xrealloc(e->dyn, e->capdyn * sizeof(*e->dyn));
-		e->dyn_sum = assure_xrealloc(e->dyn_sum, e->capdyn * sizeof(*e->dyn_sum));
-	}
-	e->dyn_sum[e->ndyn] = dyn_summary(ru);
-	e->dyn[e->ndyn++] = ru;
-	ru->dyn_at = e->ndyn;
+	return (b->kinds & cs->kinds) || (b->kinds && cs->unreadable) || (b->paths && cs->any);
 }
 
 static void dyn_remove(assure_engine *e, reusable *ru)
 {
 	if (!ru->dyn_at)
 		return;
+	dyn_bucket *b = &e->dyn[ru->dyn_bucket];
 	size_t at = ru->dyn_at - 1;
-	e->dyn[at] = e->dyn[--e->ndyn];
-	e->dyn_sum[at] = e->dyn_sum[e->ndyn];
-	e->dyn[at]->dyn_at = at + 1;
+	b->items[at] = b->items[--b->n];
+	b->days[at] = b->days[b->n];
+	b->items[at]->dyn_at = at + 1;
 	ru->dyn_at = 0;
+}
+
+/* ru's groups were evaluated again: in a dyn bucket if they can change without it, by its record. */
+static void dyn_add(assure_engine *e, reusable *ru)
+{
+	struct dyn_sum s = dyn_summary(ru);
+	if (ru->dyn_at) {
+		dyn_bucket *b = &e->dyn[ru->dyn_bucket];
+		if (b->kinds == s.kinds && b->as_of == s.as_of && b->paths == s.paths) {
+			b->days[ru->dyn_at - 1] = s.day;
+			return;
+		}
+		dyn_remove(e, ru);
+	} else if (!dynamic(ru)) {
+		return;
+	}
+	size_t k = 0;
+	while (k < e->ndyn &&
+	       (e->dyn[k].kinds != s.kinds || e->dyn[k].as_of != s.as_of || e->dyn[k].paths != s.paths))
+		k++;
+	if (k == e->ndyn) {
+		if (e->ndyn == e->capdyn) {
+			e->capdyn = e->capdyn ? 2 * e->capdyn : 8;
+			e->dyn = assure_xrealloc(e->dyn, e->capdyn * sizeof(*e->dyn));
+		}
+		e->dyn[e->ndyn++] = (dyn_bucket){.kinds = s.kinds, .as_of = s.as_of, .paths = s.paths};
+	}
+	dyn_bucket *b = &e->dyn[k];
+	if (b->n == b->cap) {
+		b->cap = b->cap ? 2 * b->cap : 16;
+		b->items = assure_xrealloc(b->items, b->cap * sizeof(*b->items));
+		b->days = assure_xrealloc(b->days, b->cap * sizeof(*b->days));
+	}
+	b->items[b->n] = ru;
+	b->days[b->n++] = s.day;
+	ru->dyn_at = b->n;
+	ru->dyn_bucket = k;
+}
+
+/*
+ * The dynamic files cs can make stale, into e->stale (their count returned): taken before any is
+ * checked again, since checking one moves it between buckets.
+ */
+static size_t dyn_stale_files(assure_engine *e, const change_set *cs)
+{
+	size_t n = 0;
+	for (size_t k = 0; k < e->ndyn; k++) {
+		const dyn_bucket *b = &e->dyn[k];
+		bool all = bucket_touched(b, cs);
+		if (!all && !b->as_of)
+			continue;
+		for (size_t i = 0; i < b->n; i++) {
+			if (!all && cs->as_of >= b->days[i].lo && cs->as_of <= b->days[i].hi)
+				continue;
+			if (n == e->capstale) {
+				e->capstale = e->capstale ? 2 * e->capstale : 64;
+				e->stale = assure_xrealloc(e->stale, e->capstale * sizeof(*e->stale));
+			}
+			e->stale[n++] = b->items[i];
+		}
+	}
+	return n;
 }
 
 /* The return-scope rules of group g on file i (whose parse is p), reused while they hold. */
@@ -3593,7 +3652,8 @@ void assure_chart_points_free(assure_chart_point *p, size_t n, size_t nseries)
 static void settle(assure_engine *e, const assure_snapshot *snap, const assure_check_opts *opts,
                    const assure_check_result *result)
 {
-	e->ndyn = 0;
+	for (size_t k = 0; k < e->ndyn; k++)
+		e->dyn[k].n = 0;
 	for (size_t i = 0; i < e->nreuse; i++) {
 		reusable *r = e->reuse[i];
 		r->dyn_at = 0;
@@ -3795,10 +3855,9 @@ int assure_engine_update(assure_engine *e, const assure_snapshot *snap, const as
 			check_file(&rn, added, (size_t)at);
 	}
 	/* 3. the files that did not change but whose findings read what did, or the day */
-	for (size_t d = 0; d < e->ndyn; d++) {
-		if (!dyn_stale(&e->dyn_sum[d], &cs))
-			continue;
-		reusable *ru = e->dyn[d];
+	size_t nstale = dyn_stale_files(e, &cs);
+	for (size_t d = 0; d < nstale; d++) {
+		reusable *ru = e->stale[d];
 		if (ru->file.used == e->checks)
 			continue; /* checked in 2 */
 		const char *nl = strchr(ru->key, '\n');
