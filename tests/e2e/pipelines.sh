@@ -37,6 +37,23 @@ with open("gitlab.reports", "w") as f:
 PY
 pass
 
+# Each example builds assure from source: it installs every library package that ci/deps says a
+# build needs (a library added to the build and not to the examples breaks their pipelines).
+python3 - "$ASSURE_SOURCE_DIR/ci/deps" "$examples/github-actions.yml" "$examples/gitlab-ci.yml" <<'PY'
+import re, sys
+deps = re.search(r"^build=\(([^)]*)\)", open(sys.argv[1]).read(), re.M).group(1).split()
+libs = [d for d in deps if d.endswith("-dev")]
+assert "libgit2-dev" in libs, deps
+for example in sys.argv[2:]:
+    installed = set()
+    for line in open(example):
+        if "apt-get install" in line:
+            installed.update(line.split("apt-get install", 1)[1].split())
+    missing = [d for d in libs if d not in installed]
+    assert not missing, "%s does not install %s" % (example, " ".join(missing))
+PY
+pass
+
 # run_example NAME [BASE_VAR]: the command of NAME.cmd in a fresh clone of the demo (the
 # runner's checkout); with BASE_VAR, as a pull or merge request's pipeline runs it: that variable
 # names the request's base (the commit before the demo's last, as origin/base for GitHub's
