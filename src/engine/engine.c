@@ -147,9 +147,10 @@ struct dyn_sum {
 /*
  * The dynamic files whose records are alike but for the day range, in a bucket of their own:
  * an update asks a bucket once whether its kinds or paths are touched, and then takes all of
- * its files or, for the day, asks each of those that read as_of. The 20,000 finance returns of
- * a large history, which read only control totals, cost nothing on a finance return's commit;
- * asking each of them, one record after another, was a pass over every dynamic file a commit.
+ * its files or, in a bucket of files that read as_of, asks each about the day. The 9,000 and
+ * more finance returns of ten years, which read only control totals, cost nothing on a finance
+ * return's commit; asking each of them, one record after another, was a pass over every dynamic
+ * file a commit.
  */
 typedef struct dyn_bucket {
 	uint64_t kinds;
