@@ -1768,14 +1768,14 @@ static bool track_worth(node_track *t, const cached *c)
 {
 	if (c->ndep_at == 0)
 		return false;
-	size_t own = 0;
-	for (size_t n = 0; n < t->nnodes && own < 2; n++) {
+	size_t keepable = 0;
+	for (size_t n = 0; n < t->nnodes && keepable < 2; n++) {
 		bool stable = true;
 		for (size_t r = t->nodes[n].m_from; r < t->nodes[n].m_to && stable; r++)
 			stable = t->memos[t->reads[r]].stable;
-		own += stable;
+		keepable += stable;
 	}
-	if (own < 2)
+	if (keepable < 2)
 		return false;
 	t->nodes = assure_xrealloc(t->nodes, (t->capnodes = t->nnodes) * sizeof(*t->nodes));
 	t->memos = assure_xrealloc(t->memos, (t->capmemos = t->nmemos + 1) * sizeof(*t->memos));
@@ -2608,6 +2608,12 @@ static struct dyn_sum dyn_summary(const reusable *ru)
 	return s;
 }
 
+/* Whether b holds the files whose record is s, but for the day range. */
+static bool bucket_of(const dyn_bucket *b, const struct dyn_sum *s)
+{
+	return b->kinds == s->kinds && b->as_of == s->as_of && b->paths == s->paths;
+}
+
 /* Whether every file of b is stale by cs whatever its day range: its kinds or paths are read. */
 static bool bucket_touched(const dyn_bucket *b, const change_set *cs)
 {
@@ -2632,7 +2638,7 @@ static void dyn_add(assure_engine *e, reusable *ru)
 	struct dyn_sum s = dyn_summary(ru);
 	if (ru->dyn_at) {
 		dyn_bucket *b = &e->dyn[ru->dyn_bucket];
-		if (b->kinds == s.kinds && b->as_of == s.as_of && b->paths == s.paths) {
+		if (bucket_of(b, &s)) {
 			b->days[ru->dyn_at - 1] = s.day;
 			return;
 		}
@@ -2641,8 +2647,7 @@ static void dyn_add(assure_engine *e, reusable *ru)
 		return;
 	}
 	size_t k = 0;
-	while (k < e->ndyn &&
-	       (e->dyn[k].kinds != s.kinds || e->dyn[k].as_of != s.as_of || e->dyn[k].paths != s.paths))
+	while (k < e->ndyn && !bucket_of(&e->dyn[k], &s))
 		k++;
 	if (k == e->ndyn) {
 		if (e->ndyn == e->capdyn) {

@@ -67,6 +67,22 @@ typedef struct afx {
 	assure_audit *a;    /* the audit, once run */
 } afx;
 
+/* The rule set of the folder dir under the test's folder, in place of the one before; fails the
+ * test, with the first diagnostic, when it does not load cleanly. */
+static inline void afx_use_rules(afx *f, const char *dir)
+{
+	char rules[4300];
+	snprintf(rules, sizeof(rules), "%s/%s", f->tmp, dir);
+	assure_diags *d;
+	assure_diags_new(&d);
+	assure_ruleset_free(f->rs);
+	assure_ruleset_new(&f->rs);
+	if (assure_ruleset_load(f->rs, rules, d) < 0 || assure_diags_count(d))
+		fail_msg("the rules of %s do not load: %s", dir,
+		         assure_diags_count(d) ? assure_diags_get(d, 0)->message : assure_error_last());
+	assure_diags_free(d);
+}
+
 static inline void afx_begin(afx *f)
 {
 	memset(f, 0, sizeof(*f));
@@ -78,14 +94,7 @@ static inline void afx_begin(afx *f)
 	fx_write(f->tmp, "rules/unit.json", afx_rules);
 	snprintf(f->repo, sizeof(f->repo), "%s/repo", f->tmp);
 	fx_init(f->repo);
-	char rules[4200];
-	snprintf(rules, sizeof(rules), "%s/rules", f->tmp);
-	assure_diags *d;
-	assure_diags_new(&d);
-	assure_ruleset_new(&f->rs);
-	if (assure_ruleset_load(f->rs, rules, d) < 0 || assure_diags_count(d))
-		fail_msg("the fixture's rules do not load");
-	assure_diags_free(d);
+	afx_use_rules(f, "rules");
 }
 
 /* Run the audit with opts (NULL: defaults); fails the test when it fails. */

@@ -529,16 +529,7 @@ static void test_audit__nodes_that_read_no_lookup_of_their_own_are_kept(void **s
 	         "  \"when\": \"@ == 1 && m >= first\", \"assert\": \"len(mine) > 0\",\n"
 	         "  \"message\": \"{team} has no return for {m}\", \"subject\": \"team + ' ' + "
 	         "string(m)\"}]}\n");
-	assure_ruleset_free(f.rs);
-	assure_diags *d;
-	assure_diags_new(&d);
-	assure_ruleset_new(&f.rs);
-	char rules[4300];
-	snprintf(rules, sizeof(rules), "%s/rules2", f.tmp);
-	if (assure_ruleset_load(f.rs, rules, d) < 0 || assure_diags_count(d))
-		fail_msg("the test's rules do not load: %s",
-		         assure_diags_count(d) ? assure_diags_get(d, 0)->message : assure_error_last());
-	assure_diags_free(d);
+	afx_use_rules(&f, "rules2");
 	fx_write(f.repo, "roster.json",
 	         "{\"kind\": \"roster\", \"teams\": {\"A\": 1, \"B\": 0, \"C\": 0, \"D\": 0}}\n");
 	fx_write(f.repo, "sub/B1.json", "{\"kind\": \"sub\", \"team\": \"B\", \"m\": 1}\n");
