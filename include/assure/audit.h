@@ -122,14 +122,14 @@ typedef struct assure_audit_waived {
 
 /* One interval in which a fingerprint was open. */
 typedef struct assure_audit_interval {
-	assure_finding finding;      /* as it was when opened (path updated when its return is renamed) */
-	size_t opened;               /* record of the commit that introduced it */
-	bool before_range;           /* already open in a boundary record: opened earlier than shown */
-	long closed;                 /* record of the commit that resolved it, or -1 when open at the end */
-	int32_t days;                /* days open: to the resolving commit, or to the last commit walked */
-	const char *org;             /* organisation of the return it is about ("" when none) */
-	assure_audit_waived *waived; /* the spans in which a waiver accepted it, in walk order */
-	size_t nwaived;              /* entries of waived */
+	const assure_finding *finding; /* as it was when opened (path updated when its return is renamed) */
+	size_t opened;                 /* record of the commit that introduced it */
+	bool before_range;             /* already open in a boundary record: opened earlier than shown */
+	long closed;                   /* record of the commit that resolved it, or -1 when open at the end */
+	int32_t days;                  /* days open: to the resolving commit, or to the last commit walked */
+	const char *org;               /* organisation of the return it is about ("" when none) */
+	assure_audit_waived *waived;   /* the spans in which a waiver accepted it, in walk order */
+	size_t nwaived;                /* entries of waived */
 } assure_audit_interval;
 
 /* Opened, closed and open-at-the-end counts under one key (a rule, a domain, an organisation). */

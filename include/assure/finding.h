@@ -11,6 +11,8 @@
  * instead of copying them, and each list can be freed on its own. Pointers returned by
  * assure_findings_get() are borrowed and valid until the list changes. A finding
  * filled by assure_finding_copy() owns its strings until assure_finding_clear().
+ * assure_findings_hold() and assure_finding_hold_copy() give a finding that stays valid,
+ * with its strings, until assure_finding_release(), whatever becomes of the lists.
  */
 #ifndef ASSURE_FINDING_H
 #define ASSURE_FINDING_H
@@ -78,6 +80,12 @@ void assure_findings_extend(assure_findings *l, const assure_findings *src);
 /* Adds the i-th finding of src, shared with src. */
 void assure_findings_share(assure_findings *l, const assure_findings *src, size_t i);
 size_t assure_findings_count(const assure_findings *l);
+/* The i-th finding of l, held (shared, not copied) until assure_finding_release(). */
+const assure_finding *assure_findings_hold(const assure_findings *l, size_t i);
+/* A held copy of f, fingerprint as f has it, until assure_finding_release(). */
+const assure_finding *assure_finding_hold_copy(const assure_finding *f);
+/* Let go of a finding from assure_findings_hold() or assure_finding_hold_copy(); NULL is ignored. */
+void assure_finding_release(const assure_finding *f);
 /* Drop every finding from the n-th on. */
 void assure_findings_truncate(assure_findings *l, size_t n);
 const assure_finding *assure_findings_get(const assure_findings *l, size_t i);

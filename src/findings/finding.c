@@ -6,6 +6,7 @@
 #include "assure/hash.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -179,6 +180,28 @@ void assure_findings_share(assure_findings *l, const assure_findings *src, size_
 {
 	if (i < src->count)
 		push(l, src->items[i]);
+}
+
+const assure_finding *assure_findings_hold(const assure_findings *l, size_t i)
+{
+	if (i >= l->count)
+		return NULL;
+	l->items[i]->refs++;
+	return &l->items[i]->f;
+}
+
+const assure_finding *assure_finding_hold_copy(const assure_finding *f)
+{
+	shared *s = assure_xcalloc(1, sizeof(*s));
+	assure_finding_copy(&s->f, f);
+	s->refs = 1;
+	return &s->f;
+}
+
+void assure_finding_release(const assure_finding *f)
+{
+	if (f) /* every held finding is the f of a shared */
+		release((shared *)((const char *)f - offsetof(shared, f)));
 }
 
 size_t assure_findings_count(const assure_findings *l)

@@ -443,9 +443,9 @@ static void compare(walk_state *ws, size_t rec, live *cur, const live *par, cons
 			if (iv >= 0 && a->intervals[iv].closed < 0)
 				inherited = iv;
 		}
-		cur->iv[j] = inherited >= 0
-		                 ? (size_t)inherited
-		                 : ah_interval_open(a, f, rec, false, org_of(ws, cur->snap, f->path));
+		cur->iv[j] = inherited >= 0 ? (size_t)inherited
+		                            : ah_interval_open(a, cur->findings, j, rec, false,
+		                                               org_of(ws, cur->snap, f->path));
 		assure_findings_share(c->opened, cur->findings, j);
 		group_new = true;
 	}
@@ -505,7 +505,8 @@ static void open_boundary(walk_state *ws, size_t rec, live *cur)
 		    strcmp(assure_findings_get(cur->findings, j - 1)->fingerprint, f->fingerprint) == 0)
 			cur->iv[j] = cur->iv[j - 1];
 		else
-			cur->iv[j] = ah_interval_open(ws->a, f, rec, true, org_of(ws, cur->snap, f->path));
+			cur->iv[j] = ah_interval_open(ws->a, cur->findings, j, rec, true,
+			                              org_of(ws, cur->snap, f->path));
 	}
 }
 
@@ -869,7 +870,8 @@ static int check_linear(walk_state *ws, size_t rec)
 				from->fate = FATE_MOVED;
 				o->fate = FATE_MOVED;
 			} else {
-				o->iv = ah_interval_open(a, f, rec, c->boundary, org_of(ws, snap, f->path));
+				o->iv = ah_interval_open(a, opening, i, rec, c->boundary,
+				                         org_of(ws, snap, f->path));
 			}
 		}
 		if (o->fate == FATE_OPENED && !c->boundary)
@@ -985,7 +987,7 @@ static int cmp_longest(const void *x, const void *y, const assure_audit *a)
 		return p->days > q->days ? -1 : 1;
 	if (p->opened != q->opened)
 		return p->opened < q->opened ? -1 : 1;
-	return strcmp(p->finding.fingerprint, q->finding.fingerprint);
+	return strcmp(p->finding->fingerprint, q->finding->fingerprint);
 }
 
 static void summarise(assure_audit *a)
@@ -1009,20 +1011,20 @@ static void summarise(assure_audit *a)
 			const assure_audit_interval *iv = &a->intervals[c->opened_interval[i]];
 			if (iv->opened == r && seen[c->opened_interval[i]] != 2 * r + 1) {
 				seen[c->opened_interval[i]] = 2 * r + 1;
-				count_in(a, idx, &iv->finding, iv->org, T_OPENED);
+				count_in(a, idx, iv->finding, iv->org, T_OPENED);
 			}
 		}
 		for (size_t i = 0; i < assure_findings_count(c->resolved); i++) {
 			const assure_audit_interval *iv = &a->intervals[c->resolved_interval[i]];
 			if (iv->closed == (long)r && seen[c->resolved_interval[i]] != 2 * r + 2) {
 				seen[c->resolved_interval[i]] = 2 * r + 2;
-				count_in(a, idx, &iv->finding, iv->org, T_CLOSED);
+				count_in(a, idx, iv->finding, iv->org, T_CLOSED);
 			}
 		}
 	}
 	for (size_t i = 0; i < a->nopen_at_end; i++) {
 		const assure_audit_interval *iv = &a->intervals[a->open_at_end[i]];
-		count_in(a, idx, &iv->finding, iv->org, T_OPEN);
+		count_in(a, idx, iv->finding, iv->org, T_OPEN);
 	}
 	free(seen);
 	for (size_t i = 0; i < a->nintervals; i++)

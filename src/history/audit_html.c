@@ -263,10 +263,10 @@ static int index_page(assure_buf *out, const assure_audit *a, const assure_audit
 		for (size_t i = 0; i < s->nlongest; i++) {
 			const assure_audit_interval *iv = &a->intervals[s->longest[i]];
 			assure_buf_printf(out, "<tr><td class=\"n\">%s%d</td><td>%s</td><td>",
-			                  iv->before_range ? "&ge; " : "", iv->days, iv->finding.rule_id);
-			where(out, &iv->finding);
+			                  iv->before_range ? "&ge; " : "", iv->days, iv->finding->rule_id);
+			where(out, iv->finding);
 			assure_buf_puts(out, "</td><td>");
-			esc(out, iv->finding.subject);
+			esc(out, iv->finding->subject);
 			assure_buf_puts(out, "</td><td>");
 			commit_link(out, &a->commits[iv->opened], "");
 			assure_buf_puts(out, "</td><td>");

@@ -32,8 +32,9 @@ struct assure_audit {
 
 /* ---- intervals (history.c) ---- */
 
-/* Open an interval for f at record `rec`; org is interned by the caller. Returns its index. */
-size_t ah_interval_open(assure_audit *a, const assure_finding *f, size_t rec, bool before_range,
+/* Open an interval for the i-th finding of l at record `rec`; org is interned by the caller. Returns its
+ * index. */
+size_t ah_interval_open(assure_audit *a, const assure_findings *l, size_t i, size_t rec, bool before_range,
                         const char *org);
 /* Close it at record `rec` unless another line of history closed it first. */
 void ah_interval_close(assure_audit *a, size_t iv, size_t rec);

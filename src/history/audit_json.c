@@ -138,10 +138,10 @@ static json_t *summary_json(const assure_audit *a)
 	for (size_t i = 0; i < s->nlongest; i++) {
 		const assure_audit_interval *iv = &a->intervals[s->longest[i]];
 		json_t *l = json_object();
-		json_object_set_new(l, "rule", json_string(iv->finding.rule_id));
-		assure_json_set_name(l, "path", iv->finding.path);
-		json_object_set_new(l, "subject", assure_json_text(iv->finding.subject));
-		json_object_set_new(l, "fingerprint", json_string(iv->finding.fingerprint));
+		json_object_set_new(l, "rule", json_string(iv->finding->rule_id));
+		assure_json_set_name(l, "path", iv->finding->path);
+		json_object_set_new(l, "subject", assure_json_text(iv->finding->subject));
+		json_object_set_new(l, "fingerprint", json_string(iv->finding->fingerprint));
 		json_object_set_new(l, "org", json_string(iv->org));
 		json_object_set_new(l, "opened", json_string(a->commits[iv->opened].info.id));
 		json_object_set_new(l, "open_before_range", json_boolean(iv->before_range));

@@ -203,10 +203,10 @@ int assure_audit_markdown(const assure_audit *a, const assure_audit_meta *meta, 
 			char d[11];
 			assure_date_format(ah_commit_day(&a->commits[iv->opened]), d);
 			assure_buf_printf(&out, "| %s%d | %s | ", iv->before_range ? "≥ " : "", iv->days,
-			                  iv->finding.rule_id);
-			where(&out, &iv->finding);
+			                  iv->finding->rule_id);
+			where(&out, iv->finding);
 			assure_buf_puts(&out, " | ");
-			ah_md_escape(&out, iv->finding.subject);
+			ah_md_escape(&out, iv->finding->subject);
 			assure_buf_printf(&out, " | `%.12s` %s | ", a->commits[iv->opened].info.id, d);
 			if (iv->closed >= 0) {
 				assure_date_format(ah_commit_day(&a->commits[iv->closed]), d);

@@ -84,7 +84,7 @@ static void waiver_changes(assure_buf *out, const assure_audit *a, size_t rec, c
 			assure_buf_puts(out, "  waived from here:\n");
 		began = true;
 		assure_buf_puts(out, "    ");
-		finding_line(out, &iv->finding);
+		finding_line(out, iv->finding);
 		assure_buf_puts(out, "\n      waived ");
 		ah_waiver_text(out, &w->mark);
 		assure_buf_putc(out, '\n');
@@ -100,7 +100,7 @@ static void waiver_changes(assure_buf *out, const assure_audit *a, size_t rec, c
 			assure_buf_puts(out, "  no longer waived:\n");
 		ended = true;
 		assure_buf_puts(out, "    ");
-		finding_line(out, &iv->finding);
+		finding_line(out, iv->finding);
 		assure_buf_printf(out, "\n      (waived since %.12s)\n", a->commits[w->from].info.id);
 	}
 }
@@ -243,10 +243,10 @@ int assure_audit_text(const assure_audit *a, const assure_audit_meta *meta, assu
 			assure_date_format(ah_commit_day(&a->commits[iv->opened]), d);
 			assure_buf_printf(&out, "    %s%4d %s  [%s] ", iv->before_range ? ">=" : "  ",
 			                  iv->days, ah_plural((size_t)iv->days, "day ", "days"),
-			                  iv->finding.rule_id);
-			assure_buf_put_visible(&out, iv->finding.path[0] ? iv->finding.path : "(snapshot)");
+			                  iv->finding->rule_id);
+			assure_buf_put_visible(&out, iv->finding->path[0] ? iv->finding->path : "(snapshot)");
 			assure_buf_putc(&out, ' ');
-			assure_buf_put_visible(&out, iv->finding.subject);
+			assure_buf_put_visible(&out, iv->finding->subject);
 			assure_buf_printf(&out, ", opened %.12s %s, ", a->commits[iv->opened].info.id, d);
 			if (iv->closed >= 0) {
 				assure_date_format(ah_commit_day(&a->commits[iv->closed]), d);

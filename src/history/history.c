@@ -16,7 +16,7 @@
 
 /* ---- tracking ---- */
 
-size_t ah_interval_open(assure_audit *a, const assure_finding *f, size_t rec, bool before_range,
+size_t ah_interval_open(assure_audit *a, const assure_findings *l, size_t i, size_t rec, bool before_range,
                         const char *org)
 {
 	if (a->nintervals == a->capintervals) {
@@ -25,7 +25,8 @@ size_t ah_interval_open(assure_audit *a, const assure_finding *f, size_t rec, bo
 	}
 	assure_audit_interval *iv = &a->intervals[a->nintervals];
 	memset(iv, 0, sizeof(*iv));
-	assure_finding_copy(&iv->finding, f);
+	/* held, not copied: most intervals are still open at the end, as the engine's findings */
+	iv->finding = assure_findings_hold(l, i);
 	iv->opened = rec;
 	iv->before_range = before_range;
 	iv->closed = -1;
@@ -41,12 +42,12 @@ void ah_interval_close(assure_audit *a, size_t iv, size_t rec)
 
 void ah_interval_move(assure_audit *a, size_t iv, const assure_finding *f)
 {
-	assure_finding *g = &a->intervals[iv].finding, moved = *g;
+	const assure_finding **g = &a->intervals[iv].finding;
+	assure_finding moved = **g;
 	moved.path = f->path;
 	memcpy(moved.fingerprint, f->fingerprint, sizeof(moved.fingerprint));
-	assure_finding copy;
-	assure_finding_copy(&copy, &moved); /* its strings are one block: made again, not patched */
-	assure_finding_clear(g);
+	const assure_finding *copy = assure_finding_hold_copy(&moved); /* held ones never change */
+	assure_finding_release(*g);
 	*g = copy;
 }
 
@@ -73,7 +74,7 @@ void ah_intervals_finish(assure_audit *a)
 void ah_intervals_free(assure_audit *a)
 {
 	for (size_t i = 0; i < a->nintervals; i++)
-		assure_finding_clear(&a->intervals[i].finding);
+		assure_finding_release(a->intervals[i].finding);
 	free(a->intervals);
 	a->intervals = NULL;
 	a->nintervals = a->capintervals = 0;
@@ -85,12 +86,12 @@ static bool selected(const assure_audit_interval *iv, const assure_history_filte
 {
 	if (!f)
 		return true;
-	if (f->rule && strcmp(f->rule, iv->finding.rule_id) != 0)
+	if (f->rule && strcmp(f->rule, iv->finding->rule_id) != 0)
 		return false;
-	if (f->subject && strcmp(f->subject, iv->finding.subject) != 0)
+	if (f->subject && strcmp(f->subject, iv->finding->subject) != 0)
 		return false;
-	if (f->path && strcmp(f->path, iv->finding.path) != 0 &&
-	    !assure_glob_match(f->path, iv->finding.path))
+	if (f->path && strcmp(f->path, iv->finding->path) != 0 &&
+	    !assure_glob_match(f->path, iv->finding->path))
 		return false;
 	return true;
 }
@@ -100,7 +101,7 @@ static const assure_audit *sort_audit; /* qsort has no payload; the sort is not 
 static int cmp_interval(const void *x, const void *y)
 {
 	size_t i = *(const size_t *)x, j = *(const size_t *)y;
-	const assure_finding *p = &sort_audit->intervals[i].finding, *q = &sort_audit->intervals[j].finding;
+	const assure_finding *p = sort_audit->intervals[i].finding, *q = sort_audit->intervals[j].finding;
 	int c = strcmp(p->path, q->path);
 	if (!c)
 		c = strcmp(p->rule_id, q->rule_id);
@@ -221,16 +222,16 @@ int assure_history_text(assure_buf *out, const assure_audit *a, const assure_his
 	size_t groups = 0, open = 0, k = 0;
 	for (size_t i = 0; i < n; i++) {
 		const assure_audit_interval *iv = &a->intervals[list[i]];
-		if (!prev || strcmp(prev, iv->finding.fingerprint) != 0) {
+		if (!prev || strcmp(prev, iv->finding->fingerprint) != 0) {
 			if (prev)
 				assure_buf_putc(out, '\n');
-			assure_buf_put_visible(out, iv->finding.path[0] ? iv->finding.path : "(snapshot)");
-			assure_buf_printf(out, " %s %s [", iv->finding.rule_id,
-			                  assure_severity_name(iv->finding.severity));
-			assure_buf_put_visible(out, iv->finding.subject);
+			assure_buf_put_visible(out, iv->finding->path[0] ? iv->finding->path : "(snapshot)");
+			assure_buf_printf(out, " %s %s [", iv->finding->rule_id,
+			                  assure_severity_name(iv->finding->severity));
+			assure_buf_put_visible(out, iv->finding->subject);
 			assure_buf_puts(out, "]\n");
-			assure_buf_printf(out, "  %s\n", iv->finding.title);
-			prev = iv->finding.fingerprint;
+			assure_buf_printf(out, "  %s\n", iv->finding->title);
+			prev = iv->finding->fingerprint;
 			groups++;
 			k = 0;
 		}
@@ -323,26 +324,26 @@ int assure_history_json(assure_buf *out, const assure_audit *a, const assure_his
 	const char *prev = NULL;
 	for (size_t i = 0; i < n; i++) {
 		const assure_audit_interval *iv = &a->intervals[list[i]];
-		if (!prev || strcmp(prev, iv->finding.fingerprint) != 0) {
+		if (!prev || strcmp(prev, iv->finding->fingerprint) != 0) {
 			json_t *g = json_object();
-			json_object_set_new(g, "fingerprint", json_string(iv->finding.fingerprint));
-			json_object_set_new(g, "rule", json_string(iv->finding.rule_id));
+			json_object_set_new(g, "fingerprint", json_string(iv->finding->fingerprint));
+			json_object_set_new(g, "rule", json_string(iv->finding->rule_id));
 			json_object_set_new(g, "severity",
-			                    json_string(assure_severity_name(iv->finding.severity)));
-			json_object_set_new(g, "domain", json_string(iv->finding.domain));
-			json_object_set_new(g, "title", json_string(iv->finding.title));
-			assure_json_set_name(g, "path", iv->finding.path);
-			json_object_set_new(g, "subject", assure_json_text(iv->finding.subject));
+			                    json_string(assure_severity_name(iv->finding->severity)));
+			json_object_set_new(g, "domain", json_string(iv->finding->domain));
+			json_object_set_new(g, "title", json_string(iv->finding->title));
+			assure_json_set_name(g, "path", iv->finding->path);
+			json_object_set_new(g, "subject", assure_json_text(iv->finding->subject));
 			json_object_set_new(g, "org", json_string(iv->org));
 			cur = json_array();
 			json_object_set_new(g, "intervals", cur);
 			json_array_append_new(findings, g);
-			prev = iv->finding.fingerprint;
+			prev = iv->finding->fingerprint;
 		}
 		json_t *o = json_object();
 		json_object_set_new(o, "opened", ah_commit_json(&a->commits[iv->opened]));
 		json_object_set_new(o, "open_before_range", json_boolean(iv->before_range));
-		json_object_set_new(o, "message", assure_json_text(iv->finding.message));
+		json_object_set_new(o, "message", assure_json_text(iv->finding->message));
 		json_object_set_new(o, "resolved",
 		                    iv->closed >= 0 ? ah_commit_json(&a->commits[iv->closed]) : json_null());
 		json_object_set_new(o, "days", json_integer(iv->days));

@@ -93,10 +93,10 @@ static void test_audit__rename_keeps_the_interval(void **state)
 	assert_int_equal(mv->persisting, 1);
 	assert_int_equal(assure_audit_interval_count(f.a), 1);
 	const assure_audit_interval *iv = assure_audit_interval_at(f.a, 0);
-	assert_string_equal(iv->finding.path, "returns/renamed.json");
+	assert_string_equal(iv->finding->path, "returns/renamed.json");
 	char fp[41];
 	assure_finding_fingerprint(fp, "LIM-001", "returns/renamed.json", "A");
-	assert_string_equal(iv->finding.fingerprint, fp);
+	assert_string_equal(iv->finding->fingerprint, fp);
 	assert_int_equal(iv->closed, -1);
 	assert_int_equal(iv->days, 2);
 	afx_end(&f);

@@ -66,8 +66,8 @@ static void test_history__filters_select_intervals(void **state)
 	build(&f);
 	size_t *list;
 	assert_int_equal(assure_history_select(&list, f.a, NULL), 3);
-	assert_string_equal(assure_audit_interval_at(f.a, list[0])->finding.path, "returns/a.json");
-	assert_string_equal(assure_audit_interval_at(f.a, list[2])->finding.path, "returns/sub/b.json");
+	assert_string_equal(assure_audit_interval_at(f.a, list[0])->finding->path, "returns/a.json");
+	assert_string_equal(assure_audit_interval_at(f.a, list[2])->finding->path, "returns/sub/b.json");
 	free(list);
 	assure_history_filter by_path = {NULL, NULL, "returns/sub/*"};
 	assert_int_equal(assure_history_select(&list, f.a, &by_path), 1);
