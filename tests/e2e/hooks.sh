@@ -219,7 +219,7 @@ expect_grep '\[FIN-001\]' dom2.txt
 expect_grep '\[SUB-001\]' dom2.txt
 run_assure d1.txt check --repo work --domain validty
 expect_rc 2 "a misspelt domain"
-expect_grep "^assure check: --domain 'validty': no rule of lsc-saf 1.1.1 is of that domain (validity, finance, governance, performance, quality, risk)\$" d1.txt.err
+expect_grep "^assure check: --domain 'validty': no rule of lsc-saf 1.1.2 is of that domain (validity, finance, governance, performance, quality, risk)\$" d1.txt.err
 run_assure d2.txt check --changed-since HEAD "$cases/FIN-001/fail"
 expect_rc 2 "--changed-since without --repo"
 expect_grep '^assure check: --changed-since needs --repo DIR: the repository whose commit to check$' d2.txt.err
@@ -231,5 +231,5 @@ expect_rc 2 "--index with --worktree"
 expect_grep '^assure check: give one of --rev, --worktree and --index$' d4.txt.err
 run_assure d5.txt check --repo server.git --index
 expect_rc 2 "--index of a bare repository with no return staged"
-expect_grep "^assure check: no return to check: no rule of lsc-saf 1.1.1 applies to any of the 0 files in the index of 'server.git'\$" d5.txt.err
+expect_grep "^assure check: no return to check: no rule of lsc-saf 1.1.2 applies to any of the 0 files in the index of 'server.git'\$" d5.txt.err
 finish

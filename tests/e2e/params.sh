@@ -26,7 +26,7 @@ expect_grep '^governance.action_code = "\[A-Z\]+-\[0-9\]+"    (local.json)$' lis
 # summary says how many rules ran
 run_assure part.txt check --rules "$pack/finance.json" --as-of 2021-01-13 --fail-on none "$cases/FIN-001/fail"
 expect_rc 0 "finance.json alone"
-expect_grep '(11 rules of lsc-saf 1.1.1, as of 2021-01-13)$' part.txt
+expect_grep '(11 rules of lsc-saf 1.1.2, as of 2021-01-13)$' part.txt
 
 # The override changes what the rules find: FIN-001's case breaches by 1.5, within a tolerance of 2.
 run_assure fin.txt check --rules "$pack" --as-of 2021-01-13 --fail-on none "$cases/FIN-001/fail"
