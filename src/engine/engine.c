@@ -374,6 +374,7 @@ typedef struct snap_index {
 	uint64_t *result_kinds;  /* per lookup: its kind's kind_bit */
 	bool *result_gone;       /* per lookup: a change made it stale; made again when next asked */
 	size_t *remap;           /* index_update's scratch, kept: a commit's update allocates nothing large */
+	size_t remap_from;       /* files before it kept their places; remap holds only those after */
 	json_t **spare;          /* the entries' other buffer, swapped with them by index_update */
 	size_t capremap, capspare, capentries;
 	size_t nfiles;          /* files in the snapshot it describes */
@@ -985,13 +986,31 @@ static const idx_list *index_kind(run *rn, const char *kind)
 	return &rn->index->by_kind[k];
 }
 
-/* Its place in the new snapshot of each entry of l, dropping those that changed or went. */
-static void idx_remap(idx_list *l, const size_t *remap)
+/* Where file o of the snapshot the index was updated from is now (SIZE_MAX: its content went). */
+static size_t remapped(const snap_index *x, size_t o)
 {
-	size_t kept = 0, *at = idx_items(l);
-	for (size_t k = 0; k < l->count; k++)
-		if (remap[at[k]] != SIZE_MAX)
-			at[kept++] = remap[at[k]];
+	return o < x->remap_from ? o : x->remap[o];
+}
+
+/*
+ * Its place in the new snapshot of each entry of l, dropping those that changed or went. l is
+ * in file order, so only its entries from remap_from on are visited: a commit's change is in
+ * the latest year, the last folder of a repository in path order.
+ */
+static void idx_remap(idx_list *l, const snap_index *x)
+{
+	size_t *at = idx_items(l), lo = 0, hi = l->count;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (at[mid] < x->remap_from)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	size_t kept = lo;
+	for (size_t k = lo; k < l->count; k++)
+		if (x->remap[at[k]] != SIZE_MAX)
+			at[kept++] = x->remap[at[k]];
 	l->count = kept;
 }
 
@@ -1036,12 +1055,13 @@ static size_t sort_unique(size_t *v, size_t n)
 /*
  * Where each file of prev is in snap (SIZE_MAX: its content is gone), from the change alone: the
  * files it did not touch keep their order, so they fill, in order, the places of snap that no
- * new content takes. A commit costs its changes and a pass of integers, not a comparison of
- * every path. False, with nothing decided, when the change does not account for the two
- * snapshots (the caller then compares them path by path).
+ * new content takes. The files before the first one the change touches keep their places
+ * (*from): remap is filled from there on. A commit costs its changes and a pass of integers over
+ * the files after them, not a comparison of every path. False, with nothing decided, when the
+ * change does not account for the two snapshots (the caller then compares them path by path).
  */
-static bool remap_by_changes(size_t *remap, const assure_snapshot *prev, const assure_snapshot *snap,
-                             const assure_change *ch, size_t nch)
+static bool remap_by_changes(size_t *remap, size_t *from, const assure_snapshot *prev,
+                             const assure_snapshot *snap, const assure_change *ch, size_t nch)
 {
 	size_t np = assure_snapshot_count(prev), nn = assure_snapshot_count(snap);
 	size_t *gone = assure_xcalloc(nch + 1, sizeof(size_t)),
@@ -1065,7 +1085,14 @@ static bool remap_by_changes(size_t *remap, const assure_snapshot *prev, const a
 	ngone = sort_unique(gone, ngone);
 	ncame = sort_unique(came, ncame);
 	ok = ok && np - ngone == nn - ncame;
-	for (size_t o = 0, n = 0, g = 0, c = 0; ok && o < np; o++) {
+	size_t lo = np;
+	if (ngone && gone[0] < lo)
+		lo = gone[0];
+	if (ncame && came[0] < lo)
+		lo = came[0];
+	*from = lo;
+	/* before lo nothing went or came: file o is still file o */
+	for (size_t o = lo, n = lo, g = 0, c = 0; ok && o < np; o++) {
 		if (g < ngone && gone[g] == o) {
 			remap[o] = SIZE_MAX;
 			g++;
@@ -1092,7 +1119,8 @@ static void index_update(run *rn, const assure_snapshot *prev, const assure_chan
 		x->remap = assure_xrealloc(x->remap, x->capremap * sizeof(size_t));
 	}
 	size_t *remap = x->remap;
-	if (!remap_by_changes(remap, prev, snap, ch, nch)) {
+	if (!remap_by_changes(remap, &x->remap_from, prev, snap, ch, nch)) {
+		x->remap_from = 0;
 		for (size_t o = 0, n = 0; o < np; o++) {
 			const assure_file *fo = assure_snapshot_file(prev, o);
 			int c = 1;
@@ -1103,28 +1131,29 @@ static void index_update(run *rn, const assure_snapshot *prev, const assure_chan
 			remap[o] = same ? n : SIZE_MAX;
 		}
 	}
-	idx_remap(&x->unreadable, remap);
+	idx_remap(&x->unreadable, x);
 	for (size_t k = 0; k < x->nkinds; k++)
-		idx_remap(&x->by_kind[k], remap);
+		idx_remap(&x->by_kind[k], x);
 	for (size_t v = 0; v < x->nview_lists; v++)
-		idx_remap(&x->view_lists[v], remap);
+		idx_remap(&x->view_lists[v], x);
+	/* the entries from remap_from on, placed in spare and copied back; those before stay */
+	size_t lo = x->remap_from;
 	if (x->capspare < nn + 1) {
 		x->capspare = 2 * (nn + 1);
 		x->spare = assure_xrealloc(x->spare, x->capspare * sizeof(json_t *));
 	}
-	json_t **entries = x->spare;
-	memset(entries, 0, (nn + 1) * sizeof(json_t *));
-	for (size_t o = 0; o < np; o++) {
+	if (x->capentries < nn + 1) {
+		x->capentries = 2 * (nn + 1);
+		x->entries = assure_xrealloc(x->entries, x->capentries * sizeof(json_t *));
+	}
+	memset(x->spare + lo, 0, (nn + 1 - lo) * sizeof(json_t *));
+	for (size_t o = lo; o < np; o++) {
 		if (remap[o] != SIZE_MAX)
-			entries[remap[o]] = x->entries[o];
+			x->spare[remap[o]] = x->entries[o];
 		else
 			json_decref(x->entries[o]);
 	}
-	size_t cap = x->capspare;
-	x->spare = x->entries;
-	x->capspare = x->capentries;
-	x->entries = entries;
-	x->capentries = cap;
+	memcpy(x->entries + lo, x->spare + lo, (nn + 1 - lo) * sizeof(json_t *));
 	x->nfiles = nn;
 	x->prev_gen = x->gen;
 	x->gen = new_epoch();
@@ -3256,13 +3285,14 @@ static const membership *file_member(run *rn, struct group_state *gs, const assu
  * Keep the members of the files that stayed the same, at their new places (the order stays,
  * since both snapshots are in path order); the keys of those that went go to touched.
  */
-static void members_remap(const struct group_state *gs, member_at *l, size_t *n, const size_t *remap,
+static void members_remap(const struct group_state *gs, member_at *l, size_t *n, const snap_index *x,
                           assure_strmap *touched)
 {
 	size_t kept = 0;
 	for (size_t k = 0; k < *n; k++) {
-		if (remap[l[k].file] != SIZE_MAX) {
-			l[kept++] = (member_at){l[k].blob, remap[l[k].file], l[k].kind, l[k].group};
+		size_t to = remapped(x, l[k].file);
+		if (to != SIZE_MAX) {
+			l[kept++] = (member_at){l[k].blob, to, l[k].kind, l[k].group};
 		} else if (touched) {
 			const char *key = gs->blobs[l[k].blob].key;
 			assure_strmap_slot(touched, key, strlen(key), NULL);
@@ -3291,8 +3321,8 @@ static void members_follow(run *rn, struct group_state *gs, const assure_rule *r
 		return;
 	if (!gs->touched)
 		gs->touched = assure_strmap_new();
-	members_remap(gs, gs->in, &gs->nin, x->remap, gs->touched);
-	members_remap(gs, gs->failed, &gs->nfailed, x->remap, NULL);
+	members_remap(gs, gs->in, &gs->nin, x, gs->touched);
+	members_remap(gs, gs->failed, &gs->nfailed, x, NULL);
 	gs->in = assure_xrealloc(gs->in, (gs->nin + x->fresh.count + 1) * sizeof(member_at));
 	gs->failed = assure_xrealloc(gs->failed, (gs->nfailed + x->fresh.count + 1) * sizeof(member_at));
 	for (size_t j = 0; j < x->fresh.count; j++) {
