@@ -2454,6 +2454,28 @@ static bool deps_unchanged(run *rn, const cached *c)
 }
 
 /*
+ * Whether c's findings hold in this update as cached_use() would find them, without the file
+ * being looked up: in the state, the day inside their range, and reading nothing but lookups
+ * of this index that no change touched. A finance return makes every file that reads finance
+ * lookups a candidate (about 30 a commit at L); most read other years and months.
+ */
+static bool holds_unvisited(const run *rn, const cached *c)
+{
+	const snap_index *x = rn->index;
+	if (!c->active || !c->findings || c->dep_paths || !c->dep_life || !x || !x->built ||
+	    c->dep_life != x->life || x->updated != rn->check)
+		return false;
+	int32_t as_of = rn->opts->as_of;
+	if (c->reads_as_of && c->as_of != as_of && (as_of < c->valid.lo || as_of > c->valid.hi))
+		return false;
+	for (size_t k = 0; k < c->ndep_at; k++)
+		if (x->result_since[c->dep_at[k]] == rn->check ||
+		    x->result_touched[c->dep_at[k]] == rn->check)
+			return false;
+	return true;
+}
+
+/*
  * c's findings leave the engine's state: in an update they go to the removed findings, if
  * they were in it. Then c is empty.
  */
@@ -3896,6 +3918,11 @@ int assure_engine_update(assure_engine *e, const assure_snapshot *snap, const as
 		reusable *ru = e->stale[d];
 		if (ru->file.used == e->checks)
 			continue; /* checked in 2 */
+		bool visit = false;
+		for (int g = 0; g < GROUP_COUNT && !visit; g++)
+			visit = stale(&ru->group[g], &cs) && !holds_unvisited(&rn, &ru->group[g]);
+		if (!visit)
+			continue;
 		const char *nl = strchr(ru->key, '\n');
 		assure_buf path = ASSURE_BUF_INIT;
 		assure_buf_put(&path, ru->key, (size_t)(nl - ru->key));
