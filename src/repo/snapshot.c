@@ -101,15 +101,29 @@ typedef enum source {
 	SRC_INDEX,    /* blobs staged in the repository's index (what the next commit would hold) */
 } source;
 
+/*
+ * Files shared by the snapshots of a walk: a snapshot derived from another takes the files
+ * before the first one its commit changed from the other's block instead of copying them. A
+ * commit's change is usually in the latest year, the last folder in path order, so what is
+ * copied is the files after it, not the whole snapshot.
+ */
+typedef struct file_block {
+	size_t refs;        /* snapshots using it */
+	assure_file *files; /* never changed once shared */
+} file_block;
+
 struct assure_snapshot {
-	source source;         /* where the files are read from */
-	assure_repo *repo;     /* borrowed; NULL for plain files */
-	char commit[41];       /* the commit, "" unless SRC_COMMIT */
-	git_oid tree;          /* the commit's root tree, for derive */
-	bool tree_order;       /* files are in the order of a walk of `tree`, so derive can walk */
-	assure_file *files;    /* sorted by path, bytewise; paths in `arena` */
-	size_t count;          /* files in use */
-	size_t cap;            /* files allocated */
+	source source;     /* where the files are read from */
+	assure_repo *repo; /* borrowed; NULL for plain files */
+	char commit[41];   /* the commit, "" unless SRC_COMMIT */
+	git_oid tree;      /* the commit's root tree, for derive */
+	bool tree_order;   /* files are in the order of a walk of `tree`, so derive can walk */
+	file_block *base;  /* files [0, nbase), or NULL */
+	size_t nbase;      /* files taken from base */
+	assure_file
+	    *files;   /* files [nbase, count), its own; all sorted by path, bytewise; paths in `arena` */
+	size_t count; /* files in all */
+	size_t cap;   /* own files allocated */
 	const char **fs_paths; /* SRC_PATHS: where each file is on disk (in `arena`), else NULL */
 	char *root;            /* SRC_WORKTREE: the working tree, with a trailing '/' */
 	path_arena *arena;     /* shared with the snapshots of the same chain */
@@ -118,6 +132,72 @@ struct assure_snapshot {
 	size_t nskip;          /* entries of skip in use */
 	size_t capskip;        /* entries of skip allocated */
 };
+
+static void block_unref(file_block *b)
+{
+	if (b && --b->refs == 0) {
+		free(b->files);
+		free(b);
+	}
+}
+
+/* File i of s (i < s->count). */
+static const assure_file *file_at(const assure_snapshot *s, size_t i)
+{
+	return i < s->nbase ? &s->base->files[i] : &s->files[i - s->nbase];
+}
+
+/* Room for n more own files. */
+static void own_room(assure_snapshot *s, size_t n)
+{
+	size_t own = s->count - s->nbase;
+	if (own + n <= s->cap)
+		return;
+	while (own + n > s->cap)
+		s->cap = s->cap ? s->cap * 2 : 256;
+	s->files = assure_xrealloc(s->files, s->cap * sizeof(*s->files));
+	if (s->source == SRC_PATHS)
+		s->fs_paths = assure_xrealloc(s->fs_paths, s->cap * sizeof(*s->fs_paths));
+}
+
+/* Append files [from, to) of o to s's own. */
+static void append_range(assure_snapshot *s, const assure_snapshot *o, size_t from, size_t to)
+{
+	if (from >= to)
+		return;
+	own_room(s, to - from);
+	assure_file *at = s->files + (s->count - s->nbase);
+	/* [from, split) are in o's base, [split, to) in its own */
+	size_t split = o->nbase < from ? from : o->nbase < to ? o->nbase : to;
+	if (split > from)
+		memcpy(at, o->base->files + from, (split - from) * sizeof(*at));
+	if (to > split)
+		memcpy(at + (split - from), o->files + (split - o->nbase), (to - split) * sizeof(*at));
+	s->count += to - from;
+}
+
+/*
+ * All of s's files in one block of its own, for the snapshots derived from it to share: its
+ * own array is taken as it is when it has no base, else base and own are copied into one.
+ */
+static void make_block(assure_snapshot *s)
+{
+	file_block *b = assure_xmalloc(sizeof(*b));
+	b->refs = 1;
+	if (!s->base) {
+		b->files = s->files;
+	} else {
+		b->files = assure_xmalloc((s->count + 1) * sizeof(*b->files));
+		memcpy(b->files, s->base->files, s->nbase * sizeof(*b->files));
+		memcpy(b->files + s->nbase, s->files, (s->count - s->nbase) * sizeof(*b->files));
+		free(s->files);
+		block_unref(s->base);
+	}
+	s->files = NULL;
+	s->cap = 0;
+	s->base = b;
+	s->nbase = s->count;
+}
 
 static assure_snapshot *snapshot_new(source src, assure_repo *repo, path_arena *arena)
 {
@@ -132,6 +212,7 @@ void assure_snapshot_free(assure_snapshot *s)
 {
 	if (!s)
 		return;
+	block_unref(s->base);
 	free(s->files);
 	free(s->fs_paths);
 	free(s->root);
@@ -144,13 +225,8 @@ void assure_snapshot_free(assure_snapshot *s)
 
 static assure_file *push_file(assure_snapshot *s, const char *path, const char *oid)
 {
-	if (s->count == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 256;
-		s->files = assure_xrealloc(s->files, s->cap * sizeof(*s->files));
-		if (s->source == SRC_PATHS)
-			s->fs_paths = assure_xrealloc(s->fs_paths, s->cap * sizeof(*s->fs_paths));
-	}
-	assure_file *f = &s->files[s->count++];
+	own_room(s, 1);
+	assure_file *f = &s->files[s->count++ - s->nbase];
 	f->path = path;
 	memcpy(f->oid, oid, 40);
 	f->oid[40] = '\0';
@@ -169,7 +245,7 @@ size_t assure_snapshot_count(const assure_snapshot *s)
 
 const assure_file *assure_snapshot_file(const assure_snapshot *s, size_t i)
 {
-	return i < s->count ? &s->files[i] : NULL;
+	return i < s->count ? file_at(s, i) : NULL;
 }
 
 long assure_snapshot_find(const assure_snapshot *s, const char *path)
@@ -177,7 +253,7 @@ long assure_snapshot_find(const assure_snapshot *s, const char *path)
 	size_t lo = 0, hi = s->count;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(s->files[mid].path, path);
+		int c = strcmp(file_at(s, mid)->path, path);
 		if (c == 0)
 			return (long)mid;
 		if (c < 0)
@@ -269,12 +345,12 @@ int assure_snapshot_read(const assure_snapshot *s, size_t i, char **data, size_t
 	switch (s->source) {
 	case SRC_COMMIT:
 	case SRC_INDEX: /* staged content is a blob in the object database, as a commit's is */
-		rc = read_blob(s->repo, &s->files[i], data, len);
+		rc = read_blob(s->repo, file_at(s, i), data, len);
 		break;
 	case SRC_WORKTREE: {
 		assure_buf fs = ASSURE_BUF_INIT;
 		assure_buf_init(&fs);
-		assure_buf_printf(&fs, "%s%s", s->root, s->files[i].path);
+		assure_buf_printf(&fs, "%s%s", s->root, file_at(s, i)->path);
 		rc = read_fs(fs.ptr, data, len);
 		assure_buf_free(&fs);
 		break;
@@ -297,7 +373,7 @@ int assure_snapshot_read(const assure_snapshot *s, size_t i, char **data, size_t
 	rc = assure_error_setc(ASSURE_EINVALID,
 	                       "'%s' is a Git LFS pointer%s: its content is not in the %s, so it was not "
 	                       "checked (%s)",
-	                       s->files[i].path, what.ptr ? what.ptr : "",
+	                       file_at(s, i)->path, what.ptr ? what.ptr : "",
 	                       s->source != SRC_WORKTREE && s->source != SRC_PATHS ? "repository" : "file",
 	                       s->source != SRC_WORKTREE && s->source != SRC_PATHS
 	                           ? "Git LFS keeps it elsewhere; 'git lfs pull' "
@@ -318,12 +394,12 @@ int assure_snapshot_size(const assure_snapshot *s, size_t i, uint64_t *size)
 		git_oid id;
 		size_t n = 0;
 		git_object_t type;
-		if (git_oid_fromstrn(&id, s->files[i].oid, 40) < 0 ||
+		if (git_oid_fromstrn(&id, file_at(s, i)->oid, 40) < 0 ||
 		    git_repository_odb(&odb, s->repo->git) < 0 ||
 		    git_odb_read_header(&n, &type, odb, &id) < 0) {
 			git_odb_free(odb);
-			return assure_error_set("cannot read '%s' (blob %s): %s", s->files[i].path,
-			                        s->files[i].oid, rp_git_why());
+			return assure_error_set("cannot read '%s' (blob %s): %s", file_at(s, i)->path,
+			                        file_at(s, i)->oid, rp_git_why());
 		}
 		git_odb_free(odb);
 		*size = n;
@@ -331,7 +407,7 @@ int assure_snapshot_size(const assure_snapshot *s, size_t i, uint64_t *size)
 	}
 	assure_buf fs = ASSURE_BUF_INIT;
 	if (s->source == SRC_WORKTREE)
-		assure_buf_printf(&fs, "%s%s", s->root, s->files[i].path);
+		assure_buf_printf(&fs, "%s%s", s->root, file_at(s, i)->path);
 	else
 		assure_buf_puts(&fs, s->fs_paths[i]);
 	struct stat st;
@@ -370,6 +446,7 @@ typedef struct walker {
 	const assure_snapshot *prev; /* the old side, or NULL */
 	size_t cursor;               /* next file of prev not yet accounted for */
 	assure_snapshot *out;        /* the new side, being built */
+	bool sharing;                /* out is prev's files [0, cursor) so far, not yet put in out */
 	bool record;                 /* collect changes */
 	change_rec *changes;         /* the changes so far, in path order */
 	size_t nchanges;             /* changes in use */
@@ -423,10 +500,31 @@ static void record(walker *w, int kind, const char *path, const char *oid)
 	memcpy(r->oid, oid, sizeof(r->oid));
 }
 
+/*
+ * The walk leaves prev's order here (a file added, changed or deleted): out takes prev's files
+ * so far, those in prev's base shared, the others copied.
+ */
+static void diverge(walker *w)
+{
+	if (!w->sharing)
+		return;
+	w->sharing = false;
+	assure_snapshot *o = w->out;
+	const assure_snapshot *p = w->prev;
+	size_t n = w->cursor, shared = n < p->nbase ? n : p->nbase;
+	if (shared) {
+		o->base = p->base;
+		o->base->refs++;
+		o->nbase = o->count = shared;
+	}
+	append_range(o, p, shared, n);
+}
+
 /* Append a file to the new side, noting a tree whose entries are out of git's order. */
 static int emit(walker *w, const char *path, const char *oid)
 {
-	if (w->out->count > 0 && strcmp(w->out->files[w->out->count - 1].path, path) >= 0)
+	diverge(w);
+	if (w->out->count > 0 && strcmp(file_at(w->out, w->out->count - 1)->path, path) >= 0)
 		w->out->tree_order = false;
 	push_file(w->out, path, oid);
 	return 0;
@@ -438,12 +536,12 @@ static int consume(walker *w, const char *name, const assure_file **out)
 	const assure_snapshot *p = w->prev;
 	size_t len = w->path.len;
 	assure_buf_puts(&w->path, name);
-	bool ok = p && w->cursor < p->count && strcmp(p->files[w->cursor].path, w->path.ptr) == 0;
+	bool ok = p && w->cursor < p->count && strcmp(file_at(p, w->cursor)->path, w->path.ptr) == 0;
 	w->path.len = len;
 	w->path.ptr[len] = '\0';
 	if (!ok)
 		return MISMATCH;
-	*out = &p->files[w->cursor++];
+	*out = file_at(p, w->cursor++);
 	return 0;
 }
 
@@ -459,12 +557,12 @@ static int prev_range(walker *w, const char *name, size_t *end)
 	size_t lo = w->cursor, hi = p ? p->count : 0;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (strncmp(p->files[mid].path, prefix, plen) <= 0)
+		if (strncmp(file_at(p, mid)->path, prefix, plen) <= 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	bool ok = lo == w->cursor || strncmp(p->files[w->cursor].path, prefix, plen) == 0;
+	bool ok = lo == w->cursor || strncmp(file_at(p, w->cursor)->path, prefix, plen) == 0;
 	w->path.len = len;
 	w->path.ptr[len] = '\0';
 	*end = lo;
@@ -498,6 +596,7 @@ static int take_old(walker *w, const git_tree_entry *eo)
 {
 	const assure_file *f;
 	size_t end;
+	diverge(w); /* what is deleted is not in out: the files after it move */
 	switch (kind_of(eo)) {
 	case K_FILE:
 		if (consume(w, git_tree_entry_name(eo), &f) < 0)
@@ -509,8 +608,8 @@ static int take_old(walker *w, const git_tree_entry *eo)
 		if (prev_range(w, git_tree_entry_name(eo), &end) < 0)
 			return MISMATCH;
 		for (; w->cursor < end; w->cursor++)
-			record(w, ASSURE_CHANGE_DELETED, w->prev->files[w->cursor].path,
-			       w->prev->files[w->cursor].oid);
+			record(w, ASSURE_CHANGE_DELETED, file_at(w->prev, w->cursor)->path,
+			       file_at(w->prev, w->cursor)->oid);
 		return 0;
 	case K_SKIP:
 		return 0;
@@ -555,8 +654,16 @@ static int take_pair(walker *w, const git_tree_entry *eo, const git_tree_entry *
 			return MISMATCH;
 		char hex[GIT_OID_HEXSZ + 1];
 		git_oid_tostr(hex, sizeof(hex), git_tree_entry_id(en));
+		bool same = memcmp(f->oid, hex, GIT_OID_HEXSZ) == 0;
+		if (same && w->sharing)
+			return 0; /* prev's file, at the same place */
+		if (w->sharing) { /* out takes prev's files before this one */
+			w->cursor--;
+			diverge(w);
+			w->cursor++;
+		}
 		emit(w, f->path, hex);
-		if (memcmp(f->oid, hex, GIT_OID_HEXSZ) != 0)
+		if (!same)
 			record(w, ASSURE_CHANGE_MODIFIED, f->path, hex);
 		return 0;
 	}
@@ -571,15 +678,12 @@ static int take_pair(walker *w, const git_tree_entry *eo, const git_tree_entry *
 		if (n == 0)
 			return 0;
 		assure_snapshot *o = w->out;
-		if (o->count > 0 && strcmp(o->files[o->count - 1].path, w->prev->files[w->cursor].path) >= 0)
-			o->tree_order = false;
-		if (o->count + n > o->cap) {
-			while (o->count + n > o->cap)
-				o->cap = o->cap ? o->cap * 2 : 256;
-			o->files = assure_xrealloc(o->files, o->cap * sizeof(*o->files));
+		if (!w->sharing) {
+			if (o->count > 0 &&
+			    strcmp(file_at(o, o->count - 1)->path, file_at(w->prev, w->cursor)->path) >= 0)
+				o->tree_order = false;
+			append_range(o, w->prev, w->cursor, end);
 		}
-		memcpy(o->files + o->count, w->prev->files + w->cursor, n * sizeof(*o->files));
-		o->count += n;
 		w->cursor = end;
 		return 0;
 	}
@@ -636,7 +740,7 @@ static int commit_snapshot(assure_snapshot **out, git_tree **tree, assure_repo *
 	git_oid_tostr(s->commit, sizeof(s->commit), &id);
 	git_oid_cpy(&s->tree, git_commit_tree_id(c));
 	s->tree_order = true;
-	if (files_hint) { /* sized as its parent, so that copying unchanged folders never moves it */
+	if (files_hint) { /* sized as its parent's own files, so that copying them never moves it */
 		s->cap = files_hint + files_hint / 16 + 16;
 		s->files = assure_xmalloc(s->cap * sizeof(*s->files));
 	}
@@ -678,6 +782,7 @@ int assure_snapshot_from_commit(assure_snapshot **out, assure_repo *repo, const 
 		return rc;
 	}
 	finish_order(s);
+	make_block(s); /* for the snapshots derived from it to share */
 	*out = s;
 	return 0;
 }
@@ -687,16 +792,18 @@ static void diff_lists(walker *w, const assure_snapshot *a, const assure_snapsho
 {
 	size_t i = 0, j = 0, na = a ? a->count : 0;
 	while (i < na || j < b->count) {
-		int c = i == na ? 1 : j == b->count ? -1 : strcmp(a->files[i].path, b->files[j].path);
+		const assure_file *fa = i < na ? file_at(a, i) : NULL,
+		                  *fb = j < b->count ? file_at(b, j) : NULL;
+		int c = !fa ? 1 : !fb ? -1 : strcmp(fa->path, fb->path);
 		if (c < 0) {
-			record(w, ASSURE_CHANGE_DELETED, a->files[i].path, a->files[i].oid);
+			record(w, ASSURE_CHANGE_DELETED, fa->path, fa->oid);
 			i++;
 		} else if (c > 0) {
-			record(w, ASSURE_CHANGE_ADDED, b->files[j].path, b->files[j].oid);
+			record(w, ASSURE_CHANGE_ADDED, fb->path, fb->oid);
 			j++;
 		} else {
-			if (strcmp(a->files[i].oid, b->files[j].oid) != 0)
-				record(w, ASSURE_CHANGE_MODIFIED, b->files[j].path, b->files[j].oid);
+			if (strcmp(fa->oid, fb->oid) != 0)
+				record(w, ASSURE_CHANGE_MODIFIED, fb->path, fb->oid);
 			i++;
 			j++;
 		}
@@ -798,10 +905,11 @@ int assure_snapshot_derive(assure_snapshot **out, assure_change **changes, size_
 	bool walkable = !prev || (prev->source == SRC_COMMIT && prev->repo == repo && prev->tree_order);
 	git_tree *tree = NULL, *old = NULL;
 	assure_snapshot *s = NULL;
-	walker w = {.repo = repo, .prev = walkable ? prev : NULL, .record = true};
+	walker w = {
+	    .repo = repo, .prev = walkable ? prev : NULL, .record = true, .sharing = walkable && prev};
 	assure_buf_init(&w.path);
 	int rc = commit_snapshot(&s, &tree, repo, commit_oid, walkable && prev ? prev->arena : NULL,
-	                         walkable && prev ? prev->count : 0);
+	                         walkable && prev ? prev->count - prev->nbase : 0);
 	if (rc < 0)
 		goto done;
 	w.out = s;
@@ -809,6 +917,8 @@ int assure_snapshot_derive(assure_snapshot **out, assure_change **changes, size_
 		if (prev && (rc = rp_tree_lookup(&old, repo, &prev->tree, prev->commit, NULL)) < 0)
 			goto done;
 		rc = walk(&w, old, tree);
+		if (rc == 0)
+			diverge(&w); /* nothing changed: all of prev's files */
 		/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): s is set (see finish_order) */
 		if (rc == MISMATCH || (rc == 0 && !s->tree_order)) {
 			/* Trees out of git's order: start again from the two lists. */
@@ -826,6 +936,9 @@ int assure_snapshot_derive(assure_snapshot **out, assure_change **changes, size_
 		diff_lists(&w, prev, s);
 	}
 	export_changes(&w, changes, nchanges);
+	/* once its own files are many, they become a block the next snapshots share */
+	if (s->count - s->nbase > 1024 && s->count - s->nbase > s->count / 8)
+		make_block(s);
 	*out = s;
 	s = NULL;
 	rc = 0;

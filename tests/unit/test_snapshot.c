@@ -418,6 +418,58 @@ static void test_snapshot__derive_chain_equals_from_commit(void **state)
 	assure_repo_free(r);
 }
 
+/*
+ * A derived snapshot takes the files before the first change from its parent's block: with
+ * 1,800 files, changes at the front (the copy made a block of its own), the end, the middle, a
+ * folder deleted and a commit that changes nothing, each snapshot of the chain is git's listing,
+ * checked after the snapshot it was derived from is freed.
+ */
+static void test_snapshot__derive_shares_files_before_the_change(void **state)
+{
+	fixture *f = *state;
+	char *d = malloc(strlen(f->tmp) + 16);
+	sprintf(d, "%s/big", f->tmp);
+	fx_init(d);
+	fx_sh("cd '%s' && for y in y1 y2 y3; do mkdir $y; for i in $(seq -w 0 599); do "
+	      "echo \"{\\\"n\\\": $i}\" >$y/f$i.json; done; done",
+	      d);
+	fx_commit(d, "2021-02-01 10:00:00", "Three folders");
+	fx_write(d, "y1/f005.json", "{\"n\": \"front\"}\n");
+	fx_commit(d, "2021-02-02 10:00:00", "Front");
+	fx_write(d, "y3/f999.json", "{\"n\": \"end\"}\n");
+	fx_commit(d, "2021-02-03 10:00:00", "End");
+	fx_sh("git -C '%s' rm -q y2/f100.json", d);
+	fx_commit(d, "2021-02-04 10:00:00", "Middle");
+	fx_write(d, "y3/f001.json", "{\"n\": \"again\"}\n");
+	fx_write(d, "y0/new.json", "{\"n\": \"first\"}\n");
+	fx_commit(d, "2021-02-05 10:00:00", "Front and end");
+	fx_sh("git -C '%s' rm -q -r y1", d);
+	fx_commit(d, "2021-02-06 10:00:00", "A folder goes");
+	fx_commit(d, "2021-02-07 10:00:00", "Nothing");
+	assure_repo *r;
+	assert_int_equal(assure_repo_open(&r, d), 0);
+	char *list = fx_capture("git -C '%s' rev-list --reverse main", d);
+	assure_snapshot *prev = NULL;
+	size_t ncommits = 0;
+	for (char *line = strtok(list, "\n"); line; line = strtok(NULL, "\n")) {
+		assure_snapshot *s;
+		assure_change *c;
+		size_t n;
+		assert_int_equal(assure_snapshot_derive(&s, &c, &n, r, prev, line), 0);
+		assure_changes_free(c, n);
+		assure_snapshot_free(prev);
+		assert_snapshot_is_git(s, d, line);
+		prev = s;
+		ncommits++;
+	}
+	assert_int_equal(ncommits, 7);
+	assert_int_equal(assure_snapshot_count(prev), 1800 - 600 - 1 + 2);
+	assure_snapshot_free(prev);
+	free(list);
+	assure_repo_free(r);
+	free(d);
+}
+
 /* Trees looked up between two readings of the stats, whether read or kept from before. */
 static unsigned long looked_up(const assure_repo_stats *a, const assure_repo_stats *b)
 {
@@ -880,6 +932,7 @@ int main(void)
 	    cmocka_unit_test(test_snapshot__derive_chain_equals_from_commit),
 	    cmocka_unit_test(test_snapshot__derive_reads_only_changed_trees),
 	    cmocka_unit_test(test_snapshot__derive_shares_unchanged_paths),
+	    cmocka_unit_test(test_snapshot__derive_shares_files_before_the_change),
 	    cmocka_unit_test(test_snapshot__derive_from_plain_files_matches_tree_walk),
 	    cmocka_unit_test(test_snapshot__bad_commit_ids_are_errors),
 	    cmocka_unit_test(test_snapshot__read_and_find),
