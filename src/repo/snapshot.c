@@ -792,16 +792,15 @@ static void diff_lists(walker *w, const assure_snapshot *a, const assure_snapsho
 {
 	size_t i = 0, j = 0, na = a ? a->count : 0;
 	while (i < na || j < b->count) {
-		const assure_file *fa = i < na ? file_at(a, i) : NULL,
-		                  *fb = j < b->count ? file_at(b, j) : NULL;
-		int c = !fa ? 1 : !fb ? -1 : strcmp(fa->path, fb->path);
+		int c = i == na ? 1 : j == b->count ? -1 : strcmp(file_at(a, i)->path, file_at(b, j)->path);
 		if (c < 0) {
-			record(w, ASSURE_CHANGE_DELETED, fa->path, fa->oid);
+			record(w, ASSURE_CHANGE_DELETED, file_at(a, i)->path, file_at(a, i)->oid);
 			i++;
 		} else if (c > 0) {
-			record(w, ASSURE_CHANGE_ADDED, fb->path, fb->oid);
+			record(w, ASSURE_CHANGE_ADDED, file_at(b, j)->path, file_at(b, j)->oid);
 			j++;
 		} else {
+			const assure_file *fa = file_at(a, i), *fb = file_at(b, j);
 			if (strcmp(fa->oid, fb->oid) != 0)
 				record(w, ASSURE_CHANGE_MODIFIED, fb->path, fb->oid);
 			i++;
@@ -910,8 +909,11 @@ int assure_snapshot_derive(assure_snapshot **out, assure_change **changes, size_
 	assure_buf_init(&w.path);
 	int rc = commit_snapshot(&s, &tree, repo, commit_oid, walkable && prev ? prev->arena : NULL,
 	                         walkable && prev ? prev->count - prev->nbase : 0);
-	if (rc < 0)
+	/* s is set whenever rc is 0 (see finish_order); said so that the analyzer sees it too */
+	if (rc < 0 || !s) {
+		rc = rc < 0 ? rc : ASSURE_ERROR;
 		goto done;
+	}
 	w.out = s;
 	if (walkable) {
 		if (prev && (rc = rp_tree_lookup(&old, repo, &prev->tree, prev->commit, NULL)) < 0)
@@ -919,7 +921,6 @@ int assure_snapshot_derive(assure_snapshot **out, assure_change **changes, size_
 		rc = walk(&w, old, tree);
 		if (rc == 0)
 			diverge(&w); /* nothing changed: all of prev's files */
-		/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): s is set (see finish_order) */
 		if (rc == MISMATCH || (rc == 0 && !s->tree_order)) {
 			/* Trees out of git's order: start again from the two lists. */
 			walkable = false;
