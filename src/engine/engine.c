@@ -41,16 +41,17 @@ typedef struct parsed {
  */
 typedef struct cached {
 	assure_findings *findings; /* NULL until first computed (owned) */
-	json_t *deps;              /* files read with file_doc(): path -> blob id, "" when absent (owned) */
-	int32_t as_of;             /* the as_of they were computed with (their messages say it) */
-	assure_day_range valid;    /* where reads_as_of: the as_of days on which they are the same */
-	bool reads_as_of;          /* whether one of their rules reads as_of */
-	unsigned long used;        /* the engine's check in which they were last used or computed */
-	bool active;               /* they are among the findings of the engine's last check */
-	uint64_t dep_kinds;        /* the kinds their lookups read (kind_bit), to tell what can change them */
-	bool dep_paths;            /* they read files by path (file_doc) */
-	size_t *dep_at;   /* the lookups they read: indices into the snapshot index's results (owned) */
-	json_t **dep_rec; /* each one's [kind, filter, digest] as it was read (references; owned) */
+	json_t
+	    *deps; /* files read with file_doc(): path -> blob id, "" when absent (owned), or NULL for none */
+	int32_t as_of;          /* the as_of they were computed with (their messages say it) */
+	assure_day_range valid; /* where reads_as_of: the as_of days on which they are the same */
+	bool reads_as_of;       /* whether one of their rules reads as_of */
+	unsigned long used;     /* the engine's check in which they were last used or computed */
+	bool active;            /* they are among the findings of the engine's last check */
+	uint64_t dep_kinds;     /* the kinds their lookups read (kind_bit), to tell what can change them */
+	bool dep_paths;         /* they read files by path (file_doc) */
+	size_t *dep_at;         /* the lookups they read: indices into the snapshot index's results (owned) */
+	json_t **dep_rec;       /* each one's [kind, filter, digest] as it was read (references; owned) */
 	size_t ndep_at, capdep_at;
 	unsigned long dep_life;   /* the life of the index dep_at indexes, 0 when they are not all in one */
 	struct node_track *track; /* what each node read, for reusing nodes (GROUP_OTHERS), or NULL (owned) */
@@ -424,8 +425,8 @@ typedef struct run {
 	const assure_snapshot *snap;
 	const assure_check_opts *opts;
 	assure_check_result *result;
-	json_t *deps;           /* while set: what file_doc() and lookups read (see cached) */
-	struct cached *deps_of; /* while set: the cached results being made, which keep the lookups' places */
+	struct cached *deps_of; /* while set: the cached results being made, which keep what file_doc()
+	                           and the lookups read */
 	snap_index
 	    *index; /* the snapshot by kind: the engine's (kept for the next update), or one of its own */
 	unsigned long epoch;  /* of the document being evaluated (assure_eval_ctx.epoch) */
@@ -791,9 +792,13 @@ static int file_doc_cb(json_t **doc, const char *path, void *payload, char **why
 	run *r = payload;
 	r->e->keep_parsed = true; /* a path can name a file of any kind */
 	long i = assure_snapshot_find(r->snap, path);
-	if (r->deps)
-		json_object_set_new(r->deps, path,
+	if (r->deps_of) {
+		/* made on the first file read: most results read none, and an empty object is 200 bytes */
+		if (!r->deps_of->deps)
+			r->deps_of->deps = json_object();
+		json_object_set_new(r->deps_of->deps, path,
 		                    json_string(i < 0 ? "" : assure_snapshot_file(r->snap, (size_t)i)->oid));
+	}
 	*doc = NULL;
 	if (i < 0)
 		return 0;
@@ -2539,12 +2544,11 @@ static bool cached_use(run *rn, cached *c, assure_findings *out, bool track)
 	cached_retire(rn, c);
 	rn->e->stats.partitions_evaluated++;
 	assure_findings_new(&c->findings);
-	c->deps = json_object();
+	c->deps = NULL;
 	c->as_of = as_of;
 	/* a kept node's findings hold on the days the last evaluation's did */
 	c->valid = keep ? valid : ASSURE_DAY_RANGE_ALL;
 	c->used = rn->e->checks;
-	rn->deps = c->deps;
 	rn->deps_of = c;
 	rn->range = &c->valid;
 	if (track) {
@@ -2558,7 +2562,6 @@ static bool cached_use(run *rn, cached *c, assure_findings *out, bool track)
 
 static void cached_end(run *rn, cached *c, assure_findings *out)
 {
-	rn->deps = NULL;
 	rn->deps_of = NULL;
 	rn->range = NULL;
 	if (rn->trk && (!rn->trk->valid || rn->nframes || !track_worth(rn->trk, c))) {
