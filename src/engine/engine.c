@@ -41,8 +41,7 @@ typedef struct parsed {
  */
 typedef struct cached {
 	assure_findings *findings; /* NULL until first computed (owned) */
-	json_t
-	    *deps; /* files read with file_doc(): path -> blob id, "" when absent (owned), or NULL for none */
+	json_t *deps;           /* files read with file_doc(): path -> blob id, "" when absent; NULL: none */
 	int32_t as_of;          /* the as_of they were computed with (their messages say it) */
 	assure_day_range valid; /* where reads_as_of: the as_of days on which they are the same */
 	bool reads_as_of;       /* whether one of their rules reads as_of */
@@ -2412,24 +2411,42 @@ static bool lookup_same(run *rn, const cached *c, json_t *rec)
 	return same;
 }
 
+/*
+ * Whether c read lookups only, all in this index, and the index was updated for this check: then
+ * what the update found tells which of them may have changed, without a lookup of each by its
+ * key (a return that looks up each of 480 months has 480). Only for findings in the last check's
+ * state: the update tells what changed since that check, and findings of a content that left
+ * the state (a return edited, then put back as it was) may have been made many changes ago.
+ */
+static bool lookups_of_this_update(const run *rn, const cached *c)
+{
+	const snap_index *x = rn->index;
+	return rn->cs && c->active && !c->dep_paths && c->dep_life && x && x->built &&
+	       c->dep_life == x->life && x->updated == rn->check;
+}
+
+/*
+ * Whether c's findings, made on its as_of, are the same on this check's day: on another day
+ * inside their range they are. Those that were not in use in the last check are made again all
+ * the same: in an audit they open again, and their messages must say the day they open on.
+ */
+static bool same_day(const run *rn, const cached *c)
+{
+	int32_t as_of = rn->opts->as_of;
+	return !c->reads_as_of || c->as_of == as_of ||
+	       (c->active && c->valid.lo <= as_of && as_of <= c->valid.hi);
+}
+
 static bool deps_unchanged(run *rn, const cached *c)
 {
 	snap_index *x = rn->index;
-	/*
-	 * Lookups only, all in this index: what its update found tells, without a lookup of each
-	 * dependency by its key (a return that looks up each of 480 months has 480), and only
-	 * those a change touched are looked up again. Only for findings in the last check's
-	 * state: the update tells what changed since that check, and findings of a content that
-	 * left the state (a return edited, then put back as it was) may have been made many
-	 * changes ago.
-	 */
-	if (rn->cs && c->active && !c->dep_paths && c->dep_life && x->built && c->dep_life == x->life &&
-	    x->updated == rn->check) {
+	/* only those a change touched are looked up again */
+	if (lookups_of_this_update(rn, c)) {
 		assure_buf key = ASSURE_BUF_INIT;
 		bool same = true;
 		for (size_t k = 0; k < c->ndep_at && same; k++) {
 			size_t at = c->dep_at[k];
-			if (x->result_since[at] != rn->check && x->result_touched[at] != rn->check)
+			if (!result_touched_now(rn, at))
 				continue;
 			/* a copy: working the result out again replaces the index's own key */
 			assure_buf_clear(&key);
@@ -2466,16 +2483,10 @@ static bool deps_unchanged(run *rn, const cached *c)
  */
 static bool holds_unvisited(const run *rn, const cached *c)
 {
-	const snap_index *x = rn->index;
-	if (!c->active || !c->findings || c->dep_paths || !c->dep_life || !x || !x->built ||
-	    c->dep_life != x->life || x->updated != rn->check)
-		return false;
-	int32_t as_of = rn->opts->as_of;
-	if (c->reads_as_of && c->as_of != as_of && (as_of < c->valid.lo || as_of > c->valid.hi))
+	if (!c->findings || !same_day(rn, c) || !lookups_of_this_update(rn, c))
 		return false;
 	for (size_t k = 0; k < c->ndep_at; k++)
-		if (x->result_since[c->dep_at[k]] == rn->check ||
-		    x->result_touched[c->dep_at[k]] == rn->check)
+		if (result_touched_now(rn, c->dep_at[k]))
 			return false;
 	return true;
 }
@@ -2499,14 +2510,8 @@ static void cached_retire(run *rn, cached *c)
 static bool cached_use(run *rn, cached *c, assure_findings *out, bool track)
 {
 	int32_t as_of = rn->opts->as_of;
-	/*
-	 * On another day inside their range they are the same findings. Those that were not in
-	 * use in the last check are made again all the same: in an audit they open again, and
-	 * their messages must say the day they open on.
-	 */
-	bool same_day = !c->reads_as_of || c->as_of == as_of ||
-	                (c->active && c->valid.lo <= as_of && as_of <= c->valid.hi);
-	if (c->findings && same_day && deps_unchanged(rn, c)) {
+	bool day = same_day(rn, c);
+	if (c->findings && day && deps_unchanged(rn, c)) {
 		c->used = rn->e->checks;
 		if (!rn->delta || !c->active) {
 			assure_findings_extend(out, c->findings);
@@ -2524,9 +2529,8 @@ static bool cached_use(run *rn, cached *c, assure_findings *out, bool track)
 	 * (the day inside their range, and the findings in use: they do not open again).
 	 */
 	snap_index *x = rn->index;
-	bool keep = track && c->findings && c->track && c->track->valid && same_day && c->active &&
-	            !c->dep_paths && rn->cs && c->dep_life && x && x->built && c->dep_life == x->life &&
-	            x->updated == rn->check;
+	bool keep =
+	    track && c->findings && c->track && c->track->valid && day && lookups_of_this_update(rn, c);
 	assure_day_range valid = c->valid;
 	if (keep) {
 		rn->prev = c->track;

@@ -501,23 +501,29 @@ static void record(walker *w, int kind, const char *path, const char *oid)
 }
 
 /*
- * The walk leaves prev's order here (a file added, changed or deleted): out takes prev's files
- * so far, those in prev's base shared, the others copied.
+ * The walk leaves prev's order after prev's first n files (a file added, changed or deleted):
+ * out takes those, the ones in prev's base shared, the others copied.
  */
-static void diverge(walker *w)
+static void diverge_after(walker *w, size_t n)
 {
 	if (!w->sharing)
 		return;
 	w->sharing = false;
 	assure_snapshot *o = w->out;
 	const assure_snapshot *p = w->prev;
-	size_t n = w->cursor, shared = n < p->nbase ? n : p->nbase;
+	size_t shared = n < p->nbase ? n : p->nbase;
 	if (shared) {
 		o->base = p->base;
 		o->base->refs++;
 		o->nbase = o->count = shared;
 	}
 	append_range(o, p, shared, n);
+}
+
+/* diverge_after() the files of prev the walk has accounted for so far. */
+static void diverge(walker *w)
+{
+	diverge_after(w, w->cursor);
 }
 
 /* Append a file to the new side, noting a tree whose entries are out of git's order. */
@@ -656,12 +662,8 @@ static int take_pair(walker *w, const git_tree_entry *eo, const git_tree_entry *
 		git_oid_tostr(hex, sizeof(hex), git_tree_entry_id(en));
 		bool same = memcmp(f->oid, hex, GIT_OID_HEXSZ) == 0;
 		if (same && w->sharing)
-			return 0; /* prev's file, at the same place */
-		if (w->sharing) { /* out takes prev's files before this one */
-			w->cursor--;
-			diverge(w);
-			w->cursor++;
-		}
+			return 0;                /* prev's file, at the same place */
+		diverge_after(w, w->cursor - 1); /* prev's files before this one */
 		emit(w, f->path, hex);
 		if (!same)
 			record(w, ASSURE_CHANGE_MODIFIED, f->path, hex);
