@@ -5,7 +5,7 @@
 # are what bench/gen means them to be: no return it writes is malformed or invalid.
 source "$(dirname "$0")/lib.sh"
 cd "$TEST_TMP"
-"$ASSURE_SOURCE_DIR/bench/run" --size S --runs 1 --assure "$ASSURE_BIN" --keep "$TEST_TMP/bench" >run.txt 2>run.err ||
+"$ASSURE_SOURCE_DIR/bench/run" --size S --runs 1 --no-install --assure "$ASSURE_BIN" --keep "$TEST_TMP/bench" >run.txt 2>run.err ||
 	fail "bench/run failed: $(tail -20 run.err)"
 for what in "git floor" "parse floor" "head floor" check "audit json" "audit text" history; do
 	grep -q "^$what  *[0-9][0-9.]* " run.txt || fail "bench/run did not measure '$what': $(cat run.txt)"
