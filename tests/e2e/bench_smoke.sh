@@ -5,6 +5,10 @@
 # are what bench/gen means them to be: no return it writes is malformed or invalid.
 source "$(dirname "$0")/lib.sh"
 cd "$TEST_TMP"
+# --help prints the whole header, the options after --build included
+"$ASSURE_SOURCE_DIR/bench/run" --help >help.txt || fail "bench/run --help failed"
+grep -q -- "--no-install install nothing" help.txt || fail "bench/run --help lacks --no-install: $(cat help.txt)"
+grep -q "so that the benchmark keeps working" help.txt || fail "bench/run --help is cut short: $(tail -3 help.txt)"
 "$ASSURE_SOURCE_DIR/bench/run" --size S --runs 1 --no-install --assure "$ASSURE_BIN" --keep "$TEST_TMP/bench" >run.txt 2>run.err ||
 	fail "bench/run failed: $(tail -20 run.err)"
 for what in "git floor" "parse floor" "head floor" check "audit json" "audit text" history; do
